@@ -1,0 +1,39 @@
+// @ts-check
+/**
+ * Two projects: `unit` (fast, no network) and `integration` (real AWS APIs through
+ * AWS_ENDPOINT_URL, LocalStack or a moto server the suite starts itself).
+ * Workspace packages resolve to their TypeScript sources through the "source"
+ * export condition, so tests never depend on a previous build.
+ */
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
+
+/** @type {import('jest').Config} */
+const common = {
+  testEnvironment: 'node',
+  testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
+  transform: { '^.+\\.tsx?$': swc },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts', '<rootDir>/infra/test/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/packages/*/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/packages/testkit/src/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/testkit/src/integration/global-teardown.ts',
+      maxWorkers: 1,
+      testTimeout: 60_000,
+    },
+  ],
+};

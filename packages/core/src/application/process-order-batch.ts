@@ -1,0 +1,138 @@
+import { decodeOrderMessage } from '../messages/decode-message';
+import type { InboundMessage } from '../messages/inbound-message';
+import { describeError } from '../errors/infrastructure-error';
+import { systemClock, type Clock } from '../ports/clock';
+import { silentLogger, type LogFields, type Logger } from '../ports/logger';
+import { noMetrics, type MetricsRecorder } from '../ports/metrics';
+import type { OrderRepository } from '../ports/order-repository';
+import { mapWithConcurrency } from './map-with-concurrency';
+import { countByStatus, isFailure, outcomeErrorCode, type MessageOutcome } from './message-outcome';
+
+export interface ProcessOrderBatchDependencies {
+  readonly repository: OrderRepository;
+  readonly logger?: Logger;
+  readonly metrics?: MetricsRecorder;
+  readonly clock?: Clock;
+}
+
+export interface ProcessOrderBatchOptions {
+  /** Most records saved at once. Enough to hide a store's round trip, bounded to spare its sockets. */
+  readonly concurrency?: number;
+}
+
+export interface BatchContext {
+  /** A logger carrying the invocation's correlation ids (e.g. the Lambda request id). */
+  readonly logger?: Logger;
+  /**
+   * Asked before each record starts. Once it says stop, records not yet started are reported as
+   * `failed` (code `deadline_exceeded`) so the queue redelivers just them, instead of the whole
+   * invocation timing out and every record, successes included, coming back.
+   */
+  readonly shouldStop?: () => boolean;
+}
+
+export interface BatchResult {
+  /** One outcome per message, in input order. */
+  readonly outcomes: readonly MessageOutcome[];
+  /** The ids of the messages to report as failed (each once): invalid and failed outcomes. */
+  readonly failedMessageIds: readonly string[];
+}
+
+export const DEFAULT_CONCURRENCY = 32;
+
+/**
+ * The use case: decode, validate and store each message of a batch, concurrently within a bound,
+ * and say what happened to each one. Never throws for one message's sake: a bad message is an
+ * `invalid` outcome, a storage error a `failed` one, and the others carry on.
+ */
+export class ProcessOrderBatch {
+  private readonly repository: OrderRepository;
+  private readonly logger: Logger;
+  private readonly metrics: MetricsRecorder;
+  private readonly clock: Clock;
+  private readonly concurrency: number;
+
+  constructor(dependencies: ProcessOrderBatchDependencies, options: ProcessOrderBatchOptions = {}) {
+    this.repository = dependencies.repository;
+    this.logger = dependencies.logger ?? silentLogger;
+    this.metrics = dependencies.metrics ?? noMetrics;
+    this.clock = dependencies.clock ?? systemClock;
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new RangeError(`concurrency must be a positive integer, got ${String(options.concurrency)}`);
+    }
+  }
+
+  async execute(messages: readonly InboundMessage[], context: BatchContext = {}): Promise<BatchResult> {
+    const startedAt = this.clock.now();
+    const logger = context.logger ?? this.logger;
+    const outcomes = await mapWithConcurrency(messages, this.concurrency, (message) =>
+      context.shouldStop?.() ? Promise.resolve(deadlineExceeded(message)) : this.processOne(message),
+    );
+    for (const [index, outcome] of outcomes.entries()) logOutcome(logger, outcome, messages[index]?.receiveCount);
+
+    const failedMessageIds = [...new Set(outcomes.filter(isFailure).map((outcome) => outcome.messageId))];
+    this.metrics.recordBatch({
+      counts: countByStatus(outcomes),
+      batchSize: messages.length,
+      durationMs: this.clock.now() - startedAt,
+    });
+    return { outcomes, failedMessageIds };
+  }
+
+  private async processOne(message: InboundMessage): Promise<MessageOutcome> {
+    const { messageId } = message;
+    try {
+      const decoded = decodeOrderMessage(message.body);
+      const sns = decoded.snsMessageId === undefined ? {} : { snsMessageId: decoded.snsMessageId };
+      if (!decoded.ok) {
+        const orderId = decoded.orderId === undefined ? {} : { orderId: decoded.orderId };
+        return { status: 'invalid', messageId, problems: decoded.problems, ...orderId, ...sns };
+      }
+      const { orderId } = decoded.value.order;
+      try {
+        const status = await this.repository.save(decoded.value);
+        return { status, messageId, orderId, ...sns };
+      } catch (error) {
+        return { status: 'failed', messageId, orderId, error: describeError(error), ...sns };
+      }
+    } catch (error) {
+      // Not expected (decoding never throws), but one message's bug must not sink its batch.
+      return { status: 'failed', messageId, error: describeError(error) };
+    }
+  }
+}
+
+function deadlineExceeded(message: InboundMessage): MessageOutcome {
+  return {
+    status: 'failed',
+    messageId: message.messageId,
+    error: { name: 'DeadlineExceeded', code: 'deadline_exceeded', message: 'not started before the invocation deadline' },
+  };
+}
+
+/** One line per message: ids, outcome and why, never the payload. */
+function logOutcome(logger: Logger, outcome: MessageOutcome, receiveCount: number | undefined): void {
+  const fields: LogFields = {
+    messageId: outcome.messageId,
+    orderId: outcome.orderId,
+    snsMessageId: outcome.snsMessageId,
+    outcome: outcome.status,
+    receiveCount,
+    errorCode: outcomeErrorCode(outcome),
+  };
+  switch (outcome.status) {
+    case 'invalid':
+      logger.warn('order message rejected', {
+        ...fields,
+        error: outcome.problems[0] && { ...outcome.problems[0] },
+        problems: outcome.problems.map((p) => ({ field: p.field, code: p.code, reason: p.reason })),
+      });
+      return;
+    case 'failed':
+      logger.error('order message failed', { ...fields, error: outcome.error });
+      return;
+    default:
+      logger.info('order message processed', fields);
+  }
+}

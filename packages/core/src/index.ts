@@ -1,0 +1,22 @@
+/**
+ * @orders/core — the order-processing domain, free of AWS, of any DI framework and of I/O,
+ * so that any service (a Lambda, a container, a test) can reuse it.
+ */
+export * from './domain/order';
+export * from './domain/instant';
+export * from './domain/validation-problem';
+export * from './domain/validate-order';
+export * from './domain/serialize-order';
+export * from './messages/inbound-message';
+export * from './messages/decode-message';
+export * from './messages/sns-envelope';
+export * from './ports/order-repository';
+export * from './ports/logger';
+export * from './ports/metrics';
+export * from './ports/clock';
+export * from './ports/message-queue';
+export * from './ports/order-event-publisher';
+export * from './errors/infrastructure-error';
+export * from './application/message-outcome';
+export * from './application/map-with-concurrency';
+export * from './application/process-order-batch';

@@ -1,0 +1,118 @@
+import type { TimedOrder } from '../domain/order';
+import { hasControlCharacter, isWellFormedUnicode, utf8ByteLength } from '../domain/text';
+import { validateOrder } from '../domain/validate-order';
+import { problem, type ValidationProblem } from '../domain/validation-problem';
+
+/**
+ * SNS's limit for a message payload. Nothing larger can have come through OrderTopic, so a
+ * larger body is refused before it is parsed (a raw sender could otherwise make us parse 1 MiB).
+ */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** How the order reached the queue: inside an SNS notification envelope, or raw. */
+export type Delivery = 'sns-envelope' | 'raw';
+
+export type DecodeResult =
+  | { readonly ok: true; readonly value: TimedOrder; readonly delivery: Delivery; readonly snsMessageId?: string }
+  | {
+      readonly ok: false;
+      readonly problems: readonly ValidationProblem[];
+      /** The order id, when the body got far enough to have a readable one: for logs and DLQ tools. */
+      readonly orderId?: string;
+      readonly snsMessageId?: string;
+    };
+
+function byteLengthExceeds(text: string, limit: number): boolean {
+  // UTF-8 needs 1–3 bytes per UTF-16 unit: skip the count whenever the answer is certain.
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  return utf8ByteLength(text) > limit;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const ownString = (record: Record<string, unknown>, key: string): string | undefined => {
+  const value = Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** A readable order id for logs, only if it is a plain short string without control characters. */
+function salvageOrderId(candidate: unknown): string | undefined {
+  if (!isPlainObject(candidate)) return undefined;
+  const id = ownString(candidate, 'orderId');
+  return id !== undefined && id.length > 0 && id.length <= 128 && !hasControlCharacter(id) && isWellFormedUnicode(id)
+    ? id
+    : undefined;
+}
+
+function decodeOrderJson(
+  text: string,
+  field: string,
+  delivery: Delivery,
+  snsMessageId: string | undefined,
+): DecodeResult {
+  const parsed = parseJson(text);
+  const idFields = snsMessageId === undefined ? {} : { snsMessageId };
+  if (!parsed.ok) return { ok: false, problems: [problem(field, 'not_json', 'is not valid JSON')], ...idFields };
+  const validated = validateOrder(parsed.value);
+  if (validated.ok) return { ok: true, value: validated.value, delivery, ...idFields };
+  const orderId = salvageOrderId(parsed.value);
+  const problems = validated.problems.map((p) => (p.field === 'order' ? { ...p, field } : p));
+  return { ok: false, problems, ...idFields, ...(orderId === undefined ? {} : { orderId }) };
+}
+
+/**
+ * Turns an SQS message body into an order. The body is either an SNS notification envelope
+ * (`{"Type":"Notification","Message":"<order JSON>",…}`) or, with raw message delivery, the
+ * order JSON itself. Never throws: every way a body can be wrong is a problem list.
+ */
+export function decodeOrderMessage(body: string): DecodeResult {
+  if (byteLengthExceeds(body, MAX_BODY_BYTES)) {
+    return { ok: false, problems: [problem('body', 'body_too_large', `must be at most ${MAX_BODY_BYTES} bytes`)] };
+  }
+  const parsed = parseJson(body);
+  if (!parsed.ok) return { ok: false, problems: [problem('body', 'not_json', 'is not valid JSON')] };
+  const outer = parsed.value;
+  if (!isPlainObject(outer)) {
+    return { ok: false, problems: [problem('body', 'not_an_object', 'must be a JSON object (an SNS envelope or an order)')] };
+  }
+  if (!Object.prototype.hasOwnProperty.call(outer, 'Type')) return decodeParsedRawOrder(outer);
+
+  const snsMessageId = ownString(outer, 'MessageId');
+  const idFields = snsMessageId === undefined ? {} : { snsMessageId };
+  if (outer['Type'] !== 'Notification') {
+    return {
+      ok: false,
+      problems: [problem('envelope.Type', 'unsupported_envelope_type', 'only SNS "Notification" messages carry orders')],
+      ...idFields,
+    };
+  }
+  if (!Object.prototype.hasOwnProperty.call(outer, 'Message') || outer['Message'] === undefined) {
+    return { ok: false, problems: [problem('envelope.Message', 'envelope_message_missing', 'is required in an SNS notification')], ...idFields };
+  }
+  const message = outer['Message'];
+  if (typeof message !== 'string') {
+    return {
+      ok: false,
+      problems: [problem('envelope.Message', 'envelope_message_not_string', 'must be a string holding the order JSON')],
+      ...idFields,
+    };
+  }
+  return decodeOrderJson(message, 'envelope.Message', 'sns-envelope', snsMessageId);
+}
+
+function decodeParsedRawOrder(candidate: Record<string, unknown>): DecodeResult {
+  const validated = validateOrder(candidate);
+  if (validated.ok) return { ok: true, value: validated.value, delivery: 'raw' };
+  const orderId = salvageOrderId(candidate);
+  return { ok: false, problems: validated.problems, ...(orderId === undefined ? {} : { orderId }) };
+}

@@ -1,0 +1,36 @@
+import type { InboundMessage } from '../messages/inbound-message';
+
+/** A message handed out by a queue, with what is needed to acknowledge or extend it. */
+export interface ReceivedMessage extends InboundMessage {
+  readonly receiptHandle: string;
+  readonly receiveCount: number;
+  /** When the queue first accepted the message (ms since the epoch). */
+  readonly sentTimestamp: number;
+  /** When this delivery was handed out (ms since the epoch). */
+  readonly firstReceiveTimestamp?: number;
+}
+
+export interface ReceiveOptions {
+  /** 1–10, as in SQS. */
+  readonly maxMessages: number;
+  /** Long-poll wait: 0 returns at once. */
+  readonly waitTimeSeconds: number;
+  /** Overrides the queue's visibility timeout for these deliveries. */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+export interface DeleteFailure {
+  readonly receiptHandle: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The operations a consumer needs from a queue: SQS semantics, any transport. */
+export interface MessageQueue {
+  receive(options: ReceiveOptions): Promise<readonly ReceivedMessage[]>;
+  /** Deletes acknowledged messages; reports the entries it could not delete instead of throwing. */
+  deleteBatch(receiptHandles: readonly string[]): Promise<readonly DeleteFailure[]>;
+  changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void>;
+}
+
+export const MESSAGE_QUEUE: unique symbol = Symbol.for('orders.MessageQueue');

@@ -1,0 +1,16 @@
+import type { MessageStatus } from '../application/message-outcome';
+
+/** What one batch did, handed to the metrics port once per batch. */
+export interface BatchMetrics {
+  readonly counts: Readonly<Record<MessageStatus, number>>;
+  readonly batchSize: number;
+  readonly durationMs: number;
+}
+
+export interface MetricsRecorder {
+  recordBatch(batch: BatchMetrics): void;
+}
+
+export const METRICS_RECORDER: unique symbol = Symbol.for('orders.MetricsRecorder');
+
+export const noMetrics: MetricsRecorder = { recordBatch: () => undefined };

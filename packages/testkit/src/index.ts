@@ -1,0 +1,3 @@
+export * from './orders';
+export * from './sqs-events';
+export * from './order-repository-contract';
