@@ -1,0 +1,6 @@
+export * from './in-memory-order-repository';
+export * from './messaging/manual-clock';
+export * from './messaging/id-sequence';
+export * from './messaging/in-memory-queue';
+export * from './messaging/in-memory-topic';
+export * from './messaging/order-pipeline';

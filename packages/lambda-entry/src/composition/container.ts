@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import {
+  CLOCK,
+  LOGGER,
+  METRICS_RECORDER,
+  ORDER_REPOSITORY,
+  ProcessOrderBatch,
+  systemClock,
+  type Clock,
+  type Logger,
+  type MetricsRecorder,
+  type OrderRepository,
+} from '@orders/core';
+import { createPowertoolsLogger, type PowertoolsLoggerAdapter } from '../observability/powertools-logger';
+import { createPowertoolsMetrics, type PowertoolsMetricsRecorder } from '../observability/powertools-metrics';
+import { createSqsBatchHandler, type SqsBatchHandler } from '../sqs-batch-handler';
+import type { EntryConfig } from './entry-config';
+import { createOrderRepository } from './repository-factory';
+import { ENTRY_CONFIG, POWERTOOLS_LOGGER, PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './tokens';
+
+/** Replace any port's adapter, e.g. an in-memory repository in a test or a local run. */
+export interface ContainerOverrides {
+  readonly repository?: OrderRepository;
+  readonly logger?: Logger;
+  readonly metrics?: MetricsRecorder & { flush?: () => void };
+  readonly clock?: Clock;
+}
+
+/**
+ * The composition root: the only place that knows which adapters exist. Registrations are
+ * factories, never decorators — esbuild emits no decorator metadata (evanw/esbuild#257), so
+ * constructor injection by type would break in the bundle. `instanceCachingFactory` makes each
+ * a singleton of this container, built on first resolve.
+ */
+export function buildContainer(config: EntryConfig, overrides: ContainerOverrides = {}): DependencyContainer {
+  const container = rootContainer.createChildContainer();
+  container.register(ENTRY_CONFIG, { useValue: config });
+  container.register(CLOCK, { useValue: overrides.clock ?? systemClock });
+  container.register(POWERTOOLS_LOGGER, {
+    useFactory: instanceCachingFactory(() => createPowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel })),
+  });
+  container.register(LOGGER, {
+    useFactory: instanceCachingFactory((c) => overrides.logger ?? c.resolve<PowertoolsLoggerAdapter>(POWERTOOLS_LOGGER)),
+  });
+  container.register(METRICS_RECORDER, {
+    useFactory: instanceCachingFactory(
+      () => overrides.metrics ?? createPowertoolsMetrics({ namespace: config.metricsNamespace, serviceName: config.serviceName }),
+    ),
+  });
+  container.register(ORDER_REPOSITORY, {
+    useFactory: instanceCachingFactory(() => overrides.repository ?? createOrderRepository(config)),
+  });
+  container.register(PROCESS_ORDER_BATCH, {
+    useFactory: instanceCachingFactory(
+      (c) =>
+        new ProcessOrderBatch(
+          {
+            repository: c.resolve<OrderRepository>(ORDER_REPOSITORY),
+            logger: c.resolve<Logger>(LOGGER),
+            metrics: c.resolve<MetricsRecorder>(METRICS_RECORDER),
+            clock: c.resolve<Clock>(CLOCK),
+          },
+          { concurrency: config.concurrency },
+        ),
+    ),
+  });
+  container.register(SQS_BATCH_HANDLER, {
+    useFactory: instanceCachingFactory((c): SqsBatchHandler => {
+      const metrics = c.resolve<MetricsRecorder & { flush?: () => void }>(METRICS_RECORDER);
+      const logger = c.resolve<Logger>(LOGGER);
+      return createSqsBatchHandler({
+        processOrderBatch: c.resolve<ProcessOrderBatch>(PROCESS_ORDER_BATCH),
+        logger,
+        deadlineMarginMs: config.deadlineMarginMs,
+        onInvocationStart: (context) => {
+          if (!overrides.logger) c.resolve<PowertoolsLoggerAdapter>(POWERTOOLS_LOGGER).powertools.addContext(context);
+        },
+        onInvocationEnd: () => flushMetrics(metrics, logger),
+      });
+    }),
+  });
+  return container;
+}
+
+/** Metrics must never cost a batch its result: a flush failure is logged, not thrown. */
+function flushMetrics(metrics: { flush?: () => void }, logger: Logger): void {
+  try {
+    metrics.flush?.();
+  } catch (error) {
+    logger.warn('metrics flush failed', { errorMessage: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+export type { PowertoolsMetricsRecorder };
