@@ -40,6 +40,20 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const hasOwn = (record: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key);
+
+/** The fields of an order: SNS never puts any of them on its envelope. */
+const ORDER_FIELDS = ['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'] as const;
+
+/**
+ * An SNS envelope has a `Type` and none of an order's fields. Checking `Type` alone would turn a raw
+ * order that carries an unknown `"Type"` field into an "unsupported envelope", although unknown
+ * fields must be ignored; SNS's own message types (Notification, SubscriptionConfirmation, …) never
+ * carry order fields, so they are still recognised as envelopes.
+ */
+const isSnsEnvelope = (outer: Record<string, unknown>): boolean =>
+  hasOwn(outer, 'Type') && !ORDER_FIELDS.some((field) => hasOwn(outer, field));
+
 const ownString = (record: Record<string, unknown>, key: string): string | undefined => {
   const value = Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
   return typeof value === 'string' ? value : undefined;
@@ -76,6 +90,11 @@ function decodeOrderJson(
  * order JSON itself. Never throws: every way a body can be wrong is a problem list.
  */
 export function decodeOrderMessage(body: string): DecodeResult {
+  // The type says string, but callers hand over whatever an event carried (plain JS, a malformed
+  // test event): "never throws" must hold for those too, so a non-string is a problem, not a TypeError.
+  if (typeof body !== 'string') {
+    return { ok: false, problems: [problem('body', 'wrong_type', 'must be a string (the SQS message body)')] };
+  }
   if (byteLengthExceeds(body, MAX_BODY_BYTES)) {
     return { ok: false, problems: [problem('body', 'body_too_large', `must be at most ${MAX_BODY_BYTES} bytes`)] };
   }
@@ -85,7 +104,7 @@ export function decodeOrderMessage(body: string): DecodeResult {
   if (!isPlainObject(outer)) {
     return { ok: false, problems: [problem('body', 'not_an_object', 'must be a JSON object (an SNS envelope or an order)')] };
   }
-  if (!Object.prototype.hasOwnProperty.call(outer, 'Type')) return decodeParsedRawOrder(outer);
+  if (!isSnsEnvelope(outer)) return decodeParsedRawOrder(outer);
 
   const snsMessageId = ownString(outer, 'MessageId');
   const idFields = snsMessageId === undefined ? {} : { snsMessageId };
