@@ -30,9 +30,9 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/packages/*/test/integration/**/*.test.ts'],
+      // Starts (or finds) the emulator once for all suites; suites run serially (--runInBand).
       globalSetup: '<rootDir>/packages/testkit/src/integration/global-setup.ts',
       globalTeardown: '<rootDir>/packages/testkit/src/integration/global-teardown.ts',
-      maxWorkers: 1,
       testTimeout: 60_000,
     },
   ],
