@@ -1,0 +1,131 @@
+import { rawBody, sampleOrder, snsEnvelopeBody } from '@orders/testkit';
+import { ProcessOrderBatch, RepositoryUnavailableError, type InboundMessage, type OrderRepository } from '../../src';
+import { FakeOrderRepository } from '../support/fake-order-repository';
+
+const message = (messageId: string, body: string): InboundMessage => ({ messageId, body });
+
+describe('ProcessOrderBatch: one outcome per message', () => {
+  it('returns an empty result for an empty batch', async () => {
+    const repository = new FakeOrderRepository();
+    await expect(new ProcessOrderBatch({ repository }).execute([])).resolves.toEqual({ outcomes: [], failedMessageIds: [] });
+    expect(repository.saveCalls).toEqual([]);
+  });
+
+  it('reports created, updated, duplicate, stale and invalid in input order, failing only the invalid', async () => {
+    const repository = new FakeOrderRepository();
+    const useCase = new ProcessOrderBatch({ repository }, { concurrency: 1 });
+    await useCase.execute([message('seed', rawBody(sampleOrder({ orderId: 'A', timestamp: '2025-05-03T12:00:00Z' })))]);
+
+    const result = await useCase.execute([
+      message('m-new', snsEnvelopeBody(sampleOrder({ orderId: 'B' }))),
+      message('m-newer', rawBody(sampleOrder({ orderId: 'A', status: 'paid', timestamp: '2025-05-03T12:00:01Z' }))),
+      message('m-same-instant', rawBody(sampleOrder({ orderId: 'A', timestamp: '2025-05-03T14:00:01+02:00' }))),
+      message('m-older', rawBody(sampleOrder({ orderId: 'A', status: 'cancelled', timestamp: '2025-05-03T13:00:00+02:00' }))),
+      message('m-bad', '{"orderId":"C","quantity":"1"}'),
+      message('m-garbage', 'not json'),
+    ]);
+
+    expect(result.outcomes.map((o) => [o.messageId, o.status])).toEqual([
+      ['m-new', 'created'],
+      ['m-newer', 'updated'],
+      ['m-same-instant', 'duplicate'],
+      ['m-older', 'stale'],
+      ['m-bad', 'invalid'],
+      ['m-garbage', 'invalid'],
+    ]);
+    expect(result.failedMessageIds).toEqual(['m-bad', 'm-garbage']);
+    expect(repository.stored.get('A')?.order.status).toBe('paid');
+    expect(result.outcomes[4]).toEqual(expect.objectContaining({ orderId: 'C', problems: expect.arrayContaining([expect.objectContaining({ field: 'quantity', code: 'wrong_type' })]) }));
+    expect(result.outcomes[5]).not.toHaveProperty('orderId');
+  });
+
+  it('carries the SNS MessageId of an enveloped message into its outcome', async () => {
+    const body = snsEnvelopeBody(sampleOrder());
+    const result = await new ProcessOrderBatch({ repository: new FakeOrderRepository() }).execute([message('m1', body)]);
+    expect(result.outcomes[0]).toEqual(expect.objectContaining({ status: 'created', orderId: 'O1234', snsMessageId: JSON.parse(body).MessageId }));
+  });
+
+  it('turns a storage error into a failed outcome with its code, leaving the other records alone', async () => {
+    const repository = new FakeOrderRepository({
+      failures: new Map([['BROKEN', new RepositoryUnavailableError('table unreachable', { cause: new Error('ECONNRESET') })]]),
+    });
+    const result = await new ProcessOrderBatch({ repository }, { concurrency: 4 }).execute([
+      message('m1', rawBody(sampleOrder({ orderId: 'OK-1' }))),
+      message('m2', rawBody(sampleOrder({ orderId: 'BROKEN' }))),
+      message('m3', rawBody(sampleOrder({ orderId: 'OK-2' }))),
+    ]);
+    expect(result.outcomes[1]).toEqual({
+      status: 'failed',
+      messageId: 'm2',
+      orderId: 'BROKEN',
+      error: { name: 'RepositoryUnavailableError', code: 'repository_unavailable', message: 'table unreachable' },
+    });
+    expect(result.failedMessageIds).toEqual(['m2']);
+    expect([...repository.stored.keys()].sort()).toEqual(['OK-1', 'OK-2']);
+  });
+
+  it('keeps the code of a plain Error that has one, and names the rest unexpected_error', async () => {
+    const throttled = Object.assign(new Error('slow down'), { name: 'ThrottlingException', code: 'throttled' });
+    const repository = new FakeOrderRepository({ failures: new Map<string, unknown>([['T', throttled], ['E', new TypeError('boom')]]) });
+    const result = await new ProcessOrderBatch({ repository }).execute([
+      message('m1', rawBody(sampleOrder({ orderId: 'T' }))),
+      message('m2', rawBody(sampleOrder({ orderId: 'E' }))),
+    ]);
+    expect(result.outcomes.map((o) => (o.status === 'failed' ? [o.error.name, o.error.code] : o.status))).toEqual([
+      ['ThrottlingException', 'throttled'],
+      ['TypeError', 'unexpected_error'],
+    ]);
+  });
+
+  it.each([
+    ['a string', 'database on fire'],
+    ['undefined', undefined],
+    ['null', null],
+    ['a plain object', { code: 'sneaky', payload: 'U-SECRET' }],
+    ['a number', 503],
+  ])('survives a repository that throws %s', async (_label, thrown) => {
+    const repository = new FakeOrderRepository({ failures: new Map([['X', thrown]]) });
+    const result = await new ProcessOrderBatch({ repository }).execute([
+      message('m1', rawBody(sampleOrder({ orderId: 'X' }))),
+      message('m2', rawBody(sampleOrder({ orderId: 'Y' }))),
+    ]);
+    expect(result.outcomes[0]).toEqual(
+      expect.objectContaining({ status: 'failed', error: { name: 'NonError', code: 'unexpected_error', message: expect.any(String) } }),
+    );
+    expect(JSON.stringify(result.outcomes)).not.toContain('U-SECRET');
+    expect(result.outcomes[1]?.status).toBe('created');
+    expect(result.failedMessageIds).toEqual(['m1']);
+  });
+
+  it('survives a repository whose save throws synchronously instead of rejecting', async () => {
+    const repository: OrderRepository = {
+      save: () => {
+        throw new RepositoryUnavailableError('sync failure');
+      },
+      findById: async () => undefined,
+    };
+    const result = await new ProcessOrderBatch({ repository }).execute([message('m1', rawBody(sampleOrder()))]);
+    expect(result.outcomes[0]).toEqual(expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: 'repository_unavailable' }) }));
+  });
+
+  it('lists a failed messageId once even when the batch repeats it', async () => {
+    const repository = new FakeOrderRepository({ failures: new Map([['BROKEN', new RepositoryUnavailableError('down')]]) });
+    const result = await new ProcessOrderBatch({ repository }).execute([
+      message('dup', 'not json'),
+      message('dup', 'still not json'),
+      message('twice-failed', rawBody(sampleOrder({ orderId: 'BROKEN' }))),
+      message('twice-failed', rawBody(sampleOrder({ orderId: 'BROKEN' }))),
+      message('ok', rawBody(sampleOrder())),
+      message('dup', rawBody(sampleOrder({ orderId: 'O2' }))),
+    ]);
+    expect(result.outcomes).toHaveLength(6);
+    expect(result.failedMessageIds).toEqual(['dup', 'twice-failed']);
+  });
+
+  it('refuses a concurrency that is not a positive integer', () => {
+    const repository = new FakeOrderRepository();
+    for (const concurrency of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new ProcessOrderBatch({ repository }, { concurrency })).toThrow(RangeError);
+    }
+  });
+});
