@@ -4,3 +4,4 @@ export * from './messaging/id-sequence';
 export * from './messaging/in-memory-queue';
 export * from './messaging/in-memory-topic';
 export * from './messaging/order-pipeline';
+export * from './fault-injecting-order-repository';
