@@ -51,7 +51,7 @@ describe('hostile corpus: one batch with every case and valid records beside the
       if (hostile.expect.valid) continue;
       const line = logger.calls.find((c) => c.fields['messageId'] === `hostile:${hostile.name}`);
       expect(line?.fields['outcome']).toBe('invalid');
-      const problems = (line?.fields['problems'] ?? []) as InvalidOutcome['problems'];
+      const problems = (line?.fields['problems'] ?? []) as unknown as InvalidOutcome['problems'];
       expect(problems).toContainEqual({ field: hostile.expect.field, code: hostile.expect.code, reason: expect.stringMatching(/\S/) });
       const serialized = JSON.stringify(line);
       for (const value of hostile.sensitiveValues) expect(serialized.includes(value)).toBe(false);
