@@ -4,4 +4,5 @@ export * from './messaging/id-sequence';
 export * from './messaging/in-memory-queue';
 export * from './messaging/in-memory-topic';
 export * from './messaging/order-pipeline';
+export * from './messaging/manual-scheduler';
 export * from './fault-injecting-order-repository';

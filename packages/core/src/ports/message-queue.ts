@@ -10,6 +10,16 @@ export interface ReceivedMessage extends InboundMessage {
   readonly firstReceiveTimestamp?: number;
 }
 
+/**
+ * The part of the platform's AbortSignal a queue needs (core declares it structurally, since it
+ * compiles without DOM or Node types; a real AbortSignal fits).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface ReceiveOptions {
   /** 1–10, as in SQS. */
   readonly maxMessages: number;
@@ -17,6 +27,8 @@ export interface ReceiveOptions {
   readonly waitTimeSeconds: number;
   /** Overrides the queue's visibility timeout for these deliveries. */
   readonly visibilityTimeoutSeconds?: number;
+  /** Ends a long poll early (graceful shutdown); the receive then rejects or returns nothing. */
+  readonly signal?: AbortSignalLike;
 }
 
 export interface DeleteFailure {
