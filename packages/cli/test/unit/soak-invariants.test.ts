@@ -1,0 +1,110 @@
+import { evaluateSoak, type SoakFacts } from '../../src/soak/soak-invariants';
+import { runSoak } from '../../src/soak/run-soak';
+import { DEFAULT_SOAK_OPTIONS } from '../../src/soak/soak-options';
+
+/** The checker must fail when it is fed a doctored result: each case breaks one invariant. */
+describe('the soak invariant checker', () => {
+  let facts: SoakFacts;
+  beforeAll(async () => {
+    ({ facts } = await runSoak({ ...DEFAULT_SOAK_OPTIONS, messages: 800, seed: 21, poisonRate: 0.05, faultRate: 0.3 }));
+  });
+
+  const valid = () => facts.published.filter((m) => m.kind === 'valid');
+  const poison = () => facts.published.filter((m) => m.kind === 'poison');
+  const without = <T>(set: ReadonlySet<T>, item: T): Set<T> => new Set([...set].filter((x) => x !== item));
+
+  it('passes the real run', () => {
+    const verdict = evaluateSoak(facts);
+    expect(verdict.violations).toEqual([]);
+    expect(verdict).toMatchObject({ lost: 0, staleOverwrites: 0, unexpectedOrders: 0, maxReceiveCountSeen: 3 });
+    expect(poison().length).toBeGreaterThan(10);
+  });
+
+  it('counts a message neither acknowledged nor dead-lettered as lost', () => {
+    const victim = valid()[5]!.messageId;
+    const verdict = evaluateSoak({ ...facts, acknowledged: without(facts.acknowledged, victim) });
+    expect(verdict.lost).toBe(1);
+    expect(verdict.lostDetail.unaccounted).toBe(1);
+    expect(verdict.violations).toEqual([expect.stringMatching(new RegExp(`^lost = 1, expected 0: .*${victim}`))]);
+  });
+
+  it('counts a poison message that was deleted as if processed as lost, and the DLQ then misses it', () => {
+    const victim = poison()[0]!.messageId;
+    const verdict = evaluateSoak({
+      ...facts,
+      acknowledged: new Set([...facts.acknowledged, victim]),
+      deadLettersAfterRedrive: facts.deadLettersAfterRedrive.filter((d) => d.messageId !== victim),
+    });
+    expect(verdict.lostDetail.poison_acknowledged).toBe(1);
+    expect(verdict.lost).toBe(1);
+    expect(verdict.violations).toEqual([
+      expect.stringMatching(/^lost = 1/),
+      expect.stringMatching(/^dlq_after_redrive must hold exactly the poison messages: 1 poison missing/),
+    ]);
+  });
+
+  it('counts a message deleted without the handler reporting it processed as lost', () => {
+    const victim = valid()[0]!.messageId;
+    const verdict = evaluateSoak({
+      ...facts,
+      acknowledged: without(facts.acknowledged, victim),
+      deletedWithoutSuccess: new Set([victim]),
+    });
+    expect(verdict.lostDetail).toMatchObject({ deleted_without_success: 1, unaccounted: 1 });
+    expect(verdict.lost).toBe(1);
+  });
+
+  it('counts an acknowledged event whose write is missing as lost, and its order as a stale overwrite', () => {
+    const newest = [...facts.expectedOrders.values()].find((o) => o.status !== 'new')!;
+    const stored = new Map(facts.storedOrders);
+    stored.delete(newest.orderId);
+    const verdict = evaluateSoak({ ...facts, storedOrders: stored });
+    expect(verdict.lostDetail.acknowledged_without_effect).toBeGreaterThan(0);
+    expect(verdict.staleOverwrites).toBe(1);
+    expect(verdict.violations.map((v) => v.split(' ')[0])).toEqual(['lost', 'stale_overwrites']);
+  });
+
+  it('reports an order stored at an older event than its newest as a stale overwrite', () => {
+    const [orderId, newest] = [...facts.expectedOrders].find(([, o]) => o.status !== 'new')!;
+    const older = { ...newest, status: 'new' as const, timestamp: new Date(Date.parse(newest.timestamp) - 60_000).toISOString() };
+    const verdict = evaluateSoak({ ...facts, storedOrders: new Map(facts.storedOrders).set(orderId, older) });
+    expect(verdict.staleOverwrites).toBe(1);
+    expect(verdict.violations).toContainEqual(expect.stringMatching(new RegExp(`^stale_overwrites = 1, expected 0: .*${orderId}`)));
+  });
+
+  it('reports a stored order that no valid message carried (a poison message was stored)', () => {
+    const intruder = { ...facts.storedOrders.values().next().value!, orderId: 'O-FROM-POISON' };
+    const verdict = evaluateSoak({ ...facts, storedOrders: new Map(facts.storedOrders).set(intruder.orderId, intruder) });
+    expect(verdict.unexpectedOrders).toBe(1);
+    expect(verdict.violations).toEqual([expect.stringMatching(/^unexpected_orders = 1/)]);
+  });
+
+  it('reports a valid message left in the DLQ after the redrive', () => {
+    const victim = valid()[3]!.messageId;
+    const verdict = evaluateSoak({
+      ...facts,
+      acknowledged: without(facts.acknowledged, victim),
+      deadLettersAfterRedrive: [...facts.deadLettersAfterRedrive, { messageId: victim, receiveCount: 3 }],
+    });
+    expect(verdict.lost).toBe(0);
+    expect(verdict.violations).toEqual([expect.stringMatching(/^dlq_after_redrive must hold exactly the poison messages: 0 poison missing, 1 other/)]);
+  });
+
+  it.each([2, 4])('reports a message that moved to the DLQ after %i receives instead of 3', (count) => {
+    const [first, ...rest] = facts.deadLettersAfterRedrive;
+    const verdict = evaluateSoak({ ...facts, deadLettersAfterRedrive: [{ ...first!, receiveCount: count }, ...rest] });
+    expect(verdict.violations).toEqual([expect.stringMatching(new RegExp(`^receive count at the move to OrderDLQ must be exactly 3: 1 messages moved after ${count} receives`))]);
+    expect(verdict.maxReceiveCountSeen).toBe(Math.max(3, count));
+  });
+
+  it('checks the moves of the first drain too', () => {
+    const [first, ...rest] = facts.deadLettersAfterDrain;
+    const verdict = evaluateSoak({ ...facts, deadLettersAfterDrain: [{ ...first!, receiveCount: 1 }, ...rest] });
+    expect(verdict.violations).toEqual([expect.stringMatching(/^receive count at the move/)]);
+  });
+
+  it('reports a drain that did not empty the queue', () => {
+    const verdict = evaluateSoak({ ...facts, leftOnQueue: { afterDrain: 0, afterRedrive: 2 }, drainsFinished: false });
+    expect(verdict.violations).toEqual([expect.stringMatching(/^drained: .*2 after the redrive \(a drain hit its invocation bound\)/)]);
+  });
+});
