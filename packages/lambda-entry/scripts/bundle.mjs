@@ -10,6 +10,16 @@ import { writeFileSync } from 'node:fs';
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(packageDir, 'dist', 'index.mjs');
 
+// Lambda passes the role's credentials in environment variables; see the replacement module.
+const lambdaCredentials = {
+  name: 'lambda-environment-credentials',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: join(packageDir, 'src', 'runtime', 'lambda-environment-credentials.ts'),
+    }));
+  },
+};
+
 const result = await build({
   entryPoints: [join(packageDir, 'src', 'lambda-handler.ts')],
   outfile,
@@ -21,8 +31,10 @@ const result = await build({
   sourcemap: true,
   mainFields: ['module', 'main'],
   // Workspace packages bundle from their TypeScript sources: one build, no stale dist.
-  conditions: ['source'],
+  // Setting conditions drops esbuild's implicit "module"; keep it so the SDK's exports resolve to ESM.
+  conditions: ['source', 'module'],
   banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+  plugins: [lambdaCredentials],
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',

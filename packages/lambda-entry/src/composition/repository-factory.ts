@@ -1,3 +1,4 @@
+import { DynamoDbOrderRepository } from '@orders/adapters-aws';
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import type { OrderRepository } from '@orders/core';
 import type { EntryConfig } from './entry-config';
@@ -8,6 +9,12 @@ export function createOrderRepository(config: EntryConfig): OrderRepository {
     case 'memory':
       return new InMemoryOrderRepository();
     case 'dynamodb':
-      throw new Error('the DynamoDB OrderRepository is not available yet (issue 3); set ORDERS_REPOSITORY=memory');
+      return new DynamoDbOrderRepository({
+        tableName: config.tableName,
+        clientOptions: {
+          ...(config.region === undefined ? {} : { region: config.region }),
+          ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+        },
+      });
   }
 }
