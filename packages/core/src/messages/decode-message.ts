@@ -4,10 +4,17 @@ import { validateOrder } from '../domain/validate-order';
 import { problem, type ValidationProblem } from '../domain/validation-problem';
 
 /**
- * SNS's limit for a message payload. Nothing larger can have come through OrderTopic, so a
- * larger body is refused before it is parsed (a raw sender could otherwise make us parse 1 MiB).
+ * SNS's limit for a message payload: no order published through OrderTopic can be larger, so
+ * an order's JSON (a raw body, or an envelope's `Message`) over it is refused.
  */
-export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_ORDER_BYTES = 256 * 1024;
+
+/**
+ * The most a body may hold before we parse it at all: room for a maximal order inside an SNS
+ * envelope, whose JSON escaping can double it, plus the envelope's own fields. A larger body (a
+ * raw sender can put 1 MiB on SQS) is refused unread, so no message can make us parse megabytes.
+ */
+export const MAX_BODY_BYTES = 2 * MAX_ORDER_BYTES + 8 * 1024;
 
 /** How the order reached the queue: inside an SNS notification envelope, or raw. */
 export type Delivery = 'sns-envelope' | 'raw';
@@ -98,13 +105,17 @@ export function decodeOrderMessage(body: string): DecodeResult {
   if (byteLengthExceeds(body, MAX_BODY_BYTES)) {
     return { ok: false, problems: [problem('body', 'body_too_large', `must be at most ${MAX_BODY_BYTES} bytes`)] };
   }
+  const orderTooLarge = (field: string): DecodeResult => ({
+    ok: false,
+    problems: [problem(field, 'body_too_large', `must be at most ${MAX_ORDER_BYTES} bytes (the SNS payload limit)`)],
+  });
   const parsed = parseJson(body);
   if (!parsed.ok) return { ok: false, problems: [problem('body', 'not_json', 'is not valid JSON')] };
   const outer = parsed.value;
   if (!isPlainObject(outer)) {
     return { ok: false, problems: [problem('body', 'not_an_object', 'must be a JSON object (an SNS envelope or an order)')] };
   }
-  if (!isSnsEnvelope(outer)) return decodeParsedRawOrder(outer);
+  if (!isSnsEnvelope(outer)) return byteLengthExceeds(body, MAX_ORDER_BYTES) ? orderTooLarge('body') : decodeParsedRawOrder(outer);
 
   const snsMessageId = ownString(outer, 'MessageId');
   const idFields = snsMessageId === undefined ? {} : { snsMessageId };
@@ -126,6 +137,7 @@ export function decodeOrderMessage(body: string): DecodeResult {
       ...idFields,
     };
   }
+  if (byteLengthExceeds(message, MAX_ORDER_BYTES)) return { ...orderTooLarge('envelope.Message'), ...idFields } as DecodeResult;
   return decodeOrderJson(message, 'envelope.Message', 'sns-envelope', snsMessageId);
 }
 

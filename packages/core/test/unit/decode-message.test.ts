@@ -1,5 +1,5 @@
 import { rawBody, SEED_DUMMY_ORDER, snsEnvelopeBody } from '@orders/testkit';
-import { decodeOrderMessage, MAX_BODY_BYTES, type DecodeResult } from '../../src';
+import { decodeOrderMessage, MAX_BODY_BYTES, MAX_ORDER_BYTES, type DecodeResult } from '../../src';
 import { validRecord } from '../support/orders';
 
 const VALID = JSON.stringify(validRecord());
@@ -175,35 +175,50 @@ describe('decodeOrderMessage: the body size limit', () => {
     return `${VALID.slice(0, -1)},"padding":"${unit.repeat(count)}"}`;
   };
 
-  it('is 256 KiB, the SNS payload limit', () => {
-    expect(MAX_BODY_BYTES).toBe(262_144);
+  it('is 256 KiB for an order (the SNS payload limit), with room for an envelope around it', () => {
+    expect(MAX_ORDER_BYTES).toBe(262_144);
+    expect(MAX_BODY_BYTES).toBeGreaterThan(2 * MAX_ORDER_BYTES);
   });
 
   it('accepts a body of exactly the limit', () => {
-    const body = paddedTo(MAX_BODY_BYTES);
-    expect(Buffer.byteLength(body)).toBe(MAX_BODY_BYTES);
+    const body = paddedTo(MAX_ORDER_BYTES);
+    expect(Buffer.byteLength(body)).toBe(MAX_ORDER_BYTES);
     expect(decodeOrderMessage(body).ok).toBe(true);
   });
 
-  it('rejects a body one byte over the limit, before parsing it', () => {
-    expect(decodeOrderMessage(paddedTo(MAX_BODY_BYTES + 1))).toEqual({
+  it('rejects a raw order one byte over the limit', () => {
+    expect(decodeOrderMessage(paddedTo(MAX_ORDER_BYTES + 1))).toEqual({
       ok: false,
       problems: [{ field: 'body', code: 'body_too_large', reason: expect.any(String) }],
     });
   });
 
   it('counts UTF-8 bytes, not UTF-16 units', () => {
-    const twoByte = paddedTo(MAX_BODY_BYTES + 1, 'é');
-    expect(Buffer.byteLength(twoByte)).toBeGreaterThan(MAX_BODY_BYTES);
-    expect(twoByte.length).toBeLessThan(MAX_BODY_BYTES);
+    const twoByte = paddedTo(MAX_ORDER_BYTES + 1, 'é');
+    expect(Buffer.byteLength(twoByte)).toBeGreaterThan(MAX_ORDER_BYTES);
+    expect(twoByte.length).toBeLessThan(MAX_ORDER_BYTES);
     expect(problemsOf(decodeOrderMessage(twoByte))).toEqual([['body', 'body_too_large']]);
     const astralBody = `${VALID.slice(0, -1)},"padding":"${'😀'.repeat(66_000)}"}`;
-    expect(astralBody.length).toBeLessThan(MAX_BODY_BYTES);
+    expect(astralBody.length).toBeLessThan(MAX_ORDER_BYTES);
     expect(problemsOf(decodeOrderMessage(astralBody))).toEqual([['body', 'body_too_large']]);
   });
 
   it('rejects a 1 MiB body and a 1 MiB body that is not even JSON', () => {
     expect(problemsOf(decodeOrderMessage(paddedTo(1024 * 1024)))).toEqual([['body', 'body_too_large']]);
     expect(problemsOf(decodeOrderMessage('['.repeat(1024 * 1024)))).toEqual([['body', 'body_too_large']]);
+  });
+
+  it('accepts a maximal order inside an envelope, whose escaping makes the body larger than the order', () => {
+    // Padding of escaped quotes: 2 bytes in the order's JSON, 4 once the envelope escapes it.
+    const fitting = paddedTo(MAX_ORDER_BYTES - 2, '\\"');
+    expect(Buffer.byteLength(fitting)).toBeLessThanOrEqual(MAX_ORDER_BYTES);
+    const envelope = JSON.stringify({ Type: 'Notification', MessageId: 'm', Message: fitting });
+    expect(Buffer.byteLength(envelope)).toBeGreaterThan(1.9 * MAX_ORDER_BYTES);
+    expect(decodeOrderMessage(envelope).ok).toBe(true);
+  });
+
+  it("rejects an envelope whose Message is over the order limit, naming the envelope's field", () => {
+    const envelope = JSON.stringify({ Type: 'Notification', MessageId: 'm', Message: paddedTo(MAX_ORDER_BYTES + 1) });
+    expect(problemsOf(decodeOrderMessage(envelope))).toEqual([['envelope.Message', 'body_too_large']]);
   });
 });
