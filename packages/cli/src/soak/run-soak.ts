@@ -88,6 +88,8 @@ export interface SoakSummary {
   readonly lost_detail: LostDetail;
   readonly acknowledged: number;
   readonly redriven: number;
+  /** The highest ApproximateReceiveCount any delivery carried (never above maxReceiveCount). */
+  readonly max_receive_count_delivered: number;
   readonly invocations: number;
   readonly deliveries: number;
   readonly outcomes: Counts;
@@ -256,6 +258,7 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}): Prom
     lost_detail: verdict.lostDetail,
     acknowledged: ledger.acknowledged.size,
     redriven,
+    max_receive_count_delivered: ledger.maxReceiveCountDelivered,
     invocations: ledger.invocations,
     deliveries: ledger.deliveries,
     outcomes: { ...metrics.totals },

@@ -35,6 +35,7 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
     expect(facts.deadLettersAfterRedrive.map((d) => d.messageId).sort()).toEqual(poisonIds);
     expect(facts.deadLettersAfterRedrive.every((d) => d.receiveCount === K)).toBe(true);
     expect(summary.max_receive_count_seen).toBe(summary.poison > 0 || summary.dlq_after_drain > 0 ? K : 0);
+    expect(summary.max_receive_count_delivered).toBeLessThanOrEqual(K);
     // Each poison message was rejected K times per drain, and valid messages that failed K times
     // in the first drain were in the DLQ with them.
     expect(summary.outcomes.invalid).toBe(summary.poison * K * 2);
