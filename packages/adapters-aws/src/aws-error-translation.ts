@@ -1,0 +1,154 @@
+import { InfrastructureError } from '@orders/core';
+import {
+  AwsRequestError,
+  EndpointUnreachableError,
+  MissingCredentialsError,
+  MissingRegionError,
+  ResourceMissingError,
+  type AwsRequestErrorCode,
+  type MissingResource,
+} from './errors';
+
+/** Where a failed call was going: used to word the error and to name a missing resource. */
+export interface AwsCallContext {
+  readonly service: 'DynamoDB' | 'SNS' | 'SQS';
+  readonly operation: string;
+  /** The resource the call addressed: a "not found" answer then becomes a ResourceMissingError. */
+  readonly resource?: MissingResource;
+}
+
+/** The fields SDK v3 errors carry, read structurally so errors from any SDK copy are understood. */
+interface SdkErrorShape {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: unknown;
+  readonly $fault?: unknown;
+  readonly $metadata?: { readonly httpStatusCode?: unknown };
+  readonly $retryable?: { readonly throttling?: unknown };
+  readonly address?: unknown;
+  readonly port?: unknown;
+  readonly hostname?: unknown;
+}
+
+// Errors Node raises when no HTTP exchange happened at all.
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
+
+// "This thing does not exist", as each service spells it.
+const NOT_FOUND_NAMES = new Set([
+  'ResourceNotFoundException', // DynamoDB
+  'QueueDoesNotExist', // SQS, JSON protocol
+  'AWS.SimpleQueueService.NonExistentQueue', // SQS, query protocol
+  'NotFoundException', // SNS
+  'NotFound', // SNS, query protocol
+]);
+
+const ACCESS_NAMES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'AuthorizationError', // SNS
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+]);
+
+const THROTTLING_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'TooManyRequestsException',
+  'KMSThrottlingException',
+]);
+
+function asSdkError(error: unknown): SdkErrorShape | undefined {
+  if (!(error instanceof Error)) return undefined;
+  return error as Error & SdkErrorShape;
+}
+
+function httpStatusOf(error: SdkErrorShape): number | undefined {
+  const status = error.$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The `host:port` a network error names, when it names one. */
+function networkTarget(error: SdkErrorShape): string | undefined {
+  if (typeof error.address === 'string') return typeof error.port === 'number' ? `${error.address}:${error.port}` : error.address;
+  if (typeof error.hostname === 'string') return error.hostname;
+  return undefined;
+}
+
+export function isNetworkError(error: unknown): boolean {
+  const sdk = asSdkError(error);
+  if (!sdk) return false;
+  if (typeof sdk.code === 'string' && NETWORK_ERROR_CODES.has(sdk.code)) return true;
+  // The SDK's node handler names a connect timeout `TimeoutError` (no HTTP status then).
+  return sdk.name === 'TimeoutError' && httpStatusOf(sdk) === undefined;
+}
+
+export function isNotFoundError(error: unknown): boolean {
+  const sdk = asSdkError(error);
+  return sdk !== undefined && NOT_FOUND_NAMES.has(sdk.name);
+}
+
+/** A short, payload-free excerpt of AWS's own message (they name fields, not values). */
+function excerpt(message: string): string {
+  const oneLine = message.replace(/\s+/g, ' ').trim();
+  const short = oneLine.length > 200 ? `${oneLine.slice(0, 197)}...` : oneLine;
+  return short.replace(/[.\s]+$/, '');
+}
+
+/**
+ * Turns whatever an SDK call threw into an {@link InfrastructureError} with a stable code, a
+ * one-sentence message and `retryable` set from what the failure means. The SDK has already
+ * retried throttling, 5xx and transient network errors by the time this runs, so these are
+ * the failures that outlived its retries.
+ */
+export function toInfrastructureError(error: unknown, context: AwsCallContext): InfrastructureError {
+  if (error instanceof InfrastructureError) return error;
+  const sdk = asSdkError(error);
+  const call = `${context.service} ${context.operation}`;
+  if (!sdk) {
+    return new InfrastructureError('aws_request_failed', `${call} failed with a non-Error value.`, { cause: error });
+  }
+  if (sdk.name === 'CredentialsProviderError') return new MissingCredentialsError({ cause: error });
+  if (/region is missing/i.test(sdk.message)) return new MissingRegionError({ cause: error });
+  if (isNetworkError(error)) return new EndpointUnreachableError(networkTarget(sdk), { cause: error });
+  if (context.resource && NOT_FOUND_NAMES.has(sdk.name)) return new ResourceMissingError([context.resource], { cause: error });
+
+  const httpStatusCode = httpStatusOf(sdk);
+  const details = { service: context.service, operation: context.operation, awsErrorName: sdk.name, httpStatusCode, cause: error };
+  const make = (code: AwsRequestErrorCode, retryable: boolean, what: string): AwsRequestError =>
+    new AwsRequestError(code, `${call} failed: ${what}.`, { ...details, retryable });
+
+  if (ACCESS_NAMES.has(sdk.name) || httpStatusCode === 403) {
+    return make('access_denied', false, `access denied (${sdk.name}); check the credentials and their permissions`);
+  }
+  if (THROTTLING_NAMES.has(sdk.name) || sdk.$retryable?.throttling === true || httpStatusCode === 429) {
+    return make('throttled', true, `still throttled after retries (${sdk.name})`);
+  }
+  if (sdk.$fault === 'server' || (httpStatusCode !== undefined && httpStatusCode >= 500)) {
+    return make('aws_server_error', true, `the service answered ${httpStatusCode ?? 'with a server error'} (${sdk.name})`);
+  }
+  if (sdk.$fault === 'client' || (httpStatusCode !== undefined && httpStatusCode >= 400)) {
+    return make('aws_request_rejected', false, `${sdk.name}: ${excerpt(sdk.message)}`);
+  }
+  // No HTTP status and not a known network failure: unknown, so worth one more try later.
+  return make('aws_request_failed', true, `${sdk.name}: ${excerpt(sdk.message)}`);
+}
