@@ -1,0 +1,82 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { instantFromDecimalSeconds, ORDER_STATUSES, type Instant, type Order, type OrderStatus } from '@orders/core';
+import { MalformedStoredItemError } from './errors';
+
+/**
+ * The stored shape of an order. The seed's six attributes keep their names and types
+ * (`quantity` a number, `timestamp` the RFC 3339 text as published), so anything that read
+ * the seed's table still reads ours. Two attributes are added:
+ * - `instant` (N): the timestamp as exact decimal seconds, what the conditional write compares
+ *   numerically (string comparison would get zones and fractions wrong);
+ * - `updatedAt` (S): when this adapter last wrote the item, for operators.
+ *
+ * Marshalled by hand with the low-level AttributeValue types rather than lib-dynamodb: six
+ * attributes do not need a marshaller, and writing `instant` as an N string from
+ * `instantToDecimalSeconds` cannot lose a digit the way a JavaScript number could.
+ */
+export type OrderItem = Record<string, AttributeValue>;
+
+export const ORDER_ATTRIBUTES = ['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'] as const;
+export const INSTANT_ATTRIBUTE = 'instant';
+export const UPDATED_AT_ATTRIBUTE = 'updatedAt';
+
+export function toOrderItem(order: Order, instantDecimalSeconds: string, updatedAt: Date): OrderItem {
+  // Field by field: an event object may carry more than the six fields, and none of it is stored.
+  return {
+    orderId: { S: order.orderId },
+    userId: { S: order.userId },
+    itemName: { S: order.itemName },
+    quantity: { N: String(order.quantity) },
+    status: { S: order.status },
+    timestamp: { S: order.timestamp },
+    [INSTANT_ATTRIBUTE]: { N: instantDecimalSeconds },
+    [UPDATED_AT_ATTRIBUTE]: { S: updatedAt.toISOString() },
+  };
+}
+
+const STATUSES: ReadonlySet<string> = new Set(ORDER_STATUSES);
+
+function stringAttribute(item: OrderItem, name: string, orderId: string): string {
+  const value = item[name]?.S;
+  if (value === undefined) throw new MalformedStoredItemError(`The stored order "${orderId}" has no string attribute "${name}".`);
+  return value;
+}
+
+/** The six Order fields of a stored item, checked: a corrupt item is an error, not a bad Order. */
+export function fromOrderItem(item: OrderItem): Order {
+  const orderId = item['orderId']?.S ?? '(unknown)';
+  const quantityText = item['quantity']?.N;
+  const quantity = quantityText === undefined ? Number.NaN : Number(quantityText);
+  if (!Number.isSafeInteger(quantity)) {
+    throw new MalformedStoredItemError(`The stored order "${orderId}" has no whole-number attribute "quantity".`);
+  }
+  const status = stringAttribute(item, 'status', orderId);
+  if (!STATUSES.has(status)) throw new MalformedStoredItemError(`The stored order "${orderId}" has an unknown status.`);
+  return {
+    orderId: stringAttribute(item, 'orderId', orderId),
+    userId: stringAttribute(item, 'userId', orderId),
+    itemName: stringAttribute(item, 'itemName', orderId),
+    quantity,
+    status: status as OrderStatus,
+    timestamp: stringAttribute(item, 'timestamp', orderId),
+  };
+}
+
+/**
+ * The instant a stored item was written with; `undefined` when it has none (an item written
+ * before this adapter, e.g. by the seed's handler). Throws when the attribute exists but is not
+ * a decimal number of seconds, because then no ordering decision can be trusted.
+ */
+export function storedInstant(item: OrderItem): Instant | undefined {
+  const attribute = item[INSTANT_ATTRIBUTE];
+  if (attribute === undefined) return undefined;
+  const orderId = item['orderId']?.S ?? '(unknown)';
+  if (attribute.N === undefined) {
+    throw new MalformedStoredItemError(`The stored order "${orderId}" has a non-numeric "${INSTANT_ATTRIBUTE}" attribute.`);
+  }
+  try {
+    return instantFromDecimalSeconds(attribute.N);
+  } catch {
+    throw new MalformedStoredItemError(`The stored order "${orderId}" has an unreadable "${INSTANT_ATTRIBUTE}" attribute.`);
+  }
+}
