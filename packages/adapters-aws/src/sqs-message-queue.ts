@@ -1,0 +1,229 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+  type MessageAttributeValue,
+  type MessageSystemAttributeName,
+  type QueueAttributeName,
+} from '@aws-sdk/client-sqs';
+import type { DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
+import { createSqsClient, type AwsClientOptions } from './aws-client-config';
+import { toInfrastructureError, type AwsCallContext } from './aws-error-translation';
+import { chunkForBatch, MAX_BATCH_ENTRIES } from './batching';
+
+export interface SqsMessageQueueOptions {
+  readonly queueUrl: string;
+  readonly client?: SQSClient;
+  readonly clientOptions?: AwsClientOptions;
+}
+
+/** Extra controls for one receive, beyond the port's options. */
+export interface ReceiveControls {
+  /** Ends a long poll early (graceful shutdown): the call then returns no messages. */
+  readonly abortSignal?: AbortSignal;
+}
+
+/** How many messages a queue holds, as SQS approximates it. */
+export interface QueueDepth {
+  /** Waiting to be received. */
+  readonly visible: number;
+  /** Received and not yet deleted or returned (in flight). */
+  readonly inFlight: number;
+  /** Sent with a delay that has not yet passed. */
+  readonly delayed: number;
+}
+
+/**
+ * `MessageSystemAttributeNames` is the current name; `AttributeNames` is deprecated for receive
+ * (moto reads both). SentTimestamp and the receive count are what the consumer and DLQ tools need.
+ */
+export const RECEIVE_SYSTEM_ATTRIBUTES: MessageSystemAttributeName[] = [
+  'ApproximateReceiveCount',
+  'SentTimestamp',
+  'ApproximateFirstReceiveTimestamp',
+];
+
+/** SQS's bounds for a receive, checked here so a caller's mistake is a clear RangeError. */
+const MAX_WAIT_SECONDS = 20;
+const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+
+/** The MessageQueue port on an SQS queue, plus the few operations a CLI needs around it. */
+export class SqsMessageQueue implements MessageQueue {
+  readonly queueUrl: string;
+  private readonly client: SQSClient;
+
+  constructor(options: SqsMessageQueueOptions) {
+    this.queueUrl = options.queueUrl;
+    this.client = options.client ?? createSqsClient(options.clientOptions);
+  }
+
+  async receive(options: ReceiveOptions, controls: ReceiveControls = {}): Promise<readonly ReceivedMessage[]> {
+    checkReceiveOptions(options);
+    try {
+      const result = await this.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.queueUrl,
+          MaxNumberOfMessages: options.maxMessages,
+          WaitTimeSeconds: options.waitTimeSeconds,
+          ...(options.visibilityTimeoutSeconds === undefined ? {} : { VisibilityTimeout: options.visibilityTimeoutSeconds }),
+          MessageSystemAttributeNames: RECEIVE_SYSTEM_ATTRIBUTES,
+        }),
+        controls.abortSignal === undefined ? {} : { abortSignal: controls.abortSignal },
+      );
+      return (result.Messages ?? []).flatMap((message) => {
+        const received = toReceivedMessage(message);
+        return received === undefined ? [] : [received];
+      });
+    } catch (error) {
+      // An aborted long poll is a normal way to stop, not a failure. Messages SQS handed out in
+      // the aborted response stay invisible until their timeout and are then redelivered.
+      if (controls.abortSignal?.aborted) return [];
+      throw toInfrastructureError(error, this.context('ReceiveMessage'));
+    }
+  }
+
+  /**
+   * Deletes in DeleteMessageBatch calls of 10. Never throws: entries SQS refused, and every entry
+   * of a call that failed as a whole, come back as failures. A message not deleted is redelivered
+   * after its visibility timeout, and processing is idempotent, so reporting is enough.
+   */
+  async deleteBatch(receiptHandles: readonly string[]): Promise<readonly DeleteFailure[]> {
+    const failures: DeleteFailure[] = [];
+    for (const batch of chunkForBatch(receiptHandles, MAX_BATCH_ENTRIES)) {
+      try {
+        const result = await this.client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.queueUrl,
+            // Ids are input positions: unique within the call even if a handle is repeated.
+            Entries: batch.map(({ index, item }) => ({ Id: String(index), ReceiptHandle: item })),
+          }),
+        );
+        const byId = new Map(batch.map((entry) => [String(entry.index), entry.item]));
+        for (const failed of result.Failed ?? []) {
+          const receiptHandle = failed.Id === undefined ? undefined : byId.get(failed.Id);
+          if (receiptHandle === undefined) continue;
+          failures.push({ receiptHandle, code: failed.Code ?? 'unknown', message: failed.Message ?? 'SQS did not delete this message' });
+        }
+      } catch (error) {
+        const translated = toInfrastructureError(error, this.context('DeleteMessageBatch'));
+        for (const { item } of batch) failures.push({ receiptHandle: item, code: translated.code, message: translated.message });
+      }
+    }
+    return failures;
+  }
+
+  async changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
+    try {
+      await this.client.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: visibilityTimeoutSeconds }),
+      );
+    } catch (error) {
+      throw toInfrastructureError(error, this.context('ChangeMessageVisibility'));
+    }
+  }
+
+  /** Sends a body exactly as given (a test's poison message, a CLI's raw send). */
+  async sendRaw(body: string, options: { readonly delaySeconds?: number; readonly attributes?: Readonly<Record<string, string>> } = {}): Promise<{ readonly messageId: string }> {
+    const attributes = Object.entries(options.attributes ?? {});
+    try {
+      const result = await this.client.send(
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: body,
+          ...(options.delaySeconds === undefined ? {} : { DelaySeconds: options.delaySeconds }),
+          ...(attributes.length === 0
+            ? {}
+            : {
+                MessageAttributes: Object.fromEntries(
+                  attributes.map(([name, value]): [string, MessageAttributeValue] => [name, { DataType: 'String', StringValue: value }]),
+                ),
+              }),
+        }),
+      );
+      if (result.MessageId === undefined) throw new Error('SendMessage answered without a MessageId');
+      return { messageId: result.MessageId };
+    } catch (error) {
+      throw toInfrastructureError(error, this.context('SendMessage'));
+    }
+  }
+
+  async depth(): Promise<QueueDepth> {
+    try {
+      const result = await this.client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: this.queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
+      );
+      const count = (name: QueueAttributeName): number => Number(result.Attributes?.[name] ?? 0);
+      return {
+        visible: count('ApproximateNumberOfMessages'),
+        inFlight: count('ApproximateNumberOfMessagesNotVisible'),
+        delayed: count('ApproximateNumberOfMessagesDelayed'),
+      };
+    } catch (error) {
+      throw toInfrastructureError(error, this.context('GetQueueAttributes'));
+    }
+  }
+
+  /** Deletes every message. SQS allows one purge per queue per 60 s and may take that long to finish. */
+  async purge(): Promise<void> {
+    try {
+      await this.client.send(new PurgeQueueCommand({ QueueUrl: this.queueUrl }));
+    } catch (error) {
+      throw toInfrastructureError(error, this.context('PurgeQueue'));
+    }
+  }
+
+  private context(operation: string): AwsCallContext {
+    return { service: 'SQS', operation, resource: { type: 'SQS queue', name: queueNameFromUrl(this.queueUrl) } };
+  }
+}
+
+/** The last path segment of a queue URL: its name. */
+export function queueNameFromUrl(queueUrl: string): string {
+  const trimmed = queueUrl.replace(/\/+$/, '');
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1);
+}
+
+function checkReceiveOptions(options: ReceiveOptions): void {
+  const { maxMessages, waitTimeSeconds, visibilityTimeoutSeconds } = options;
+  if (!Number.isInteger(maxMessages) || maxMessages < 1 || maxMessages > MAX_BATCH_ENTRIES) {
+    throw new RangeError(`maxMessages must be an integer from 1 to 10, got ${maxMessages}`);
+  }
+  if (!Number.isInteger(waitTimeSeconds) || waitTimeSeconds < 0 || waitTimeSeconds > MAX_WAIT_SECONDS) {
+    throw new RangeError(`waitTimeSeconds must be an integer from 0 to 20, got ${waitTimeSeconds}`);
+  }
+  if (
+    visibilityTimeoutSeconds !== undefined &&
+    (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 0 || visibilityTimeoutSeconds > MAX_VISIBILITY_SECONDS)
+  ) {
+    throw new RangeError(`visibilityTimeoutSeconds must be an integer from 0 to 43200, got ${visibilityTimeoutSeconds}`);
+  }
+}
+
+/** Maps an SQS message to the port's shape; one without id, handle or body cannot be processed. */
+export function toReceivedMessage(message: Message): ReceivedMessage | undefined {
+  const { MessageId: messageId, ReceiptHandle: receiptHandle, Body: body } = message;
+  if (messageId === undefined || receiptHandle === undefined || body === undefined) return undefined;
+  const attributes = message.Attributes ?? {};
+  const number = (value: string | undefined): number | undefined => {
+    const parsed = value === undefined ? Number.NaN : Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  };
+  const firstReceive = number(attributes.ApproximateFirstReceiveTimestamp);
+  return {
+    messageId,
+    receiptHandle,
+    body,
+    // A delivery is at least the first one, even if an endpoint omits the count.
+    receiveCount: number(attributes.ApproximateReceiveCount) ?? 1,
+    sentTimestamp: number(attributes.SentTimestamp) ?? 0,
+    ...(firstReceive === undefined ? {} : { firstReceiveTimestamp: firstReceive }),
+  };
+}

@@ -1,0 +1,169 @@
+import { QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
+import { ResourceMissingError, SqsMessageQueue, queueNameFromUrl, toReceivedMessage } from '../../src';
+import { connectionRefused, fakeClient, TEST_CLIENT_CONFIG, type FakeHandler } from './support/fake-client';
+
+const QUEUE_URL = 'http://sqs.us-east-1.localhost.localstack.cloud:4566/000000000000/OrderQueue';
+
+function queueWith(handler: FakeHandler) {
+  const fake = fakeClient(new SQSClient(TEST_CLIENT_CONFIG), handler);
+  return { ...fake, queue: new SqsMessageQueue({ queueUrl: QUEUE_URL, client: fake.client }) };
+}
+
+type Entry = { Id: string; ReceiptHandle: string };
+
+describe('SqsMessageQueue.receive', () => {
+  it('long-polls with the system attributes and maps messages to the port', async () => {
+    const { queue, inputsOf } = queueWith(() => ({
+      $metadata: {},
+      Messages: [
+        {
+          MessageId: 'm-1',
+          ReceiptHandle: 'rh-1',
+          Body: '{"orderId":"O1"}',
+          Attributes: { ApproximateReceiveCount: '2', SentTimestamp: '1746273601000', ApproximateFirstReceiveTimestamp: '1746273601500' },
+        },
+        // Incomplete: no receipt handle means it can be neither acknowledged nor extended.
+        { MessageId: 'm-2', Body: 'x' },
+      ],
+    }));
+
+    const received = await queue.receive({ maxMessages: 10, waitTimeSeconds: 20, visibilityTimeoutSeconds: 45 });
+
+    expect(inputsOf('ReceiveMessageCommand')).toEqual([
+      {
+        QueueUrl: QUEUE_URL,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 20,
+        VisibilityTimeout: 45,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp', 'ApproximateFirstReceiveTimestamp'],
+      },
+    ]);
+    expect(received).toEqual([
+      {
+        messageId: 'm-1',
+        receiptHandle: 'rh-1',
+        body: '{"orderId":"O1"}',
+        receiveCount: 2,
+        sentTimestamp: 1746273601000,
+        firstReceiveTimestamp: 1746273601500,
+      },
+    ]);
+  });
+
+  it('refuses options SQS would reject, before calling it', async () => {
+    const { queue, calls } = queueWith(() => ({ $metadata: {} }));
+    await expect(queue.receive({ maxMessages: 11, waitTimeSeconds: 0 })).rejects.toThrow(RangeError);
+    await expect(queue.receive({ maxMessages: 1, waitTimeSeconds: 21 })).rejects.toThrow(RangeError);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('returns no messages when its long poll is aborted', async () => {
+    const controller = new AbortController();
+    const { queue } = queueWith(() => {
+      controller.abort();
+      throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    });
+    await expect(queue.receive({ maxMessages: 10, waitTimeSeconds: 20 }, { abortSignal: controller.signal })).resolves.toEqual([]);
+  });
+
+  it('throws a typed error when the queue is missing', async () => {
+    const { queue } = queueWith(() => {
+      throw new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: { httpStatusCode: 400 } });
+    });
+    const error = await queue.receive({ maxMessages: 1, waitTimeSeconds: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceMissingError);
+    expect((error as Error).message).toContain('"OrderQueue"');
+  });
+});
+
+describe('SqsMessageQueue.deleteBatch', () => {
+  it('deletes in batches of 10 and reports the entries SQS refused, by receipt handle', async () => {
+    const handles = Array.from({ length: 23 }, (_, i) => `rh-${i}`);
+    const { queue, inputsOf } = queueWith((command) => {
+      const entries = command.input['Entries'] as Entry[];
+      const bad = entries.filter((entry) => entry.ReceiptHandle === 'rh-4' || entry.ReceiptHandle === 'rh-22');
+      return {
+        $metadata: {},
+        Successful: entries.filter((entry) => !bad.includes(entry)).map((entry) => ({ Id: entry.Id })),
+        Failed: bad.map((entry) => ({ Id: entry.Id, Code: 'ReceiptHandleIsInvalid', Message: 'invalid handle', SenderFault: true })),
+      };
+    });
+
+    const failures = await queue.deleteBatch(handles);
+
+    expect(inputsOf('DeleteMessageBatchCommand').map((input) => (input['Entries'] as Entry[]).length)).toEqual([10, 10, 3]);
+    expect(failures).toEqual([
+      { receiptHandle: 'rh-4', code: 'ReceiptHandleIsInvalid', message: 'invalid handle' },
+      { receiptHandle: 'rh-22', code: 'ReceiptHandleIsInvalid', message: 'invalid handle' },
+    ]);
+  });
+
+  it('gives the same receipt handle twice distinct entry ids', async () => {
+    const { queue, inputsOf } = queueWith((command) => ({
+      $metadata: {},
+      Successful: (command.input['Entries'] as Entry[]).map((entry) => ({ Id: entry.Id })),
+    }));
+    await expect(queue.deleteBatch(['same', 'same'])).resolves.toEqual([]);
+    expect((inputsOf('DeleteMessageBatchCommand')[0]?.['Entries'] as Entry[]).map((entry) => entry.Id)).toEqual(['0', '1']);
+  });
+
+  it('reports every entry of a call that failed as a whole instead of throwing, and carries on', async () => {
+    let call = 0;
+    const { queue } = queueWith((command) => {
+      call++;
+      if (call === 1) throw connectionRefused();
+      return { $metadata: {}, Successful: (command.input['Entries'] as Entry[]).map((entry) => ({ Id: entry.Id })) };
+    });
+    const handles = Array.from({ length: 12 }, (_, i) => `rh-${i}`);
+    const failures = await queue.deleteBatch(handles);
+    expect(failures.map((failure) => failure.receiptHandle)).toEqual(handles.slice(0, 10));
+    expect(failures.every((failure) => failure.code === 'endpoint_unreachable')).toBe(true);
+  });
+
+  it('makes no call for an empty list', async () => {
+    const { queue, calls } = queueWith(() => ({ $metadata: {} }));
+    await expect(queue.deleteBatch([])).resolves.toEqual([]);
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('SqsMessageQueue helpers', () => {
+  it('changes visibility of one message', async () => {
+    const { queue, inputsOf } = queueWith(() => ({ $metadata: {} }));
+    await queue.changeVisibility('rh-1', 90);
+    expect(inputsOf('ChangeMessageVisibilityCommand')).toEqual([{ QueueUrl: QUEUE_URL, ReceiptHandle: 'rh-1', VisibilityTimeout: 90 }]);
+  });
+
+  it('reads the queue depth from the approximate counters', async () => {
+    const { queue } = queueWith(() => ({
+      $metadata: {},
+      Attributes: { ApproximateNumberOfMessages: '7', ApproximateNumberOfMessagesNotVisible: '2', ApproximateNumberOfMessagesDelayed: '0' },
+    }));
+    await expect(queue.depth()).resolves.toEqual({ visible: 7, inFlight: 2, delayed: 0 });
+  });
+
+  it('sends a raw body with string attributes', async () => {
+    const { queue, inputsOf } = queueWith(() => ({ $metadata: {}, MessageId: 'm-9' }));
+    await expect(queue.sendRaw('not json', { attributes: { source: 'test' } })).resolves.toEqual({ messageId: 'm-9' });
+    expect(inputsOf('SendMessageCommand')).toEqual([
+      { QueueUrl: QUEUE_URL, MessageBody: 'not json', MessageAttributes: { source: { DataType: 'String', StringValue: 'test' } } },
+    ]);
+  });
+});
+
+describe('message mapping', () => {
+  it('counts a delivery without a receive count as the first', () => {
+    expect(toReceivedMessage({ MessageId: 'm', ReceiptHandle: 'r', Body: 'b' })).toEqual({
+      messageId: 'm',
+      receiptHandle: 'r',
+      body: 'b',
+      receiveCount: 1,
+      sentTimestamp: 0,
+    });
+  });
+
+  it('takes a queue name from its URL', () => {
+    expect(queueNameFromUrl(QUEUE_URL)).toBe('OrderQueue');
+    expect(queueNameFromUrl('http://localhost:5000/123456789012/OrderDLQ/')).toBe('OrderDLQ');
+  });
+});
