@@ -1,0 +1,388 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+  type Message,
+  type MessageAttributeValue,
+} from '@aws-sdk/client-sqs';
+import type { InfrastructureError } from '@orders/core';
+import { createSqsClient, type AwsClientOptions } from './aws-client-config';
+import { toInfrastructureError } from './aws-error-translation';
+import { chunkForBatch, MAX_BATCH_ENTRIES } from './batching';
+import { diagnoseDlqBody, type DlqDiagnosis } from './dlq-diagnosis';
+import { queueNameFromUrl, RECEIVE_SYSTEM_ATTRIBUTES } from './sqs-message-queue';
+import { getQueueArn } from './sqs-queue-lookup';
+
+export interface DlqToolsOptions {
+  readonly dlqUrl: string;
+  /** Where redriven messages go: the queue whose redrive policy names this DLQ. */
+  readonly sourceQueueUrl: string;
+  readonly client?: SQSClient;
+  readonly clientOptions?: AwsClientOptions;
+}
+
+export interface DlqMessage {
+  readonly messageId: string;
+  /**
+   * Times the message was handed out before this listing. SQS keeps the count when it moves a
+   * message to the DLQ; the listing's own receive (SQS has no true peek) is subtracted.
+   */
+  readonly receiveCount: number;
+  /** When the message was first sent to the source queue (ms since the epoch), if known. */
+  readonly sentTimestamp?: number;
+  readonly diagnosis: DlqDiagnosis;
+}
+
+export interface DlqListOptions {
+  /** Stop after this many distinct messages. Default 100. */
+  readonly maxMessages?: number;
+  /**
+   * How long listed messages stay hidden while the listing runs, so successive receives reach
+   * further into the queue instead of seeing the first ten again. They are made visible again
+   * as soon as the listing ends. Default 30 s.
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Long-poll wait per receive; ≥ 1 makes SQS ask all its servers, so "empty" is trustworthy. Default 1. */
+  readonly waitTimeSeconds?: number;
+}
+
+export interface DlqListing {
+  readonly messages: readonly DlqMessage[];
+  /** True when `maxMessages` was reached: the DLQ may hold more. */
+  readonly truncated: boolean;
+  /** Listed messages that could not be made visible again; they reappear after the visibility timeout. */
+  readonly visibilityResetFailures: number;
+}
+
+export type RedriveStrategy = 'auto' | 'move-task' | 'manual';
+
+export interface RedriveOptions {
+  /**
+   * `auto` (default): StartMessageMoveTask, falling back to `manual` when the endpoint does not
+   * support it (moto answers 500). `move-task` fails instead of falling back. `manual` always
+   * uses receive → send → delete.
+   */
+  readonly strategy?: RedriveStrategy;
+  /** Move at most this many messages; implies `manual`, since a move task moves everything. */
+  readonly maxMessages?: number;
+  /** Manual: how long a received message stays hidden while it is re-sent. Default 60 s. */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Manual: long-poll wait per receive. Default 1 s. */
+  readonly waitTimeSeconds?: number;
+}
+
+export interface MoveTaskRedrive {
+  readonly strategy: 'move-task';
+  /** SQS moves the messages asynchronously; ListMessageMoveTasks follows the task by this handle. */
+  readonly taskHandle: string;
+}
+
+export interface RedriveFailure {
+  readonly messageId: string;
+  /** `not_sent`: still in the DLQ. `not_deleted`: now in both queues (delivered twice; writes are idempotent). */
+  readonly stage: 'not_sent' | 'not_deleted';
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ManualRedrive {
+  readonly strategy: 'manual';
+  /** Sent to the source queue and deleted from the DLQ. */
+  readonly moved: number;
+  readonly failures: readonly RedriveFailure[];
+  /** Why the move task was not used, when `auto` fell back. */
+  readonly fallbackReason?: string;
+  /** Set when a whole call failed and the redrive stopped early (what was moved stays moved). */
+  readonly stoppedBy?: string;
+}
+
+export type RedriveResult = MoveTaskRedrive | ManualRedrive;
+
+const DEFAULT_LIST_MAX = 100;
+const DEFAULT_LIST_VISIBILITY_SECONDS = 30;
+const DEFAULT_REDRIVE_VISIBILITY_SECONDS = 60;
+const DEFAULT_WAIT_SECONDS = 1;
+
+/**
+ * Inspect and redrive a dead-letter queue.
+ *
+ * SQS has no peek: reading a message is receiving it, which hides it for the visibility timeout
+ * and adds one to its receive count. Listing therefore receives with a short visibility timeout
+ * (so the next receive reaches further in the queue and nothing is listed twice), and, once done,
+ * makes every listed message visible again at once — the DLQ is left as it was, except for the
+ * receive counts. A VisibilityTimeout of 0 on receive would be simpler but cannot list more than
+ * one batch: the same few messages would come back every time.
+ */
+export class DlqTools {
+  readonly dlqUrl: string;
+  readonly sourceQueueUrl: string;
+  private readonly client: SQSClient;
+
+  constructor(options: DlqToolsOptions) {
+    this.dlqUrl = options.dlqUrl;
+    this.sourceQueueUrl = options.sourceQueueUrl;
+    this.client = options.client ?? createSqsClient(options.clientOptions);
+  }
+
+  async list(options: DlqListOptions = {}): Promise<DlqListing> {
+    const max = options.maxMessages ?? DEFAULT_LIST_MAX;
+    const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_LIST_VISIBILITY_SECONDS;
+    const wait = options.waitTimeSeconds ?? DEFAULT_WAIT_SECONDS;
+    const listed = new Map<string, DlqMessage>();
+    const handles: string[] = [];
+    let receiveError: { readonly error: unknown } | undefined;
+    try {
+      while (listed.size < max) {
+        const batch = await this.receiveFromDlq(Math.min(MAX_BATCH_ENTRIES, max - listed.size), visibility, wait, false);
+        if (batch.length === 0) break;
+        let fresh = 0;
+        for (const message of batch) {
+          handles.push(message.ReceiptHandle);
+          if (listed.has(message.MessageId)) continue;
+          fresh++;
+          listed.set(message.MessageId, toDlqMessage(message));
+        }
+        // Only already-listed messages came back: the listing outlived their visibility timeout.
+        if (fresh === 0) break;
+      }
+    } catch (error) {
+      receiveError = { error };
+    }
+    // Even when a receive failed midway, what was hidden is shown again.
+    const visibilityResetFailures = await this.makeVisible(handles);
+    if (receiveError !== undefined) throw receiveError.error;
+    return { messages: [...listed.values()], truncated: listed.size >= max, visibilityResetFailures };
+  }
+
+  async redrive(options: RedriveOptions = {}): Promise<RedriveResult> {
+    const strategy = options.maxMessages === undefined ? (options.strategy ?? 'auto') : 'manual';
+    if (strategy === 'manual') return this.manualRedrive(options);
+    let taskError: InfrastructureError;
+    try {
+      return await this.startMoveTask();
+    } catch (error) {
+      taskError = toInfrastructureError(error, { service: 'SQS', operation: 'StartMessageMoveTask' });
+    }
+    if (strategy === 'move-task' || !moveTaskFailureAllowsFallback(taskError)) throw taskError;
+    return this.manualRedrive(options, `StartMessageMoveTask is not available here (${taskError.code}: ${taskError.message})`);
+  }
+
+  private async startMoveTask(): Promise<MoveTaskRedrive> {
+    const [sourceArn, destinationArn] = await Promise.all([getQueueArn(this.client, this.dlqUrl), getQueueArn(this.client, this.sourceQueueUrl)]);
+    const result = await this.client.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }));
+    if (result.TaskHandle === undefined) throw new Error('StartMessageMoveTask answered without a TaskHandle');
+    return { strategy: 'move-task', taskHandle: result.TaskHandle };
+  }
+
+  /**
+   * Receive → send → delete, one batch at a time. A message is deleted from the DLQ only after
+   * SQS accepted its copy on the source queue, and right after, so:
+   * - nothing is lost: a failed or uncertain send leaves the message in the DLQ (made visible again);
+   * - nothing is duplicated by this loop itself: each DLQ message is sent once (tracked by id),
+   *   and a copy only exists twice if its delete fails, which is reported as `not_deleted`.
+   */
+  private async manualRedrive(options: RedriveOptions, fallbackReason?: string): Promise<ManualRedrive> {
+    const max = options.maxMessages ?? Number.POSITIVE_INFINITY;
+    const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_REDRIVE_VISIBILITY_SECONDS;
+    const wait = options.waitTimeSeconds ?? DEFAULT_WAIT_SECONDS;
+    const seen = new Set<string>();
+    const failures: RedriveFailure[] = [];
+    let moved = 0;
+    let stoppedBy: string | undefined;
+    const result = (): ManualRedrive => ({
+      strategy: 'manual',
+      moved,
+      failures,
+      ...(fallbackReason === undefined ? {} : { fallbackReason }),
+      ...(stoppedBy === undefined ? {} : { stoppedBy }),
+    });
+
+    while (seen.size < max) {
+      let batch: ReceivedDlqMessage[];
+      try {
+        batch = await this.receiveFromDlq(Math.min(MAX_BATCH_ENTRIES, max - seen.size), visibility, wait, true);
+      } catch (error) {
+        // Nothing done yet: the caller gets the error itself (a missing DLQ, no endpoint…).
+        if (seen.size === 0) throw error;
+        stoppedBy = toInfrastructureError(error, { service: 'SQS', operation: 'ReceiveMessage' }).message;
+        return result();
+      }
+      if (batch.length === 0) break;
+      // A message seen before came back because its send failed and it was released: leave it.
+      const fresh = batch.filter((message) => !seen.has(message.MessageId));
+      const repeats = batch.filter((message) => seen.has(message.MessageId));
+      await this.makeVisible(repeats.map((message) => message.ReceiptHandle));
+      if (fresh.length === 0) break;
+      for (const message of fresh) seen.add(message.MessageId);
+
+      const sent = await this.sendToSource(fresh, failures);
+      if (sent.error !== undefined) {
+        stoppedBy = sent.error.message;
+        await this.makeVisible(fresh.map((message) => message.ReceiptHandle));
+        return result();
+      }
+      const unsent = fresh.filter((message) => !sent.ids.has(message.MessageId));
+      await this.makeVisible(unsent.map((message) => message.ReceiptHandle));
+      const deleted = await this.deleteFromDlq(fresh.filter((message) => sent.ids.has(message.MessageId)), failures);
+      moved += deleted.count;
+      if (deleted.error !== undefined) {
+        stoppedBy = deleted.error.message;
+        return result();
+      }
+    }
+    return result();
+  }
+
+  /** Copies messages to the source queue; returns the DLQ ids SQS accepted. Entry failures go into `failures`. */
+  private async sendToSource(
+    messages: readonly ReceivedDlqMessage[],
+    failures: RedriveFailure[],
+  ): Promise<{ ids: Set<string>; error?: InfrastructureError }> {
+    const ids = new Set<string>();
+    try {
+      const result = await this.client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.sourceQueueUrl,
+          Entries: messages.map((message, index) => ({
+            Id: String(index),
+            MessageBody: message.Body,
+            ...(message.MessageAttributes === undefined ? {} : { MessageAttributes: copyAttributes(message.MessageAttributes) }),
+          })),
+        }),
+      );
+      for (const entry of result.Successful ?? []) {
+        const message = entry.Id === undefined ? undefined : messages[Number(entry.Id)];
+        if (message !== undefined) ids.add(message.MessageId);
+      }
+      for (const entry of result.Failed ?? []) {
+        const message = entry.Id === undefined ? undefined : messages[Number(entry.Id)];
+        if (message === undefined) continue;
+        failures.push({ messageId: message.MessageId, stage: 'not_sent', code: entry.Code ?? 'unknown', message: entry.Message ?? 'not sent' });
+      }
+      return { ids };
+    } catch (error) {
+      // Unknown whether SQS stored any copy: keeping every original in the DLQ is the side that loses nothing.
+      const translated = toInfrastructureError(error, { service: 'SQS', operation: 'SendMessageBatch' });
+      for (const message of messages) {
+        failures.push({ messageId: message.MessageId, stage: 'not_sent', code: translated.code, message: translated.message });
+      }
+      return { ids, error: translated };
+    }
+  }
+
+  private async deleteFromDlq(
+    messages: readonly ReceivedDlqMessage[],
+    failures: RedriveFailure[],
+  ): Promise<{ count: number; error?: InfrastructureError }> {
+    if (messages.length === 0) return { count: 0 };
+    try {
+      const result = await this.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.dlqUrl,
+          Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+      for (const entry of result.Failed ?? []) {
+        const message = entry.Id === undefined ? undefined : messages[Number(entry.Id)];
+        if (message === undefined) continue;
+        failures.push({ messageId: message.MessageId, stage: 'not_deleted', code: entry.Code ?? 'unknown', message: entry.Message ?? 'not deleted' });
+      }
+      return { count: messages.length - (result.Failed?.length ?? 0) };
+    } catch (error) {
+      const translated = toInfrastructureError(error, { service: 'SQS', operation: 'DeleteMessageBatch' });
+      for (const message of messages) {
+        failures.push({ messageId: message.MessageId, stage: 'not_deleted', code: translated.code, message: translated.message });
+      }
+      return { count: 0, error: translated };
+    }
+  }
+
+  private async receiveFromDlq(
+    maxMessages: number,
+    visibilityTimeoutSeconds: number,
+    waitTimeSeconds: number,
+    withAttributes: boolean,
+  ): Promise<ReceivedDlqMessage[]> {
+    try {
+      const result = await this.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.dlqUrl,
+          MaxNumberOfMessages: maxMessages,
+          VisibilityTimeout: visibilityTimeoutSeconds,
+          WaitTimeSeconds: waitTimeSeconds,
+          MessageSystemAttributeNames: RECEIVE_SYSTEM_ATTRIBUTES,
+          ...(withAttributes ? { MessageAttributeNames: ['All'] } : {}),
+        }),
+      );
+      return (result.Messages ?? []).filter(isComplete);
+    } catch (error) {
+      throw toInfrastructureError(error, {
+        service: 'SQS',
+        operation: 'ReceiveMessage',
+        resource: { type: 'SQS queue', name: queueNameFromUrl(this.dlqUrl) },
+      });
+    }
+  }
+
+  /** Visibility 0 for each handle; returns how many could not be reset (they reappear on their own later). */
+  private async makeVisible(receiptHandles: readonly string[]): Promise<number> {
+    let failed = 0;
+    for (const batch of chunkForBatch(receiptHandles, MAX_BATCH_ENTRIES)) {
+      try {
+        const result = await this.client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.dlqUrl,
+            Entries: batch.map(({ index, item }) => ({ Id: String(index), ReceiptHandle: item, VisibilityTimeout: 0 })),
+          }),
+        );
+        failed += result.Failed?.length ?? 0;
+      } catch {
+        failed += batch.length;
+      }
+    }
+    return failed;
+  }
+}
+
+type ReceivedDlqMessage = Message & { MessageId: string; ReceiptHandle: string; Body: string };
+
+const isComplete = (message: Message): message is ReceivedDlqMessage =>
+  message.MessageId !== undefined && message.ReceiptHandle !== undefined && message.Body !== undefined;
+
+function toDlqMessage(message: ReceivedDlqMessage): DlqMessage {
+  const count = Number(message.Attributes?.ApproximateReceiveCount);
+  const sent = Number(message.Attributes?.SentTimestamp);
+  return {
+    messageId: message.MessageId,
+    receiveCount: Number.isFinite(count) ? Math.max(0, count - 1) : 0,
+    ...(Number.isFinite(sent) ? { sentTimestamp: sent } : {}),
+    diagnosis: diagnoseDlqBody(message.Body),
+  };
+}
+
+/** Message attributes as SendMessage accepts them (the list forms are reserved and never set). */
+function copyAttributes(attributes: Record<string, MessageAttributeValue>): Record<string, MessageAttributeValue> {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]): [string, MessageAttributeValue] => [
+      name,
+      {
+        DataType: value.DataType,
+        ...(value.StringValue === undefined ? {} : { StringValue: value.StringValue }),
+        ...(value.BinaryValue === undefined ? {} : { BinaryValue: value.BinaryValue }),
+      },
+    ]),
+  );
+}
+
+/**
+ * Whether `auto` may fall back after StartMessageMoveTask failed. Emulators without the API answer
+ * in many ways (moto: HTTP 500 with an HTML page; others: UnsupportedOperation, InvalidAction), so
+ * the test is the reverse: fall back unless the failure would sink the fallback too. Falling back
+ * is always safe, because the manual path never loses a message.
+ */
+export function moveTaskFailureAllowsFallback(error: InfrastructureError): boolean {
+  return !['endpoint_unreachable', 'credentials_missing', 'region_missing', 'resource_missing'].includes(error.code);
+}

@@ -1,0 +1,234 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { serializeOrder } from '@orders/core';
+import { sampleOrder, snsEnvelopeBody } from '@orders/testkit';
+import { diagnoseDlqBody, DlqTools, EndpointUnreachableError, VALID_MESSAGE_REASON } from '../../src';
+import { connectionRefused, fakeClient, TEST_CLIENT_CONFIG, type SentCommand } from './support/fake-client';
+
+const DLQ_URL = 'http://127.0.0.1:5000/000000000000/OrderDLQ';
+const SOURCE_URL = 'http://127.0.0.1:5000/000000000000/OrderQueue';
+
+interface FakeMessage {
+  readonly id: string;
+  readonly body: string;
+  receiveCount: number;
+  visible: boolean;
+  handle?: string;
+}
+
+/**
+ * Just enough of SQS for the DLQ tools: a DLQ with visibility, a source queue that records
+ * what it was sent, and switches to make individual calls fail.
+ */
+class FakeSqs {
+  readonly dlq: FakeMessage[];
+  readonly sent: { body: string; attributes: unknown }[] = [];
+  moveTask: 'unsupported' | 'ok' | 'unreachable' = 'unsupported';
+  rejectSendOf = new Set<string>();
+  failDeleteOf = new Set<string>();
+  private handles = 0;
+
+  constructor(bodies: string[]) {
+    this.dlq = bodies.map((body, i) => ({ id: `dlq-${i}`, body, receiveCount: 3, visible: true }));
+  }
+
+  handle = (command: SentCommand): unknown => {
+    const input = command.input;
+    switch (command.name) {
+      case 'GetQueueAttributesCommand':
+        return { $metadata: {}, Attributes: { QueueArn: `arn:aws:sqs:us-east-1:000000000000:${String(input['QueueUrl']).split('/').pop()}` } };
+      case 'StartMessageMoveTaskCommand':
+        if (this.moveTask === 'ok') return { $metadata: {}, TaskHandle: 'task-1' };
+        if (this.moveTask === 'unreachable') throw connectionRefused();
+        // What moto does: an HTML 500 page the SDK cannot parse.
+        throw Object.assign(new SyntaxError('Unexpected token <'), { $metadata: { httpStatusCode: 500 } });
+      case 'ReceiveMessageCommand': {
+        const max = Number(input['MaxNumberOfMessages']);
+        const picked = this.dlq.filter((m) => m.visible).slice(0, max);
+        return {
+          $metadata: {},
+          Messages: picked.map((m) => {
+            m.visible = false;
+            m.receiveCount++;
+            m.handle = `h-${++this.handles}`;
+            return {
+              MessageId: m.id,
+              ReceiptHandle: m.handle,
+              Body: m.body,
+              Attributes: { ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: '1746273601000' },
+              MessageAttributes: { origin: { DataType: 'String', StringValue: m.id, StringListValues: [], BinaryListValues: [] } },
+            };
+          }),
+        };
+      }
+      case 'ChangeMessageVisibilityBatchCommand': {
+        const entries = input['Entries'] as { Id: string; ReceiptHandle: string }[];
+        for (const entry of entries) {
+          const message = this.dlq.find((m) => m.handle === entry.ReceiptHandle);
+          if (message) message.visible = true;
+        }
+        return { $metadata: {}, Successful: entries.map((e) => ({ Id: e.Id })), Failed: [] };
+      }
+      case 'SendMessageBatchCommand': {
+        const entries = input['Entries'] as { Id: string; MessageBody: string; MessageAttributes?: unknown }[];
+        const rejected = entries.filter((e) => this.rejectSendOf.has(e.MessageBody));
+        for (const e of entries) if (!rejected.includes(e)) this.sent.push({ body: e.MessageBody, attributes: e.MessageAttributes });
+        return {
+          $metadata: {},
+          Successful: entries.filter((e) => !rejected.includes(e)).map((e) => ({ Id: e.Id, MessageId: `new-${e.Id}` })),
+          Failed: rejected.map((e) => ({ Id: e.Id, Code: 'InvalidMessageContents', Message: 'rejected', SenderFault: true })),
+        };
+      }
+      case 'DeleteMessageBatchCommand': {
+        const entries = input['Entries'] as { Id: string; ReceiptHandle: string }[];
+        const failed: { Id: string; Code: string; Message: string; SenderFault: boolean }[] = [];
+        for (const entry of entries) {
+          const index = this.dlq.findIndex((m) => m.handle === entry.ReceiptHandle);
+          const message = this.dlq[index];
+          if (message && this.failDeleteOf.has(message.body)) failed.push({ Id: entry.Id, Code: 'InternalError', Message: 'try later', SenderFault: false });
+          else if (index >= 0) this.dlq.splice(index, 1);
+        }
+        return { $metadata: {}, Successful: [], Failed: failed };
+      }
+      default:
+        throw new Error(`unexpected ${command.name}`);
+    }
+  };
+}
+
+function toolsWith(sqs: FakeSqs) {
+  const fake = fakeClient(new SQSClient(TEST_CLIENT_CONFIG), sqs.handle);
+  return { ...fake, tools: new DlqTools({ dlqUrl: DLQ_URL, sourceQueueUrl: SOURCE_URL, client: fake.client }) };
+}
+
+const poison = JSON.stringify({ orderId: 'P-1', userId: 'U1', itemName: 'Lamp', quantity: 0, status: 'new', timestamp: '2025-05-03T12:00:00Z' });
+
+describe('diagnoseDlqBody', () => {
+  it('explains an invalid order field by field, with its salvaged orderId', () => {
+    const diagnosis = diagnoseDlqBody(snsEnvelopeBody(poison));
+    expect(diagnosis).toMatchObject({ valid: false, orderId: 'P-1', problems: [{ field: 'quantity', code: 'out_of_range' }] });
+    expect(diagnosis.reason).toBe('Invalid message: quantity must be an integer from 1 to 1000000 (out_of_range).');
+  });
+
+  it('says a valid order most likely failed for an infrastructure reason', () => {
+    expect(diagnoseDlqBody(serializeOrder(sampleOrder()))).toEqual({
+      valid: true,
+      orderId: 'O1234',
+      delivery: 'raw',
+      problems: [],
+      reason: VALID_MESSAGE_REASON,
+    });
+  });
+
+  it('handles a body that is not JSON', () => {
+    expect(diagnoseDlqBody('{oops')).toMatchObject({ valid: false, problems: [{ code: 'not_json' }] });
+    expect(diagnoseDlqBody('{oops')).not.toHaveProperty('orderId');
+  });
+});
+
+describe('DlqTools.list', () => {
+  it('lists every message once, across batches, and leaves all of them visible again', async () => {
+    const bodies = Array.from({ length: 23 }, (_, i) => (i === 5 ? poison : serializeOrder(sampleOrder({ orderId: `O${i}` }))));
+    const sqs = new FakeSqs(bodies);
+    const { tools } = toolsWith(sqs);
+
+    const listing = await tools.list();
+
+    expect(listing.messages).toHaveLength(23);
+    expect(new Set(listing.messages.map((m) => m.messageId)).size).toBe(23);
+    expect(listing.truncated).toBe(false);
+    expect(listing.visibilityResetFailures).toBe(0);
+    expect(sqs.dlq.every((m) => m.visible)).toBe(true);
+    // The receive count reported excludes the listing's own receive.
+    expect(listing.messages[0]).toMatchObject({ messageId: 'dlq-0', receiveCount: 3, sentTimestamp: 1746273601000 });
+    expect(listing.messages[5]?.diagnosis).toMatchObject({ valid: false, orderId: 'P-1' });
+  });
+
+  it('stops at maxMessages and says the listing is truncated', async () => {
+    const sqs = new FakeSqs(Array.from({ length: 15 }, () => poison));
+    const { tools } = toolsWith(sqs);
+    const listing = await tools.list({ maxMessages: 12 });
+    expect(listing.messages).toHaveLength(12);
+    expect(listing.truncated).toBe(true);
+    expect(sqs.dlq.every((m) => m.visible)).toBe(true);
+  });
+});
+
+describe('DlqTools.redrive', () => {
+  it('uses StartMessageMoveTask when the endpoint supports it', async () => {
+    const sqs = new FakeSqs([poison]);
+    sqs.moveTask = 'ok';
+    const { tools, inputsOf } = toolsWith(sqs);
+    await expect(tools.redrive()).resolves.toEqual({ strategy: 'move-task', taskHandle: 'task-1' });
+    expect(inputsOf('StartMessageMoveTaskCommand')).toEqual([
+      { SourceArn: 'arn:aws:sqs:us-east-1:000000000000:OrderDLQ', DestinationArn: 'arn:aws:sqs:us-east-1:000000000000:OrderQueue' },
+    ]);
+    expect(sqs.sent).toHaveLength(0);
+  });
+
+  it('falls back to receive → send → delete when the move task is unsupported, moving each message once', async () => {
+    const bodies = Array.from({ length: 14 }, (_, i) => `body-${i}`);
+    const sqs = new FakeSqs(bodies);
+    const { tools, calls } = toolsWith(sqs);
+
+    const result = await tools.redrive();
+
+    expect(result).toMatchObject({ strategy: 'manual', moved: 14, failures: [] });
+    expect(result.strategy === 'manual' && result.fallbackReason).toContain('StartMessageMoveTask is not available here');
+    expect(sqs.sent.map((s) => s.body).sort()).toEqual([...bodies].sort());
+    expect(sqs.dlq).toHaveLength(0);
+    // Message attributes travel along, without the reserved list forms.
+    expect(sqs.sent[0]?.attributes).toEqual({ origin: { DataType: 'String', StringValue: 'dlq-0' } });
+    // Every delete comes right after the send that covered it, and only for what was sent.
+    const order = calls.map((c) => c.name).filter((n) => n === 'SendMessageBatchCommand' || n === 'DeleteMessageBatchCommand');
+    expect(order).toEqual(['SendMessageBatchCommand', 'DeleteMessageBatchCommand', 'SendMessageBatchCommand', 'DeleteMessageBatchCommand']);
+  });
+
+  it('keeps a message the source queue refused in the DLQ, visible, and sends it only once', async () => {
+    const sqs = new FakeSqs(['ok-1', 'refused', 'ok-2']);
+    sqs.rejectSendOf.add('refused');
+    const { tools } = toolsWith(sqs);
+
+    const result = await tools.redrive({ strategy: 'manual' });
+
+    expect(result).toEqual({
+      strategy: 'manual',
+      moved: 2,
+      failures: [{ messageId: 'dlq-1', stage: 'not_sent', code: 'InvalidMessageContents', message: 'rejected' }],
+    });
+    expect(sqs.dlq.map((m) => [m.body, m.visible])).toEqual([['refused', true]]);
+    expect(sqs.sent.map((s) => s.body)).toEqual(['ok-1', 'ok-2']);
+  });
+
+  it('reports a message whose delete failed after its send as not_deleted (the one way a copy can exist twice)', async () => {
+    const sqs = new FakeSqs(['a', 'b']);
+    sqs.failDeleteOf.add('b');
+    const { tools } = toolsWith(sqs);
+    const result = await tools.redrive({ strategy: 'manual' });
+    expect(result).toMatchObject({ strategy: 'manual', moved: 1, failures: [{ messageId: 'dlq-1', stage: 'not_deleted', code: 'InternalError' }] });
+    expect(sqs.sent.map((s) => s.body)).toEqual(['a', 'b']);
+  });
+
+  it('honours maxMessages by moving only that many', async () => {
+    const sqs = new FakeSqs(Array.from({ length: 12 }, (_, i) => `m-${i}`));
+    const { tools, calls } = toolsWith(sqs);
+    const result = await tools.redrive({ maxMessages: 4 });
+    expect(result).toMatchObject({ strategy: 'manual', moved: 4 });
+    expect(sqs.dlq).toHaveLength(8);
+    expect(calls.some((c) => c.name === 'StartMessageMoveTaskCommand')).toBe(false);
+  });
+
+  it('does not fall back when the endpoint is unreachable: the fallback could not work either', async () => {
+    const sqs = new FakeSqs(['a']);
+    sqs.moveTask = 'unreachable';
+    const { tools } = toolsWith(sqs);
+    await expect(tools.redrive()).rejects.toBeInstanceOf(EndpointUnreachableError);
+    expect(sqs.dlq).toHaveLength(1);
+  });
+
+  it('with strategy move-task, reports the failure instead of falling back', async () => {
+    const sqs = new FakeSqs(['a']);
+    const { tools } = toolsWith(sqs);
+    await expect(tools.redrive({ strategy: 'move-task' })).rejects.toMatchObject({ code: 'aws_server_error' });
+    expect(sqs.sent).toHaveLength(0);
+  });
+});
