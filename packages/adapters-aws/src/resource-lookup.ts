@@ -1,0 +1,71 @@
+import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-client-config';
+import { toInfrastructureError } from './aws-error-translation';
+import { ResourceMissingError, type MissingResource } from './errors';
+import { describeTable } from './provisioning';
+import { resolveResourceNames, type OrderResources, type ResourceNames } from './resource-names';
+import { findQueueSubscriptions, findTopicArn } from './sns-topic-lookup';
+import { findQueueUrl, getQueueArn } from './sqs-queue-lookup';
+
+export interface LookupOptions {
+  readonly names?: Partial<ResourceNames>;
+  readonly clients?: Partial<AwsClients>;
+  readonly clientOptions?: AwsClientOptions;
+}
+
+/**
+ * Finds the resources by name without creating anything: what a CLI command runs first. When any
+ * is missing, one ResourceMissingError names all of them.
+ */
+export async function describeResources(options: LookupOptions = {}): Promise<OrderResources> {
+  const names = resolveResourceNames(options.names);
+  const clients = createAwsClients(options.clientOptions, options.clients);
+  const [table, topicArn, queueUrl, dlqUrl] = await Promise.all([
+    describeTable(clients.dynamodb, names.tableName),
+    findTopicArn(clients.sns, names.topicName),
+    findQueueUrl(clients.sqs, names.queueName),
+    findQueueUrl(clients.sqs, names.dlqName),
+  ]);
+  const missing: MissingResource[] = [];
+  if (table?.TableArn === undefined) missing.push({ type: 'DynamoDB table', name: names.tableName });
+  if (topicArn === undefined) missing.push({ type: 'SNS topic', name: names.topicName });
+  if (queueUrl === undefined) missing.push({ type: 'SQS queue', name: names.queueName });
+  if (dlqUrl === undefined) missing.push({ type: 'SQS queue', name: names.dlqName });
+  if (table?.TableArn === undefined || topicArn === undefined || queueUrl === undefined || dlqUrl === undefined) {
+    throw new ResourceMissingError(missing);
+  }
+  const [queueArn, dlqArn] = await Promise.all([getQueueArn(clients.sqs, queueUrl), getQueueArn(clients.sqs, dlqUrl)]);
+  const [subscription] = await findQueueSubscriptions(clients.sns, topicArn, queueArn);
+  return {
+    names,
+    tableArn: table.TableArn,
+    topicArn,
+    queueUrl,
+    queueArn,
+    dlqUrl,
+    dlqArn,
+    ...(subscription?.SubscriptionArn === undefined ? {} : { subscriptionArn: subscription.SubscriptionArn }),
+  };
+}
+
+/**
+ * The exact number of items in a table, by a paginated COUNT scan. DescribeTable's ItemCount is
+ * refreshed only about every six hours, which is useless right after a test or a demo run. A
+ * scan reads the whole table, so this is for status commands on small tables, not for dashboards.
+ */
+export async function countTableItems(client: DynamoDBClient, tableName: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  try {
+    do {
+      const page = await client.send(
+        new ScanCommand({ TableName: tableName, Select: 'COUNT', ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  } catch (error) {
+    throw toInfrastructureError(error, { service: 'DynamoDB', operation: 'Scan', resource: { type: 'DynamoDB table', name: tableName } });
+  }
+  return count;
+}
