@@ -1,18 +1,12 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { MESSAGE_STATUSES } from '@orders/core';
 import { createPowertoolsLogger } from '@orders/lambda-entry';
 import { runDemo, type DemoResult } from '../demo/run-demo';
 import { formatTable } from '../output/format-table';
+import { parseInteger } from '../output/parse-integer';
 
-export const parseInteger =
-  (name: string, min: number, max: number) =>
-  (raw: string): number => {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    }
-    return value;
-  };
+/** Kept for callers that imported it from here. */
+export { parseInteger };
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -20,7 +14,7 @@ export function demoCommand(): Command {
     .option('--orders <n>', 'generated orders besides the seed order O1234', parseInteger('--orders', 0, 100_000), 12)
     .option('--seed <n>', 'seed for the generated traffic (same seed, same run)', parseInteger('--seed', 0, 2 ** 31), 7)
     .option('--max-receive-count <n>', 'receives before a message moves to OrderDLQ', parseInteger('--max-receive-count', 1, 1000), 3)
-    .option('--logs', "print the handler's JSON log lines (and EMF-free) to stderr", false)
+    .option('--logs', "print the handler's JSON log lines", false)
     .option('--json', 'print the summary as one JSON object', false)
     .action(async (options: { orders: number; seed: number; maxReceiveCount: number; logs: boolean; json: boolean }) => {
       const result = await runDemo({

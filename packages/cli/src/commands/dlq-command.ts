@@ -1,0 +1,75 @@
+import { Command, Option } from 'commander';
+import { describeResources, DlqTools, type DlqMessage, type RedriveStrategy } from '@orders/adapters-aws';
+import { formatTable } from '../output/format-table';
+import { parseInteger } from '../output/parse-integer';
+import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+
+interface DlqListCommandOptions extends AwsCommandOptions {
+  readonly json: boolean;
+  readonly max: number;
+}
+
+interface DlqRedriveCommandOptions extends AwsCommandOptions {
+  readonly strategy: RedriveStrategy;
+  readonly json: boolean;
+}
+
+async function dlqTools(options: AwsCommandOptions): Promise<DlqTools> {
+  const clientOptions = clientOptionsFrom(options);
+  const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
+  return new DlqTools({ dlqUrl: resources.dlqUrl, sourceQueueUrl: resources.queueUrl, clientOptions });
+}
+
+export function dlqCommand(): Command {
+  const list = withAwsOptions(
+    new Command('list')
+      .description('Show each message in OrderDLQ: id, receive count, orderId if readable, and why it failed')
+      .option('--max <n>', 'most messages to show', parseInteger('--max', 1, 10_000), 100)
+      .option('--json', 'print the messages as JSON', false),
+  ).action(async (options: DlqListCommandOptions) => {
+    const listing = await (await dlqTools(options)).list({ maxMessages: options.max });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(listing)}\n`);
+      return;
+    }
+    process.stdout.write(`${renderListing(listing.messages)}\n`);
+    if (listing.truncated) process.stdout.write(`(showing the first ${listing.messages.length}; use --max for more)\n`);
+  });
+
+  const redrive = withAwsOptions(
+    new Command('redrive')
+      .description('Move the messages in OrderDLQ back to OrderQueue (StartMessageMoveTask when supported, else receive → send → delete)')
+      .addOption(new Option('--strategy <strategy>', 'how to move them').choices(['auto', 'move-task', 'manual']).default('auto'))
+      .option('--json', 'print the result as JSON', false),
+  ).action(async (options: DlqRedriveCommandOptions) => {
+    const result = await (await dlqTools(options)).redrive({ strategy: options.strategy });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else if (result.strategy === 'move-task') {
+      process.stdout.write(`Started an SQS message move task (${result.taskHandle}); SQS moves the messages back in the background.\n`);
+    } else {
+      process.stdout.write(
+        `Moved ${result.moved} message(s) back to the source queue by receive → send → delete` +
+          `${result.fallbackReason ? ` (${result.fallbackReason})` : ''}.\n`,
+      );
+      for (const failure of result.failures) {
+        process.stderr.write(`message ${failure.messageId}: ${failure.stage.replace('_', ' ')}: ${failure.message} [${failure.code}]\n`);
+      }
+    }
+    if (result.strategy === 'manual' && result.failures.length > 0) process.exitCode = 1;
+  });
+
+  return new Command('dlq').description('Inspect and redrive the dead-letter queue').addCommand(list).addCommand(redrive);
+}
+
+function renderListing(messages: readonly DlqMessage[]): string {
+  if (messages.length === 0) return 'OrderDLQ is empty.';
+  return [
+    `${messages.length} message(s) in the dead-letter queue:`,
+    formatTable(
+      ['messageId', 'receives', 'orderId', 'why it failed'],
+      messages.map((m) => [m.messageId, String(m.receiveCount), m.diagnosis.orderId ?? '—', m.diagnosis.reason]),
+      100,
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,68 @@
+import { statSync } from 'node:fs';
+import { Command } from 'commander';
+import { describeResources, SnsOrderPublisher } from '@orders/adapters-aws';
+import { describeProblems } from '../publish/order-lines';
+import { publishFile, publishSample, type PublishSummary } from '../publish/publish-orders';
+import { parseInteger } from '../output/parse-integer';
+import { terminalProgress } from '../output/progress-bar';
+import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+
+interface PublishCommandOptions extends AwsCommandOptions {
+  readonly file?: string;
+  readonly sample?: number;
+  readonly seed: number;
+  readonly unchecked: boolean;
+  readonly json: boolean;
+}
+
+export function publishCommand(): Command {
+  return withAwsOptions(
+    new Command('publish')
+      .description('Publish orders to OrderTopic from a JSON Lines file (one order per line) or generated samples')
+      .option('--file <path>', 'JSON Lines file; invalid lines are reported with their line numbers and not published')
+      .option('--sample <n>', 'publish n generated valid orders', parseInteger('--sample', 1, 10_000_000))
+      .option('--seed <n>', 'seed for --sample', parseInteger('--seed', 0, 2 ** 31), 1)
+      .option('--unchecked', 'publish every line as it is, even invalid ones (to exercise the DLQ)', false)
+      .option('--json', 'print the summary as JSON', false),
+  ).action(async (options: PublishCommandOptions) => {
+    if ((options.file === undefined) === (options.sample === undefined)) {
+      throw new Error('publish needs exactly one of --file <path> or --sample <n>');
+    }
+    const clientOptions = clientOptionsFrom(options);
+    const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
+    const publisher = new SnsOrderPublisher({ topicArn: resources.topicArn, clientOptions });
+    let summary: PublishSummary;
+    if (options.file !== undefined) {
+      let totalBytes: number;
+      try {
+        totalBytes = statSync(options.file).size;
+      } catch {
+        throw new Error(`cannot read ${options.file}: no such file`);
+      }
+      summary = await publishFile(publisher, options.file, {
+        unchecked: options.unchecked,
+        totalBytes,
+        ...progressOption(terminalProgress('publishing', 64 * 1024, ' bytes')),
+      });
+    } else {
+      summary = await publishSample(publisher, options.sample ?? 0, { seed: options.seed, ...progressOption(terminalProgress('publishing', 500)) });
+    }
+    report(summary, resources.names.topicName, options.json);
+    if (summary.invalid.length > 0 || summary.failed.length > 0) process.exitCode = 1;
+  });
+}
+
+const progressOption = <T>(progress: T | undefined): { progress?: T } => (progress === undefined ? {} : { progress });
+
+function report(summary: PublishSummary, topicName: string, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  for (const line of summary.invalid) process.stderr.write(`line ${line.lineNumber}: ${describeProblems(line.problems)}\n`);
+  for (const failure of summary.failed) process.stderr.write(`message ${failure.position}: not published: ${failure.message} [${failure.code}]\n`);
+  const parts = [`Published ${summary.published} order message(s) to ${topicName}`];
+  if (summary.invalid.length > 0) parts.push(`${summary.invalid.length} invalid line(s) not published`);
+  if (summary.failed.length > 0) parts.push(`${summary.failed.length} failed to publish`);
+  process.stdout.write(`${parts.join('; ')}.\n`);
+}

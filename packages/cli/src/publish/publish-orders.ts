@@ -1,0 +1,110 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { serializeOrder, type OrderEventPublisher, type OutboundOrderMessage, type ValidationProblem } from '@orders/core';
+import { createOrderGenerator } from '@orders/testkit';
+import { checkOrderLine, readableAttributes } from './order-lines';
+
+export interface InvalidLine {
+  readonly lineNumber: number;
+  readonly problems: readonly ValidationProblem[];
+}
+
+export interface PublishFailureReport {
+  /** The line number for files, the 1-based position for samples. */
+  readonly position: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface PublishSummary {
+  readonly published: number;
+  readonly invalid: readonly InvalidLine[];
+  readonly failed: readonly PublishFailureReport[];
+}
+
+export interface PublishProgress {
+  start(total: number): void;
+  update(done: number): void;
+  stop(): void;
+}
+
+/** Messages are handed to the publisher this many at a time (it splits them into SNS batches of 10). */
+const CHUNK = 100;
+
+interface Pending {
+  readonly position: number;
+  readonly message: OutboundOrderMessage;
+}
+
+async function flush(publisher: OrderEventPublisher, pending: Pending[], summary: { published: number; failed: PublishFailureReport[] }): Promise<void> {
+  if (pending.length === 0) return;
+  const batch = pending.splice(0, pending.length);
+  const result = await publisher.publishBatch(batch.map((p) => p.message));
+  summary.published += result.published;
+  for (const failure of result.failures) {
+    summary.failed.push({ position: batch[failure.index]?.position ?? -1, code: failure.code, message: failure.message });
+  }
+}
+
+/**
+ * Publishes a JSON Lines file: every valid line is published, every invalid one is reported by
+ * line number and skipped (unless `unchecked`, which publishes lines as they are — a way to put
+ * poison messages on the topic on purpose). Progress is reported in bytes read.
+ */
+export async function publishFile(
+  publisher: OrderEventPublisher,
+  path: string,
+  options: { unchecked: boolean; totalBytes: number; progress?: PublishProgress },
+): Promise<PublishSummary> {
+  const summary = { published: 0, failed: [] as PublishFailureReport[] };
+  const invalid: InvalidLine[] = [];
+  const pending: Pending[] = [];
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  options.progress?.start(options.totalBytes);
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    const text = line.trim();
+    if (text === '') continue;
+    if (options.unchecked) {
+      pending.push({ position: lineNumber, message: { body: text, ...readableAttributes(text) } });
+    } else {
+      const checked = checkOrderLine(text, lineNumber);
+      if (checked.ok) pending.push({ position: lineNumber, message: { body: checked.body, orderId: checked.orderId, status: checked.status } });
+      else invalid.push({ lineNumber, problems: checked.problems });
+    }
+    if (pending.length >= CHUNK) {
+      await flush(publisher, pending, summary);
+      options.progress?.update(stream.bytesRead);
+    }
+  }
+  await flush(publisher, pending, summary);
+  options.progress?.update(options.totalBytes);
+  options.progress?.stop();
+  return { published: summary.published, invalid, failed: summary.failed };
+}
+
+/** Publishes `count` generated valid orders (deterministic for a seed). */
+export async function publishSample(
+  publisher: OrderEventPublisher,
+  count: number,
+  options: { seed: number; progress?: PublishProgress },
+): Promise<PublishSummary> {
+  const summary = { published: 0, failed: [] as PublishFailureReport[] };
+  const generator = createOrderGenerator(options.seed);
+  const pending: Pending[] = [];
+  options.progress?.start(count);
+  for (let position = 1; position <= count; position++) {
+    const order = generator.next();
+    pending.push({ position, message: { body: serializeOrder(order), orderId: order.orderId, status: order.status } });
+    if (pending.length >= CHUNK) {
+      await flush(publisher, pending, summary);
+      options.progress?.update(position);
+    }
+  }
+  await flush(publisher, pending, summary);
+  options.progress?.update(count);
+  options.progress?.stop();
+  return { published: summary.published, invalid: [], failed: summary.failed };
+}
