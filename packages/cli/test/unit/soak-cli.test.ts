@@ -12,6 +12,9 @@ const cli = (...args: string[]) =>
 
 const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? '';
 
+// Each case starts a Node process with tsx: seconds on a busy 2-core machine, beyond jest's 5 s default.
+const SPAWN_TIMEOUT_MS = 30_000;
+
 describe('pnpm soak (the command line)', () => {
   it('prints the JSON summary as the last line of stdout and exits 0 when every invariant holds', () => {
     // The leading "--" is what `pnpm soak -- --messages 500 …` hands to the script.
@@ -24,14 +27,14 @@ describe('pnpm soak (the command line)', () => {
     }
     expect(summary).toMatchObject({ published: 500, lost: 0, stale_overwrites: 0, max_receive_count_seen: 2, ok: true, seed: 4 });
     expect(summary['dlq_after_redrive']).toBe(summary['poison']);
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   it('rejects an out-of-range option with a message and a non-zero exit', () => {
     const run = cli('--messages', '100', '--fault-rate', '2');
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('--fault-rate must be a number from 0 to 1');
     expect(run.stdout).toBe('');
-  });
+  }, SPAWN_TIMEOUT_MS);
 });
 
 describe('reportSoak', () => {
