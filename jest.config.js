@@ -16,6 +16,7 @@ const common = {
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
   transform: { '^.+\\.tsx?$': swc },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  setupFiles: ['<rootDir>/jest.setup.js'],
 };
 
 /** @type {import('jest').Config} */
@@ -33,7 +34,7 @@ module.exports = {
       // Starts (or finds) the emulator once for all suites; suites run serially (--runInBand).
       globalSetup: '<rootDir>/packages/testkit/src/integration/global-setup.ts',
       globalTeardown: '<rootDir>/packages/testkit/src/integration/global-teardown.ts',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/jest.integration.setup.js'],
     },
   ],
 };
