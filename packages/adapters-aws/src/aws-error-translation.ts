@@ -77,10 +77,22 @@ const THROTTLING_NAMES = new Set([
   'KMSThrottlingException',
 ]);
 
+/**
+ * Structural, not `instanceof Error`: an error made in another realm fails `instanceof` (Node's
+ * socket errors inside Jest's sandbox, for one), and must still be understood.
+ */
 function asSdkError(error: unknown): SdkErrorShape | undefined {
-  if (!(error instanceof Error)) return undefined;
-  return error as Error & SdkErrorShape;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return typeof name === 'string' && typeof message === 'string' ? (error as SdkErrorShape) : undefined;
 }
+
+/**
+ * Node's message for a failed connect, e.g. `connect ECONNREFUSED 127.0.0.1:4566` or
+ * `getaddrinfo ENOTFOUND example.invalid`. The SDK's retry layer wraps errors it does not
+ * recognise as Errors (a cross-realm one) in a new Error whose message is all that is left.
+ */
+const NETWORK_MESSAGE = /\b(?:connect|getaddrinfo|read|write)\s+(E[A-Z_]+)(?:\s+(\S+))?/;
 
 function httpStatusOf(error: SdkErrorShape): number | undefined {
   const status = error.$metadata?.httpStatusCode;
@@ -91,15 +103,22 @@ function httpStatusOf(error: SdkErrorShape): number | undefined {
 function networkTarget(error: SdkErrorShape): string | undefined {
   if (typeof error.address === 'string') return typeof error.port === 'number' ? `${error.address}:${error.port}` : error.address;
   if (typeof error.hostname === 'string') return error.hostname;
-  return undefined;
+  return NETWORK_MESSAGE.exec(error.message)?.[2]?.replace(/[.,;]+$/, '');
 }
 
 export function isNetworkError(error: unknown): boolean {
   const sdk = asSdkError(error);
   if (!sdk) return false;
   if (typeof sdk.code === 'string' && NETWORK_ERROR_CODES.has(sdk.code)) return true;
+  const fromMessage = NETWORK_MESSAGE.exec(sdk.message)?.[1];
+  if (fromMessage !== undefined && NETWORK_ERROR_CODES.has(fromMessage)) return true;
   // The SDK's node handler names a connect timeout `TimeoutError` (no HTTP status then).
   return sdk.name === 'TimeoutError' && httpStatusOf(sdk) === undefined;
+}
+
+/** The error's name (an SDK exception's is the AWS error code), whatever realm or SDK copy made it. */
+export function awsErrorName(error: unknown): string | undefined {
+  return asSdkError(error)?.name;
 }
 
 export function isNotFoundError(error: unknown): boolean {

@@ -181,12 +181,12 @@ export function classifyAgainstStored(stored: OrderItem | undefined, incoming: I
 }
 
 /** By name, not `instanceof`: an injected client may come from another copy of the SDK. */
-function isConditionalCheckFailure(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+function isConditionalCheckFailure(error: unknown): error is { name: string; Item?: unknown } {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
 }
 
-function returnedItem(error: Error): OrderItem | undefined {
-  const item = (error as Error & { Item?: unknown }).Item;
+function returnedItem(error: { Item?: unknown }): OrderItem | undefined {
+  const item = error.Item;
   if (typeof item !== 'object' || item === null || Object.keys(item).length === 0) return undefined;
   return item as Record<string, AttributeValue>;
 }

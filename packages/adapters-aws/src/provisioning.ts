@@ -9,7 +9,7 @@ import { CreateTopicCommand, SetSubscriptionAttributesCommand, SubscribeCommand,
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
 import { InfrastructureError } from '@orders/core';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-client-config';
-import { isNotFoundError, toInfrastructureError } from './aws-error-translation';
+import { awsErrorName, isNotFoundError, toInfrastructureError } from './aws-error-translation';
 import { redrivePolicy, sameJsonAttribute, topicToQueuePolicy } from './queue-policies';
 import { resolveResourceNames, type OrderResources, type ResourceNames } from './resource-names';
 import { findQueueUrl, getQueueArn } from './sqs-queue-lookup';
@@ -67,14 +67,14 @@ export async function provisionResources(options: ProvisionOptions = {}): Promis
   const tableArn = await ensureTable(clients.dynamodb, names.tableName, changes);
   const topicArn = await ensureTopic(clients.sns, names.topicName, changes);
   const dlq = await ensureQueue(clients.sqs, names.dlqName, { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) }, changes);
+  // The policy is in place before the subscription exists, so the first delivery is admitted.
   const queue = await ensureQueue(
     clients.sqs,
     names.queueName,
     { VisibilityTimeout: String(visibilityTimeout), RedrivePolicy: redrivePolicy(dlq.arn, maxReceiveCount) },
     changes,
+    (queueArn) => topicToQueuePolicy(queueArn, topicArn),
   );
-  // The policy goes on before the subscription, so the first delivery is already admitted.
-  await ensureQueueAttributes(clients.sqs, names.queueName, queue.url, { Policy: topicToQueuePolicy(queue.arn, topicArn) }, changes);
   const subscriptionArn = await ensureSubscription(clients.sns, topicArn, queue.arn, options.rawMessageDelivery ?? false, names, changes);
 
   return { names, tableArn, topicArn, queueUrl: queue.url, queueArn: queue.arn, dlqUrl: dlq.url, dlqArn: dlq.arn, subscriptionArn, changes };
@@ -115,7 +115,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string, changes: P
       changes.push({ action: 'created', resource: `DynamoDB table "${tableName}"` });
     } catch (error) {
       // Someone else created it between our describe and create: that is what we wanted.
-      if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
+      if (awsErrorName(error) !== 'ResourceInUseException') {
         throw toInfrastructureError(error, { service: 'DynamoDB', operation: 'CreateTable' });
       }
     }
@@ -158,17 +158,20 @@ async function ensureTopic(client: SNSClient, topicName: string, changes: Provis
 type QueueAttributes = Partial<Record<QueueAttributeName, string>>;
 
 /**
- * Finds or creates the queue, then sets only the attributes that differ. CreateQueue alone is
- * not enough: for an existing queue whose attributes differ it fails (QueueAlreadyExists)
- * instead of converging, and a re-run with a new visibility timeout must apply it.
+ * Finds or creates the queue, then converges its attributes. CreateQueue alone is not enough:
+ * for an existing queue whose attributes differ it fails (QueueAlreadyExists) instead of
+ * converging, and a re-run with a new visibility timeout must apply it. `policyFor` builds the
+ * queue policy, which names the queue's own ARN and so can only be set once the queue exists.
  */
 async function ensureQueue(
   client: SQSClient,
   queueName: string,
   attributes: QueueAttributes,
   changes: ProvisionChange[],
+  policyFor?: (queueArn: string) => string,
 ): Promise<{ url: string; arn: string }> {
   let url = await findQueueUrl(client, queueName);
+  const created = url === undefined;
   if (url === undefined) {
     try {
       url = (await client.send(new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }))).QueueUrl;
@@ -177,27 +180,27 @@ async function ensureQueue(
     }
     if (url === undefined) throw new InfrastructureError('aws_request_failed', `CreateQueue returned no URL for "${queueName}".`);
     changes.push({ action: 'created', resource: `SQS queue "${queueName}"` });
-  } else {
-    await ensureQueueAttributes(client, queueName, url, attributes, changes);
   }
-  return { url, arn: await getQueueArn(client, url) };
+  const arn = await getQueueArn(client, url);
+  const wanted = policyFor === undefined ? attributes : { ...attributes, Policy: policyFor(arn) };
+  const updated = await ensureQueueAttributes(client, queueName, url, wanted);
+  // A queue created just now is reported once, as created.
+  if (!created && updated.length > 0) changes.push({ action: 'updated', resource: `SQS queue "${queueName}"`, detail: updated.join(', ') });
+  return { url, arn };
 }
 
-async function ensureQueueAttributes(
-  client: SQSClient,
-  queueName: string,
-  url: string,
-  wanted: QueueAttributes,
-  changes: ProvisionChange[],
-): Promise<void> {
+/**
+ * Sets the wanted attributes when any differs, and returns the names that differed. All of them
+ * are sent together, not just the differing ones: moto forgets a queue's Policy on any
+ * SetQueueAttributes call that leaves it out (AWS keeps it), and sending all is harmless on AWS.
+ */
+async function ensureQueueAttributes(client: SQSClient, queueName: string, url: string, wanted: QueueAttributes): Promise<QueueAttributeName[]> {
   const names = Object.keys(wanted) as QueueAttributeName[];
   try {
     const current = (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
     const differing = names.filter((name) => !sameJsonAttribute(current[name], wanted[name]));
-    if (differing.length === 0) return;
-    const update: QueueAttributes = Object.fromEntries(differing.map((name) => [name, wanted[name]]));
-    await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: update }));
-    changes.push({ action: 'updated', resource: `SQS queue "${queueName}"`, detail: differing.join(', ') });
+    if (differing.length > 0) await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: wanted }));
+    return differing;
   } catch (error) {
     throw toInfrastructureError(error, { service: 'SQS', operation: 'SetQueueAttributes', resource: { type: 'SQS queue', name: queueName } });
   }

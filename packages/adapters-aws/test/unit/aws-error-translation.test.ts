@@ -28,6 +28,15 @@ describe('toInfrastructureError', () => {
     );
   });
 
+  it('recognises a network error the SDK wrapped and stripped to its message (an Error from another realm)', () => {
+    const wrapped = new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:36223');
+    const error = toInfrastructureError(wrapped, context);
+    expect(error).toBeInstanceOf(EndpointUnreachableError);
+    expect((error as EndpointUnreachableError).endpoint).toBe('127.0.0.1:36223');
+    const dns = toInfrastructureError(new Error('AWS SDK error wrapper for Error: getaddrinfo ENOTFOUND sqs.example.invalid'), context);
+    expect((dns as EndpointUnreachableError).endpoint).toBe('sqs.example.invalid');
+  });
+
   it('treats a connect timeout without an HTTP answer as unreachable', () => {
     const timeout = Object.assign(new Error('Socket timed out without establishing a connection within 5000 ms'), { name: 'TimeoutError' });
     expect(toInfrastructureError(timeout, context)).toBeInstanceOf(EndpointUnreachableError);
