@@ -1,0 +1,8 @@
+import { takeSelectedEndpoint } from './global-setup';
+
+/** Jest globalTeardown for the `integration` project: stops the moto server or LocalStack container setup started. */
+export default async function globalTeardown(): Promise<void> {
+  const selected = takeSelectedEndpoint();
+  if (selected === undefined) return;
+  await selected.stop();
+}

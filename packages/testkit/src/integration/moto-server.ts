@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { delay, probe } from './http-probe';
+
+export interface StartedMoto {
+  readonly endpoint: string;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+const STARTUP_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 3_000;
+
+/**
+ * Runs `python -m moto.server -H 127.0.0.1 -p PORT` with one addition: a thread that exits the
+ * server when its stdin closes. The parent holds stdin open, so if Jest dies without running
+ * global teardown, moto goes with it instead of lingering on the port.
+ */
+const LAUNCHER = [
+  'import os, runpy, sys, threading',
+  'def _exit_when_parent_goes():',
+  '    sys.stdin.read()',
+  '    os._exit(0)',
+  'threading.Thread(target=_exit_when_parent_goes, daemon=True).start()',
+  "sys.argv = ['moto.server', '-H', '127.0.0.1', '-p', sys.argv[1]]",
+  "runpy.run_module('moto.server', run_name='__main__', alter_sys=True)",
+].join('\n');
+
+/** A TCP port free on loopback right now (moto binds it a moment later; a clash is retried). */
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
+    });
+  });
+}
+
+/** Starts moto on a free loopback port and waits until it answers. Throws with moto's own output if it cannot. */
+export async function startMotoServer(python = 'python3', attempts = 3): Promise<StartedMoto> {
+  let lastError: Error | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const port = await freeLoopbackPort();
+    try {
+      return await launch(python, port);
+    } catch (error) {
+      lastError = error instanceof Error ? error : new Error(String(error));
+      // Only a port clash is worth another try; a missing Python or moto is not.
+      if (!/address already in use|errno 98/i.test(lastError.message)) break;
+    }
+  }
+  throw lastError ?? new Error('moto did not start');
+}
+
+async function launch(python: string, port: number): Promise<StartedMoto> {
+  const child = spawn(python, ['-c', LAUNCHER, String(port)], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let output = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    // Keep the tail only: moto logs every request.
+    output = (output + chunk).slice(-4_000);
+  });
+  const exited = new Promise<string>((resolve) => {
+    child.once('error', (error) => resolve(`could not run ${python}: ${error.message}`));
+    child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
+  });
+  let exitReason: string | undefined;
+  void exited.then((reason) => (exitReason = reason));
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exitReason !== undefined) {
+      throw new Error(`moto server ${exitReason}: ${lastLines(output) || 'no output'}`);
+    }
+    const answer = await probe(`${endpoint}/moto-api/`, {}, 1_000);
+    if (answer !== undefined && answer.status < 500) {
+      return { endpoint, pid: child.pid, stop: () => stopChild(child, exited) };
+    }
+    await delay(100);
+  }
+  await stopChild(child, exited);
+  throw new Error(`moto server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${lastLines(output) || 'no output'}`);
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<string>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.stdin?.end();
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+const lastLines = (text: string): string => text.trim().split('\n').slice(-3).join(' | ');
