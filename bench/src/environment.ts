@@ -1,0 +1,25 @@
+/**
+ * The environment every handler process gets: the same Lambda-like variables for ours and the
+ * references, nothing inherited from the shell that could change what a bundle does at import.
+ */
+export const BENCH_TABLE = 'Orders';
+
+export function handlerEnvironment(overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (/^(AWS_|ORDERS_|POWERTOOLS_|LOG_LEVEL|NODE_OPTIONS|BENCH_)/.test(key)) continue;
+    env[key] = value;
+  }
+  return {
+    ...env,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_LAMBDA_FUNCTION_NAME: 'OrderProcessor',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    ORDERS_TABLE_NAME: BENCH_TABLE,
+    ORDERS_REPOSITORY: 'dynamodb',
+    ...overrides,
+  };
+}
