@@ -236,12 +236,17 @@ export class OrderProcessingStack extends Stack {
     // accounts cannot publish to a topic encrypted with it. If such a producer is needed, pass a
     // customer-managed key (topicEncryptionKey) whose key policy grants that publisher
     // kms:GenerateDataKey* and kms:Decrypt.
-    const topicKey = props.topicEncryptionKey ?? kms.Alias.fromAliasName(this, 'AwsManagedSnsKey', 'alias/aws/sns');
     this.topic = new sns.Topic(this, 'OrderTopic', {
       topicName: names.topic,
-      masterKey: topicKey,
+      masterKey: props.topicEncryptionKey,
       enforceSSL: true,
     });
+    if (props.topicEncryptionKey === undefined) {
+      // The alias *name*, not the alias ARN that kms.Alias.fromAliasName would put here: SNS
+      // creates the AWS managed key on first use only when it is given `alias/aws/sns`; an alias
+      // ARN in an account where the key does not exist yet points at nothing (aws/aws-cdk#22605).
+      (this.topic.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = 'alias/aws/sns';
+    }
     // SNS envelope delivery (raw delivery off): the consumer decodes the SNS envelope and keeps its
     // MessageId. SqsSubscription also writes OrderQueue's policy statement that admits only this
     // topic: Allow sns.amazonaws.com sqs:SendMessage on the queue if aws:SourceArn = the topic.

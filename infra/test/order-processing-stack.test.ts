@@ -1,5 +1,8 @@
-import { Token } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { FEATURE_FLAGS } from '../src/feature-flags';
+import { OrderProcessingStack } from '../src/order-processing-stack';
 import { type CfnTemplate, type Synthesized, asArray, cleanUpSynth, logicalId, only, requireBundle, synth } from './support';
 
 let synthesized: Synthesized;
@@ -102,9 +105,16 @@ describe('OrderTopic, OrderQueue, OrderDLQ', () => {
   it('encrypts the topic with SSE-KMS (AWS managed key alias/aws/sns by default)', () => {
     const { props } = only(json, 'AWS::SNS::Topic');
     expect(props.TopicName).toBe('OrderTopic');
-    expect(props.KmsMasterKeyId).toEqual({
-      'Fn::Join': ['', ['arn:', ref('AWS::Partition'), ':kms:', ref('AWS::Region'), ':', ref('AWS::AccountId'), ':alias/aws/sns']],
-    });
+    // The alias name (SNS creates the managed key on first use), not an alias ARN.
+    expect(props.KmsMasterKeyId).toBe('alias/aws/sns');
+  });
+
+  it('takes a customer-managed topic key instead, for publishers the AWS managed key cannot admit', () => {
+    const app = new App({ postCliContext: FEATURE_FLAGS, analyticsReporting: false });
+    const keys = new Stack(app, 'Keys');
+    const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+    const stack = new OrderProcessingStack(app, 'WithKey', { topicEncryptionKey: kms.Key.fromKeyArn(keys, 'Key', keyArn) });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Topic', { TopicName: 'OrderTopic', KmsMasterKeyId: keyArn });
   });
 
   it('encrypts both queues with SSE-SQS (no KMS key SNS would need access to)', () => {
