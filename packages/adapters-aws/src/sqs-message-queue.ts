@@ -11,7 +11,7 @@ import {
   type MessageSystemAttributeName,
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
-import type { DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
+import type { AbortSignalLike, DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
 import { createSqsClient, type AwsClientOptions } from './aws-client-config';
 import { toInfrastructureError, type AwsCallContext } from './aws-error-translation';
 import { chunkForBatch, MAX_BATCH_ENTRIES } from './batching';
@@ -20,12 +20,6 @@ export interface SqsMessageQueueOptions {
   readonly queueUrl: string;
   readonly client?: SQSClient;
   readonly clientOptions?: AwsClientOptions;
-}
-
-/** Extra controls for one receive, beyond the port's options. */
-export interface ReceiveControls {
-  /** Ends a long poll early (graceful shutdown): the call then returns no messages. */
-  readonly abortSignal?: AbortSignal;
 }
 
 /** How many messages a queue holds, as SQS approximates it. */
@@ -62,8 +56,16 @@ export class SqsMessageQueue implements MessageQueue {
     this.client = options.client ?? createSqsClient(options.clientOptions);
   }
 
-  async receive(options: ReceiveOptions, controls: ReceiveControls = {}): Promise<readonly ReceivedMessage[]> {
+  /**
+   * One long poll. `options.signal` ends it early (graceful shutdown) and the call then returns no
+   * messages: a stop is not a failure. Messages SQS may have handed out in the abandoned response
+   * stay invisible until their visibility timeout and are then redelivered, so nothing is lost.
+   */
+  async receive(options: ReceiveOptions): Promise<readonly ReceivedMessage[]> {
     checkReceiveOptions(options);
+    const { signal } = options;
+    if (signal?.aborted) return [];
+    const abort = signal === undefined ? undefined : linkedAbortController(signal);
     try {
       const result = await this.client.send(
         new ReceiveMessageCommand({
@@ -73,17 +75,17 @@ export class SqsMessageQueue implements MessageQueue {
           ...(options.visibilityTimeoutSeconds === undefined ? {} : { VisibilityTimeout: options.visibilityTimeoutSeconds }),
           MessageSystemAttributeNames: RECEIVE_SYSTEM_ATTRIBUTES,
         }),
-        controls.abortSignal === undefined ? {} : { abortSignal: controls.abortSignal },
+        abort === undefined ? {} : { abortSignal: abort.controller.signal },
       );
       return (result.Messages ?? []).flatMap((message) => {
         const received = toReceivedMessage(message);
         return received === undefined ? [] : [received];
       });
     } catch (error) {
-      // An aborted long poll is a normal way to stop, not a failure. Messages SQS handed out in
-      // the aborted response stay invisible until their timeout and are then redelivered.
-      if (controls.abortSignal?.aborted) return [];
+      if (signal?.aborted) return [];
       throw toInfrastructureError(error, this.context('ReceiveMessage'));
+    } finally {
+      abort?.dispose();
     }
   }
 
@@ -183,6 +185,17 @@ export class SqsMessageQueue implements MessageQueue {
   private context(operation: string): AwsCallContext {
     return { service: 'SQS', operation, resource: { type: 'SQS queue', name: queueNameFromUrl(this.queueUrl) } };
   }
+}
+
+/**
+ * The SDK takes a platform AbortSignal; the port hands over core's structural AbortSignalLike.
+ * A private controller follows it for the duration of one call.
+ */
+function linkedAbortController(signal: AbortSignalLike): { controller: AbortController; dispose: () => void } {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  return { controller, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 /** The last path segment of a queue URL: its name. */

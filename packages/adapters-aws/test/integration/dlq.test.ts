@@ -82,7 +82,7 @@ describe('the dead-letter path (run in order)', () => {
   });
 });
 
-describe('SqsMessageQueue.deleteBatch on a real queue', () => {
+describe('SqsMessageQueue on a real queue', () => {
   it('deletes the good entries and reports the bad one by its receipt handle', async () => {
     await queue.sendRaw('delete-me');
     const [message] = await queue.receive({ maxMessages: 1, waitTimeSeconds: 1 });
@@ -93,5 +93,14 @@ describe('SqsMessageQueue.deleteBatch on a real queue', () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ receiptHandle: 'not-a-real-receipt-handle', code: 'ReceiptHandleIsInvalid' });
     await expect(queue.depth()).resolves.toMatchObject({ visible: 0, inFlight: 0 });
+  });
+
+  it('ends a long poll at once when asked to stop', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const receiving = dlq.receive({ maxMessages: 10, waitTimeSeconds: 10, signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await expect(receiving).resolves.toEqual([]);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -57,13 +57,33 @@ describe('SqsMessageQueue.receive', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('returns no messages when its long poll is aborted', async () => {
+  it('ends its long poll when the signal aborts, and returns no messages', async () => {
     const controller = new AbortController();
-    const { queue } = queueWith(() => {
-      controller.abort();
-      throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
-    });
-    await expect(queue.receive({ maxMessages: 10, waitTimeSeconds: 20 }, { abortSignal: controller.signal })).resolves.toEqual([]);
+    let sdkSignal: AbortSignal | undefined;
+    const fake = fakeClient(new SQSClient(TEST_CLIENT_CONFIG), () => ({ $metadata: {} }));
+    // A send that, like the SDK's, rejects once its abortSignal fires.
+    (fake.client as { send: unknown }).send = (_command: unknown, options?: { abortSignal?: AbortSignal }) =>
+      new Promise((_resolve, reject) => {
+        sdkSignal = options?.abortSignal;
+        sdkSignal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })));
+      });
+    const queue = new SqsMessageQueue({ queueUrl: QUEUE_URL, client: fake.client });
+
+    const receiving = queue.receive({ maxMessages: 10, waitTimeSeconds: 20, signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sdkSignal?.aborted).toBe(false);
+    controller.abort();
+
+    await expect(receiving).resolves.toEqual([]);
+    expect(sdkSignal?.aborted).toBe(true);
+  });
+
+  it('does not start a long poll once the signal has aborted', async () => {
+    const { queue, calls } = queueWith(() => ({ $metadata: {} }));
+    const controller = new AbortController();
+    controller.abort();
+    await expect(queue.receive({ maxMessages: 1, waitTimeSeconds: 20, signal: controller.signal })).resolves.toEqual([]);
+    expect(calls).toHaveLength(0);
   });
 
   it('throws a typed error when the queue is missing', async () => {
