@@ -53,8 +53,9 @@ export interface ConsumerReport {
  * The same use case as the Lambda, driven by an SQS poller, for services that don't run on
  * Lambda: bounded concurrency, batch deletes of successes, failures left for redelivery (so
  * they reach the DLQ after maxReceiveCount), a visibility heartbeat for slow work, and a
- * graceful stop: once `signal` aborts, no new receive starts, in-flight batches finish and are
- * deleted, and `run` resolves. Nothing received is dropped: it is acknowledged or comes back.
+ * graceful stop: once `signal` aborts, no new receive starts, the current long poll and the
+ * batches in flight finish and are deleted, and `run` resolves. Nothing received is dropped: it
+ * is acknowledged, or (a failure) comes back.
  */
 export class QueueConsumer {
   private readonly queue: MessageQueue;
@@ -99,14 +100,12 @@ export class QueueConsumer {
     while (!stopping()) {
       let messages: readonly ReceivedMessage[];
       try {
-        messages = await this.queue.receive({
-          maxMessages: this.options.batchSize,
-          waitTimeSeconds: this.options.waitTimeSeconds,
-          ...(signal ? { signal } : {}),
-        });
+        // The long poll is not aborted on stop: SQS may already have handed out messages for an
+        // aborted request, and they would stay invisible for a whole visibility timeout. Stopping
+        // waits for the poll instead (at most waitTimeSeconds) and processes what it returns.
+        messages = await this.queue.receive({ maxMessages: this.options.batchSize, waitTimeSeconds: this.options.waitTimeSeconds });
         backoffMs = 0;
       } catch (error) {
-        if (stopping()) break; // an aborted long poll: the shutdown we asked for
         this.report.receiveErrors++;
         backoffMs = Math.min(Math.max(backoffMs * 2, 500), 20_000);
         this.logger.error('receive failed; backing off', { ...errorFields(error), backoffMs });

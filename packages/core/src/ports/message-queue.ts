@@ -11,8 +11,8 @@ export interface ReceivedMessage extends InboundMessage {
 }
 
 /**
- * The part of the platform's AbortSignal a queue needs (core declares it structurally, since it
- * compiles without DOM or Node types; a real AbortSignal fits).
+ * The part of the platform's AbortSignal a consumer or a queue needs (core declares it
+ * structurally, since it compiles without DOM or Node types; a real AbortSignal fits).
  */
 export interface AbortSignalLike {
   readonly aborted: boolean;
@@ -27,7 +27,11 @@ export interface ReceiveOptions {
   readonly waitTimeSeconds: number;
   /** Overrides the queue's visibility timeout for these deliveries. */
   readonly visibilityTimeoutSeconds?: number;
-  /** Ends a long poll early (graceful shutdown); the receive then rejects or returns nothing. */
+  /**
+   * Ends a long poll early; the receive then returns nothing. Beware: SQS may already have handed
+   * out messages for the aborted request, and they stay invisible for a visibility timeout, which
+   * is why QueueConsumer lets its last poll finish instead.
+   */
   readonly signal?: AbortSignalLike;
 }
 
