@@ -20,7 +20,11 @@ export interface SqsMessageQueueOptions {
   readonly queueUrl: string;
   readonly client?: SQSClient;
   readonly clientOptions?: AwsClientOptions;
+  /** How long a receive may still finish after its signal aborts, before it is cut off. Default 300 ms. */
+  readonly abortGraceMs?: number;
 }
+
+export const DEFAULT_ABORT_GRACE_MS = 300;
 
 /** How many messages a queue holds, as SQS approximates it. */
 export interface QueueDepth {
@@ -50,22 +54,26 @@ const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 export class SqsMessageQueue implements MessageQueue {
   readonly queueUrl: string;
   private readonly client: SQSClient;
+  private readonly abortGraceMs: number;
 
   constructor(options: SqsMessageQueueOptions) {
     this.queueUrl = options.queueUrl;
     this.client = options.client ?? createSqsClient(options.clientOptions);
+    this.abortGraceMs = options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
   }
 
   /**
-   * One long poll. `options.signal` ends it early (graceful shutdown) and the call then returns no
-   * messages: a stop is not a failure. Messages SQS may have handed out in the abandoned response
-   * stay invisible until their visibility timeout and are then redelivered, so nothing is lost.
+   * One long poll. `options.signal` ends it early for a graceful shutdown; a stop is not a failure,
+   * so the call then returns no messages. Cutting off a response SQS is already sending would leave
+   * its messages invisible (in flight) until their visibility timeout — not lost, but late — so
+   * the request gets `abortGraceMs` to finish first: a receive that was answered at once (the queue
+   * had messages) still returns them, for the caller to process; only an idle long poll is cut.
    */
   async receive(options: ReceiveOptions): Promise<readonly ReceivedMessage[]> {
     checkReceiveOptions(options);
     const { signal } = options;
     if (signal?.aborted) return [];
-    const abort = signal === undefined ? undefined : linkedAbortController(signal);
+    const abort = signal === undefined ? undefined : linkedAbortController(signal, this.abortGraceMs);
     try {
       const result = await this.client.send(
         new ReceiveMessageCommand({
@@ -82,7 +90,7 @@ export class SqsMessageQueue implements MessageQueue {
         return received === undefined ? [] : [received];
       });
     } catch (error) {
-      if (signal?.aborted) return [];
+      if (abort?.controller.signal.aborted) return [];
       throw toInfrastructureError(error, this.context('ReceiveMessage'));
     } finally {
       abort?.dispose();
@@ -189,13 +197,22 @@ export class SqsMessageQueue implements MessageQueue {
 
 /**
  * The SDK takes a platform AbortSignal; the port hands over core's structural AbortSignalLike.
- * A private controller follows it for the duration of one call.
+ * A private controller follows it, `graceMs` later, for the duration of one call.
  */
-function linkedAbortController(signal: AbortSignalLike): { controller: AbortController; dispose: () => void } {
+function linkedAbortController(signal: AbortSignalLike, graceMs: number): { controller: AbortController; dispose: () => void } {
   const controller = new AbortController();
-  const onAbort = (): void => controller.abort();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = (): void => {
+    timer = setTimeout(() => controller.abort(), graceMs);
+  };
   signal.addEventListener('abort', onAbort, { once: true });
-  return { controller, dispose: () => signal.removeEventListener('abort', onAbort) };
+  return {
+    controller,
+    dispose: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** The last path segment of a queue URL: its name. */

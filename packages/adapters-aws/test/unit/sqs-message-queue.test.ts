@@ -57,25 +57,45 @@ describe('SqsMessageQueue.receive', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('ends its long poll when the signal aborts, and returns no messages', async () => {
-    const controller = new AbortController();
-    let sdkSignal: AbortSignal | undefined;
+  /** A queue whose `send`, like the SDK's, rejects when its abortSignal fires, and otherwise answers after `answerAfterMs`. */
+  function slowQueue(answerAfterMs: number) {
+    const state: { sdkSignal?: AbortSignal } = {};
     const fake = fakeClient(new SQSClient(TEST_CLIENT_CONFIG), () => ({ $metadata: {} }));
-    // A send that, like the SDK's, rejects once its abortSignal fires.
     (fake.client as { send: unknown }).send = (_command: unknown, options?: { abortSignal?: AbortSignal }) =>
-      new Promise((_resolve, reject) => {
-        sdkSignal = options?.abortSignal;
-        sdkSignal?.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' })));
+      new Promise((resolve, reject) => {
+        state.sdkSignal = options?.abortSignal;
+        const timer = setTimeout(
+          () => resolve({ $metadata: {}, Messages: [{ MessageId: 'm-1', ReceiptHandle: 'rh-1', Body: 'b', Attributes: { ApproximateReceiveCount: '1' } }] }),
+          answerAfterMs,
+        );
+        state.sdkSignal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+        });
       });
-    const queue = new SqsMessageQueue({ queueUrl: QUEUE_URL, client: fake.client });
+    return { state, queue: new SqsMessageQueue({ queueUrl: QUEUE_URL, client: fake.client, abortGraceMs: 50 }) };
+  }
 
+  it('cuts off an idle long poll shortly after the signal aborts, and returns no messages', async () => {
+    const { state, queue } = slowQueue(60_000);
+    const controller = new AbortController();
     const receiving = queue.receive({ maxMessages: 10, waitTimeSeconds: 20, signal: controller.signal });
     await new Promise((resolve) => setImmediate(resolve));
-    expect(sdkSignal?.aborted).toBe(false);
     controller.abort();
+    expect(state.sdkSignal?.aborted).toBe(false);
 
     await expect(receiving).resolves.toEqual([]);
-    expect(sdkSignal?.aborted).toBe(true);
+    expect(state.sdkSignal?.aborted).toBe(true);
+  });
+
+  it('lets a receive that is being answered finish within the grace, so its messages are not left in flight', async () => {
+    const { state, queue } = slowQueue(10);
+    const controller = new AbortController();
+    const receiving = queue.receive({ maxMessages: 10, waitTimeSeconds: 20, signal: controller.signal });
+    controller.abort();
+
+    await expect(receiving).resolves.toMatchObject([{ messageId: 'm-1', receiptHandle: 'rh-1' }]);
+    expect(state.sdkSignal?.aborted).toBe(false);
   });
 
   it('does not start a long poll once the signal has aborted', async () => {
