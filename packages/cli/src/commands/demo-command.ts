@@ -5,9 +5,6 @@ import { runDemo, type DemoResult } from '../demo/run-demo';
 import { formatTable } from '../output/format-table';
 import { parseInteger } from '../output/parse-integer';
 
-/** Kept for callers that imported it from here. */
-export { parseInteger };
-
 export function demoCommand(): Command {
   return new Command('demo')
     .description('Run the whole system in one process on the in-memory adapters and print what happened')

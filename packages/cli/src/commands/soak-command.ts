@@ -3,7 +3,7 @@ import { createPowertoolsLogger } from '@orders/lambda-entry';
 import { deterministicPart, runSoak, type SoakSummary } from '../soak/run-soak';
 import { createProgressBar } from '../soak/soak-progress';
 import { DEFAULT_SOAK_OPTIONS, FAULT_MODES, type FaultMode, type SoakOptions } from '../soak/soak-options';
-import { parseInteger } from './demo-command';
+import { parseInteger } from '../output/parse-integer';
 
 const parseRate =
   (name: string) =>

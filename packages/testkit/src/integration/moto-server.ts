@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { delay, probe } from './http-probe';
 
 export interface StartedMoto {
@@ -57,13 +60,20 @@ export async function startMotoServer(python = 'python3', attempts = 3): Promise
 }
 
 async function launch(python: string, port: number): Promise<StartedMoto> {
-  const child = spawn(python, ['-c', LAUNCHER, String(port)], { stdio: ['pipe', 'ignore', 'pipe'] });
-  let output = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    // Keep the tail only: moto logs every request.
-    output = (output + chunk).slice(-4_000);
-  });
+  // moto logs every request to stderr. It goes to a file, not a pipe: a pipe is drained only
+  // while this (Jest's main) process runs its event loop, and a test that blocks it (spawnSync of
+  // the CLI) would let the pipe fill up, stalling moto mid-request and the CLI with it.
+  const logPath = join(mkdtempSync(join(tmpdir(), 'orders-moto-')), 'moto.log');
+  const logFd = openSync(logPath, 'w');
+  const child = spawn(python, ['-c', LAUNCHER, String(port)], { stdio: ['pipe', 'ignore', logFd] });
+  closeSync(logFd);
+  const output = (): string => {
+    try {
+      return readFileSync(logPath, 'utf8').slice(-4_000);
+    } catch {
+      return '';
+    }
+  };
   const exited = new Promise<string>((resolve) => {
     child.once('error', (error) => resolve(`could not run ${python}: ${error.message}`));
     child.once('exit', (code, signal) => resolve(`exited with ${signal ?? `code ${code}`}`));
@@ -75,7 +85,7 @@ async function launch(python: string, port: number): Promise<StartedMoto> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (exitReason !== undefined) {
-      throw new Error(`moto server ${exitReason}: ${lastLines(output) || 'no output'}`);
+      throw new Error(`moto server ${exitReason}: ${lastLines(output()) || 'no output'}`);
     }
     const answer = await probe(`${endpoint}/moto-api/`, {}, 1_000);
     if (answer !== undefined && answer.status < 500) {
@@ -84,7 +94,7 @@ async function launch(python: string, port: number): Promise<StartedMoto> {
     await delay(100);
   }
   await stopChild(child, exited);
-  throw new Error(`moto server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${lastLines(output) || 'no output'}`);
+  throw new Error(`moto server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${lastLines(output()) || 'no output'}`);
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<string>): Promise<void> {
