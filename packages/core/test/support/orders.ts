@@ -1,15 +1,8 @@
+import { SEED_DUMMY_ORDER } from '@orders/testkit';
 import type { Order } from '../../src';
 
-/** A valid order as a plain JSON-shaped record, to mutate one field at a time. */
-export const validRecord = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  orderId: 'O1234',
-  userId: 'U123',
-  itemName: 'Laptop',
-  quantity: 1,
-  status: 'new',
-  timestamp: '2025-05-03T12:00:00Z',
-  ...overrides,
-});
+/** A valid order (the seed's) as a plain JSON-shaped record, to mutate one field at a time. */
+export const validRecord = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({ ...SEED_DUMMY_ORDER, ...overrides });
 
 /** The same record without one field. */
 export function without(field: keyof Order): Record<string, unknown> {

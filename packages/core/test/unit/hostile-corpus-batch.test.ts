@@ -2,7 +2,7 @@ import { createOrderGenerator, rawBody, snsEnvelopeBody } from '@orders/testkit'
 import { ProcessOrderBatch, type InboundMessage, type InvalidOutcome } from '../../src';
 import { loadHostileCorpus } from '../fixtures/load-hostile-corpus';
 import { FakeOrderRepository } from '../support/fake-order-repository';
-import { RecordingLogger } from '../support/recording-logger';
+import { RecordingLogger } from '@orders/testkit';
 import { RecordingMetrics } from '../support/recording-metrics';
 
 const corpus = loadHostileCorpus();

@@ -1,7 +1,7 @@
 import { rawBody, sampleOrder } from '@orders/testkit';
 import { ProcessOrderBatch, type InboundMessage } from '../../src';
 import { FakeOrderRepository } from '../support/fake-order-repository';
-import { RecordingLogger } from '../support/recording-logger';
+import { RecordingLogger } from '@orders/testkit';
 import { RecordingMetrics } from '../support/recording-metrics';
 
 const batch = (size: number): InboundMessage[] =>

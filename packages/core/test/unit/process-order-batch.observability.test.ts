@@ -1,7 +1,7 @@
 import { rawBody, sampleOrder, snsEnvelopeBody } from '@orders/testkit';
 import { ProcessOrderBatch, RepositoryUnavailableError, type InboundMessage, type OrderRepository } from '../../src';
 import { FakeOrderRepository } from '../support/fake-order-repository';
-import { RecordingLogger } from '../support/recording-logger';
+import { RecordingLogger } from '@orders/testkit';
 import { ManualClock, RecordingMetrics } from '../support/recording-metrics';
 
 const USER = 'U-PRIVATE-4242';

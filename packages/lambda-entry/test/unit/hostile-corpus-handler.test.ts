@@ -33,7 +33,7 @@ describe('OrderProcessor handler on the hostile corpus', () => {
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(invalidCases.map((c) => `hostile:${c.name}`).sort());
     for (const order of valid) await expect(repository.findById(order.orderId)).resolves.toEqual(order);
 
-    const lineFor = new Map(logger.lines.filter((l) => typeof l.fields['messageId'] === 'string').map((l) => [l.fields['messageId'], l]));
+    const lineFor = new Map(logger.calls.filter((l) => typeof l.fields['messageId'] === 'string').map((l) => [l.fields['messageId'], l]));
     const mismatches: string[] = [];
     for (const hostile of invalidCases) {
       const line = lineFor.get(`hostile:${hostile.name}`);

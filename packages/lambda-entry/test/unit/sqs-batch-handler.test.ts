@@ -63,7 +63,7 @@ describe('OrderProcessor handler', () => {
     const records = [1, 2, 3, 4, 5].map((n) => sqsRecord(snsEnvelopeBody(sampleOrder({ orderId: `O${n}` })), { messageId: `m${n}` }));
     const response = await handler(sqsEvent(records), lambdaContext());
     expect(response.batchItemFailures).toEqual(records.map((r) => ({ itemIdentifier: r.messageId })));
-    const failed = logger.lines.filter((l) => l.fields['outcome'] === 'failed');
+    const failed = logger.calls.filter((l) => l.fields['outcome'] === 'failed');
     expect(failed).toHaveLength(5);
     expect(failed.every((l) => l.fields['errorCode'] === 'repository_unavailable' && l.level === 'error')).toBe(true);
   });
@@ -101,7 +101,7 @@ describe('OrderProcessor handler', () => {
     const record = { ...sqsRecord(rawBody(SEED_DUMMY_ORDER)), messageId: '' };
     await expect(handler(sqsEvent([record]), lambdaContext())).rejects.toMatchObject({ code: 'malformed_event' });
     await expect(handler({} as SQSEvent, lambdaContext())).rejects.toMatchObject({ code: 'malformed_event' });
-    expect(logger.lines.some((l) => l.level === 'error' && l.fields['errorCode'] === 'malformed_event')).toBe(true);
+    expect(logger.calls.some((l) => l.level === 'error' && l.fields['errorCode'] === 'malformed_event')).toBe(true);
   });
 
   it('hands back records not started before the deadline instead of timing out the whole batch', async () => {
@@ -134,13 +134,13 @@ describe('OrderProcessor handler', () => {
     const bad = JSON.stringify({ ...order, orderId: 'LOG-2', quantity: -1 });
     const records = [sqsRecord(snsEnvelopeBody(order), { messageId: 'ok' }), sqsRecord(snsEnvelopeBody(bad), { messageId: 'bad' })];
     await handler(sqsEvent(records), lambdaContext({ awsRequestId: 'req-123' }));
-    const perRecord = logger.lines.filter((l) => typeof l.fields['outcome'] === 'string');
+    const perRecord = logger.calls.filter((l) => typeof l.fields['outcome'] === 'string');
     expect(perRecord.map((l) => [l.fields['messageId'], l.fields['orderId'], l.fields['outcome'], l.fields['errorCode']])).toEqual([
       ['ok', 'LOG-1', 'created', undefined],
       ['bad', 'LOG-2', 'invalid', 'out_of_range'],
     ]);
     expect(perRecord.every((l) => l.fields['requestId'] === 'req-123')).toBe(true);
-    const everything = JSON.stringify(logger.lines);
+    const everything = JSON.stringify(logger.calls);
     expect(everything).not.toContain(secretUser);
     expect(everything).not.toContain(secretItem);
     expect(everything).not.toContain(serializeOrder(order));

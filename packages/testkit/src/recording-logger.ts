@@ -1,4 +1,4 @@
-import type { LogFields, Logger, LogLevel } from '../../src';
+import type { LogFields, Logger, LogLevel } from '@orders/core';
 
 export interface LogCall {
   readonly level: LogLevel;
