@@ -46,9 +46,9 @@ const isFifoSource = (records: readonly SQSRecord[]): boolean => records[0]?.eve
 export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies): SqsBatchHandler {
   const { processOrderBatch, logger, deadlineMarginMs } = dependencies;
   return async (event, context) => {
-    dependencies.onInvocationStart?.(context);
     const invocationLogger = logger.child({ requestId: context?.awsRequestId });
     try {
+      dependencies.onInvocationStart?.(context);
       if (!event || !Array.isArray(event.Records)) throw new MalformedEventError('the event has no Records array');
       const messages = event.Records.map(toInboundMessage);
       const shouldStop =

@@ -74,7 +74,10 @@ export function buildContainer(config: EntryConfig, overrides: ContainerOverride
         logger,
         deadlineMarginMs: config.deadlineMarginMs,
         onInvocationStart: (context) => {
-          if (!overrides.logger) c.resolve<PowertoolsLoggerAdapter>(POWERTOOLS_LOGGER).powertools.addContext(context);
+          // Lambda always passes a context; a local caller may not, and logging must not fail the batch.
+          if (!overrides.logger && typeof context === 'object' && context !== null) {
+            c.resolve<PowertoolsLoggerAdapter>(POWERTOOLS_LOGGER).powertools.addContext(context);
+          }
         },
         onInvocationEnd: () => flushMetrics(metrics, logger),
       });

@@ -157,3 +157,15 @@ describe('OrderProcessor handler', () => {
     expect(metrics.flushes).toBe(2);
   });
 });
+
+describe('OrderProcessor handler with its real Powertools logger', () => {
+  it('answers a caller that passes no context (local tools do), instead of failing in the logger', async () => {
+    const { buildContainer, readEntryConfig, SQS_BATCH_HANDLER } = await import('@orders/lambda-entry');
+    const container = buildContainer(readEntryConfig({ ORDERS_REPOSITORY: 'memory', LOG_LEVEL: 'error' }), {
+      metrics: { recordBatch: () => undefined },
+    });
+    const handler = container.resolve<import('@orders/lambda-entry').SqsBatchHandler>(SQS_BATCH_HANDLER);
+    const noContext = undefined as unknown as Parameters<typeof handler>[1];
+    await expect(handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER), { messageId: 'ok' })]), noContext)).resolves.toEqual({ batchItemFailures: [] });
+  });
+});
