@@ -8,6 +8,7 @@ import { publishCommand } from './commands/publish-command';
 import { soakCommand } from './commands/soak-command';
 import { statusCommand } from './commands/status-command';
 import { describeFailure } from './runtime/describe-failure';
+import { stripPnpmSeparator } from './runtime/strip-pnpm-separator';
 
 /** `orders`: the operator's and developer's command line for the order-processing system. */
 export function buildProgram(): Command {
@@ -28,7 +29,7 @@ if (require.main === module) {
   // once, and Lambda already runs Node 22. Set the variable to "false" to see it.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync(stripPnpmSeparator(process.argv))
     .catch((error: unknown) => {
       process.stderr.write(`orders: ${describeFailure(error)}\n`);
       if (process.env['ORDERS_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
