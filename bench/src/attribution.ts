@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundleSnippet, SAME_AS_OURS, type BuiltBundle } from './bundles';
+import { bundleSnippet, OURS_CREDENTIALS_PLUGIN, SAME_AS_OURS, type BuiltBundle } from './bundles';
 import { BUNDLE_DIR, LAMBDA_ENTRY_DIR, REPO_DIR } from './paths';
 import { statSync, writeFileSync } from 'node:fs';
 
 /**
- * What ours' init is made of: each dependency alone, bundled exactly like ours and imported by a
- * fresh node (same method as the cold-start figure), plus "what if" variants of ours. Each probe
- * constructs what ours constructs at module scope, so the figure includes that work, not just parsing.
+ * What ours' init is made of: each dependency alone, bundled exactly like ours (same options, same
+ * credentials plugin) and imported by a fresh node (same method as the cold-start figure), plus
+ * "what if" variants of ours. Each probe constructs what ours constructs at module scope, so the
+ * figure includes that work, not just parsing.
  */
 interface Probe {
   readonly name: string;
@@ -139,7 +140,8 @@ export async function buildProbes(): Promise<{ built: BuiltProbe[]; skipped: { n
   const skipped: { name: string; reason: string }[] = [];
   for (const probe of PROBES) {
     try {
-      built.push({ ...(await bundleSnippet(probe.name, probe.source, probe.resolveDir)), description: probe.description });
+      const plugins = { plugins: [OURS_CREDENTIALS_PLUGIN] };
+      built.push({ ...(await bundleSnippet(probe.name, probe.source, probe.resolveDir, plugins)), description: probe.description });
     } catch (error) {
       skipped.push({ name: probe.name, reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '' });
     }

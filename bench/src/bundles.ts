@@ -1,8 +1,8 @@
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BUNDLE_DIR, OURS_BUNDLE, OURS_BUNDLE_SCRIPT, OURS_METAFILE, REFERENCES_DIR, REPO_DIR } from './paths';
+import { BUNDLE_DIR, LAMBDA_ENTRY_DIR, OURS_BUNDLE, OURS_BUNDLE_SCRIPT, OURS_METAFILE, REFERENCES_DIR, REPO_DIR } from './paths';
 
 /**
  * The product's esbuild options (packages/lambda-entry/scripts/bundle.mjs), repeated for the
@@ -59,9 +59,23 @@ export async function buildReferenceBundles(): Promise<Map<string, BuiltBundle>>
 }
 
 /** A bundle from source text, resolved as if it lived in `resolveDir` (to reach that package's dependencies). */
-export function bundleSnippet(name: string, contents: string, resolveDir: string): Promise<BuiltBundle> {
-  return bundle(name, { stdin: { contents, resolveDir, sourcefile: `${name}.ts`, loader: 'ts' } });
+export function bundleSnippet(name: string, contents: string, resolveDir: string, extra: BuildOptions = {}): Promise<BuiltBundle> {
+  return bundle(name, { ...extra, stdin: { contents, resolveDir, sourcefile: `${name}.ts`, loader: 'ts' } });
 }
+
+/**
+ * Ours' one plugin (packages/lambda-entry/scripts/bundle.mjs): `@aws-sdk/credential-provider-node`
+ * resolves to lambda-entry's environment-only provider. Used for the probes that stand for parts
+ * of ours, so they are built exactly as ours is. Keep in step with that script.
+ */
+export const OURS_CREDENTIALS_PLUGIN: Plugin = {
+  name: 'lambda-environment-credentials',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: join(LAMBDA_ENTRY_DIR, 'src', 'runtime', 'lambda-environment-credentials.ts'),
+    }));
+  },
+};
 
 /**
  * Ours, rebuilt with the product's own script (unless `rebuild` is false), then read from

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { buildCpuProbes, buildProbes } from './attribution';
 import { buildReferenceBundles, loadOursBundle, topContributors, type BuiltBundle } from './bundles';
-import { measureColdStarts, type ColdStartTarget } from './cold-start';
+import { measureColdStarts, type ColdStartSamples, type ColdStartTarget } from './cold-start';
 import { BatchFactory } from './events';
 import type { CpuInput, CpuOutput } from './cpu-worker';
 import { BENCH_TABLE, handlerEnvironment } from './environment';
@@ -21,7 +21,7 @@ import type { LatencyInput, LatencyOutput } from './latency-worker';
 import { OUT_DIR } from './paths';
 import { kib, ms, ratio, table } from './report';
 import { startMoto, startStandins, type Moto, type Standins } from './standins/launch';
-import { median, pairedRatio, round, summarize, type RatioSummary } from './stats';
+import { median, pairedRatio, quantile, round, summarize, type RatioSummary } from './stats';
 import type { ThroughputInput, ThroughputMode, ThroughputResult } from './throughput-worker';
 import { runWorker } from './workers';
 
@@ -33,7 +33,7 @@ const SKIP_MOTO = args.has('--no-moto');
 /** Sample sizes. Full: ≥ 15 paired runs for every figure that has a target. */
 const PLAN = SMOKE
   ? { coldRounds: 3, firstInvokeRounds: 2, probeRounds: 1, latencyRounds: { 1: 2, 10: 2, 100: 1 }, latencyWarmup: 1, motoLatencyRounds: 0, cpu: { batchesPerRound: 10, rounds: 2, warmupRounds: 1 }, throughputOrders: 40, pollers: 2 }
-  : { coldRounds: 21, firstInvokeRounds: 15, probeRounds: 15, latencyRounds: { 1: 25, 10: 21, 100: 15 }, latencyWarmup: 3, motoLatencyRounds: 5, cpu: { batchesPerRound: 100, rounds: 15, warmupRounds: 3 }, throughputOrders: 2000, pollers: 4 };
+  : { coldRounds: 21, firstInvokeRounds: 15, probeRounds: 15, latencyRounds: { 1: 25, 10: 21, 100: 15 }, latencyWarmup: 3, motoLatencyRounds: 5, cpu: { batchesPerRound: 100, rounds: 15, warmupRounds: 3 }, throughputOrders: 500, pollers: 4 };
 
 const SIZES = [1, 10, 100] as const;
 const OURS_CONCURRENCY = 32; // ORDERS_CONCURRENCY's default: "ours at its configured concurrency bound"
@@ -105,19 +105,6 @@ function oursStartsWithDynamoDb(file: string, endpoint: string): { ok: boolean; 
   return { ok: result.status === 0, error: error.trim() };
 }
 
-function coldStartSection(samples: Map<string, number[]>, names: readonly string[], baseline: string | undefined) {
-  const medians: Record<string, number> = {};
-  const net: Record<string, number> = {};
-  for (const name of names) {
-    const values = samples.get(name);
-    if (!values) continue;
-    medians[name] = summarize(values).median;
-    const base = baseline ? samples.get(baseline) : undefined;
-    if (base && name !== baseline) net[name] = median(values.map((v, i) => v - (base[i] ?? 0)));
-  }
-  return { medians, net };
-}
-
 async function main(): Promise<void> {
   const startedAt = new Date();
   const machine = {
@@ -171,37 +158,33 @@ async function main(): Promise<void> {
     log(`cold start (import): ${PLAN.coldRounds} interleaved rounds × ${coldTargets.length} processes`);
     const coldImport = measureColdStarts(coldTargets, PLAN.coldRounds, 'import');
     const coldNames = coldTargets.map((t) => t.name);
-    const cold = coldStartSection(coldImport.samples, coldNames, 'node (empty module)');
+    const coldPair = (runs: ColdStartSamples, pick: 'samples' | 'importMs' | 'invokeMs', a: string, b: string) => tryRatio(runs[pick].get(a), runs[pick].get(b));
     const coldRatio = {
-      ours_seed: tryRatio(coldImport.samples.get('ours'), coldImport.samples.get('seed-style')),
-      ours_powertools: tryRatio(coldImport.samples.get('ours'), coldImport.samples.get('powertools-style')),
-      ours_floor: tryRatio(coldImport.samples.get('ours'), coldImport.samples.get('floor')),
+      ours_seed: coldPair(coldImport, 'samples', 'ours', 'seed-style'),
+      ours_powertools: coldPair(coldImport, 'samples', 'ours', 'powertools-style'),
+      ours_floor: coldPair(coldImport, 'samples', 'ours', 'floor'),
     };
-    const netSamples = (name: string): number[] | undefined => {
-      const base = coldImport.samples.get('node (empty module)');
-      return coldImport.samples.get(name)?.map((v, i) => Math.max(0.01, v - (base?.[i] ?? 0)));
-    };
-    const coldNetRatio = {
-      ours_seed: tryRatio(netSamples('ours'), netSamples('seed-style')),
-      ours_powertools: tryRatio(netSamples('ours'), netSamples('powertools-style')),
+    const importRatio = {
+      ours_seed: coldPair(coldImport, 'importMs', 'ours', 'seed-style'),
+      ours_powertools: coldPair(coldImport, 'importMs', 'ours', 'powertools-style'),
+      ours_floor: coldPair(coldImport, 'importMs', 'ours', 'floor'),
     };
     for (const [name, failures] of coldImport.failures) if (failures > 0) notes.push(`cold start: ${name} failed ${failures} of ${PLAN.coldRounds} runs`);
 
     // ── Cold start: import + first 1-record batch ────────────────────────────────────────────
-    let firstInvoke: ReturnType<typeof coldStartSection> | undefined;
+    let firstInvoke: ColdStartSamples | undefined;
     let firstInvokeRatio: Record<string, RatioSummary | undefined> = {};
     if (dynamo.ok) {
       const targets = Object.entries(deployed).map(([name, bundle]) => ({ name, file: bundle.file, env: coldEnv }));
       log(`cold start (import + first batch): ${PLAN.firstInvokeRounds} rounds`);
       const events = new BatchFactory(9000);
-      const measured = measureColdStarts(targets, PLAN.firstInvokeRounds, 'first-invoke', () => JSON.stringify(events.next(1)));
-      firstInvoke = coldStartSection(measured.samples, targets.map((t) => t.name), undefined);
+      firstInvoke = measureColdStarts(targets, PLAN.firstInvokeRounds, 'first-invoke', () => JSON.stringify(events.next(1)));
       firstInvokeRatio = {
-        ours_seed: tryRatio(measured.samples.get('ours'), measured.samples.get('seed-style')),
-        ours_powertools: tryRatio(measured.samples.get('ours'), measured.samples.get('powertools-style')),
-        ours_floor: tryRatio(measured.samples.get('ours'), measured.samples.get('floor')),
+        ours_seed: coldPair(firstInvoke, 'samples', 'ours', 'seed-style'),
+        ours_powertools: coldPair(firstInvoke, 'samples', 'ours', 'powertools-style'),
+        ours_floor: coldPair(firstInvoke, 'samples', 'ours', 'floor'),
       };
-      for (const [name, failures] of measured.failures) if (failures > 0) notes.push(`first invocation: ${name} failed ${failures} runs`);
+      for (const [name, failures] of firstInvoke.failures) if (failures > 0) notes.push(`first invocation: ${name} failed ${failures} runs`);
     }
 
     // ── What ours' init is made of ───────────────────────────────────────────────────────────
@@ -213,15 +196,17 @@ async function main(): Promise<void> {
       { name: 'ours', file: ours.file, env: coldEnv },
     ];
     const probeRuns = PLAN.probeRounds > 0 ? measureColdStarts(probeTargets, PLAN.probeRounds, 'import') : undefined;
-    const probeBase = probeRuns?.samples.get('probe-empty');
     const attribution = probes.built.concat([{ ...ours, description: "ours' shipped bundle" }]).map((p) => {
-      const samples = probeRuns?.samples.get(p.name);
+      const whole = probeRuns?.samples.get(p.name);
+      const imported = probeRuns?.importMs.get(p.name);
       return {
         name: p.name,
         description: p.description,
         bytes: p.bytes,
-        medianMs: samples ? round(median(samples), 1) : undefined,
-        netMs: samples && probeBase && p.name !== 'probe-empty' ? round(median(samples.map((v, i) => v - (probeBase[i] ?? 0))), 1) : undefined,
+        wholeProcessMs: whole ? round(median(whole), 1) : undefined,
+        importMs: imported ? round(median(imported), 1) : undefined,
+        importP25: imported ? round(quantile(imported, 0.25), 1) : undefined,
+        importP75: imported ? round(quantile(imported, 0.75), 1) : undefined,
       };
     });
 
@@ -233,6 +218,8 @@ async function main(): Promise<void> {
             { label: 'ours', file: ours.file, env: latencyEnv() },
             { label: 'ours@50', file: ours.file, env: latencyEnv({ ORDERS_CONCURRENCY: '50' }) },
             { label: 'ours@100', file: ours.file, env: latencyEnv({ ORDERS_CONCURRENCY: '100' }) },
+            // Diagnostic, not a target: what the per-record "order message processed" info lines cost.
+            { label: 'ours LOG_LEVEL=warn', file: ours.file, env: latencyEnv({ LOG_LEVEL: 'warn' }) },
           ]
         : []),
       { label: 'seed-style', file: lambdaBundle('seed-style').file, env: latencyEnv() },
@@ -259,6 +246,7 @@ async function main(): Promise<void> {
       ['ours_powertools', 'ours', 'powertools-style'],
       ['ours@50_floor', 'ours@50', 'floor'],
       ['ours@100_floor', 'ours@100', 'floor'],
+      ['ours-warn_floor', 'ours LOG_LEVEL=warn', 'floor'],
     ];
     for (const [key, a, b] of pairs) latencyRatios[key] = Object.fromEntries(SIZES.map((size) => [size, tryRatio(lat(a, size), lat(b, size))]));
 
@@ -357,36 +345,40 @@ async function main(): Promise<void> {
         ]),
       ),
     );
+    const med = (runs: ColdStartSamples | undefined, pick: 'samples' | 'importMs' | 'invokeMs', name: string): number | undefined => {
+      const values = runs?.[pick].get(name);
+      return values && values.length > 0 ? median(values) : undefined;
+    };
     out.push(
       table(
-        `Cold start: fresh \`node <bundle>\`, whole process, ${PLAN.coldRounds} interleaved rounds${oursRepository === 'memory' ? ' (ours with ORDERS_REPOSITORY=memory!)' : ''}`,
-        ['process', 'median ms', 'p25', 'p75', 'minus node', 'first batch ms'],
+        `Cold start: a fresh \`node\` imports the bundle, ${PLAN.coldRounds} interleaved rounds${oursRepository === 'memory' ? ' (ours with ORDERS_REPOSITORY=memory!)' : ''}`,
+        ['process', 'whole ms', 'p25', 'p75', 'import ms', 'import + 1st batch: whole ms', '1st batch ms'],
         coldNames.map((name) => {
           const s = coldImport.samples.get(name);
           const summary = s ? summarize(s) : undefined;
-          return [name, ms(summary?.median), ms(summary?.p25), ms(summary?.p75), ms(cold.net[name]), ms(firstInvoke?.medians[name])];
+          return [name, ms(summary?.median), ms(summary?.p25), ms(summary?.p75), ms(med(coldImport, 'importMs', name)), ms(med(firstInvoke, 'samples', name)), ms(med(firstInvoke, 'invokeMs', name))];
         }),
       ),
     );
     out.push(
-      table('Cold start ratios (median of per-round ratios [p25–p75])', ['pair', 'whole process', 'minus node start', 'import + 1st batch'], [
-        ['ours / seed-style', fmtRatio(coldRatio.ours_seed), fmtRatio(coldNetRatio.ours_seed), fmtRatio(firstInvokeRatio['ours_seed'])],
-        ['ours / powertools-style', fmtRatio(coldRatio.ours_powertools), fmtRatio(coldNetRatio.ours_powertools), fmtRatio(firstInvokeRatio['ours_powertools'])],
-        ['ours / floor', fmtRatio(coldRatio.ours_floor), '—', fmtRatio(firstInvokeRatio['ours_floor'])],
+      table('Cold start ratios (median of per-round ratios [p25–p75])', ['pair', 'whole process', 'import (in-process)', 'import + 1st batch'], [
+        ['ours / seed-style', fmtRatio(coldRatio.ours_seed), fmtRatio(importRatio.ours_seed), fmtRatio(firstInvokeRatio['ours_seed'])],
+        ['ours / powertools-style', fmtRatio(coldRatio.ours_powertools), fmtRatio(importRatio.ours_powertools), fmtRatio(firstInvokeRatio['ours_powertools'])],
+        ['ours / floor', fmtRatio(coldRatio.ours_floor), fmtRatio(importRatio.ours_floor), fmtRatio(firstInvokeRatio['ours_floor'])],
       ]),
     );
     out.push(
       table(
-        `What ours' init is made of (each bundled alone like ours; ${PLAN.probeRounds} rounds; "net" = minus the empty module)`,
-        ['probe', 'size', 'median ms', 'net ms', 'what'],
-        attribution.map((p) => [p.name, kib(p.bytes), ms(p.medianMs), ms(p.netMs), p.description]),
+        `What ours' init is made of (each bundled alone like ours, ${PLAN.probeRounds} rounds; import = in-process, node start-up excluded)`,
+        ['probe', 'size', 'whole ms', 'import ms', 'p25–p75', 'what'],
+        attribution.map((p) => [p.name, kib(p.bytes), ms(p.wholeProcessMs), ms(p.importMs), p.importP25 === undefined ? '—' : `${ms(p.importP25)}–${ms(p.importP75)}`, p.description]),
       ),
     );
     out.push(
       table(
         `Batch latency, fake DynamoDB + ${DELAY_MS} ms per response (median ms over paired rounds)`,
-        ['handler', ...SIZES.map((s) => `batch ${s}`), 'CPU µs/rec @10'],
-        latencyHandlers.map((h) => [h.label, ...SIZES.map((s) => ms(median(lat(h.label, s) ?? [NaN]))), ms(median(sdkCpu(h.label) ?? [NaN]))]),
+        ['handler', ...SIZES.map((s) => `batch ${s}`)],
+        latencyHandlers.map((h) => [h.label, ...SIZES.map((s) => ms(median(lat(h.label, s) ?? [NaN])))]),
       ),
     );
     out.push(
@@ -418,7 +410,14 @@ async function main(): Promise<void> {
     );
     out.push(
       table(
-        'End-to-end throughput on moto (SQS + DynamoDB both moto; absolute, machine-bound)',
+        'Per-record CPU with the real SDK client (the latency run at batch 10: process CPU / records; fake DynamoDB in another process)',
+        ['handler', 'median µs', 'ours / this'],
+        latencyHandlers.map((h) => [h.label, ms(median(sdkCpu(h.label) ?? [NaN])), h.label === 'ours' ? '' : fmtRatio(tryRatio(sdkCpu('ours'), sdkCpu(h.label)))]),
+      ),
+    );
+    out.push(
+      table(
+        'End-to-end throughput on moto (SQS + DynamoDB both moto; absolute and moto-bound: its ReceiveMessage cost grows with queue depth)',
         ['mode', 'orders', 'seconds', 'orders/s', 'stored', 'note'],
         throughput.map((t) => [t.mode, t.orders ?? '—', t.seconds === undefined ? '—' : t.seconds.toFixed(1), t.ordersPerSecond === undefined ? '—' : t.ordersPerSecond.toFixed(0), t.stored ?? '—', t.note]),
       ),
@@ -447,11 +446,12 @@ async function main(): Promise<void> {
       ),
       coldStart: {
         rounds: PLAN.coldRounds,
-        medianMs: mapValues(cold.medians, (v) => round(v, 1)),
-        minusNodeMs: mapValues(cold.net, (v) => round(v, 1)),
+        wholeProcessMs: Object.fromEntries(coldNames.map((n) => [n, round(med(coldImport, 'samples', n) ?? NaN, 1)])),
+        importMs: Object.fromEntries(coldNames.map((n) => [n, round(med(coldImport, 'importMs', n) ?? NaN, 1)])),
         ratios: mapValues(coldRatio, ratioJson),
-        ratiosMinusNode: mapValues(coldNetRatio, ratioJson),
-        firstInvokeMedianMs: firstInvoke ? mapValues(firstInvoke.medians, (v) => round(v, 1)) : undefined,
+        importRatios: mapValues(importRatio, ratioJson),
+        firstInvokeWholeProcessMs: firstInvoke ? Object.fromEntries(coldNames.slice(1).map((n) => [n, round(med(firstInvoke, 'samples', n) ?? NaN, 1)])) : undefined,
+        firstInvokeBatchMs: firstInvoke ? Object.fromEntries(coldNames.slice(1).map((n) => [n, round(med(firstInvoke, 'invokeMs', n) ?? NaN, 1)])) : undefined,
         firstInvokeRatios: mapValues(firstInvokeRatio, ratioJson),
       },
       attribution,
