@@ -181,6 +181,18 @@ export class SqsMessageQueue implements MessageQueue {
     }
   }
 
+  /** The queue's own visibility timeout: what a consumer's heartbeat must stay ahead of. */
+  async visibilityTimeoutSeconds(): Promise<number> {
+    try {
+      const result = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['VisibilityTimeout'] }));
+      const seconds = Number(result.Attributes?.VisibilityTimeout);
+      if (!Number.isInteger(seconds) || seconds < 0) throw new Error('GetQueueAttributes answered without a VisibilityTimeout');
+      return seconds;
+    } catch (error) {
+      throw toInfrastructureError(error, this.context('GetQueueAttributes'));
+    }
+  }
+
   /** Deletes every message. SQS allows one purge per queue per 60 s and may take that long to finish. */
   async purge(): Promise<void> {
     try {

@@ -11,7 +11,7 @@ interface ConsumeCommandOptions extends AwsCommandOptions {
   readonly pollers: number;
   readonly concurrency: number;
   readonly waitSeconds: number;
-  readonly visibilityTimeout: number;
+  readonly visibilityTimeout?: number;
   readonly retryDelay?: number;
   readonly quiet: boolean;
   readonly json: boolean;
@@ -25,7 +25,7 @@ export function consumeCommand(): Command {
       .option('--pollers <n>', 'receive loops running at once', parseInteger('--pollers', 1, 64), 2)
       .option('--concurrency <n>', 'records of a batch stored at once', parseInteger('--concurrency', 1, 1000), 32)
       .option('--wait-seconds <n>', 'long-poll wait per receive', parseInteger('--wait-seconds', 0, 20), 20)
-      .option('--visibility-timeout <seconds>', "the queue's visibility timeout (heartbeats extend in-flight messages by it)", parseInteger('--visibility-timeout', 1, 43_200), 180)
+      .option('--visibility-timeout <seconds>', "how long each heartbeat extends in-flight messages (default: the queue's own timeout)", parseInteger('--visibility-timeout', 1, 43_200))
       .option('--retry-delay <seconds>', 'make a failed message visible again after this long instead of the full timeout', parseInteger('--retry-delay', 0, 43_200))
       .option('--quiet', 'no per-message log lines', false)
       .option('--json', 'print the final report as JSON', false),
@@ -33,12 +33,14 @@ export function consumeCommand(): Command {
     const clientOptions = clientOptionsFrom(options);
     const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
     const queue = new SqsMessageQueue({ queueUrl: resources.queueUrl, clientOptions });
+    // The heartbeat must beat the queue's real timeout, so read it unless told otherwise.
+    const visibilityTimeoutSeconds = options.visibilityTimeout ?? Math.max(1, await queue.visibilityTimeoutSeconds());
     const logger = options.quiet ? silentLogger : createPowertoolsLogger({ serviceName: 'orders-consumer', logLevel: 'info' });
     const repository = new DynamoDbOrderRepository({ tableName: resources.names.tableName, clientOptions });
     const consumer = new QueueConsumer(
       { queue, processOrderBatch: new ProcessOrderBatch({ repository, logger }, { concurrency: options.concurrency }), scheduler: systemScheduler, logger },
       {
-        visibilityTimeoutSeconds: options.visibilityTimeout,
+        visibilityTimeoutSeconds,
         pollers: options.pollers,
         waitTimeSeconds: options.waitSeconds,
         ...(options.retryDelay === undefined ? {} : { retryDelaySeconds: options.retryDelay }),
