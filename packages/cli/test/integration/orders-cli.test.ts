@@ -93,7 +93,8 @@ describe('orders CLI against the emulator', () => {
     writeFileSync(poison, '{"orderId":"BAD-1","quantity":0}\n');
     expect(orders(['publish', '--file', poison, '--unchecked', ...nameFlags]).status).toBe(0);
 
-    const consumed = orders(['consume', '--until-empty', '--wait-seconds', '1', '--visibility-timeout', '2', '--retry-delay', '0', '--quiet', '--json', ...nameFlags]);
+    // No --visibility-timeout: the consumer reads the queue's own (2 s, provisioned above).
+    const consumed = orders(['consume', '--until-empty', '--wait-seconds', '1', '--retry-delay', '0', '--quiet', '--json', ...nameFlags]);
     expect(consumed.status).toBe(0);
     expect(jsonOf<{ stoppedBy: string; acknowledged: number }>(consumed)).toMatchObject({ stoppedBy: 'empty', acknowledged: 42 });
 
