@@ -1,4 +1,3 @@
-import type { InMemoryQueue } from '@orders/adapters-memory';
 import type { DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
 import type { SqsBatchHandler } from '@orders/lambda-entry';
 
@@ -23,21 +22,24 @@ export class DeliveryLedger {
   private processedInLastInvocation: ReadonlySet<string> = new Set();
   private readonly handleToId = new Map<string, string>();
 
-  /** The queue as the event source mapping should see it: every receive and delete is recorded. */
-  watch(queue: InMemoryQueue, onReceive?: () => void): MessageQueue {
+  /**
+   * The queue as the event source mapping should see it: every receive and delete is recorded.
+   * The ledger assumes one poller (invocations one after another), as the soak runs them.
+   */
+  watch(queue: MessageQueue, onReceive?: () => void | Promise<void>): MessageQueue {
     return {
       receive: async (options: ReceiveOptions): Promise<readonly ReceivedMessage[]> => {
-        const messages = queue.receiveNow(options);
+        const messages = await queue.receive(options);
         for (const message of messages) {
           this.handleToId.set(message.receiptHandle, message.messageId);
           if (message.receiveCount > this.maxReceiveCountDelivered) this.maxReceiveCountDelivered = message.receiveCount;
         }
         this.deliveries += messages.length;
-        onReceive?.();
+        await onReceive?.();
         return messages;
       },
       deleteBatch: async (receiptHandles: readonly string[]): Promise<readonly DeleteFailure[]> => {
-        const failures = queue.deleteNow(receiptHandles);
+        const failures = await queue.deleteBatch(receiptHandles);
         const failed = new Set(failures.map((f) => f.receiptHandle));
         for (const handle of receiptHandles) {
           const messageId = this.handleToId.get(handle);
