@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { readEntryConfig } from '@orders/lambda-entry';
 import { buildCpuProbes, buildProbes } from './attribution';
 import { buildReferenceBundles, loadOursBundle, topContributors, type BuiltBundle } from './bundles';
 import { measureColdStarts, type ColdStartSamples, type ColdStartTarget } from './cold-start';
@@ -36,9 +37,12 @@ const PLAN = SMOKE
   : { coldRounds: 21, firstInvokeRounds: 15, probeRounds: 15, latencyRounds: { 1: 25, 10: 21, 100: 15 }, latencyWarmup: 3, motoLatencyRounds: 5, cpu: { batchesPerRound: 100, rounds: 15, warmupRounds: 3 }, throughputOrders: 500, pollers: 4 };
 
 const SIZES = [1, 10, 100] as const;
-const OURS_CONCURRENCY = 32; // ORDERS_CONCURRENCY's default: "ours at its configured concurrency bound"
+/** "Ours at its configured concurrency bound": ORDERS_CONCURRENCY's default, read from the product. */
+const OURS_CONCURRENCY = readEntryConfig({}).concurrency;
+/** Ours is also measured at these bounds (diagnostic, not targets). */
+const OURS_SWEEP = [32, 50, 100].filter((bound) => bound !== OURS_CONCURRENCY);
 const DELAY_MS = 8;
-const BUNDLE_LIMIT_BYTES = 400 * 1000;
+const BUNDLE_LIMIT_KB = 400;
 
 const notes: string[] = [];
 const log = (message: string): void => {
@@ -216,8 +220,7 @@ async function main(): Promise<void> {
       ...(dynamo.ok
         ? [
             { label: 'ours', file: ours.file, env: latencyEnv() },
-            { label: 'ours@50', file: ours.file, env: latencyEnv({ ORDERS_CONCURRENCY: '50' }) },
-            { label: 'ours@100', file: ours.file, env: latencyEnv({ ORDERS_CONCURRENCY: '100' }) },
+            ...OURS_SWEEP.map((bound) => ({ label: `ours@${bound}`, file: ours.file, env: latencyEnv({ ORDERS_CONCURRENCY: String(bound) }) })),
             // Diagnostic, not a target: what the per-record "order message processed" info lines cost.
             { label: 'ours LOG_LEVEL=warn', file: ours.file, env: latencyEnv({ LOG_LEVEL: 'warn' }) },
           ]
@@ -244,8 +247,7 @@ async function main(): Promise<void> {
       ['ours_floor', 'ours', 'floor'],
       [`ours_floor@${OURS_CONCURRENCY}`, 'ours', `floor@${OURS_CONCURRENCY}`],
       ['ours_powertools', 'ours', 'powertools-style'],
-      ['ours@50_floor', 'ours@50', 'floor'],
-      ['ours@100_floor', 'ours@100', 'floor'],
+      ...OURS_SWEEP.map((bound): [string, string, string] => [`ours@${bound}_floor`, `ours@${bound}`, 'floor']),
       ['ours-warn_floor', 'ours LOG_LEVEL=warn', 'floor'],
     ];
     for (const [key, a, b] of pairs) latencyRatios[key] = Object.fromEntries(SIZES.map((size) => [size, tryRatio(lat(a, size), lat(b, size))]));
@@ -314,7 +316,7 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       target('cold_start_vs_seed', 'cold start ≤ 1.10× seed-style (whole process, median of paired ratios)', comparable ? coldRatio.ours_seed?.median : undefined, 1.1),
       target('cold_start_vs_powertools', 'cold start ≤ 0.85× Powertools-style', comparable ? coldRatio.ours_powertools?.median : undefined, 0.85),
-      target('bundle_size', 'bundle ≤ 400 KB minified (bytes / 1000)', comparable ? ours.bytes / 1000 : undefined, 400),
+      target('bundle_size', `bundle ≤ ${BUNDLE_LIMIT_KB} KB minified (bytes / 1000)`, comparable ? ours.bytes / 1000 : undefined, BUNDLE_LIMIT_KB),
       target('batch10_vs_seed', 'batch-of-10 latency ≤ 0.25× seed-style', latencyRatios['ours_seed']?.[10]?.median, 0.25),
       target('batch10_vs_floor', 'batch-of-10 latency ≤ 1.10× floor', latencyRatios['ours_floor']?.[10]?.median, 1.1),
       target('batch100_vs_floor', `batch-of-100 latency ≤ 1.2× floor (floor all in flight; ours at ORDERS_CONCURRENCY=${OURS_CONCURRENCY})`, latencyRatios['ours_floor']?.[100]?.median, 1.2),
