@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describeResources, DynamoDbOrderRepository, SqsMessageQueue } from '@orders/adapters-aws';
-import { ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
+import { DEFAULT_CONCURRENCY, ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
 import { createPowertoolsLogger } from '@orders/lambda-entry';
 import { parseInteger } from '../output/parse-integer';
 import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
@@ -23,7 +23,7 @@ export function consumeCommand(): Command {
       .description('Run the long-running consumer: OrderQueue → the same use case as the Lambda → Orders (Ctrl-C stops gracefully)')
       .option('--until-empty', 'exit once the queue is drained and no message is in flight', false)
       .option('--pollers <n>', 'receive loops running at once', parseInteger('--pollers', 1, 64), 2)
-      .option('--concurrency <n>', 'records of a batch stored at once', parseInteger('--concurrency', 1, 1000), 32)
+      .option('--concurrency <n>', 'records of a batch stored at once', parseInteger('--concurrency', 1, 1000), DEFAULT_CONCURRENCY)
       .option('--wait-seconds <n>', 'long-poll wait per receive', parseInteger('--wait-seconds', 0, 20), 20)
       .option('--visibility-timeout <seconds>', "how long each heartbeat extends in-flight messages (default: the queue's own timeout)", parseInteger('--visibility-timeout', 1, 43_200))
       .option('--retry-delay <seconds>', 'make a failed message visible again after this long instead of the full timeout', parseInteger('--retry-delay', 0, 43_200))

@@ -38,7 +38,12 @@ export interface BatchResult {
   readonly failedMessageIds: readonly string[];
 }
 
-export const DEFAULT_CONCURRENCY = 32;
+/**
+ * Records of one batch saved at once by default. 100 puts a batch of up to 100 records all in
+ * flight (measured against an all-in-flight floor in docs/benchmarks.md); the AWS SDK's own agent
+ * still caps a process at 50 sockets, so the store never sees more than that.
+ */
+export const DEFAULT_CONCURRENCY = 100;
 
 /**
  * The use case: decode, validate and store each message of a batch, concurrently within a bound,

@@ -20,11 +20,11 @@ describe('ProcessOrderBatch: bounded concurrency', () => {
     expect(repository.maxInFlight).toBe(10);
   });
 
-  it('defaults to a bound of 32', async () => {
-    expect(DEFAULT_CONCURRENCY).toBe(32);
+  it('defaults to a bound of 100', async () => {
+    expect(DEFAULT_CONCURRENCY).toBe(100);
     const repository = new FakeOrderRepository({ delayMs: 1 });
-    await new ProcessOrderBatch({ repository }).execute(batch(40));
-    expect(repository.maxInFlight).toBe(32);
+    await new ProcessOrderBatch({ repository }).execute(batch(120));
+    expect(repository.maxInFlight).toBe(100);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { LogLevel } from '@orders/core';
+import { DEFAULT_CONCURRENCY, type LogLevel } from '@orders/core';
 
 export type RepositoryKind = 'dynamodb' | 'memory';
 
@@ -45,7 +45,7 @@ function nonBlank(env: Environment, name: string): string | undefined {
 /**
  * Reads the configuration: `ORDERS_TABLE_NAME` (default `Orders`), `AWS_REGION`,
  * `AWS_ENDPOINT_URL`, `ORDERS_REPOSITORY` (`dynamodb` default, or `memory`), `LOG_LEVEL`,
- * `ORDERS_CONCURRENCY` (default 32), `ORDERS_DEADLINE_MARGIN_MS` (default 3000).
+ * `ORDERS_CONCURRENCY` (default 100), `ORDERS_DEADLINE_MARGIN_MS` (default 3000).
  */
 export function readEntryConfig(env: Environment): EntryConfig {
   const repository = (nonBlank(env, 'ORDERS_REPOSITORY') ?? 'dynamodb').toLowerCase();
@@ -66,7 +66,7 @@ export function readEntryConfig(env: Environment): EntryConfig {
     region: nonBlank(env, 'AWS_REGION') ?? nonBlank(env, 'AWS_DEFAULT_REGION'),
     endpoint: nonBlank(env, 'AWS_ENDPOINT_URL_DYNAMODB') ?? nonBlank(env, 'AWS_ENDPOINT_URL'),
     logLevel: logLevel as LogLevel,
-    concurrency: positiveInteger(env, 'ORDERS_CONCURRENCY', 32, 1000),
+    concurrency: positiveInteger(env, 'ORDERS_CONCURRENCY', DEFAULT_CONCURRENCY, 1000),
     deadlineMarginMs: positiveInteger(env, 'ORDERS_DEADLINE_MARGIN_MS', 3000, 900_000),
     serviceName: nonBlank(env, 'POWERTOOLS_SERVICE_NAME') ?? 'OrderProcessor',
     metricsNamespace: nonBlank(env, 'POWERTOOLS_METRICS_NAMESPACE') ?? 'OrderProcessing',

@@ -2,7 +2,7 @@ import { ConfigurationError, readEntryConfig } from '@orders/lambda-entry';
 
 describe('readEntryConfig', () => {
   it('defaults to the seed table on DynamoDB', () => {
-    expect(readEntryConfig({})).toMatchObject({ repository: 'dynamodb', tableName: 'Orders', logLevel: 'info', concurrency: 32 });
+    expect(readEntryConfig({})).toMatchObject({ repository: 'dynamodb', tableName: 'Orders', logLevel: 'info', concurrency: 100 });
   });
 
   it('reads the table, region, endpoint, log level and concurrency from the environment', () => {
@@ -33,5 +33,25 @@ describe('readEntryConfig', () => {
   ])('refuses %p with a ConfigurationError naming the variable', (env, message) => {
     expect(() => readEntryConfig(env)).toThrow(ConfigurationError);
     expect(() => readEntryConfig(env)).toThrow(message);
+  });
+});
+
+describe('PowertoolsLoggerAdapter', () => {
+  it('writes only the levels LOG_LEVEL lets through', async () => {
+    const { createPowertoolsLogger } = await import('@orders/lambda-entry');
+    const logger = createPowertoolsLogger({ serviceName: 'test', logLevel: 'warn' });
+    const written: string[] = [];
+    const spies = (['info', 'warn', 'error', 'debug'] as const).map((level) =>
+      jest.spyOn(logger.powertools, level).mockImplementation(() => void written.push(level)),
+    );
+    try {
+      logger.debug('d');
+      logger.info('i', { orderId: 'x' });
+      logger.warn('w');
+      logger.child({ requestId: 'r' }).error('e');
+      expect(written).toEqual(['warn', 'error']);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });
