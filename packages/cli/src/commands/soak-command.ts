@@ -1,8 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createPowertoolsLogger } from '@orders/lambda-entry';
+import { awsSoakTarget } from '../soak/aws/aws-soak-target';
+import { reachesRealAws } from '../soak/aws/aws-endpoint';
 import { deterministicPart, runSoak, type SoakSummary } from '../soak/run-soak';
 import { createProgressBar } from '../soak/soak-progress';
 import { DEFAULT_SOAK_OPTIONS, FAULT_MODES, type FaultMode, type SoakOptions } from '../soak/soak-options';
+import type { SoakTargetFactory, SoakTargetKind } from '../soak/soak-target';
 import { parseInteger } from '../output/parse-integer';
 
 const parseRate =
@@ -30,14 +33,22 @@ interface SoakCommandOptions {
   readonly progress: boolean;
   readonly logs: boolean;
   readonly checkDeterminism: boolean;
+  readonly target: SoakTargetKind;
+  readonly keep: boolean;
+  readonly iKnowThisIsRealAws: boolean;
 }
+
+const TARGETS: readonly SoakTargetKind[] = ['memory', 'aws'];
+/** Emulators take any region; one must still be named for the SDK to sign requests. */
+const EMULATOR_REGION = 'us-east-1';
 
 const d = DEFAULT_SOAK_OPTIONS;
 
 /**
- * `orders soak` (`pnpm soak`): the fault-injection soak on the in-memory pipeline. Prints a
- * progress bar to stderr and, as the last line of stdout, one JSON summary; exits 1 and names the
- * invariant on stderr when one breaks.
+ * `orders soak` (`pnpm soak`): the fault-injection soak, on the in-memory pipeline (default) or,
+ * with `--target aws`, on SNS/SQS/DynamoDB at AWS_ENDPOINT_URL (an emulator; AWS itself only with
+ * `--i-know-this-is-real-aws`). Prints a progress bar to stderr and, as the last line of stdout,
+ * one JSON summary; exits 1 and names the invariant on stderr when one breaks.
  */
 export function soakCommand(inherited?: Partial<SoakCommandOptions>): Command {
   return new Command('soak')
@@ -62,7 +73,14 @@ export function soakCommand(inherited?: Partial<SoakCommandOptions>): Command {
     .option('--raw-delivery', 'SNS raw message delivery instead of the notification envelope', d.rawDelivery)
     .option('--no-progress', 'no progress bar (it is also off when stderr is not a terminal)')
     .option('--logs', "print the handler's JSON log lines (slow at volume; turns the progress bar off)", false)
-    .option('--check-determinism', 'run the soak twice and fail unless both summaries match (apart from timings)', false)
+    .option('--check-determinism', 'run the soak twice and fail unless both summaries match (apart from timings; in-memory target only)', false)
+    .addOption(
+      new Option('--target <target>', 'memory: the seeded simulator (deterministic); aws: SNS/SQS/DynamoDB at AWS_ENDPOINT_URL/AWS_REGION')
+        .choices(TARGETS)
+        .default('memory'),
+    )
+    .option('--keep', '--target aws: keep the table, topic and queues the soak created (default: delete them at the end)', false)
+    .option('--i-know-this-is-real-aws', '--target aws without an emulator endpoint: soak AWS itself (creates billed resources)', false)
     // pnpm 10 hands the `--` of `pnpm soak -- --messages 100000` on to the script, and commander
     // then reads every option after it as an argument: those are parsed again, as options.
     .allowExcessArguments(inherited === undefined)
@@ -91,11 +109,16 @@ export function soakCommand(inherited?: Partial<SoakCommandOptions>): Command {
         seed: raw.seed,
         rawDelivery: raw.rawDelivery,
       };
+      if (raw.target === 'aws' && raw.checkDeterminism) {
+        throw new InvalidArgumentError('--check-determinism needs --target memory: on a real queue delivery order and timing vary, so only the invariants are promised');
+      }
+      const createTarget = raw.target === 'aws' ? awsTargetFromEnvironment(raw, process.env) : undefined;
       const progress = raw.progress && !raw.logs && process.stderr.isTTY ? createProgressBar() : undefined;
       const logger = raw.logs ? createPowertoolsLogger({ serviceName: 'OrderProcessor', logLevel: 'info' }) : undefined;
       const run = async (): Promise<SoakSummary> => {
         try {
-          return (await runSoak(options, { ...(logger ? { logger } : {}), ...(progress ? { onProgress: progress.update } : {}) })).summary;
+          const hooks = { ...(logger ? { logger } : {}), ...(progress ? { onProgress: progress.update } : {}) };
+          return (await runSoak(options, hooks, createTarget)).summary;
         } finally {
           progress?.stop();
         }
@@ -114,6 +137,30 @@ export function soakCommand(inherited?: Partial<SoakCommandOptions>): Command {
       }
       process.exitCode = reportSoak(summary, process);
     });
+}
+
+/**
+ * The AWS target as the environment describes it: AWS_ENDPOINT_URL (an emulator) and AWS_REGION.
+ * Without an emulator endpoint the calls would reach AWS itself; that needs the explicit flag.
+ */
+function awsTargetFromEnvironment(raw: Pick<SoakCommandOptions, 'keep' | 'iKnowThisIsRealAws'>, env: NodeJS.ProcessEnv): SoakTargetFactory {
+  const endpoint = env['AWS_ENDPOINT_URL']?.trim() || undefined;
+  const realAws = reachesRealAws(endpoint);
+  if (realAws && !raw.iKnowThisIsRealAws) {
+    throw new InvalidArgumentError(
+      `--target aws would run against AWS itself (${endpoint === undefined ? 'AWS_ENDPOINT_URL is not set' : `AWS_ENDPOINT_URL=${endpoint}`}): ` +
+        'it creates a table, a topic and queues and sends thousands of requests, which costs money. Point AWS_ENDPOINT_URL at an emulator, ' +
+        'or pass --i-know-this-is-real-aws.',
+    );
+  }
+  const region = env['AWS_REGION']?.trim() || env['AWS_DEFAULT_REGION']?.trim() || (realAws ? undefined : EMULATOR_REGION);
+  return awsSoakTarget({
+    endpoint,
+    region,
+    allowRealAws: raw.iKnowThisIsRealAws,
+    keep: raw.keep,
+    onNotice: (message) => process.stderr.write(`soak: ${message}\n`),
+  });
 }
 
 /**

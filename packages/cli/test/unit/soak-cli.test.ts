@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { reportSoak } from '../../src/commands/soak-command';
 
 const root = join(__dirname, '..', '..', '..', '..');
-const cli = (...args: string[]) =>
+const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', '--conditions=source', 'packages/cli/src/main.ts', 'soak', ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
+    env,
   });
+const cli = (...args: string[]) => cliWith(process.env, ...args);
 
 const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? '';
 
@@ -34,6 +36,21 @@ describe('pnpm soak (the command line)', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('--fault-rate must be a number from 0 to 1');
     expect(run.stdout).toBe('');
+  }, SPAWN_TIMEOUT_MS);
+
+  it('refuses --target aws without an emulator endpoint (it would create billed resources on AWS itself) before calling anything', () => {
+    const { AWS_ENDPOINT_URL: _ignored, ...withoutEndpoint } = process.env;
+    const run = cliWith({ ...withoutEndpoint, AWS_REGION: 'us-east-1' }, '--', '--target', 'aws', '--messages', '10');
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('AWS_ENDPOINT_URL is not set');
+    expect(run.stderr).toContain('--i-know-this-is-real-aws');
+    expect(run.stdout).toBe('');
+  }, SPAWN_TIMEOUT_MS);
+
+  it('refuses --check-determinism with --target aws: only the in-memory target is deterministic', () => {
+    const run = cliWith({ ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }, '--target', 'aws', '--check-determinism', '--messages', '10');
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('--check-determinism needs --target memory');
   }, SPAWN_TIMEOUT_MS);
 });
 
