@@ -10,10 +10,10 @@ import {
   type AwsClientOptions,
   type ResourceNames,
 } from '@orders/adapters-aws';
-import type { MessageQueue } from '@orders/core';
 import type { SoakOptions } from '../soak-options';
 import type { SoakTarget, SoakTargetFactory } from '../soak-target';
 import { SoakDeadLetters } from './aws-dead-letters';
+import { AwsDrainQueue } from './aws-drain-queue';
 import { reachesRealAws } from './aws-endpoint';
 import { readStoredOrders } from './aws-end-state';
 import { AwsSoakPublisher } from './aws-soak-publisher';
@@ -48,9 +48,6 @@ export interface AwsSoakSettings {
 
 export const DEFAULT_AWS_SOAK_VISIBILITY_TIMEOUT_SECONDS = 1;
 export const DEFAULT_EMULATOR_PUBLISH_WINDOW = 100;
-const IDLE_POLL_MS = 200;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The soak on SNS → SQS → DynamoDB: `provisionResources` with the soak's names, a short visibility
@@ -116,36 +113,12 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
       notice,
     );
 
-    // The rest of the workload goes out while the drain runs, whenever fewer than about half a
-    // window of published messages is still unsettled (deleted ones are settled; the few bound
-    // for OrderDLQ count as unsettled, which only delays the next slice a little).
-    let deleted = 0;
-    const feed = async (force: boolean): Promise<boolean> => {
-      const { publisher: p } = started();
-      if (p.remaining === 0 || window === 0) return false;
-      if (!force && p.published - deleted >= window / 2) return false;
-      await p.publishNext(Math.ceil(window / 2));
-      return true;
-    };
-
-    const idleTimeoutMs = settings.idleTimeoutMs ?? 30_000 + 2_000 * visibilityTimeoutSeconds;
-    let idleSince: number | undefined;
-    // OrderQueue as the event source mapping polls it: fed as it drains, each delivery shown to the identities.
-    const observedQueue: MessageQueue = {
-      receive: async (receiveOptions) => {
-        await feed(false);
-        const messages = await queue.receive(receiveOptions);
-        if (messages.length > 0) idleSince = undefined;
-        for (const message of messages) started().identities.seen(message);
-        return messages;
-      },
-      deleteBatch: async (receiptHandles) => {
-        const failures = await queue.deleteBatch(receiptHandles);
-        deleted += receiptHandles.length - failures.length;
-        return failures;
-      },
-      changeVisibility: (receiptHandle, seconds) => queue.changeVisibility(receiptHandle, seconds),
-    };
+    const drainQueue = new AwsDrainQueue(queue, {
+      window,
+      idleTimeoutMs: settings.idleTimeoutMs ?? 30_000 + 2_000 * visibilityTimeoutSeconds,
+      notice,
+      run: started,
+    });
 
     return {
       kind: 'aws',
@@ -157,25 +130,11 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
         ...(concurrency === undefined ? {} : { ORDERS_CONCURRENCY: String(concurrency) }),
       },
       store,
-      queue: observedQueue,
+      queue: drainQueue,
       queueArn: main.queueArn,
       // A long poll ends as soon as a message is there, and asks every SQS server when none is.
       waitTimeSeconds: 1,
-      onIdle: async () => {
-        if (await feed(true)) return true;
-        const depth = await queue.depth();
-        if (depth.visible + depth.inFlight + depth.delayed === 0) return false;
-        // Messages are only hidden (a failed one waits out its visibility timeout): poll again,
-        // unless nothing has been received for far longer than any timeout could explain.
-        idleSince ??= Date.now();
-        if (Date.now() - idleSince > idleTimeoutMs) {
-          notice(`drain gave up: OrderQueue still holds ${depth.visible + depth.inFlight} messages but none was received for ${idleTimeoutMs} ms`);
-          idleSince = undefined;
-          return false;
-        }
-        await sleep(IDLE_POLL_MS);
-        return true;
-      },
+      onIdle: drainQueue.onIdle,
       publish: async (messages) => {
         identities = new MessageIdentities(messages, options.rawDelivery ? (body) => body : unwrapSnsEnvelope);
         publisher = new AwsSoakPublisher(messages, {
