@@ -18,3 +18,4 @@ export * from './queue-policies';
 export * from './resource-names';
 export * from './provisioning';
 export * from './resource-lookup';
+export * from './resource-teardown';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  deleteOrderResources,
   findQueueUrl,
   findTopicArn,
   provisionResources,
@@ -7,8 +8,8 @@ import {
   type AwsClients,
   type ProvisionResult,
   type ResourceNames,
+  type TeardownReport,
 } from '@orders/adapters-aws';
-import { deleteSoakResources, type TeardownReport } from './aws-soak-teardown';
 
 export interface SoakResources {
   readonly main: ProvisionResult;
@@ -53,9 +54,9 @@ export async function provisionSoakResources(options: ProvisionSoakOptions, clie
 
 export function deleteProvisioned(resources: SoakResources, clientOptions: AwsClientOptions): Promise<TeardownReport> {
   const { main, tap } = resources;
-  return deleteSoakResources(
+  return deleteOrderResources(
     { tableName: main.names.tableName, topicArn: main.topicArn, queueUrls: [main.queueUrl, main.dlqUrl, ...(tap ? [tap.queueUrl, tap.dlqUrl] : [])] },
-    clientOptions,
+    { clientOptions },
   );
 }
 
@@ -69,7 +70,7 @@ async function deleteByName(names: ResourceNames, clients: AwsClients, clientOpt
       const url = await findQueueUrl(clients.sqs, name);
       if (url !== undefined) queueUrls.push(url);
     }
-    await deleteSoakResources({ tableName: names.tableName, ...(topicArn === undefined ? {} : { topicArn }), queueUrls }, clientOptions);
+    await deleteOrderResources({ tableName: names.tableName, ...(topicArn === undefined ? {} : { topicArn }), queueUrls }, { clientOptions, clients });
   } catch {
     // The provisioning error is the one worth reporting; this was only tidying up.
   }
