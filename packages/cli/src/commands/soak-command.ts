@@ -18,18 +18,8 @@ const parseRate =
     return value;
   };
 
-interface SoakCommandOptions {
-  readonly messages: number;
-  readonly faultRate: number;
-  readonly faultMode: FaultMode;
-  readonly poisonRate: number;
-  readonly duplicateRate: number;
-  readonly reorderRate: number;
-  readonly crashRate: number;
-  readonly maxReceiveCount: number;
-  readonly batchSize: number;
-  readonly seed: number;
-  readonly rawDelivery: boolean;
+/** The soak's own options, plus how to run and report it. */
+interface SoakCommandOptions extends SoakOptions {
   readonly progress: boolean;
   readonly logs: boolean;
   readonly checkDeterminism: boolean;
@@ -50,7 +40,7 @@ const d = DEFAULT_SOAK_OPTIONS;
  * `--i-know-this-is-real-aws`). Prints a progress bar to stderr and, as the last line of stdout,
  * one JSON summary; exits 1 and names the invariant on stderr when one breaks.
  */
-export function soakCommand(inherited?: Partial<SoakCommandOptions>): Command {
+export function soakCommand(): Command {
   return new Command('soak')
     .description(
       'Publish a seeded workload (multi-event orders, duplicates, reordering, poison) through OrderTopic → OrderQueue → the real ' +
@@ -81,21 +71,8 @@ export function soakCommand(inherited?: Partial<SoakCommandOptions>): Command {
     )
     .option('--keep', '--target aws: keep the table, topic and queues the soak created (default: delete them at the end)', false)
     .option('--i-know-this-is-real-aws', '--target aws without an emulator endpoint: soak AWS itself (creates billed resources)', false)
-    // pnpm 10 hands the `--` of `pnpm soak -- --messages 100000` on to the script, and commander
-    // then reads every option after it as an argument: those are parsed again, as options.
-    .allowExcessArguments(inherited === undefined)
-    .action(async (parsed: SoakCommandOptions, command: Command) => {
-      if (inherited === undefined && command.args.length > 0) {
-        const fromCommandLine = Object.keys(parsed).filter((key) => command.getOptionValueSource(key) === 'cli');
-        await soakCommand(Object.fromEntries(fromCommandLine.map((key) => [key, parsed[key as keyof SoakCommandOptions]])))
-          .parseAsync(command.args, { from: 'user' });
-        return;
-      }
-      // Options given before the `--` count unless given again after it.
-      const raw: SoakCommandOptions = { ...parsed };
-      for (const [key, value] of Object.entries(inherited ?? {})) {
-        if (command.getOptionValueSource(key) !== 'cli') (raw as unknown as Record<string, unknown>)[key] = value;
-      }
+    // (`pnpm soak -- --messages N` works: main.ts drops the `--` pnpm forwards.)
+    .action(async (raw: SoakCommandOptions) => {
       const options: SoakOptions = {
         messages: raw.messages,
         faultRate: raw.faultRate,
