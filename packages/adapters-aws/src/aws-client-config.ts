@@ -17,6 +17,11 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
   /** How long to wait for a TCP connection before calling the endpoint unreachable. */
   readonly connectionTimeoutMs?: number;
+  /**
+   * How long a request may go without an answer before it is abandoned (and retried). Set for
+   * DynamoDB only by default: SQS long polls legitimately stay silent for up to 20 s.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /**
@@ -28,13 +33,20 @@ export const DEFAULT_DYNAMODB_MAX_ATTEMPTS = 4;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** Long enough for a cold TLS handshake, short enough that a dead endpoint is reported quickly. */
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+/**
+ * A PutItem answers in milliseconds; one that has said nothing for 3 s is stuck (a half-open
+ * keep-alive socket after a Lambda freeze, a stalled endpoint). Without a limit it would hold the
+ * record — and the whole invocation — until the Lambda timeout, and Lambda would then retry every
+ * record of the batch. 4 attempts × 3 s still fits well inside a 30 s function timeout.
+ */
+export const DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS = 3_000;
 
 interface CommonClientConfig {
   region?: string;
   endpoint?: string;
   credentials?: DynamoDBClientConfig['credentials'];
   maxAttempts?: number;
-  requestHandler: { connectionTimeout: number };
+  requestHandler: { connectionTimeout: number; requestTimeout?: number; throwOnRequestTimeout?: boolean };
 }
 
 function maxAttemptsFromEnvironment(env: NodeJS.ProcessEnv): boolean {
@@ -44,8 +56,8 @@ function maxAttemptsFromEnvironment(env: NodeJS.ProcessEnv): boolean {
 
 /**
  * The configuration shared by all three clients. Keep-alive is left at the SDK's default (on):
- * a Lambda or a consumer reuses its sockets across calls. No request timeout is set, because
- * SQS long polls legitimately hold a request open for up to 20 s.
+ * a Lambda or a consumer reuses its sockets across calls. No request timeout is set unless asked
+ * for, because SQS long polls legitimately hold a request open for up to 20 s.
  */
 export function awsClientConfig(
   options: AwsClientOptions = {},
@@ -58,12 +70,19 @@ export function awsClientConfig(
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
-    requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS },
+    requestHandler: {
+      connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+      // The handler only logs a warning on timeout unless told to throw; a warning would leave the
+      // request hanging, which is the very thing the timeout is for.
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true }),
+    },
   };
 }
 
 export function createDynamoDbClient(options: AwsClientOptions = {}): DynamoDBClient {
-  return new DynamoDBClient(awsClientConfig(options, DEFAULT_DYNAMODB_MAX_ATTEMPTS));
+  return new DynamoDBClient(
+    awsClientConfig({ requestTimeoutMs: DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS, ...options }, DEFAULT_DYNAMODB_MAX_ATTEMPTS),
+  );
 }
 
 export function createSnsClient(options: AwsClientOptions = {}): SNSClient {

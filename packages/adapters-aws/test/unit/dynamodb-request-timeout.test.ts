@@ -1,0 +1,48 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { DynamoDbOrderRepository, DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS, awsClientConfig } from '@orders/adapters-aws';
+import { RepositoryUnavailableError } from '@orders/core';
+import { sampleOrder, timed } from '@orders/testkit';
+
+// A DynamoDB endpoint that accepts the connection and never answers: the failure a frozen Lambda's
+// half-open keep-alive socket produces. A save must fail (and its record be retried) instead of
+// holding the whole invocation until the Lambda timeout.
+describe('DynamoDbOrderRepository against an endpoint that never answers', () => {
+  let server: Server;
+  let port: number;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('gives up after the request timeout with a retryable RepositoryUnavailableError', async () => {
+    const repository = new DynamoDbOrderRepository({
+      clientOptions: {
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        requestTimeoutMs: 300,
+        maxAttempts: 2,
+      },
+    });
+    const started = Date.now();
+    const error: unknown = await repository.save(timed(sampleOrder())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RepositoryUnavailableError);
+    expect((error as RepositoryUnavailableError).retryable).toBe(true);
+    // Two attempts of 300 ms plus backoff: far from hanging.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('applies a request timeout to DynamoDB clients by default, and to no other client unless asked', () => {
+    expect(DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS).toBeGreaterThan(0);
+    expect(awsClientConfig({}).requestHandler).not.toHaveProperty('requestTimeout');
+    expect(awsClientConfig({ requestTimeoutMs: 1234 }).requestHandler).toMatchObject({ requestTimeout: 1234, throwOnRequestTimeout: true });
+  });
+});
