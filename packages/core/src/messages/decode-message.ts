@@ -66,6 +66,13 @@ const ownString = (record: Record<string, unknown>, key: string): string | undef
   return typeof value === 'string' ? value : undefined;
 };
 
+/**
+ * SNS message ids are UUIDs. The id is logged on every outcome, so anything else — which only a
+ * forged envelope can carry, possibly with personal data or megabytes in it — is dropped, never logged.
+ */
+const SNS_MESSAGE_ID = /^[A-Za-z0-9-]{1,100}$/;
+const plausibleSnsMessageId = (id: string | undefined): string | undefined => (id !== undefined && SNS_MESSAGE_ID.test(id) ? id : undefined);
+
 /** A readable order id for logs, only if it is a plain short string without control characters. */
 function salvageOrderId(candidate: unknown): string | undefined {
   if (!isPlainObject(candidate)) return undefined;
@@ -117,7 +124,7 @@ export function decodeOrderMessage(body: string): DecodeResult {
   }
   if (!isSnsEnvelope(outer)) return byteLengthExceeds(body, MAX_ORDER_BYTES) ? orderTooLarge('body') : decodeParsedRawOrder(outer);
 
-  const snsMessageId = ownString(outer, 'MessageId');
+  const snsMessageId = plausibleSnsMessageId(ownString(outer, 'MessageId'));
   const idFields = snsMessageId === undefined ? {} : { snsMessageId };
   if (outer['Type'] !== 'Notification') {
     return {

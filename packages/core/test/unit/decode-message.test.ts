@@ -222,3 +222,23 @@ describe('decodeOrderMessage: the body size limit', () => {
     expect(problemsOf(decodeOrderMessage(envelope))).toEqual([['envelope.Message', 'body_too_large']]);
   });
 });
+
+describe('decodeOrderMessage: the SNS message id it passes on for logs', () => {
+  const envelopeWithId = (MessageId: unknown): string =>
+    JSON.stringify({ Type: 'Notification', MessageId, Message: JSON.stringify({ orderId: 'O1', userId: 'U', itemName: 'I', quantity: 1, status: 'new', timestamp: '2025-05-03T12:00:00Z' }) });
+
+  it('keeps a real SNS message id', () => {
+    expect(decodeOrderMessage(envelopeWithId('5e5e5e5e-0000-4000-8000-00000000002a'))).toMatchObject({ ok: true, snsMessageId: '5e5e5e5e-0000-4000-8000-00000000002a' });
+  });
+
+  it.each([
+    ['a JSON document with personal data', JSON.stringify({ userId: 'SECRET-USER', itemName: 'SECRET-ITEM' })],
+    ['a huge string', 'x'.repeat(400_000)],
+    ['control characters', 'id\nforged log line'],
+    ['a number', 42],
+  ])('drops %s instead of logging it', (_label, id) => {
+    const decoded = decodeOrderMessage(envelopeWithId(id));
+    expect(decoded.ok).toBe(true);
+    expect(decoded).not.toHaveProperty('snsMessageId');
+  });
+});
