@@ -35,6 +35,17 @@ function toInboundMessage(record: SQSRecord, index: number): InboundMessage {
   };
 }
 
+/** True once less than the margin is left. A context whose clock throws means "no deadline known". */
+function deadlineCheck(context: Context, marginMs: number): () => boolean {
+  return () => {
+    try {
+      return context.getRemainingTimeInMillis() < marginMs;
+    } catch {
+      return false;
+    }
+  };
+}
+
 const isFifoSource = (records: readonly SQSRecord[]): boolean => records[0]?.eventSourceARN?.endsWith('.fifo') ?? false;
 
 /**
@@ -51,10 +62,7 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
       dependencies.onInvocationStart?.(context);
       if (!event || !Array.isArray(event.Records)) throw new MalformedEventError('the event has no Records array');
       const messages = event.Records.map(toInboundMessage);
-      const shouldStop =
-        typeof context?.getRemainingTimeInMillis === 'function'
-          ? () => context.getRemainingTimeInMillis() < deadlineMarginMs
-          : undefined;
+      const shouldStop = typeof context?.getRemainingTimeInMillis === 'function' ? deadlineCheck(context, deadlineMarginMs) : undefined;
       const batchContext = { logger: invocationLogger, ...(shouldStop ? { shouldStop } : {}) };
       const result = isFifoSource(event.Records)
         ? await processInOrder(processOrderBatch, messages, batchContext)

@@ -128,3 +128,47 @@ describe('QueueConsumer', () => {
     expect(() => new QueueConsumer(deps, { visibilityTimeoutSeconds: 0 })).toThrow(RangeError);
   });
 });
+
+describe('QueueConsumer when something around the use case throws', () => {
+  it('keeps every poller alive, leaves the batch for redelivery, and drains once the fault clears', async () => {
+    const pipeline = createOrderPipeline({ maxReceiveCount: 10, visibilityTimeoutSeconds: 30 });
+    const repository = new InMemoryOrderRepository();
+    let throwsLeft = 2;
+    const useCase = new ProcessOrderBatch({ repository });
+    const flakyUseCase = {
+      execute: async (...args: Parameters<ProcessOrderBatch['execute']>) => {
+        if (throwsLeft-- > 0) throw new Error('log sink broke');
+        return useCase.execute(...args);
+      },
+    } as unknown as ProcessOrderBatch;
+    const consumer = new QueueConsumer(
+      { queue: pipeline.queue, processOrderBatch: flakyUseCase, scheduler: new ManualScheduler(pipeline.clock as ManualClock) },
+      { visibilityTimeoutSeconds: 30, waitTimeSeconds: 0, idleDelayMs: 1000, untilEmpty: async () => pipeline.queue.depth() },
+    );
+    const generator = createOrderGenerator(6);
+    for (let i = 0; i < 30; i++) await pipeline.topic.publish({ body: serializeOrder(generator.next()) });
+    const report = await consumer.run();
+    expect(report.stoppedBy).toBe('empty');
+    expect(repository.size).toBe(30);
+    expect(report.failed).toBe(20);
+    expect(pipeline.deadLetterQueue.size).toBe(0);
+  });
+
+  it('does not call the queue drained while delayed messages are still to come', async () => {
+    const pipeline = createOrderPipeline();
+    let probes = 0;
+    const consumer = new QueueConsumer(
+      { queue: pipeline.queue, processOrderBatch: new ProcessOrderBatch({ repository: new InMemoryOrderRepository() }), scheduler: new ManualScheduler(pipeline.clock as ManualClock) },
+      {
+        visibilityTimeoutSeconds: 30,
+        pollers: 1,
+        waitTimeSeconds: 0,
+        idleDelayMs: 1000,
+        // The first two probes see one delayed message (as SQS's DelaySeconds would show it).
+        untilEmpty: async () => ({ visible: 0, inFlight: 0, delayed: ++probes <= 2 ? 1 : 0 }),
+      },
+    );
+    await consumer.run();
+    expect(probes).toBe(3);
+  });
+});

@@ -4,7 +4,7 @@ import { describeError } from '../errors/infrastructure-error';
 import { systemClock, type Clock } from '../ports/clock';
 import { silentLogger, type LogFields, type Logger } from '../ports/logger';
 import { noMetrics, type MetricsRecorder } from '../ports/metrics';
-import type { OrderRepository } from '../ports/order-repository';
+import type { OrderRepository, SaveOutcome } from '../ports/order-repository';
 import { mapWithConcurrency } from './map-with-concurrency';
 import { countByStatus, isFailure, outcomeErrorCode, type MessageOutcome } from './message-outcome';
 
@@ -43,6 +43,8 @@ export interface BatchResult {
  * flight (measured against an all-in-flight floor in docs/benchmarks.md); the AWS SDK's own agent
  * still caps a process at 50 sockets, so the store never sees more than that.
  */
+const SAVE_OUTCOMES: ReadonlySet<unknown> = new Set<SaveOutcome>(['created', 'updated', 'duplicate', 'stale']);
+
 export const DEFAULT_CONCURRENCY = 100;
 
 /**
@@ -97,6 +99,10 @@ export class ProcessOrderBatch {
       const { orderId } = decoded.value.order;
       try {
         const status = await this.repository.save(decoded.value);
+        // A repository that answers something else has a bug; acknowledging would lose the message.
+        if (!SAVE_OUTCOMES.has(status)) {
+          return { status: 'failed', messageId, orderId, error: { name: 'InvalidSaveOutcome', code: 'invalid_save_outcome', message: 'the repository answered an unknown outcome' }, ...sns };
+        }
         return { status, messageId, orderId, ...sns };
       } catch (error) {
         return { status: 'failed', messageId, orderId, error: describeError(error), ...sns };

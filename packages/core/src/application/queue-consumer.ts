@@ -8,6 +8,8 @@ import type { ProcessOrderBatch } from './process-order-batch';
 export interface QueueDepthSnapshot {
   readonly visible: number;
   readonly inFlight: number;
+  /** Sent with a delay and not yet visible (SQS DelaySeconds); they still have to be consumed. */
+  readonly delayed?: number;
 }
 
 export interface QueueConsumerDependencies {
@@ -128,7 +130,8 @@ export class QueueConsumer {
     try {
       const depth = await this.options.untilEmpty();
       // Re-check: another poller may have taken a batch while we asked.
-      if (depth.visible === 0 && depth.inFlight === 0 && this.inFlightBatches === 0) this.drained = true;
+      const pending = depth.visible + depth.inFlight + (depth.delayed ?? 0);
+      if (pending === 0 && this.inFlightBatches === 0) this.drained = true;
     } catch (error) {
       this.logger.warn('queue depth unavailable; keeps polling', errorFields(error));
     }
@@ -141,7 +144,16 @@ export class QueueConsumer {
     this.report.received += messages.length;
     const stopHeartbeat = this.options.heartbeat ? this.startHeartbeat(messages) : () => undefined;
     try {
-      const { failedMessageIds } = await this.processOrderBatch.execute(messages);
+      let failedMessageIds: readonly string[];
+      try {
+        ({ failedMessageIds } = await this.processOrderBatch.execute(messages));
+      } catch (error) {
+        // The use case reports per message and should never throw; if something around it does
+        // (a log sink, a metrics sink), this poller must not die while the others go on: the whole
+        // batch is left for redelivery, and the next one is tried.
+        this.logger.error('batch failed as a whole; its messages will be redelivered', errorFields(error));
+        failedMessageIds = messages.map((m) => m.messageId);
+      }
       stopHeartbeat();
       const failed = new Set(failedMessageIds);
       const succeeded = messages.filter((m) => !failed.has(m.messageId));

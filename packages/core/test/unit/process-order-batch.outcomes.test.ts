@@ -129,3 +129,14 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     }
   });
 });
+
+describe('ProcessOrderBatch with a repository that answers nonsense', () => {
+  it('fails the message (so it is retried) instead of acknowledging an unknown outcome', async () => {
+    const broken = { save: async () => 'weird' as never, findById: async () => undefined };
+    const result = await new ProcessOrderBatch({ repository: broken }).execute([
+      { messageId: 'm1', body: JSON.stringify({ orderId: 'O1', userId: 'U', itemName: 'I', quantity: 1, status: 'new', timestamp: '2025-05-03T12:00:00Z' }) },
+    ]);
+    expect(result.failedMessageIds).toEqual(['m1']);
+    expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { code: 'invalid_save_outcome' } });
+  });
+});

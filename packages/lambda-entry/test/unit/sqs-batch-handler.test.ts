@@ -169,3 +169,16 @@ describe('OrderProcessor handler with its real Powertools logger', () => {
     await expect(handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER), { messageId: 'ok' })]), noContext)).resolves.toEqual({ batchItemFailures: [] });
   });
 });
+
+describe('OrderProcessor handler with a context whose clock throws', () => {
+  it('processes the batch as if no deadline were known', async () => {
+    const { handler, repository } = handlerWith();
+    const broken = lambdaContext({
+      getRemainingTimeInMillis: () => {
+        throw new Error('no clock');
+      },
+    });
+    await expect(handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER))]), broken)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(repository.findById('O1234')).resolves.toEqual(SEED_DUMMY_ORDER);
+  });
+});
