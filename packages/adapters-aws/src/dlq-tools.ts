@@ -28,7 +28,8 @@ export interface DlqMessage {
   readonly messageId: string;
   /**
    * Times the message was handed out before this listing. SQS keeps the count when it moves a
-   * message to the DLQ; the listing's own receive (SQS has no true peek) is subtracted.
+   * message to the DLQ; this listing's own receive (SQS has no true peek) is subtracted, but
+   * earlier listings cannot be told apart from deliveries: each one adds 1.
    */
   readonly receiveCount: number;
   /** When the message was first sent to the source queue (ms since the epoch), if known. */

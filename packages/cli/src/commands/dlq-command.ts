@@ -65,7 +65,7 @@ export function dlqCommand(): Command {
 function renderListing(messages: readonly DlqMessage[]): string {
   if (messages.length === 0) return 'OrderDLQ is empty.';
   return [
-    `${messages.length} message(s) in the dead-letter queue:`,
+    `${messages.length} message(s) in the dead-letter queue (receives: deliveries, plus 1 for each earlier listing — SQS has no peek):`,
     formatTable(
       ['messageId', 'receives', 'orderId', 'why it failed'],
       messages.map((m) => [m.messageId, String(m.receiveCount), m.diagnosis.orderId ?? '—', m.diagnosis.reason]),
