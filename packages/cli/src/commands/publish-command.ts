@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { describeResources, SnsOrderPublisher } from '@orders/adapters-aws';
 import { describeProblems } from '../publish/order-lines';
@@ -28,20 +29,16 @@ export function publishCommand(): Command {
     if ((options.file === undefined) === (options.sample === undefined)) {
       throw new Error('publish needs exactly one of --file <path> or --sample <n>');
     }
+    // Check the input before touching AWS: a typo in a path should not cost a round trip.
+    const file = options.file === undefined ? undefined : readableFile(options.file);
     const clientOptions = clientOptionsFrom(options);
     const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
     const publisher = new SnsOrderPublisher({ topicArn: resources.topicArn, clientOptions });
     let summary: PublishSummary;
-    if (options.file !== undefined) {
-      let totalBytes: number;
-      try {
-        totalBytes = statSync(options.file).size;
-      } catch {
-        throw new Error(`cannot read ${options.file}: no such file`);
-      }
-      summary = await publishFile(publisher, options.file, {
+    if (file !== undefined) {
+      summary = await publishFile(publisher, file.path, {
         unchecked: options.unchecked,
-        totalBytes,
+        totalBytes: file.bytes,
         ...progressOption(terminalProgress('publishing', 64 * 1024, ' bytes')),
       });
     } else {
@@ -50,6 +47,22 @@ export function publishCommand(): Command {
     report(summary, resources.names.topicName, options.json);
     if (summary.invalid.length > 0 || summary.failed.length > 0) process.exitCode = 1;
   });
+}
+
+/**
+ * The file's absolute path and size. A relative path is the user's: `pnpm orders` runs the script
+ * from the workspace root, and pnpm passes the directory it was called from as INIT_CWD.
+ */
+function readableFile(given: string): { path: string; bytes: number } {
+  const path = resolve(process.env['INIT_CWD'] ?? process.cwd(), given);
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    throw new Error(`cannot read ${given}: no such file`);
+  }
+  if (!stats.isFile()) throw new Error(`cannot read ${given}: not a file`);
+  return { path, bytes: stats.size };
 }
 
 const progressOption = <T>(progress: T | undefined): { progress?: T } => (progress === undefined ? {} : { progress });
