@@ -13,7 +13,10 @@ interface ProvisionCommandOptions extends AwsCommandOptions {
 export function provisionCommand(): Command {
   return withAwsOptions(
     new Command('provision')
-      .description('Create the Orders table, OrderTopic, OrderQueue and OrderDLQ, the subscription and the queue policy (idempotent)')
+      .description(
+        'Create the Orders table, OrderTopic, OrderQueue and OrderDLQ, the subscription and the queue policy. Idempotent and ' +
+          'declarative: existing resources are brought to the options given (defaults included), so rerun it with the same options',
+      )
       .option('--max-receive-count <n>', 'receives before a message moves to the DLQ', parseInteger('--max-receive-count', 1, 1000), 3)
       .option('--visibility-timeout <seconds>', 'OrderQueue visibility timeout (≥ 6 × the function timeout)', parseInteger('--visibility-timeout', 0, 43_200), 180)
       .option('--raw-delivery', 'deliver the order JSON itself instead of the SNS envelope', false)
