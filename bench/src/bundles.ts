@@ -1,31 +1,19 @@
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { LAMBDA_BUILD_SETTINGS, lambdaCredentialsPlugin } from '@orders/lambda-entry/bundle-settings';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BUNDLE_DIR, LAMBDA_ENTRY_DIR, OURS_BUNDLE, OURS_BUNDLE_SCRIPT, OURS_METAFILE, REFERENCES_DIR, REPO_DIR } from './paths';
+import { BUNDLE_DIR, OURS_BUNDLE, OURS_BUNDLE_SCRIPT, OURS_METAFILE, REFERENCES_DIR, REPO_DIR } from './paths';
 
 /**
- * The product's esbuild options (packages/lambda-entry/scripts/bundle.mjs), repeated for the
- * references so every bundle is built the same way: ESM for node22, minified, module-first main
- * fields, `module` kept among the conditions (so the SDK's exports resolve to ES modules), the
- * createRequire banner. Keep in step with that script. Not repeated: ours' plugin that swaps the
+ * The product's own esbuild settings (packages/lambda-entry/scripts/lambda-bundle-settings.cjs,
+ * which scripts/bundle.mjs builds the deployable bundle with), so every reference is built exactly
+ * the same way: ESM for node22, minified, module-first main fields, `module` kept among the
+ * conditions, the createRequire banner. Not applied to the references: ours' plugin that swaps the
  * SDK's default credential chain for an environment-only provider — that is ours' own design
  * choice, not a build setting; `whatif-default-credential-chain` measures what it is worth.
  */
-export const SAME_AS_OURS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  minify: true,
-  sourcemap: true,
-  mainFields: ['module', 'main'],
-  conditions: ['source', 'module'],
-  banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
-  metafile: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-};
+export const SAME_AS_OURS: BuildOptions = LAMBDA_BUILD_SETTINGS;
 
 export interface BuiltBundle {
   readonly name: string;
@@ -64,18 +52,10 @@ export function bundleSnippet(name: string, contents: string, resolveDir: string
 }
 
 /**
- * Ours' one plugin (packages/lambda-entry/scripts/bundle.mjs): `@aws-sdk/credential-provider-node`
- * resolves to lambda-entry's environment-only provider. Used for the probes that stand for parts
- * of ours, so they are built exactly as ours is. Keep in step with that script.
+ * Ours' one plugin, as the product's build uses it: for the probes that stand for parts of ours,
+ * so they are built exactly as ours is.
  */
-export const OURS_CREDENTIALS_PLUGIN: Plugin = {
-  name: 'lambda-environment-credentials',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
-      path: join(LAMBDA_ENTRY_DIR, 'src', 'runtime', 'lambda-environment-credentials.ts'),
-    }));
-  },
-};
+export const OURS_CREDENTIALS_PLUGIN: Plugin = lambdaCredentialsPlugin;
 
 /**
  * Ours, rebuilt with the product's own script (unless `rebuild` is false), then read from
