@@ -89,19 +89,11 @@ export class DynamoDbOrderRepository implements OrderRepository {
   }
 
   async findById(orderId: string): Promise<Order | undefined> {
+    const item = await this.consistentGet(orderId, PROJECTION, PROJECTION_NAMES);
     try {
-      const result = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: { orderId: { S: orderId } },
-          // Read-your-writes: a save just acknowledged must be visible to the next read.
-          ConsistentRead: true,
-          ProjectionExpression: PROJECTION,
-          ExpressionAttributeNames: PROJECTION_NAMES,
-        }),
-      );
-      return result.Item === undefined ? undefined : fromOrderItem(result.Item);
+      return item === undefined ? undefined : fromOrderItem(item);
     } catch (error) {
+      // A stored item we cannot read back is the store failing us, like a failed GetItem.
       throw this.unavailable(error, 'GetItem');
     }
   }
@@ -136,15 +128,23 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * or an SDK/endpoint that drops the field). DynamoDB itself always returns it, so on AWS this
    * read never happens. Consistent, so it sees the write that beat ours.
    */
-  private async readForClassification(orderId: string): Promise<OrderItem | undefined> {
+  private readForClassification(orderId: string): Promise<OrderItem | undefined> {
+    return this.consistentGet(orderId, '#orderId, #instant', { '#orderId': 'orderId', '#instant': INSTANT_ATTRIBUTE });
+  }
+
+  /**
+   * One strongly consistent GetItem: read-your-writes, so a save just acknowledged (ours, or the
+   * one that beat ours) is what the read sees.
+   */
+  private async consistentGet(orderId: string, projection: string, names: Record<string, string>): Promise<OrderItem | undefined> {
     try {
       const result = await this.client.send(
         new GetItemCommand({
           TableName: this.tableName,
           Key: { orderId: { S: orderId } },
           ConsistentRead: true,
-          ProjectionExpression: '#orderId, #instant',
-          ExpressionAttributeNames: { '#orderId': 'orderId', '#instant': INSTANT_ATTRIBUTE },
+          ProjectionExpression: projection,
+          ExpressionAttributeNames: names,
         }),
       );
       return result.Item;
