@@ -25,7 +25,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/packages/*/test/unit/**/*.test.ts', '<rootDir>/infra/test/**/*.test.ts', '<rootDir>/bench/test/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/packages/*/test/unit/**/*.test.ts',
+        '<rootDir>/infra/test/**/*.test.ts',
+        '<rootDir>/bench/test/**/*.test.ts',
+      ],
     },
     {
       ...common,

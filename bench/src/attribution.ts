@@ -95,7 +95,8 @@ export const handler = createSqsBatchHandler({ processOrderBatch, logger, deadli
 export const CPU_PROBES: readonly Probe[] = [
   {
     name: 'cpu-core-only',
-    description: 'createSqsBatchHandler + ProcessOrderBatch + InMemoryOrderRepository; no logger, no metrics, no container',
+    description:
+      'createSqsBatchHandler + ProcessOrderBatch + InMemoryOrderRepository; no logger, no metrics, no container',
     resolveDir: ENTRY_SRC,
     source: `import { ProcessOrderBatch } from '@orders/core';
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
@@ -122,9 +123,15 @@ export async function buildCpuProbes(): Promise<{ built: BuiltProbe[]; skipped: 
   const skipped: { name: string; reason: string }[] = [];
   for (const probe of CPU_PROBES) {
     try {
-      built.push({ ...(await bundleSnippet(probe.name, probe.source, probe.resolveDir)), description: probe.description });
+      built.push({
+        ...(await bundleSnippet(probe.name, probe.source, probe.resolveDir)),
+        description: probe.description,
+      });
     } catch (error) {
-      skipped.push({ name: probe.name, reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '' });
+      skipped.push({
+        name: probe.name,
+        reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '',
+      });
     }
   }
   return { built, skipped };
@@ -141,15 +148,27 @@ export async function buildProbes(): Promise<{ built: BuiltProbe[]; skipped: { n
   for (const probe of PROBES) {
     try {
       const plugins = { plugins: [OURS_CREDENTIALS_PLUGIN] };
-      built.push({ ...(await bundleSnippet(probe.name, probe.source, probe.resolveDir, plugins)), description: probe.description });
+      built.push({
+        ...(await bundleSnippet(probe.name, probe.source, probe.resolveDir, plugins)),
+        description: probe.description,
+      });
     } catch (error) {
-      skipped.push({ name: probe.name, reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '' });
+      skipped.push({
+        name: probe.name,
+        reason: (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '',
+      });
     }
   }
   try {
-    built.push({ ...(await buildOursWithDefaultCredentialChain()), description: "ours built without its credentials plugin (the SDK's default chain)" });
+    built.push({
+      ...(await buildOursWithDefaultCredentialChain()),
+      description: "ours built without its credentials plugin (the SDK's default chain)",
+    });
   } catch (error) {
-    skipped.push({ name: 'whatif-default-credential-chain', reason: error instanceof Error ? error.message : String(error) });
+    skipped.push({
+      name: 'whatif-default-credential-chain',
+      reason: error instanceof Error ? error.message : String(error),
+    });
   }
   return { built, skipped };
 }

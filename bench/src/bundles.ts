@@ -47,7 +47,12 @@ export async function buildReferenceBundles(): Promise<Map<string, BuiltBundle>>
 }
 
 /** A bundle from source text, resolved as if it lived in `resolveDir` (to reach that package's dependencies). */
-export function bundleSnippet(name: string, contents: string, resolveDir: string, extra: BuildOptions = {}): Promise<BuiltBundle> {
+export function bundleSnippet(
+  name: string,
+  contents: string,
+  resolveDir: string,
+  extra: BuildOptions = {},
+): Promise<BuiltBundle> {
   return bundle(name, { ...extra, stdin: { contents, resolveDir, sourcefile: `${name}.ts`, loader: 'ts' } });
 }
 
@@ -69,14 +74,27 @@ export function loadOursBundle(rebuild: boolean): BuiltBundle & { rebuilt: boole
       execFileSync(process.execPath, [OURS_BUNDLE_SCRIPT], { cwd: REPO_DIR, stdio: 'pipe' });
       rebuilt = true;
     } catch (error) {
-      buildError = String((error as { stderr?: Buffer }).stderr ?? error).trim().split('\n').slice(0, 5).join(' | ');
+      buildError = String((error as { stderr?: Buffer }).stderr ?? error)
+        .trim()
+        .split('\n')
+        .slice(0, 5)
+        .join(' | ');
     }
   }
   if (!existsSync(OURS_BUNDLE) || !existsSync(OURS_METAFILE)) {
-    throw new Error(`ours is not built (${relative(REPO_DIR, OURS_BUNDLE)}): run \`pnpm build\`${buildError ? `; the bundle script failed: ${buildError}` : ''}`);
+    throw new Error(
+      `ours is not built (${relative(REPO_DIR, OURS_BUNDLE)}): run \`pnpm build\`${buildError ? `; the bundle script failed: ${buildError}` : ''}`,
+    );
   }
   const metafile = JSON.parse(readFileSync(OURS_METAFILE, 'utf8')) as Metafile;
-  return { name: 'ours', file: OURS_BUNDLE, bytes: statSync(OURS_BUNDLE).size, metafile, rebuilt, ...(buildError ? { buildError } : {}) };
+  return {
+    name: 'ours',
+    file: OURS_BUNDLE,
+    bytes: statSync(OURS_BUNDLE).size,
+    metafile,
+    rebuilt,
+    ...(buildError ? { buildError } : {}),
+  };
 }
 
 /** Which package an input path belongs to: the last `node_modules/<pkg>` in it, or the workspace folder. */

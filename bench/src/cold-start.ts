@@ -85,12 +85,16 @@ export function measureColdStarts(
       if (result.status !== 0) {
         failures.set(target.name, (failures.get(target.name) ?? 0) + 1);
         if ((failures.get(target.name) ?? 0) === 1) {
-          process.stderr.write(`cold start (${mode}) of ${target.name} exited ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}\n`);
+          process.stderr.write(
+            `cold start (${mode}) of ${target.name} exited ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}\n`,
+          );
         }
       }
       samples.get(target.name)?.push(elapsed);
       const times = /BENCH_TIMES (.*)/.exec(result.stderr ?? '');
-      const parsed = times ? (JSON.parse(times[1] as string) as { importMs: number; invokeMs: number }) : { importMs: NaN, invokeMs: NaN };
+      const parsed = times
+        ? (JSON.parse(times[1] as string) as { importMs: number; invokeMs: number })
+        : { importMs: NaN, invokeMs: NaN };
       importMs.get(target.name)?.push(parsed.importMs);
       invokeMs.get(target.name)?.push(parsed.invokeMs);
     }

@@ -32,7 +32,9 @@ async function run(input: CpuInput): Promise<CpuOutput> {
   const failures: CpuOutput['failures'] = Object.fromEntries(handlers.map((h) => [h.spec.label, 0]));
   for (let round = -input.warmupRounds; round < input.rounds; round++) {
     for (let k = 0; k < handlers.length; k++) {
-      const { spec, handler, batches } = handlers[(Math.max(round, 0) + k) % handlers.length] as (typeof handlers)[number];
+      const { spec, handler, batches } = handlers[
+        (Math.max(round, 0) + k) % handlers.length
+      ] as (typeof handlers)[number];
       const events = Array.from({ length: input.batchesPerRound }, () => batches.next(input.batchSize));
       const context = benchContext();
       let failed = 0;
@@ -43,7 +45,8 @@ async function run(input: CpuInput): Promise<CpuOutput> {
       }
       const used = process.cpuUsage(before);
       failures[spec.label] = (failures[spec.label] ?? 0) + failed;
-      if (round >= 0) usPerRecord[spec.label]?.push((used.user + used.system) / (input.batchesPerRound * input.batchSize));
+      if (round >= 0)
+        usPerRecord[spec.label]?.push((used.user + used.system) / (input.batchesPerRound * input.batchSize));
     }
   }
   return { usPerRecord, failures };

@@ -1,4 +1,11 @@
-import { createOrderGenerator, lambdaContext, snsEnvelopeBody, sqsEvent, sqsRecord, type OrderGenerator } from '@orders/testkit';
+import {
+  createOrderGenerator,
+  lambdaContext,
+  snsEnvelopeBody,
+  sqsEvent,
+  sqsRecord,
+  type OrderGenerator,
+} from '@orders/testkit';
 import type { Context, SQSEvent } from './references/types';
 
 /**

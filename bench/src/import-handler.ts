@@ -16,7 +16,9 @@ export async function importHandler(spec: LatencyHandlerSpec): Promise<BenchHand
   const saved = { ...process.env };
   Object.assign(process.env, spec.env);
   try {
-    const module = (await import(`${pathToFileURL(spec.file).href}?${encodeURIComponent(spec.label)}`)) as { handler: BenchHandler };
+    const module = (await import(`${pathToFileURL(spec.file).href}?${encodeURIComponent(spec.label)}`)) as {
+      handler: BenchHandler;
+    };
     return module.handler;
   } finally {
     for (const key of Object.keys(spec.env)) {
@@ -25,4 +27,3 @@ export async function importHandler(spec: LatencyHandlerSpec): Promise<BenchHand
     }
   }
 }
-

@@ -49,7 +49,9 @@ async function run(input: LatencyInput): Promise<LatencyOutput> {
     const rounds = input.rounds[size] ?? 10;
     for (let round = -input.warmupRounds; round < rounds; round++) {
       for (let k = 0; k < handlers.length; k++) {
-        const { spec, handler, batches } = handlers[(Math.max(round, 0) + k) % handlers.length] as (typeof handlers)[number];
+        const { spec, handler, batches } = handlers[
+          (Math.max(round, 0) + k) % handlers.length
+        ] as (typeof handlers)[number];
         const event = batches.next(size);
         const context = benchContext();
         const cpuBefore = process.cpuUsage();

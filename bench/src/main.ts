@@ -33,8 +33,28 @@ const SKIP_MOTO = args.has('--no-moto');
 
 /** Sample sizes. Full: ≥ 15 paired runs for every figure that has a target. */
 const PLAN = SMOKE
-  ? { coldRounds: 3, firstInvokeRounds: 2, probeRounds: 1, latencyRounds: { 1: 2, 10: 2, 100: 1 }, latencyWarmup: 1, motoLatencyRounds: 0, cpu: { batchesPerRound: 10, rounds: 2, warmupRounds: 1 }, throughputOrders: 40, pollers: 2 }
-  : { coldRounds: 21, firstInvokeRounds: 15, probeRounds: 15, latencyRounds: { 1: 25, 10: 21, 100: 15 }, latencyWarmup: 3, motoLatencyRounds: 5, cpu: { batchesPerRound: 100, rounds: 15, warmupRounds: 3 }, throughputOrders: 500, pollers: 4 };
+  ? {
+      coldRounds: 3,
+      firstInvokeRounds: 2,
+      probeRounds: 1,
+      latencyRounds: { 1: 2, 10: 2, 100: 1 },
+      latencyWarmup: 1,
+      motoLatencyRounds: 0,
+      cpu: { batchesPerRound: 10, rounds: 2, warmupRounds: 1 },
+      throughputOrders: 40,
+      pollers: 2,
+    }
+  : {
+      coldRounds: 21,
+      firstInvokeRounds: 15,
+      probeRounds: 15,
+      latencyRounds: { 1: 25, 10: 21, 100: 15 },
+      latencyWarmup: 3,
+      motoLatencyRounds: 5,
+      cpu: { batchesPerRound: 100, rounds: 15, warmupRounds: 3 },
+      throughputOrders: 500,
+      pollers: 4,
+    };
 
 const SIZES = [1, 10, 100] as const;
 /** "Ours at its configured concurrency bound": ORDERS_CONCURRENCY's default, read from the product. */
@@ -58,7 +78,13 @@ interface Target {
 }
 
 function target(id: string, description: string, value: number | undefined, limit: number): Target {
-  return { id, description, value: value === undefined ? undefined : round(value, 3), limit, holds: value === undefined ? undefined : value <= limit };
+  return {
+    id,
+    description,
+    value: value === undefined ? undefined : round(value, 3),
+    limit,
+    holds: value === undefined ? undefined : value <= limit,
+  };
 }
 
 const ratioJson = (r: RatioSummary | undefined): object | undefined =>
@@ -69,7 +95,11 @@ function tryRatio(a: number[] | undefined, b: number[] | undefined): RatioSummar
 }
 
 async function createTable(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   try {
     await client.send(
       new CreateTableCommand({
@@ -87,12 +117,18 @@ async function createTable(endpoint: string): Promise<void> {
 }
 
 async function countItems(endpoint: string): Promise<number> {
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  });
   try {
     let count = 0;
     let start: Record<string, never> | undefined;
     do {
-      const page = await client.send(new ScanCommand({ TableName: BENCH_TABLE, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }));
+      const page = await client.send(
+        new ScanCommand({ TableName: BENCH_TABLE, Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }),
+      );
       count += page.Count ?? 0;
       start = page.LastEvaluatedKey as Record<string, never> | undefined;
     } while (start);
@@ -104,8 +140,13 @@ async function countItems(endpoint: string): Promise<number> {
 
 /** Can ours' bundle start for real (DynamoDB repository), or only with ORDERS_REPOSITORY=memory? */
 function oursStartsWithDynamoDb(file: string, endpoint: string): { ok: boolean; error: string } {
-  const result = spawnSync(process.execPath, [file], { env: handlerEnvironment({ AWS_ENDPOINT_URL: endpoint }), encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  const error = result.stderr.split('\n').find((line) => /Error|error/.test(line)) ?? result.stderr.trim().split('\n')[0] ?? '';
+  const result = spawnSync(process.execPath, [file], {
+    env: handlerEnvironment({ AWS_ENDPOINT_URL: endpoint }),
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const error =
+    result.stderr.split('\n').find((line) => /Error|error/.test(line)) ?? result.stderr.trim().split('\n')[0] ?? '';
   return { ok: result.status === 0, error: error.trim() };
 }
 
@@ -119,13 +160,20 @@ async function main(): Promise<void> {
     platform: `${process.platform}-${process.arch}`,
     loadavgStart: loadavg().map((l) => round(l, 2)),
   };
-  log(`${SMOKE ? 'smoke' : 'full'} run on ${machine.nproc} cores, node ${machine.node}, load ${machine.loadavgStart.join(' ')}`);
+  log(
+    `${SMOKE ? 'smoke' : 'full'} run on ${machine.nproc} cores, node ${machine.node}, load ${machine.loadavgStart.join(' ')}`,
+  );
   mkdirSync(OUT_DIR, { recursive: true });
 
   // ── Bundles ──────────────────────────────────────────────────────────────────────────────
-  log(REBUILD ? 'bundling ours (packages/lambda-entry/scripts/bundle.mjs) and the references' : 'bundling the references (ours as built)');
+  log(
+    REBUILD
+      ? 'bundling ours (packages/lambda-entry/scripts/bundle.mjs) and the references'
+      : 'bundling the references (ours as built)',
+  );
   const ours = loadOursBundle(REBUILD);
-  if (ours.buildError) notes.push(`ours' bundle script failed (${ours.buildError}); measured the existing dist/index.mjs`);
+  if (ours.buildError)
+    notes.push(`ours' bundle script failed (${ours.buildError}); measured the existing dist/index.mjs`);
   const references = await buildReferenceBundles();
   const lambdaBundle = (name: string): BuiltBundle => references.get(`${name}.lambda`) as BuiltBundle;
   const memoryBundle = (name: string): BuiltBundle => references.get(`${name}.memory`) as BuiltBundle;
@@ -162,7 +210,8 @@ async function main(): Promise<void> {
     log(`cold start (import): ${PLAN.coldRounds} interleaved rounds × ${coldTargets.length} processes`);
     const coldImport = measureColdStarts(coldTargets, PLAN.coldRounds, 'import');
     const coldNames = coldTargets.map((t) => t.name);
-    const coldPair = (runs: ColdStartSamples, pick: 'samples' | 'importMs' | 'invokeMs', a: string, b: string) => tryRatio(runs[pick].get(a), runs[pick].get(b));
+    const coldPair = (runs: ColdStartSamples, pick: 'samples' | 'importMs' | 'invokeMs', a: string, b: string) =>
+      tryRatio(runs[pick].get(a), runs[pick].get(b));
     const coldRatio = {
       ours_seed: coldPair(coldImport, 'samples', 'ours', 'seed-style'),
       ours_powertools: coldPair(coldImport, 'samples', 'ours', 'powertools-style'),
@@ -173,7 +222,8 @@ async function main(): Promise<void> {
       ours_powertools: coldPair(coldImport, 'importMs', 'ours', 'powertools-style'),
       ours_floor: coldPair(coldImport, 'importMs', 'ours', 'floor'),
     };
-    for (const [name, failures] of coldImport.failures) if (failures > 0) notes.push(`cold start: ${name} failed ${failures} of ${PLAN.coldRounds} runs`);
+    for (const [name, failures] of coldImport.failures)
+      if (failures > 0) notes.push(`cold start: ${name} failed ${failures} of ${PLAN.coldRounds} runs`);
 
     // ── Cold start: import + first 1-record batch ────────────────────────────────────────────
     let firstInvoke: ColdStartSamples | undefined;
@@ -182,13 +232,16 @@ async function main(): Promise<void> {
       const targets = Object.entries(deployed).map(([name, bundle]) => ({ name, file: bundle.file, env: coldEnv }));
       log(`cold start (import + first batch): ${PLAN.firstInvokeRounds} rounds`);
       const events = new BatchFactory(9000);
-      firstInvoke = measureColdStarts(targets, PLAN.firstInvokeRounds, 'first-invoke', () => JSON.stringify(events.next(1)));
+      firstInvoke = measureColdStarts(targets, PLAN.firstInvokeRounds, 'first-invoke', () =>
+        JSON.stringify(events.next(1)),
+      );
       firstInvokeRatio = {
         ours_seed: coldPair(firstInvoke, 'samples', 'ours', 'seed-style'),
         ours_powertools: coldPair(firstInvoke, 'samples', 'ours', 'powertools-style'),
         ours_floor: coldPair(firstInvoke, 'samples', 'ours', 'floor'),
       };
-      for (const [name, failures] of firstInvoke.failures) if (failures > 0) notes.push(`first invocation: ${name} failed ${failures} runs`);
+      for (const [name, failures] of firstInvoke.failures)
+        if (failures > 0) notes.push(`first invocation: ${name} failed ${failures} runs`);
     }
 
     // ── What ours' init is made of ───────────────────────────────────────────────────────────
@@ -215,12 +268,19 @@ async function main(): Promise<void> {
     });
 
     // ── Batch latency on the fake DynamoDB + 8 ms ────────────────────────────────────────────
-    const latencyEnv = (extra: Record<string, string> = {}): Record<string, string> => ({ ORDERS_REPOSITORY: 'dynamodb', ...extra });
+    const latencyEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+      ORDERS_REPOSITORY: 'dynamodb',
+      ...extra,
+    });
     const latencyHandlers: LatencyHandlerSpec[] = [
       ...(dynamo.ok
         ? [
             { label: 'ours', file: ours.file, env: latencyEnv() },
-            ...OURS_SWEEP.map((bound) => ({ label: `ours@${bound}`, file: ours.file, env: latencyEnv({ ORDERS_CONCURRENCY: String(bound) }) })),
+            ...OURS_SWEEP.map((bound) => ({
+              label: `ours@${bound}`,
+              file: ours.file,
+              env: latencyEnv({ ORDERS_CONCURRENCY: String(bound) }),
+            })),
             // Diagnostic, not a target: what the per-record "order message processed" info lines cost.
             { label: 'ours LOG_LEVEL=warn', file: ours.file, env: latencyEnv({ LOG_LEVEL: 'warn' }) },
           ]
@@ -228,17 +288,42 @@ async function main(): Promise<void> {
       { label: 'seed-style', file: lambdaBundle('seed-style').file, env: latencyEnv() },
       { label: 'powertools-style', file: lambdaBundle('powertools-style').file, env: latencyEnv() },
       { label: 'floor', file: lambdaBundle('floor').file, env: latencyEnv() },
-      { label: `floor@${OURS_CONCURRENCY}`, file: lambdaBundle('floor').file, env: latencyEnv({ BENCH_FLOOR_CONCURRENCY: String(OURS_CONCURRENCY) }) },
+      {
+        label: `floor@${OURS_CONCURRENCY}`,
+        file: lambdaBundle('floor').file,
+        env: latencyEnv({ BENCH_FLOOR_CONCURRENCY: String(OURS_CONCURRENCY) }),
+      },
     ];
-    log(`batch latency on the fake DynamoDB + ${DELAY_MS} ms: sizes ${SIZES.join('/')}, ${JSON.stringify(PLAN.latencyRounds)} rounds × ${latencyHandlers.length} handlers`);
+    log(
+      `batch latency on the fake DynamoDB + ${DELAY_MS} ms: sizes ${SIZES.join('/')}, ${JSON.stringify(PLAN.latencyRounds)} rounds × ${latencyHandlers.length} handlers`,
+    );
     const itemsBefore = await countItems(fake8);
-    const latencyInput: LatencyInput = { commonEnv: { AWS_ENDPOINT_URL: fake8 }, handlers: latencyHandlers, sizes: [...SIZES], rounds: PLAN.latencyRounds, warmupRounds: PLAN.latencyWarmup };
-    const latency = await runWorker<LatencyInput, LatencyOutput>('latency-worker.ts', latencyInput, handlerEnvironment());
-    const expectedItems = SIZES.reduce((sum, size) => sum + size * ((PLAN.latencyRounds[size] ?? 0) + PLAN.latencyWarmup) * latencyHandlers.length, 0);
+    const latencyInput: LatencyInput = {
+      commonEnv: { AWS_ENDPOINT_URL: fake8 },
+      handlers: latencyHandlers,
+      sizes: [...SIZES],
+      rounds: PLAN.latencyRounds,
+      warmupRounds: PLAN.latencyWarmup,
+    };
+    const latency = await runWorker<LatencyInput, LatencyOutput>(
+      'latency-worker.ts',
+      latencyInput,
+      handlerEnvironment(),
+    );
+    const expectedItems = SIZES.reduce(
+      (sum, size) => sum + size * ((PLAN.latencyRounds[size] ?? 0) + PLAN.latencyWarmup) * latencyHandlers.length,
+      0,
+    );
     const storedItems = (await countItems(fake8)) - itemsBefore;
-    if (storedItems !== expectedItems) notes.push(`latency: the stand-in stored ${storedItems} orders, expected ${expectedItems}: some handler dropped records`);
+    if (storedItems !== expectedItems)
+      notes.push(
+        `latency: the stand-in stored ${storedItems} orders, expected ${expectedItems}: some handler dropped records`,
+      );
     for (const [label, failed] of Object.entries(latency.failures)) {
-      if (failed > 0) notes.push(`latency: ${label} reported ${failed} failed records${latency.errors[label] ? ` (${latency.errors[label]})` : ''}`);
+      if (failed > 0)
+        notes.push(
+          `latency: ${label} reported ${failed} failed records${latency.errors[label] ? ` (${latency.errors[label]})` : ''}`,
+        );
     }
     const lat = (label: string, size: number): number[] | undefined => latency.wallMs[label]?.[size];
     const latencyRatios: Record<string, Record<number, RatioSummary | undefined>> = {};
@@ -250,21 +335,33 @@ async function main(): Promise<void> {
       ...OURS_SWEEP.map((bound): [string, string, string] => [`ours@${bound}_floor`, `ours@${bound}`, 'floor']),
       ['ours-warn_floor', 'ours LOG_LEVEL=warn', 'floor'],
     ];
-    for (const [key, a, b] of pairs) latencyRatios[key] = Object.fromEntries(SIZES.map((size) => [size, tryRatio(lat(a, size), lat(b, size))]));
+    for (const [key, a, b] of pairs)
+      latencyRatios[key] = Object.fromEntries(SIZES.map((size) => [size, tryRatio(lat(a, size), lat(b, size))]));
 
     // ── Batch latency on moto behind the delay proxy (why the fake: evidence) ────────────────
     let motoLatency: LatencyOutput | undefined;
     if (!SKIP_MOTO && PLAN.motoLatencyRounds > 0) {
       moto = await startMoto();
-      const motoStandins = await startStandins({ fakeDelaysMs: [], proxies: [{ upstream: moto.url, delayMs: DELAY_MS }] });
+      const motoStandins = await startStandins({
+        fakeDelaysMs: [],
+        proxies: [{ upstream: moto.url, delayMs: DELAY_MS }],
+      });
       try {
         const proxied = motoStandins.proxyUrls[0] as string;
         await createTable(moto.url);
         const handlers = latencyHandlers.filter((h) => ['ours', 'seed-style', 'floor'].includes(h.label));
-        log(`batch latency on moto + ${DELAY_MS} ms proxy (evidence for the stand-in choice): ${PLAN.motoLatencyRounds} rounds`);
+        log(
+          `batch latency on moto + ${DELAY_MS} ms proxy (evidence for the stand-in choice): ${PLAN.motoLatencyRounds} rounds`,
+        );
         motoLatency = await runWorker<LatencyInput, LatencyOutput>(
           'latency-worker.ts',
-          { commonEnv: { AWS_ENDPOINT_URL: proxied }, handlers, sizes: [10, 100], rounds: { 10: PLAN.motoLatencyRounds, 100: PLAN.motoLatencyRounds }, warmupRounds: 1 },
+          {
+            commonEnv: { AWS_ENDPOINT_URL: proxied },
+            handlers,
+            sizes: [10, 100],
+            rounds: { 10: PLAN.motoLatencyRounds, 100: PLAN.motoLatencyRounds },
+            warmupRounds: 1,
+          },
           handlerEnvironment(),
         );
       } finally {
@@ -285,8 +382,13 @@ async function main(): Promise<void> {
       ...cpuProbes.built.map((p) => ({ label: p.name, file: p.file, env: {} })),
     ];
     log(`per-record CPU (in-memory): ${PLAN.cpu.rounds} rounds × ${PLAN.cpu.batchesPerRound} batches of 10`);
-    const cpu = await runWorker<CpuInput, CpuOutput>('cpu-worker.ts', { handlers: cpuHandlers, batchSize: 10, ...PLAN.cpu }, handlerEnvironment());
-    for (const [label, failed] of Object.entries(cpu.failures)) if (failed > 0) notes.push(`cpu: ${label} reported ${failed} failed records`);
+    const cpu = await runWorker<CpuInput, CpuOutput>(
+      'cpu-worker.ts',
+      { handlers: cpuHandlers, batchSize: 10, ...PLAN.cpu },
+      handlerEnvironment(),
+    );
+    for (const [label, failed] of Object.entries(cpu.failures))
+      if (failed > 0) notes.push(`cpu: ${label} reported ${failed} failed records`);
     const cpuRatios = {
       ours_floor: tryRatio(cpu.usPerRecord['ours'], cpu.usPerRecord['floor']),
       ours_seed: tryRatio(cpu.usPerRecord['ours'], cpu.usPerRecord['seed-style']),
@@ -301,10 +403,19 @@ async function main(): Promise<void> {
       moto ??= await startMoto();
       await moto.reset();
       const modes: ThroughputMode[] = ['queue-consumer', 'lambda-esm'];
-      log(`throughput on moto: ${PLAN.throughputOrders} orders per mode (${modes.join(', ')}), ${PLAN.pollers} pollers`);
+      log(
+        `throughput on moto: ${PLAN.throughputOrders} orders per mode (${modes.join(', ')}), ${PLAN.pollers} pollers`,
+      );
       throughput = await runWorker<ThroughputInput, ThroughputResult[]>(
         'throughput-worker.ts',
-        { motoUrl: moto.url, orders: PLAN.throughputOrders, pollers: PLAN.pollers, modes, oursBundle: ours.file, concurrency: OURS_CONCURRENCY },
+        {
+          motoUrl: moto.url,
+          orders: PLAN.throughputOrders,
+          pollers: PLAN.pollers,
+          modes,
+          oursBundle: ours.file,
+          concurrency: OURS_CONCURRENCY,
+        },
         handlerEnvironment(),
       );
     } else {
@@ -314,12 +425,37 @@ async function main(): Promise<void> {
     // ── Targets ──────────────────────────────────────────────────────────────────────────────
     const comparable = dynamo.ok;
     const targets: Target[] = [
-      target('cold_start_vs_seed', 'cold start ≤ 1.10× seed-style (whole process, median of paired ratios)', comparable ? coldRatio.ours_seed?.median : undefined, 1.1),
-      target('cold_start_vs_powertools', 'cold start ≤ 0.85× Powertools-style', comparable ? coldRatio.ours_powertools?.median : undefined, 0.85),
-      target('bundle_size', `bundle ≤ ${BUNDLE_LIMIT_KB} KB minified (bytes / 1000)`, comparable ? ours.bytes / 1000 : undefined, BUNDLE_LIMIT_KB),
-      target('batch10_vs_seed', 'batch-of-10 latency ≤ 0.25× seed-style', latencyRatios['ours_seed']?.[10]?.median, 0.25),
+      target(
+        'cold_start_vs_seed',
+        'cold start ≤ 1.10× seed-style (whole process, median of paired ratios)',
+        comparable ? coldRatio.ours_seed?.median : undefined,
+        1.1,
+      ),
+      target(
+        'cold_start_vs_powertools',
+        'cold start ≤ 0.85× Powertools-style',
+        comparable ? coldRatio.ours_powertools?.median : undefined,
+        0.85,
+      ),
+      target(
+        'bundle_size',
+        `bundle ≤ ${BUNDLE_LIMIT_KB} KB minified (bytes / 1000)`,
+        comparable ? ours.bytes / 1000 : undefined,
+        BUNDLE_LIMIT_KB,
+      ),
+      target(
+        'batch10_vs_seed',
+        'batch-of-10 latency ≤ 0.25× seed-style',
+        latencyRatios['ours_seed']?.[10]?.median,
+        0.25,
+      ),
       target('batch10_vs_floor', 'batch-of-10 latency ≤ 1.10× floor', latencyRatios['ours_floor']?.[10]?.median, 1.1),
-      target('batch100_vs_floor', `batch-of-100 latency ≤ 1.2× floor (floor all in flight; ours at ORDERS_CONCURRENCY=${OURS_CONCURRENCY})`, latencyRatios['ours_floor']?.[100]?.median, 1.2),
+      target(
+        'batch100_vs_floor',
+        `batch-of-100 latency ≤ 1.2× floor (floor all in flight; ours at ORDERS_CONCURRENCY=${OURS_CONCURRENCY})`,
+        latencyRatios['ours_floor']?.[100]?.median,
+        1.2,
+      ),
       target(
         `batch100_vs_floor@${OURS_CONCURRENCY}`,
         `batch-of-100 latency ≤ 1.2× floor held to the same bound (${OURS_CONCURRENCY} in flight)`,
@@ -347,7 +483,11 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    const med = (runs: ColdStartSamples | undefined, pick: 'samples' | 'importMs' | 'invokeMs', name: string): number | undefined => {
+    const med = (
+      runs: ColdStartSamples | undefined,
+      pick: 'samples' | 'importMs' | 'invokeMs',
+      name: string,
+    ): number | undefined => {
       const values = runs?.[pick].get(name);
       return values && values.length > 0 ? median(values) : undefined;
     };
@@ -358,22 +498,56 @@ async function main(): Promise<void> {
         coldNames.map((name) => {
           const s = coldImport.samples.get(name);
           const summary = s ? summarize(s) : undefined;
-          return [name, ms(summary?.median), ms(summary?.p25), ms(summary?.p75), ms(med(coldImport, 'importMs', name)), ms(med(firstInvoke, 'samples', name)), ms(med(firstInvoke, 'invokeMs', name))];
+          return [
+            name,
+            ms(summary?.median),
+            ms(summary?.p25),
+            ms(summary?.p75),
+            ms(med(coldImport, 'importMs', name)),
+            ms(med(firstInvoke, 'samples', name)),
+            ms(med(firstInvoke, 'invokeMs', name)),
+          ];
         }),
       ),
     );
     out.push(
-      table('Cold start ratios (median of per-round ratios [p25–p75])', ['pair', 'whole process', 'import (in-process)', 'import + 1st batch'], [
-        ['ours / seed-style', fmtRatio(coldRatio.ours_seed), fmtRatio(importRatio.ours_seed), fmtRatio(firstInvokeRatio['ours_seed'])],
-        ['ours / powertools-style', fmtRatio(coldRatio.ours_powertools), fmtRatio(importRatio.ours_powertools), fmtRatio(firstInvokeRatio['ours_powertools'])],
-        ['ours / floor', fmtRatio(coldRatio.ours_floor), fmtRatio(importRatio.ours_floor), fmtRatio(firstInvokeRatio['ours_floor'])],
-      ]),
+      table(
+        'Cold start ratios (median of per-round ratios [p25–p75])',
+        ['pair', 'whole process', 'import (in-process)', 'import + 1st batch'],
+        [
+          [
+            'ours / seed-style',
+            fmtRatio(coldRatio.ours_seed),
+            fmtRatio(importRatio.ours_seed),
+            fmtRatio(firstInvokeRatio['ours_seed']),
+          ],
+          [
+            'ours / powertools-style',
+            fmtRatio(coldRatio.ours_powertools),
+            fmtRatio(importRatio.ours_powertools),
+            fmtRatio(firstInvokeRatio['ours_powertools']),
+          ],
+          [
+            'ours / floor',
+            fmtRatio(coldRatio.ours_floor),
+            fmtRatio(importRatio.ours_floor),
+            fmtRatio(firstInvokeRatio['ours_floor']),
+          ],
+        ],
+      ),
     );
     out.push(
       table(
         `What ours' init is made of (each bundled alone like ours, ${PLAN.probeRounds} rounds; import = in-process, node start-up excluded)`,
         ['probe', 'size', 'whole ms', 'import ms', 'p25–p75', 'what'],
-        attribution.map((p) => [p.name, kib(p.bytes), ms(p.wholeProcessMs), ms(p.importMs), p.importP25 === undefined ? '—' : `${ms(p.importP25)}–${ms(p.importP75)}`, p.description]),
+        attribution.map((p) => [
+          p.name,
+          kib(p.bytes),
+          ms(p.wholeProcessMs),
+          ms(p.importMs),
+          p.importP25 === undefined ? '—' : `${ms(p.importP25)}–${ms(p.importP75)}`,
+          p.description,
+        ]),
       ),
     );
     out.push(
@@ -396,7 +570,11 @@ async function main(): Promise<void> {
         table(
           `Batch latency on moto behind the ${DELAY_MS} ms proxy (evidence only: moto's CPU-bound server, not concurrency, sets these)`,
           ['handler', 'batch 10', 'batch 100'],
-          Object.keys(m.wallMs).map((label) => [label, ms(median(m.wallMs[label]?.[10] ?? [NaN])), ms(median(m.wallMs[label]?.[100] ?? [NaN]))]),
+          Object.keys(m.wallMs).map((label) => [
+            label,
+            ms(median(m.wallMs[label]?.[10] ?? [NaN])),
+            ms(median(m.wallMs[label]?.[100] ?? [NaN])),
+          ]),
         ),
       );
     }
@@ -406,7 +584,13 @@ async function main(): Promise<void> {
         ['handler', 'median µs', 'p25', 'p75', 'ours / this'],
         cpuHandlers.map((h) => {
           const s = summarize(cpu.usPerRecord[h.label] ?? [NaN]);
-          return [h.label, ms(s.median), ms(s.p25), ms(s.p75), h.label === 'ours' ? '' : fmtRatio(tryRatio(cpu.usPerRecord['ours'], cpu.usPerRecord[h.label]))];
+          return [
+            h.label,
+            ms(s.median),
+            ms(s.p25),
+            ms(s.p75),
+            h.label === 'ours' ? '' : fmtRatio(tryRatio(cpu.usPerRecord['ours'], cpu.usPerRecord[h.label])),
+          ];
         }),
       ),
     );
@@ -414,21 +598,37 @@ async function main(): Promise<void> {
       table(
         'Per-record CPU with the real SDK client (the latency run at batch 10: process CPU / records; fake DynamoDB in another process)',
         ['handler', 'median µs', 'ours / this'],
-        latencyHandlers.map((h) => [h.label, ms(median(sdkCpu(h.label) ?? [NaN])), h.label === 'ours' ? '' : fmtRatio(tryRatio(sdkCpu('ours'), sdkCpu(h.label)))]),
+        latencyHandlers.map((h) => [
+          h.label,
+          ms(median(sdkCpu(h.label) ?? [NaN])),
+          h.label === 'ours' ? '' : fmtRatio(tryRatio(sdkCpu('ours'), sdkCpu(h.label))),
+        ]),
       ),
     );
     out.push(
       table(
         'End-to-end throughput on moto (SQS + DynamoDB both moto; absolute and moto-bound: its ReceiveMessage cost grows with queue depth)',
         ['mode', 'orders', 'seconds', 'orders/s', 'stored', 'note'],
-        throughput.map((t) => [t.mode, t.orders ?? '—', t.seconds === undefined ? '—' : t.seconds.toFixed(1), t.ordersPerSecond === undefined ? '—' : t.ordersPerSecond.toFixed(0), t.stored ?? '—', t.note]),
+        throughput.map((t) => [
+          t.mode,
+          t.orders ?? '—',
+          t.seconds === undefined ? '—' : t.seconds.toFixed(1),
+          t.ordersPerSecond === undefined ? '—' : t.ordersPerSecond.toFixed(0),
+          t.stored ?? '—',
+          t.note,
+        ]),
       ),
     );
     out.push(
       table(
         'Targets (issue 6)',
         ['target', 'value', 'limit', 'holds'],
-        targets.map((t) => [t.description, t.value === undefined ? '—' : String(t.value), String(t.limit), t.holds === undefined ? 'n/a' : t.holds ? 'yes' : 'NO']),
+        targets.map((t) => [
+          t.description,
+          t.value === undefined ? '—' : String(t.value),
+          String(t.limit),
+          t.holds === undefined ? 'n/a' : t.holds ? 'yes' : 'NO',
+        ]),
       ),
     );
     const loadavgEnd = loadavg().map((l) => round(l, 2));
@@ -444,7 +644,10 @@ async function main(): Promise<void> {
       machine: { ...machine, loadavgEnd },
       oursRepository,
       bundles: Object.fromEntries(
-        Object.entries(deployed).map(([name, b]) => [name, { bytes: b.bytes, top: topContributors(b.metafile, 8).map((c) => ({ name: c.name, bytes: c.bytes })) }]),
+        Object.entries(deployed).map(([name, b]) => [
+          name,
+          { bytes: b.bytes, top: topContributors(b.metafile, 8).map((c) => ({ name: c.name, bytes: c.bytes })) },
+        ]),
       ),
       coldStart: {
         rounds: PLAN.coldRounds,
@@ -452,17 +655,28 @@ async function main(): Promise<void> {
         importMs: Object.fromEntries(coldNames.map((n) => [n, round(med(coldImport, 'importMs', n) ?? NaN, 1)])),
         ratios: mapValues(coldRatio, ratioJson),
         importRatios: mapValues(importRatio, ratioJson),
-        firstInvokeWholeProcessMs: firstInvoke ? Object.fromEntries(coldNames.slice(1).map((n) => [n, round(med(firstInvoke, 'samples', n) ?? NaN, 1)])) : undefined,
-        firstInvokeBatchMs: firstInvoke ? Object.fromEntries(coldNames.slice(1).map((n) => [n, round(med(firstInvoke, 'invokeMs', n) ?? NaN, 1)])) : undefined,
+        firstInvokeWholeProcessMs: firstInvoke
+          ? Object.fromEntries(coldNames.slice(1).map((n) => [n, round(med(firstInvoke, 'samples', n) ?? NaN, 1)]))
+          : undefined,
+        firstInvokeBatchMs: firstInvoke
+          ? Object.fromEntries(coldNames.slice(1).map((n) => [n, round(med(firstInvoke, 'invokeMs', n) ?? NaN, 1)]))
+          : undefined,
         firstInvokeRatios: mapValues(firstInvokeRatio, ratioJson),
       },
       attribution,
       latency: {
         standin: `fake DynamoDB (AWS JSON 1.0, in memory, own process) + ${DELAY_MS} ms per response`,
         rounds: PLAN.latencyRounds,
-        medianMs: Object.fromEntries(latencyHandlers.map((h) => [h.label, Object.fromEntries(SIZES.map((s) => [s, round(median(lat(h.label, s) ?? [NaN]), 2)]))])),
+        medianMs: Object.fromEntries(
+          latencyHandlers.map((h) => [
+            h.label,
+            Object.fromEntries(SIZES.map((s) => [s, round(median(lat(h.label, s) ?? [NaN]), 2)])),
+          ]),
+        ),
         ratios: Object.fromEntries(Object.entries(latencyRatios).map(([k, v]) => [k, mapValues(v, ratioJson)])),
-        sdkCpuUsPerRecordAt10: Object.fromEntries(latencyHandlers.map((h) => [h.label, round(median(sdkCpu(h.label) ?? [NaN]), 1)])),
+        sdkCpuUsPerRecordAt10: Object.fromEntries(
+          latencyHandlers.map((h) => [h.label, round(median(sdkCpu(h.label) ?? [NaN]), 1)]),
+        ),
         sdkCpuRatioOursFloorAt10: ratioJson(sdkCpuRatio),
       },
       latencyMoto: motoLatency
@@ -498,4 +712,3 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });
-

@@ -42,7 +42,12 @@ const AUTH = (service: string): string =>
   `AWS4-HMAC-SHA256 Credential=bench/20250101/${REGION}/${service}/aws4_request, SignedHeaders=host, Signature=00`;
 
 /** moto speaks the JSON protocols without checking signatures: enough for setup, no SQS client needed. */
-async function awsJson(url: string, service: 'sqs' | 'dynamodb', target: string, body: object): Promise<Record<string, unknown>> {
+async function awsJson(
+  url: string,
+  service: 'sqs' | 'dynamodb',
+  target: string,
+  body: object,
+): Promise<Record<string, unknown>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { authorization: AUTH(service), 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.0' },
@@ -50,26 +55,44 @@ async function awsJson(url: string, service: 'sqs' | 'dynamodb', target: string,
   });
   const text = await response.text();
   const parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-  if (!response.ok && !String(parsed['__type'] ?? '').includes('ResourceInUse')) throw new Error(`${target}: ${response.status} ${text.slice(0, 300)}`);
+  if (!response.ok && !String(parsed['__type'] ?? '').includes('ResourceInUse'))
+    throw new Error(`${target}: ${response.status} ${text.slice(0, 300)}`);
   return parsed;
 }
 
 async function fillQueue(input: ThroughputInput, name: string, seed: number): Promise<string> {
-  const created = await awsJson(input.motoUrl, 'sqs', 'AmazonSQS.CreateQueue', { QueueName: name, Attributes: { VisibilityTimeout: '60' } });
+  const created = await awsJson(input.motoUrl, 'sqs', 'AmazonSQS.CreateQueue', {
+    QueueName: name,
+    Attributes: { VisibilityTimeout: '60' },
+  });
   const queueUrl = String(created['QueueUrl']);
   const generator = createOrderGenerator(seed);
   const batches: { Id: string; MessageBody: string }[][] = [];
   for (let sent = 0; sent < input.orders; sent += 10) {
-    batches.push(Array.from({ length: Math.min(10, input.orders - sent) }, (_, i) => ({ Id: `m${i}`, MessageBody: snsEnvelopeBody(generator.next()) })));
+    batches.push(
+      Array.from({ length: Math.min(10, input.orders - sent) }, (_, i) => ({
+        Id: `m${i}`,
+        MessageBody: snsEnvelopeBody(generator.next()),
+      })),
+    );
   }
   for (let i = 0; i < batches.length; i += 8) {
-    await Promise.all(batches.slice(i, i + 8).map((entries) => awsJson(input.motoUrl, 'sqs', 'AmazonSQS.SendMessageBatch', { QueueUrl: queueUrl, Entries: entries })));
+    await Promise.all(
+      batches
+        .slice(i, i + 8)
+        .map((entries) =>
+          awsJson(input.motoUrl, 'sqs', 'AmazonSQS.SendMessageBatch', { QueueUrl: queueUrl, Entries: entries }),
+        ),
+    );
   }
   return queueUrl;
 }
 
 async function storedCount(input: ThroughputInput): Promise<number> {
-  const result = await awsJson(input.motoUrl, 'dynamodb', 'DynamoDB_20120810.Scan', { TableName: 'Orders', Select: 'COUNT' });
+  const result = await awsJson(input.motoUrl, 'dynamodb', 'DynamoDB_20120810.Scan', {
+    TableName: 'Orders',
+    Select: 'COUNT',
+  });
   return Number(result['Count'] ?? NaN);
 }
 
@@ -82,7 +105,14 @@ interface MessageQueueLike {
 }
 
 const scheduler = {
-  sleep: (ms: number, signal?: { aborted: boolean; addEventListener(t: 'abort', l: () => void, o?: { once?: boolean }): void; removeEventListener(t: 'abort', l: () => void): void }) =>
+  sleep: (
+    ms: number,
+    signal?: {
+      aborted: boolean;
+      addEventListener(t: 'abort', l: () => void, o?: { once?: boolean }): void;
+      removeEventListener(t: 'abort', l: () => void): void;
+    },
+  ) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted) return resolve();
       const done = (): void => {
@@ -102,8 +132,18 @@ const scheduler = {
 async function runQueueConsumer(input: ThroughputInput, queueUrl: string): Promise<string | undefined> {
   const core = (await import('@orders/core')) as unknown as Record<string, unknown>;
   const aws = (await import('@orders/adapters-aws')) as unknown as Record<string, unknown>;
-  const QueueConsumer = named(core, 'QueueConsumer') as (new (deps: object, options: object) => { run(): Promise<unknown> }) | undefined;
-  const ProcessOrderBatch = named(core, 'ProcessOrderBatch') as (new (deps: object, options: object) => unknown) | undefined;
+  const QueueConsumer = named(core, 'QueueConsumer') as
+    | (new (
+        deps: object,
+        options: object,
+      ) => { run(): Promise<unknown> })
+    | undefined;
+  const ProcessOrderBatch = named(core, 'ProcessOrderBatch') as
+    | (new (
+        deps: object,
+        options: object,
+      ) => unknown)
+    | undefined;
   const SqsMessageQueue = named(aws, 'SqsMessageQueue') as (new (options: object) => MessageQueueLike) | undefined;
   const Repository = named(aws, 'DynamoDbOrderRepository') as (new (options: object) => unknown) | undefined;
   if (!QueueConsumer || !ProcessOrderBatch || !SqsMessageQueue || !Repository) {
@@ -111,7 +151,10 @@ async function runQueueConsumer(input: ThroughputInput, queueUrl: string): Promi
   }
   const clientOptions = { endpoint: input.motoUrl, region: REGION };
   const queue = new SqsMessageQueue({ queueUrl, clientOptions });
-  const processOrderBatch = new ProcessOrderBatch({ repository: new Repository({ tableName: 'Orders', clientOptions }) }, { concurrency: input.concurrency });
+  const processOrderBatch = new ProcessOrderBatch(
+    { repository: new Repository({ tableName: 'Orders', clientOptions }) },
+    { concurrency: input.concurrency },
+  );
   const consumer = new QueueConsumer(
     { queue, processOrderBatch, scheduler },
     {
@@ -143,13 +186,18 @@ async function runLambdaEsm(input: ThroughputInput, queueUrl: string): Promise<s
   });
   let handler: BenchHandler;
   try {
-    handler = ((await import(`${pathToFileURL(input.oursBundle).href}?throughput`)) as { handler: BenchHandler }).handler;
+    handler = ((await import(`${pathToFileURL(input.oursBundle).href}?throughput`)) as { handler: BenchHandler })
+      .handler;
   } catch (error) {
     return `not available: ours' bundle does not start with ORDERS_REPOSITORY=dynamodb (${error instanceof Error ? error.message : String(error)})`;
   }
   const queue = new SqsMessageQueue({ queueUrl, clientOptions: { endpoint: input.motoUrl, region: REGION } });
   const queueArn = `arn:aws:sqs:${REGION}:123456789012:${queueUrl.split('/').pop() ?? 'OrderQueue'}`;
-  await Promise.all(Array.from({ length: input.pollers }, () => runEventSourceMapping({ queue, queueArn, handler, batchSize: 10, waitTimeSeconds: 0 })));
+  await Promise.all(
+    Array.from({ length: input.pollers }, () =>
+      runEventSourceMapping({ queue, queueArn, handler, batchSize: 10, waitTimeSeconds: 0 }),
+    ),
+  );
   return undefined;
 }
 
@@ -168,7 +216,8 @@ async function run(input: ThroughputInput): Promise<ThroughputResult[]> {
     const started = performance.now();
     let unavailable: string | undefined;
     try {
-      unavailable = mode === 'queue-consumer' ? await runQueueConsumer(input, queueUrl) : await runLambdaEsm(input, queueUrl);
+      unavailable =
+        mode === 'queue-consumer' ? await runQueueConsumer(input, queueUrl) : await runLambdaEsm(input, queueUrl);
     } catch (error) {
       unavailable = `failed: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -181,7 +230,10 @@ async function run(input: ThroughputInput): Promise<ThroughputResult[]> {
     results.push({
       mode,
       available: true,
-      note: mode === 'queue-consumer' ? `QueueConsumer, ${input.pollers} pollers, batch 10, concurrency ${input.concurrency}` : `runEventSourceMapping × ${input.pollers} pollers → ours' bundle (Lambda cycle, not the consumer)`,
+      note:
+        mode === 'queue-consumer'
+          ? `QueueConsumer, ${input.pollers} pollers, batch 10, concurrency ${input.concurrency}`
+          : `runEventSourceMapping × ${input.pollers} pollers → ours' bundle (Lambda cycle, not the consumer)`,
       orders: input.orders,
       seconds,
       ordersPerSecond: input.orders / seconds,

@@ -5,7 +5,11 @@ import { join } from 'node:path';
  * Runs `bench/src/<script>` in a child process (same tsx loader and conditions as this one)
  * with handler output sent to /dev/null, and resolves with the one result it posts back.
  */
-export function runWorker<Input, Output>(script: string, input: Input, env: NodeJS.ProcessEnv = process.env): Promise<Output> {
+export function runWorker<Input, Output>(
+  script: string,
+  input: Input,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Output> {
   return new Promise((resolve, reject) => {
     const child = fork(join(__dirname, script), [], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
@@ -19,7 +23,12 @@ export function runWorker<Input, Output>(script: string, input: Input, env: Node
     });
     child.on('exit', (code) => {
       if (result?.ok) resolve(result.value);
-      else reject(new Error(`${script} failed (exit ${code}): ${result && !result.ok ? result.error : stderr.trim().split('\n').slice(-8).join('\n')}`));
+      else
+        reject(
+          new Error(
+            `${script} failed (exit ${code}): ${result && !result.ok ? result.error : stderr.trim().split('\n').slice(-8).join('\n')}`,
+          ),
+        );
     });
     child.send(input as object);
   });
@@ -30,7 +39,8 @@ export function serveWorker<Input, Output>(run: (input: Input) => Promise<Output
   process.once('message', (input: Input) => {
     run(input).then(
       (value) => process.send?.({ ok: true, value }),
-      (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+      (error: unknown) =>
+        process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   });
   process.on('disconnect', () => process.exit(0));

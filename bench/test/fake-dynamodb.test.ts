@@ -15,7 +15,9 @@ const put = (state: FakeDynamoDbState, orderId: string, instant: string, extra: 
 
 describe('condition expressions', () => {
   it('evaluates the newer-wins rule ours and the references send', () => {
-    const condition = parseCondition('attribute_not_exists(#orderId) OR attribute_not_exists(#instant) OR #instant < :instant');
+    const condition = parseCondition(
+      'attribute_not_exists(#orderId) OR attribute_not_exists(#instant) OR #instant < :instant',
+    );
     const context = { names, values: { ':instant': { N: '10' } } };
     expect(evaluateCondition(condition, undefined, context)).toBe(true);
     expect(evaluateCondition(condition, { orderId: { S: 'a' } }, context)).toBe(true);
@@ -38,29 +40,41 @@ describe('condition expressions', () => {
 describe('fake DynamoDB state', () => {
   const table = (): FakeDynamoDbState => {
     const state = new FakeDynamoDbState();
-    state.handle('DynamoDB_20120810.CreateTable', { TableName: 'Orders', KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }] });
+    state.handle('DynamoDB_20120810.CreateTable', {
+      TableName: 'Orders',
+      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+    });
     return state;
   };
 
   it('creates, replaces (returning the old item) and refuses a put whose condition fails, returning the stored item', () => {
     const state = table();
     expect(put(state, 'o1', '10', { ReturnValues: 'ALL_OLD' })).toEqual({ status: 200, body: {} });
-    expect(put(state, 'o1', '11', { ReturnValues: 'ALL_OLD' })).toEqual({ status: 200, body: { Attributes: { orderId: { S: 'o1' }, instant: { N: '10' } } } });
+    expect(put(state, 'o1', '11', { ReturnValues: 'ALL_OLD' })).toEqual({
+      status: 200,
+      body: { Attributes: { orderId: { S: 'o1' }, instant: { N: '10' } } },
+    });
     const refused = put(state, 'o1', '11', { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({
       __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
       Item: { orderId: { S: 'o1' }, instant: { N: '11' } },
     });
-    expect(state.handle('DynamoDB_20120810.GetItem', { TableName: 'Orders', Key: { orderId: { S: 'o1' } } }).body).toEqual({
+    expect(
+      state.handle('DynamoDB_20120810.GetItem', { TableName: 'Orders', Key: { orderId: { S: 'o1' } } }).body,
+    ).toEqual({
       Item: { orderId: { S: 'o1' }, instant: { N: '11' } },
     });
-    expect(state.handle('DynamoDB_20120810.Scan', { TableName: 'Orders', Select: 'COUNT' }).body).toMatchObject({ Count: 1 });
+    expect(state.handle('DynamoDB_20120810.Scan', { TableName: 'Orders', Select: 'COUNT' }).body).toMatchObject({
+      Count: 1,
+    });
   });
 
   it('answers like DynamoDB for a missing table or an unknown operation', () => {
     const state = new FakeDynamoDbState();
     expect(put(state, 'o1', '1').body).toMatchObject({ __type: expect.stringContaining('ResourceNotFoundException') });
-    expect(state.handle('DynamoDB_20120810.BatchWriteItem', {}).body).toMatchObject({ __type: expect.stringContaining('UnknownOperationException') });
+    expect(state.handle('DynamoDB_20120810.BatchWriteItem', {}).body).toMatchObject({
+      __type: expect.stringContaining('UnknownOperationException'),
+    });
   });
 });

@@ -40,16 +40,24 @@ describe('floor reference', () => {
     const store = new InMemoryDynamoDb();
     const handler = createFloorHandler(store);
     const bad = sqsRecord('{"Type":"Notification","Message":"{}"}', { messageId: 'bad-1' });
-    const result = await handler(sqsEvent([sqsRecord(snsEnvelopeBody(order)), bad, sqsRecord('nope', { messageId: 'bad-2' })]));
+    const result = await handler(
+      sqsEvent([sqsRecord(snsEnvelopeBody(order)), bad, sqsRecord('nope', { messageId: 'bad-2' })]),
+    );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-1' }, { itemIdentifier: 'bad-2' }]);
-    expect(store.get('O-ref-1')).toMatchObject({ orderId: 'O-ref-1', status: 'new', instant: String(Date.parse('2025-05-03T12:00:00Z') / 1000) });
+    expect(store.get('O-ref-1')).toMatchObject({
+      orderId: 'O-ref-1',
+      status: 'new',
+      instant: String(Date.parse('2025-05-03T12:00:00Z') / 1000),
+    });
   });
 
   it('keeps the newest instant: an older or equal event is acknowledged without a write', async () => {
     const store = new InMemoryDynamoDb();
     const handler = createFloorHandler(store);
     expect((await handler(sqsEvent([sqsRecord(rawBody(later))]))).batchItemFailures).toEqual([]);
-    expect((await handler(sqsEvent([sqsRecord(rawBody(order)), sqsRecord(snsEnvelopeBody(newer))]))).batchItemFailures).toEqual([]);
+    expect(
+      (await handler(sqsEvent([sqsRecord(rawBody(order)), sqsRecord(snsEnvelopeBody(newer))]))).batchItemFailures,
+    ).toEqual([]);
     expect(store.get('O-ref-1')).toMatchObject({ status: 'shipped' });
     expect(store.puts).toBe(1);
   });
@@ -58,8 +66,14 @@ describe('floor reference', () => {
     const failing = { send: async () => Promise.reject(new Error('throttled')) };
     for (const bound of [Infinity, 2]) {
       const handler = createFloorHandler(failing, 'Orders', bound);
-      const records = [1, 2, 3].map((i) => sqsRecord(snsEnvelopeBody(sampleOrder({ orderId: `O-f-${i}` })), { messageId: `m-${i}` }));
-      expect((await handler(sqsEvent(records))).batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-1', 'm-2', 'm-3']);
+      const records = [1, 2, 3].map((i) =>
+        sqsRecord(snsEnvelopeBody(sampleOrder({ orderId: `O-f-${i}` })), { messageId: `m-${i}` }),
+      );
+      expect((await handler(sqsEvent(records))).batchItemFailures.map((f) => f.itemIdentifier)).toEqual([
+        'm-1',
+        'm-2',
+        'm-3',
+      ]);
     }
   });
 });
@@ -70,7 +84,9 @@ describe('Powertools-style reference', () => {
   it('parses with the zod schemas, stores valid orders and reports invalid ones', async () => {
     const store = new InMemoryDynamoDb();
     const handler = createPowertoolsStyleHandler(store, 'Orders', silent());
-    const invalid = sqsRecord(snsEnvelopeBody(JSON.stringify({ ...order, orderId: 'O-ref-2', quantity: 0 })), { messageId: 'bad-q' });
+    const invalid = sqsRecord(snsEnvelopeBody(JSON.stringify({ ...order, orderId: 'O-ref-2', quantity: 0 })), {
+      messageId: 'bad-q',
+    });
     const result = await handler(sqsEvent([sqsRecord(snsEnvelopeBody(order)), invalid]), lambdaContext());
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'bad-q' }]);
     expect(store.get('O-ref-1')).toMatchObject({ orderId: 'O-ref-1', quantity: 1, status: 'new' });

@@ -35,7 +35,8 @@ export function propsFromContext(get: (key: string) => unknown): ContextProps {
   const integer = (key: ContextKey): number | undefined => {
     const raw = get(key);
     if (raw === undefined || raw === null || raw === '') return undefined;
-    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+    const value =
+      typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
     if (!Number.isSafeInteger(value)) {
       throw new Error(`Context '${key}' must be an integer (got ${JSON.stringify(raw)}).`);
     }

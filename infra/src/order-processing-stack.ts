@@ -136,7 +136,12 @@ export class OrderProcessingStack extends Stack {
     const names = (this.names = resourceNames(props.naming));
 
     const batchSize = integerIn('batchSize', props.batchSize ?? DEFAULTS.batchSize, 1, 10_000);
-    const windowSeconds = wholeSecondsIn('maxBatchingWindow', props.maxBatchingWindow ?? DEFAULTS.maxBatchingWindow, 0, 300);
+    const windowSeconds = wholeSecondsIn(
+      'maxBatchingWindow',
+      props.maxBatchingWindow ?? DEFAULTS.maxBatchingWindow,
+      0,
+      300,
+    );
     if (batchSize > 10 && windowSeconds < 1) {
       throw new Error(`batchSize ${batchSize} > 10 requires a maxBatchingWindow of at least 1 second (Lambda rule).`);
     }
@@ -147,7 +152,12 @@ export class OrderProcessingStack extends Stack {
     if (props.reservedConcurrency !== undefined) {
       integerIn('reservedConcurrency', props.reservedConcurrency, maxConcurrency, 10_000);
     }
-    const retentionSeconds = wholeSecondsIn('queueRetention', props.queueRetention ?? DEFAULTS.queueRetention, 60, 1_209_600);
+    const retentionSeconds = wholeSecondsIn(
+      'queueRetention',
+      props.queueRetention ?? DEFAULTS.queueRetention,
+      60,
+      1_209_600,
+    );
     const dlqRetentionSeconds = wholeSecondsIn(
       'deadLetterQueueRetention',
       props.deadLetterQueueRetention ?? DEFAULTS.deadLetterQueueRetention,
@@ -172,7 +182,8 @@ export class OrderProcessingStack extends Stack {
     this.visibilityTimeout = minimumVisibilityTimeout(functionTimeout, maxBatchingWindow);
 
     this.oldestMessageAgeAlarmThreshold =
-      props.oldestMessageAgeAlarmThreshold ?? Duration.seconds(maxReceiveCount * this.visibilityTimeout.toSeconds() + 60);
+      props.oldestMessageAgeAlarmThreshold ??
+      Duration.seconds(maxReceiveCount * this.visibilityTimeout.toSeconds() + 60);
     const ageThresholdSeconds = wholeSecondsIn(
       'oldestMessageAgeAlarmThreshold',
       this.oldestMessageAgeAlarmThreshold,

@@ -9,7 +9,10 @@ import { BUNDLE_FILE, type Synthesized, cleanUpSynth, only, requireBundle, synth
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 interface AssetManifest {
-  files: Record<string, { source: { path: string; packaging?: string }; destinations: Record<string, { objectKey: string }> }>;
+  files: Record<
+    string,
+    { source: { path: string; packaging?: string }; destinations: Record<string, { objectKey: string }> }
+  >;
 }
 
 /** The directory in the cloud assembly that becomes the function's zip (found via the template's S3Key). */
@@ -54,7 +57,9 @@ describe('the deployed asset is the bundle `pnpm build` produced', () => {
   it('adds the source map and --enable-source-maps only when asked to', () => {
     const mapFile = path.join(DEFAULT_BUNDLE_DIR, BUNDLE_SOURCE_MAP_FILE);
     if (!fs.existsSync(mapFile)) {
-      throw new Error(`${mapFile} does not exist: \`pnpm build\` is expected to write the source map next to the bundle.`);
+      throw new Error(
+        `${mapFile} does not exist: \`pnpm build\` is expected to write the source map next to the bundle.`,
+      );
     }
     const synthesized = synth({ sourceMaps: 'true' });
     const dir = functionAssetDir(synthesized);

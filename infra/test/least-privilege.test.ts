@@ -59,7 +59,9 @@ function resourceProblems(template: CfnTemplate, statement: Statement): Problem[
       } else if (target.Type === 'AWS::Logs::LogGroup' && attribute === 'Arn') {
         const actions = asArray(statement.Action);
         if (!actions.every((a) => LOG_STREAM_ACTIONS.has(a))) {
-          problems.push(`log group ARN (…:log-group:<name>:*) granted for ${actions.join(', ')}, not only for stream writes`);
+          problems.push(
+            `log group ARN (…:log-group:<name>:*) granted for ${actions.join(', ')}, not only for stream writes`,
+          );
         }
       }
     } else if (fn === 'Fn::Join') {
@@ -84,8 +86,12 @@ function resourceProblems(template: CfnTemplate, statement: Statement): Problem[
 }
 
 function isPseudoParameter(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { Ref?: unknown }).Ref === 'string'
-    && (value as { Ref: string }).Ref.startsWith('AWS::');
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { Ref?: unknown }).Ref === 'string' &&
+    (value as { Ref: string }).Ref.startsWith('AWS::')
+  );
 }
 
 function isEveryone(principal: unknown): boolean {
@@ -101,7 +107,8 @@ function leastPrivilegeProblems(template: CfnTemplate): string[] {
       if (statement.NotAction !== undefined) problems.push(`${where}: Allow with NotAction`);
       if (statement.NotPrincipal !== undefined) problems.push(`${where}: Allow with NotPrincipal`);
       for (const action of asArray(statement.Action)) {
-        if (action.includes('*') && !action.startsWith('sts:')) problems.push(`${where}: Allow of wildcard action ${action}`);
+        if (action.includes('*') && !action.startsWith('sts:'))
+          problems.push(`${where}: Allow of wildcard action ${action}`);
       }
       if (isEveryone(statement.Principal)) problems.push(`${where}: Allow to every principal`);
     }
@@ -111,14 +118,17 @@ function leastPrivilegeProblems(template: CfnTemplate): string[] {
 
 const variants: Array<[string, Record<string, string>]> = [
   ['default', {}],
-  ['every option set', {
-    namePrefix: 'dev-',
-    batchSize: '100',
-    maxBatchingWindowSeconds: '5',
-    reservedConcurrency: '20',
-    sourceMaps: 'true',
-    alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-alarms',
-  }],
+  [
+    'every option set',
+    {
+      namePrefix: 'dev-',
+      batchSize: '100',
+      maxBatchingWindowSeconds: '5',
+      reservedConcurrency: '20',
+      sourceMaps: 'true',
+      alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-alarms',
+    },
+  ],
 ];
 
 beforeAll(requireBundle);
@@ -190,18 +200,41 @@ describe('the least-privilege check itself', () => {
 
   it.each<[string, Statement]>([
     ['Resource "*"', { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' }],
-    ['a wildcard ARN', { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/*' }],
-    ['a wildcard in a joined ARN', {
-      Effect: 'Allow',
-      Action: 'dynamodb:PutItem',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:*:*:table/Orders']] },
-    }],
-    ['a wildcard in a list', { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: [{ 'Fn::GetAtt': ['Table', 'Arn'] }, '*'] }],
-    ['the log group ARN for other actions', { Effect: 'Allow', Action: 'logs:*', Resource: { 'Fn::GetAtt': ['Logs', 'Arn'] } }],
+    [
+      'a wildcard ARN',
+      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: 'arn:aws:dynamodb:eu-west-1:123456789012:table/*' },
+    ],
+    [
+      'a wildcard in a joined ARN',
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:*:*:table/Orders']] },
+      },
+    ],
+    [
+      'a wildcard in a list',
+      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: [{ 'Fn::GetAtt': ['Table', 'Arn'] }, '*'] },
+    ],
+    [
+      'the log group ARN for other actions',
+      { Effect: 'Allow', Action: 'logs:*', Resource: { 'Fn::GetAtt': ['Logs', 'Arn'] } },
+    ],
     ['a wildcard action', { Effect: 'Allow', Action: 'dynamodb:*', Resource: { 'Fn::GetAtt': ['Table', 'Arn'] } }],
     ['NotResource', { Effect: 'Allow', Action: 'dynamodb:PutItem', NotResource: { 'Fn::GetAtt': ['Table', 'Arn'] } }],
-    ['an Allow to everyone', { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': ['Table', 'Arn'] } }],
-    ['a reference outside the stack', { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::ImportValue': 'x' } }],
+    [
+      'an Allow to everyone',
+      {
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': ['Table', 'Arn'] },
+      },
+    ],
+    [
+      'a reference outside the stack',
+      { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::ImportValue': 'x' } },
+    ],
   ])('catches %s', (_, statement) => {
     expect(leastPrivilegeProblems(templateWith(statement))).not.toEqual([]);
   });

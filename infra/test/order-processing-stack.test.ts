@@ -3,7 +3,16 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { FEATURE_FLAGS } from '../src/feature-flags';
 import { OrderProcessingStack } from '../src/order-processing-stack';
-import { type CfnTemplate, type Synthesized, asArray, cleanUpSynth, logicalId, only, requireBundle, synth } from './support';
+import {
+  type CfnTemplate,
+  type Synthesized,
+  asArray,
+  cleanUpSynth,
+  logicalId,
+  only,
+  requireBundle,
+  synth,
+} from './support';
 
 let synthesized: Synthesized;
 let json: CfnTemplate;
@@ -113,8 +122,13 @@ describe('OrderTopic, OrderQueue, OrderDLQ', () => {
     const app = new App({ postCliContext: FEATURE_FLAGS, analyticsReporting: false });
     const keys = new Stack(app, 'Keys');
     const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
-    const stack = new OrderProcessingStack(app, 'WithKey', { topicEncryptionKey: kms.Key.fromKeyArn(keys, 'Key', keyArn) });
-    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Topic', { TopicName: 'OrderTopic', KmsMasterKeyId: keyArn });
+    const stack = new OrderProcessingStack(app, 'WithKey', {
+      topicEncryptionKey: kms.Key.fromKeyArn(keys, 'Key', keyArn),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'OrderTopic',
+      KmsMasterKeyId: keyArn,
+    });
   });
 
   it('encrypts both queues with SSE-SQS (no KMS key SNS would need access to)', () => {
@@ -171,9 +185,10 @@ describe('OrderTopic, OrderQueue, OrderDLQ', () => {
     expect(resource.DependsOn).toEqual([expect.stringMatching(/^OrderQueuePolicy/)]);
   });
 
-  it("admits only OrderTopic to OrderQueue (aws:SourceArn), and nothing into OrderDLQ", () => {
+  it('admits only OrderTopic to OrderQueue (aws:SourceArn), and nothing into OrderDLQ', () => {
     const policies = Object.values(json.Resources).filter((r) => r.Type === 'AWS::SQS::QueuePolicy');
-    const forQueue = (id: string) => policies.find((p) => JSON.stringify(p.Properties!.Queues) === JSON.stringify([ref(id)]))!;
+    const forQueue = (id: string) =>
+      policies.find((p) => JSON.stringify(p.Properties!.Queues) === JSON.stringify([ref(id)]))!;
 
     const allows = (id: string) =>
       (forQueue(id).Properties!.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement.filter(
@@ -196,7 +211,11 @@ describe('OrderTopic, OrderQueue, OrderDLQ', () => {
       Match.objectLike({
         PolicyDocument: Match.objectLike({
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Resource: resource }),
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              Resource: resource,
+            }),
           ]),
         }),
       });
@@ -261,7 +280,12 @@ describe('OrderProcessor function', () => {
   });
 
   it('takes log level, memory, timeout and log retention as parameters', () => {
-    const { json: other } = synth({ logLevel: 'DEBUG', memorySize: '1024', functionTimeoutSeconds: '45', logRetentionDays: '7' });
+    const { json: other } = synth({
+      logLevel: 'DEBUG',
+      memorySize: '1024',
+      functionTimeoutSeconds: '45',
+      logRetentionDays: '7',
+    });
     const fn = only(other, 'AWS::Lambda::Function').props;
     expect(fn).toMatchObject({ MemorySize: 1024, Timeout: 45 });
     expect(fn.LoggingConfig.ApplicationLogLevel).toBe('DEBUG');
@@ -299,9 +323,8 @@ describe('visibility timeout of OrderQueue', () => {
   const check = (template: CfnTemplate) => {
     const fn = only(template, 'AWS::Lambda::Function').props;
     const esm = only(template, 'AWS::Lambda::EventSourceMapping').props;
-    const queue = template.Resources[
-      (esm.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]
-    ]!.Properties!;
+    const queue =
+      template.Resources[(esm.EventSourceArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]]!.Properties!;
     const minimum = 6 * (fn.Timeout as number) + ((esm.MaximumBatchingWindowInSeconds as number | undefined) ?? 0);
     expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(minimum);
     return { visibility: queue.VisibilityTimeout, minimum };
@@ -322,8 +345,9 @@ describe('visibility timeout of OrderQueue', () => {
 
 describe('alarms', () => {
   const alarm = (template: CfnTemplate, metricName: string) =>
-    Object.values(template.Resources).find((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties!.MetricName === metricName)!
-      .Properties!;
+    Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties!.MetricName === metricName,
+    )!.Properties!;
 
   it('fires when any message is visible in OrderDLQ', () => {
     expect(alarm(json, 'ApproximateNumberOfMessagesVisible')).toMatchObject({
@@ -355,7 +379,9 @@ describe('alarms', () => {
   });
 
   it('takes the age threshold as a parameter', () => {
-    expect(alarm(synth({ oldestMessageAgeAlarmSeconds: '900' }).json, 'ApproximateAgeOfOldestMessage').Threshold).toBe(900);
+    expect(alarm(synth({ oldestMessageAgeAlarmSeconds: '900' }).json, 'ApproximateAgeOfOldestMessage').Threshold).toBe(
+      900,
+    );
   });
 
   it.each([
@@ -423,7 +449,10 @@ describe('synth-time validation', () => {
     [{ memorySize: '64' }, /memorySize must be an integer from 128 to 10240/],
     [{ reservedConcurrency: '5' }, /reservedConcurrency must be an integer from 10 to/],
     [{ queueRetentionSeconds: String(14 * 86400) }, /deadLetterQueueRetention .* must be longer than queueRetention/],
-    [{ oldestMessageAgeAlarmSeconds: '30' }, /oldestMessageAgeAlarmThreshold must be a whole number of seconds from 60/],
+    [
+      { oldestMessageAgeAlarmSeconds: '30' },
+      /oldestMessageAgeAlarmThreshold must be a whole number of seconds from 60/,
+    ],
     [{ logLevel: 'TRACE' }, /logLevel' must be one of DEBUG, INFO, WARN, ERROR/],
     [{ logRetentionDays: '31' }, /logRetentionDays' must be one of CloudWatch's values/],
     [{ batchSize: 'ten' }, /Context 'batchSize' must be an integer/],

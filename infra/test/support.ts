@@ -64,7 +64,10 @@ export interface CfnTemplate {
 }
 
 /** The one resource of a type; fails when there are none or several. */
-export function only(json: CfnTemplate, type: string): { id: string; resource: CfnResource; props: Record<string, any> } {
+export function only(
+  json: CfnTemplate,
+  type: string,
+): { id: string; resource: CfnResource; props: Record<string, any> } {
   const found = Object.entries(json.Resources).filter(([, r]) => r.Type === type);
   if (found.length !== 1) {
     throw new Error(`Expected exactly one ${type}, found ${found.length}`);

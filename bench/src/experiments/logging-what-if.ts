@@ -11,7 +11,13 @@
  *
  * Prints µs of CPU per record (median of 8 rounds × 300 batches of 10) on stderr.
  */
-import { buildContainer, PowertoolsLoggerAdapter, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+import {
+  buildContainer,
+  PowertoolsLoggerAdapter,
+  readEntryConfig,
+  SQS_BATCH_HANDLER,
+  type SqsBatchHandler,
+} from '@orders/lambda-entry';
 import type { LogFields } from '@orders/core';
 import { BatchFactory, benchContext } from '../events';
 import { median } from '../stats';
@@ -29,7 +35,8 @@ if (variant === 'level-check' || variant === 'success-debug') {
     original.debug.call(this, message, fields);
   };
   prototype.info = function (message, fields) {
-    if (variant === 'success-debug' && message === 'order message processed') return prototype.debug.call(this, message, fields);
+    if (variant === 'success-debug' && message === 'order message processed')
+      return prototype.debug.call(this, message, fields);
     if (this.powertools.level > INFO) return;
     original.info.call(this, message, fields);
   };

@@ -1,5 +1,13 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { instantSeconds, isConditionalCheckFailure, NEWER_WINS, type CommandSender, type SQSBatchResponse, type SQSEvent, type SQSRecord } from './types';
+import {
+  instantSeconds,
+  isConditionalCheckFailure,
+  NEWER_WINS,
+  type CommandSender,
+  type SQSBatchResponse,
+  type SQSEvent,
+  type SQSRecord,
+} from './types';
 
 /**
  * The floor: the least a correct-ish handler can do. Parse the body (and the SNS envelope if

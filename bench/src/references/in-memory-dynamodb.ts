@@ -24,7 +24,8 @@ export class InMemoryDynamoDb implements CommandSender {
     if (typeof key !== 'string') throw validationError('orderId must be a string');
     const stored = this.items.get(key);
     if (input.ConditionExpression !== undefined) {
-      if (input.ConditionExpression !== NEWER_WINS) throw validationError(`unsupported condition: ${input.ConditionExpression}`);
+      if (input.ConditionExpression !== NEWER_WINS)
+        throw validationError(`unsupported condition: ${input.ConditionExpression}`);
       const incoming = Number(scalar(input.ExpressionAttributeValues?.[':instant']));
       const existing = stored === undefined ? undefined : scalar(stored['instant']);
       if (existing !== undefined && !(Number(existing) < incoming)) {

@@ -7,7 +7,16 @@ import { SnsSqsNotificationSchema } from '@aws-lambda-powertools/parser/schemas/
 import { SqsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { instantSeconds, isConditionalCheckFailure, NEWER_WINS, type CommandSender, type Context, type SQSBatchResponse, type SQSEvent, type SQSRecord } from './types';
+import {
+  instantSeconds,
+  isConditionalCheckFailure,
+  NEWER_WINS,
+  type CommandSender,
+  type Context,
+  type SQSBatchResponse,
+  type SQSEvent,
+  type SQSRecord,
+} from './types';
 
 /** The order as the seed publishes it, with roughly the rules our core checks. */
 export const OrderSchema = z.object({
@@ -32,7 +41,11 @@ type OrderRecord = ParsedRecord<SQSRecord, z.infer<typeof OrderRecordSchema>['bo
  * with the Lambda context, `processPartialResponse` (records in parallel, its default), and a
  * conditional `PutCommand` on the Document client per record.
  */
-export function createPowertoolsStyleHandler(docClient: CommandSender, tableName = 'Orders', logger = new Logger({ serviceName: 'OrderProcessor' })) {
+export function createPowertoolsStyleHandler(
+  docClient: CommandSender,
+  tableName = 'Orders',
+  logger = new Logger({ serviceName: 'OrderProcessor' }),
+) {
   const processor = new BatchProcessor(EventType.SQS, { parser, schema: OrderRecordSchema, logger });
 
   const recordHandler = async (record: OrderRecord): Promise<void> => {

@@ -5,7 +5,10 @@
  * condition the handlers under test send; anything else is a ValidationException, never a guess.
  */
 
-export type AttributeValue = { readonly S?: string; readonly N?: string; readonly BOOL?: boolean } & Record<string, unknown>;
+export type AttributeValue = { readonly S?: string; readonly N?: string; readonly BOOL?: boolean } & Record<
+  string,
+  unknown
+>;
 export type Item = Readonly<Record<string, AttributeValue>>;
 
 export interface ExpressionContext {
@@ -78,7 +81,8 @@ export function parseCondition(expression: string): Condition {
     }
     const left = operand();
     const op = take();
-    if (!['=', '<>', '<', '<=', '>', '>='].includes(op)) throw new ExpressionError(`Unsupported operator "${op}" in "${expression}"`);
+    if (!['=', '<>', '<', '<=', '>', '>='].includes(op))
+      throw new ExpressionError(`Unsupported operator "${op}" in "${expression}"`);
     return { kind: 'compare', op: op as Comparator, left, right: operand() };
   };
   const and = (): Condition => {

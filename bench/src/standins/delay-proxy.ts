@@ -1,4 +1,11 @@
-import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -6,7 +13,11 @@ import type { AddressInfo } from 'node:net';
  * `delayMs` before writing it: a fixed network round trip in front of an emulator (moto). It keeps
  * its upstream connections alive and unbounded, so it adds a timer, not a queue.
  */
-export async function startDelayProxy(upstream: string, delayMs: number, port = 0): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function startDelayProxy(
+  upstream: string,
+  delayMs: number,
+  port = 0,
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const target = new URL(upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { evaluateCondition, ExpressionError, parseCondition, type AttributeValue, type Condition, type Item } from './condition-expression';
+import {
+  evaluateCondition,
+  ExpressionError,
+  parseCondition,
+  type AttributeValue,
+  type Condition,
+  type Item,
+} from './condition-expression';
 
 /**
  * A DynamoDB stand-in that speaks the service's wire protocol (AWS JSON 1.0 over HTTP/1.1, so the
@@ -70,7 +77,14 @@ export class FakeDynamoDbState {
 
   private table(input: Record<string, unknown>): Table | Reply {
     const table = this.tables.get(String(input['TableName']));
-    return table ?? error(400, 'ResourceNotFoundException', `Requested resource not found: Table: ${String(input['TableName'])} not found`);
+    return (
+      table ??
+      error(
+        400,
+        'ResourceNotFoundException',
+        `Requested resource not found: Table: ${String(input['TableName'])} not found`,
+      )
+    );
   }
 
   private putItem(input: Record<string, unknown>): Reply {
@@ -78,7 +92,12 @@ export class FakeDynamoDbState {
     if ('status' in table) return table;
     const item = input['Item'] as Item | undefined;
     const key = item?.[table.hashKey]?.S;
-    if (item === undefined || key === undefined) return error(400, 'ValidationException', `One or more parameter values were invalid: Missing the key ${table.hashKey} in the item`);
+    if (item === undefined || key === undefined)
+      return error(
+        400,
+        'ValidationException',
+        `One or more parameter values were invalid: Missing the key ${table.hashKey} in the item`,
+      );
     const stored = table.items.get(key);
     const expression = input['ConditionExpression'];
     if (typeof expression === 'string') {
@@ -125,7 +144,13 @@ export class FakeDynamoDbState {
     const table = this.table(input);
     if ('status' in table) return table;
     const count = table.items.size;
-    return { status: 200, body: input['Select'] === 'COUNT' ? { Count: count, ScannedCount: count } : { Items: [...table.items.values()], Count: count, ScannedCount: count } };
+    return {
+      status: 200,
+      body:
+        input['Select'] === 'COUNT'
+          ? { Count: count, ScannedCount: count }
+          : { Items: [...table.items.values()], Count: count, ScannedCount: count },
+    };
   }
 
   private description(name: string): object {
@@ -150,12 +175,19 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** Starts one listener on 127.0.0.1 (port 0 = any free port) over the given state. */
-export async function startFakeDynamoDb(state: FakeDynamoDbState, options: FakeDynamoDbOptions, port = 0): Promise<{ server: Server; url: string }> {
+export async function startFakeDynamoDb(
+  state: FakeDynamoDbState,
+  options: FakeDynamoDbOptions,
+  port = 0,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     void readBody(request).then((text) => {
       let reply: Reply;
       try {
-        reply = state.handle(String(request.headers['x-amz-target'] ?? ''), text === '' ? {} : (JSON.parse(text) as Record<string, unknown>));
+        reply = state.handle(
+          String(request.headers['x-amz-target'] ?? ''),
+          text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+        );
       } catch (caught) {
         reply = error(500, 'InternalServerError', caught instanceof Error ? caught.message : String(caught));
       }

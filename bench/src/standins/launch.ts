@@ -13,7 +13,9 @@ export interface Standins {
 /** Starts the stand-in process (fake DynamoDB listeners, delay proxies) and waits until it listens. */
 export function startStandins(config: StandinConfig): Promise<Standins> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'standin-process.ts'), [JSON.stringify(config)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(join(__dirname, 'standin-process.ts'), [JSON.stringify(config)], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     const onExit = (code: number | null): void => reject(new Error(`the stand-in process exited early (${code})`));
     child.once('exit', onExit);
     child.once('message', (message: StandinReady) => {
@@ -69,7 +71,9 @@ export async function startMoto(): Promise<Moto> {
   if (existing) return { url: existing, reset: () => resetMoto(existing), stop: async () => undefined };
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-2000);

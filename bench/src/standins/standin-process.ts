@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     if (message?.type === 'requests') process.send?.({ type: 'requests', requests: state.requests });
   });
   process.on('disconnect', () => process.exit(0));
-  const ready: StandinReady = { type: 'ready', fakeUrls: fakes.map((f) => f.url), proxyUrls: proxies.map((p) => p.url) };
+  const ready: StandinReady = {
+    type: 'ready',
+    fakeUrls: fakes.map((f) => f.url),
+    proxyUrls: proxies.map((p) => p.url),
+  };
   process.send?.(ready);
 }
 

@@ -74,14 +74,19 @@ export function awsClientConfig(
       connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
       // The handler only logs a warning on timeout unless told to throw; a warning would leave the
       // request hanging, which is the very thing the timeout is for.
-      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true }),
+      ...(options.requestTimeoutMs === undefined
+        ? {}
+        : { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true }),
     },
   };
 }
 
 export function createDynamoDbClient(options: AwsClientOptions = {}): DynamoDBClient {
   return new DynamoDBClient(
-    awsClientConfig({ requestTimeoutMs: DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS, ...options }, DEFAULT_DYNAMODB_MAX_ATTEMPTS),
+    awsClientConfig(
+      { requestTimeoutMs: DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS, ...options },
+      DEFAULT_DYNAMODB_MAX_ATTEMPTS,
+    ),
   );
 }
 

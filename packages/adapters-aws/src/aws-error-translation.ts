@@ -101,7 +101,8 @@ function httpStatusOf(error: SdkErrorShape): number | undefined {
 
 /** The `host:port` a network error names, when it names one. */
 function networkTarget(error: SdkErrorShape): string | undefined {
-  if (typeof error.address === 'string') return typeof error.port === 'number' ? `${error.address}:${error.port}` : error.address;
+  if (typeof error.address === 'string')
+    return typeof error.port === 'number' ? `${error.address}:${error.port}` : error.address;
   if (typeof error.hostname === 'string') return error.hostname;
   return NETWORK_MESSAGE.exec(error.message)?.[2]?.replace(/[.,;]+$/, '');
 }
@@ -149,10 +150,17 @@ export function toInfrastructureError(error: unknown, context: AwsCallContext): 
   if (sdk.name === 'CredentialsProviderError') return new MissingCredentialsError({ cause: error });
   if (/region is missing/i.test(sdk.message)) return new MissingRegionError({ cause: error });
   if (isNetworkError(error)) return new EndpointUnreachableError(networkTarget(sdk), { cause: error });
-  if (context.resource && NOT_FOUND_NAMES.has(sdk.name)) return new ResourceMissingError([context.resource], { cause: error });
+  if (context.resource && NOT_FOUND_NAMES.has(sdk.name))
+    return new ResourceMissingError([context.resource], { cause: error });
 
   const httpStatusCode = httpStatusOf(sdk);
-  const details = { service: context.service, operation: context.operation, awsErrorName: sdk.name, httpStatusCode, cause: error };
+  const details = {
+    service: context.service,
+    operation: context.operation,
+    awsErrorName: sdk.name,
+    httpStatusCode,
+    cause: error,
+  };
   const make = (code: AwsRequestErrorCode, retryable: boolean, what: string): AwsRequestError =>
     new AwsRequestError(code, `${call} failed: ${what}.`, { ...details, retryable });
 
@@ -163,7 +171,11 @@ export function toInfrastructureError(error: unknown, context: AwsCallContext): 
     return make('throttled', true, `still throttled after retries (${sdk.name})`);
   }
   if (sdk.$fault === 'server' || (httpStatusCode !== undefined && httpStatusCode >= 500)) {
-    return make('aws_server_error', true, `the service answered ${httpStatusCode ?? 'with a server error'} (${sdk.name})`);
+    return make(
+      'aws_server_error',
+      true,
+      `the service answered ${httpStatusCode ?? 'with a server error'} (${sdk.name})`,
+    );
   }
   if (sdk.$fault === 'client' || (httpStatusCode !== undefined && httpStatusCode >= 400)) {
     return make('aws_request_rejected', false, `${sdk.name}: ${excerpt(sdk.message)}`);

@@ -18,7 +18,8 @@ export function chunkForBatch<T>(
   maxBytes: number = Number.POSITIVE_INFINITY,
   sizeOf: (item: T) => number = () => 0,
 ): Indexed<T>[][] {
-  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
+  if (!Number.isInteger(maxEntries) || maxEntries < 1)
+    throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
   const batches: Indexed<T>[][] = [];
   let current: Indexed<T>[] = [];
   let currentBytes = 0;

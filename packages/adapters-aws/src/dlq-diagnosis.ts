@@ -24,7 +24,13 @@ export const VALID_MESSAGE_REASON =
 export function diagnoseDlqBody(body: string): DlqDiagnosis {
   const decoded = decodeOrderMessage(body);
   if (decoded.ok) {
-    return { valid: true, orderId: decoded.value.order.orderId, delivery: decoded.delivery, problems: [], reason: VALID_MESSAGE_REASON };
+    return {
+      valid: true,
+      orderId: decoded.value.order.orderId,
+      delivery: decoded.delivery,
+      problems: [],
+      reason: VALID_MESSAGE_REASON,
+    };
   }
   const details = decoded.problems.map((p) => `${p.field} ${p.reason} (${p.code})`).join('; ');
   return {

@@ -137,7 +137,12 @@ export class DlqTools {
     let receiveError: { readonly error: unknown } | undefined;
     try {
       while (listed.size < max) {
-        const batch = await this.receiveFromDlq(Math.min(MAX_BATCH_ENTRIES, max - listed.size), visibility, wait, false);
+        const batch = await this.receiveFromDlq(
+          Math.min(MAX_BATCH_ENTRIES, max - listed.size),
+          visibility,
+          wait,
+          false,
+        );
         if (batch.length === 0) break;
         let fresh = 0;
         for (const message of batch) {
@@ -168,12 +173,20 @@ export class DlqTools {
       taskError = toInfrastructureError(error, { service: 'SQS', operation: 'StartMessageMoveTask' });
     }
     if (strategy === 'move-task' || !moveTaskFailureAllowsFallback(taskError)) throw taskError;
-    return this.manualRedrive(options, `StartMessageMoveTask is not available here (${taskError.code}: ${taskError.message})`);
+    return this.manualRedrive(
+      options,
+      `StartMessageMoveTask is not available here (${taskError.code}: ${taskError.message})`,
+    );
   }
 
   private async startMoveTask(): Promise<MoveTaskRedrive> {
-    const [sourceArn, destinationArn] = await Promise.all([getQueueArn(this.client, this.dlqUrl), getQueueArn(this.client, this.sourceQueueUrl)]);
-    const result = await this.client.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }));
+    const [sourceArn, destinationArn] = await Promise.all([
+      getQueueArn(this.client, this.dlqUrl),
+      getQueueArn(this.client, this.sourceQueueUrl),
+    ]);
+    const result = await this.client.send(
+      new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }),
+    );
     if (result.TaskHandle === undefined) throw new Error('StartMessageMoveTask answered without a TaskHandle');
     return { strategy: 'move-task', taskHandle: result.TaskHandle };
   }
@@ -227,7 +240,10 @@ export class DlqTools {
       }
       const unsent = fresh.filter((message) => !sent.ids.has(message.MessageId));
       await this.makeVisible(unsent.map((message) => message.ReceiptHandle));
-      const deleted = await this.deleteFromDlq(fresh.filter((message) => sent.ids.has(message.MessageId)), failures);
+      const deleted = await this.deleteFromDlq(
+        fresh.filter((message) => sent.ids.has(message.MessageId)),
+        failures,
+      );
       moved += deleted.count;
       if (deleted.error !== undefined) {
         stoppedBy = deleted.error.message;
@@ -250,7 +266,9 @@ export class DlqTools {
           Entries: messages.map((message, index) => ({
             Id: String(index),
             MessageBody: message.Body,
-            ...(message.MessageAttributes === undefined ? {} : { MessageAttributes: copyAttributes(message.MessageAttributes) }),
+            ...(message.MessageAttributes === undefined
+              ? {}
+              : { MessageAttributes: copyAttributes(message.MessageAttributes) }),
           })),
         }),
       );
@@ -261,14 +279,24 @@ export class DlqTools {
       for (const entry of result.Failed ?? []) {
         const message = entry.Id === undefined ? undefined : messages[Number(entry.Id)];
         if (message === undefined) continue;
-        failures.push({ messageId: message.MessageId, stage: 'not_sent', code: entry.Code ?? 'unknown', message: entry.Message ?? 'not sent' });
+        failures.push({
+          messageId: message.MessageId,
+          stage: 'not_sent',
+          code: entry.Code ?? 'unknown',
+          message: entry.Message ?? 'not sent',
+        });
       }
       return { ids };
     } catch (error) {
       // Unknown whether SQS stored any copy: keeping every original in the DLQ is the side that loses nothing.
       const translated = toInfrastructureError(error, { service: 'SQS', operation: 'SendMessageBatch' });
       for (const message of messages) {
-        failures.push({ messageId: message.MessageId, stage: 'not_sent', code: translated.code, message: translated.message });
+        failures.push({
+          messageId: message.MessageId,
+          stage: 'not_sent',
+          code: translated.code,
+          message: translated.message,
+        });
       }
       return { ids, error: translated };
     }
@@ -289,13 +317,23 @@ export class DlqTools {
       for (const entry of result.Failed ?? []) {
         const message = entry.Id === undefined ? undefined : messages[Number(entry.Id)];
         if (message === undefined) continue;
-        failures.push({ messageId: message.MessageId, stage: 'not_deleted', code: entry.Code ?? 'unknown', message: entry.Message ?? 'not deleted' });
+        failures.push({
+          messageId: message.MessageId,
+          stage: 'not_deleted',
+          code: entry.Code ?? 'unknown',
+          message: entry.Message ?? 'not deleted',
+        });
       }
       return { count: messages.length - (result.Failed?.length ?? 0) };
     } catch (error) {
       const translated = toInfrastructureError(error, { service: 'SQS', operation: 'DeleteMessageBatch' });
       for (const message of messages) {
-        failures.push({ messageId: message.MessageId, stage: 'not_deleted', code: translated.code, message: translated.message });
+        failures.push({
+          messageId: message.MessageId,
+          stage: 'not_deleted',
+          code: translated.code,
+          message: translated.message,
+        });
       }
       return { count: 0, error: translated };
     }

@@ -38,7 +38,8 @@ const STATUSES: ReadonlySet<string> = new Set(ORDER_STATUSES);
 
 function stringAttribute(item: OrderItem, name: string, orderId: string): string {
   const value = item[name]?.S;
-  if (value === undefined) throw new MalformedStoredItemError(`The stored order "${orderId}" has no string attribute "${name}".`);
+  if (value === undefined)
+    throw new MalformedStoredItemError(`The stored order "${orderId}" has no string attribute "${name}".`);
   return value;
 }
 
@@ -72,11 +73,15 @@ export function storedInstant(item: OrderItem): Instant | undefined {
   if (attribute === undefined) return undefined;
   const orderId = item['orderId']?.S ?? '(unknown)';
   if (attribute.N === undefined) {
-    throw new MalformedStoredItemError(`The stored order "${orderId}" has a non-numeric "${INSTANT_ATTRIBUTE}" attribute.`);
+    throw new MalformedStoredItemError(
+      `The stored order "${orderId}" has a non-numeric "${INSTANT_ATTRIBUTE}" attribute.`,
+    );
   }
   try {
     return instantFromDecimalSeconds(attribute.N);
   } catch {
-    throw new MalformedStoredItemError(`The stored order "${orderId}" has an unreadable "${INSTANT_ATTRIBUTE}" attribute.`);
+    throw new MalformedStoredItemError(
+      `The stored order "${orderId}" has an unreadable "${INSTANT_ATTRIBUTE}" attribute.`,
+    );
   }
 }

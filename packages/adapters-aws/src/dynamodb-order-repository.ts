@@ -13,7 +13,14 @@ import {
 } from '@orders/core';
 import { createDynamoDbClient, type AwsClientOptions } from './aws-client-config';
 import { toInfrastructureError } from './aws-error-translation';
-import { fromOrderItem, INSTANT_ATTRIBUTE, ORDER_ATTRIBUTES, storedInstant, toOrderItem, type OrderItem } from './dynamodb-order-item';
+import {
+  fromOrderItem,
+  INSTANT_ATTRIBUTE,
+  ORDER_ATTRIBUTES,
+  storedInstant,
+  toOrderItem,
+  type OrderItem,
+} from './dynamodb-order-item';
 
 export const DEFAULT_TABLE_NAME = 'Orders';
 
@@ -40,7 +47,9 @@ const NEWER_WINS_CONDITION = 'attribute_not_exists(#orderId) OR attribute_not_ex
 const MAX_SAVE_ROUNDS = 3;
 
 /** `status` and `timestamp` are DynamoDB reserved words: every read names attributes by placeholder. */
-const PROJECTION_NAMES: Record<string, string> = Object.fromEntries(ORDER_ATTRIBUTES.map((name, i) => [`#a${i}`, name]));
+const PROJECTION_NAMES: Record<string, string> = Object.fromEntries(
+  ORDER_ATTRIBUTES.map((name, i) => [`#a${i}`, name]),
+);
 const PROJECTION = Object.keys(PROJECTION_NAMES).join(', ');
 
 type PutResult =
@@ -136,7 +145,11 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * One strongly consistent GetItem: read-your-writes, so a save just acknowledged (ours, or the
    * one that beat ours) is what the read sees.
    */
-  private async consistentGet(orderId: string, projection: string, names: Record<string, string>): Promise<OrderItem | undefined> {
+  private async consistentGet(
+    orderId: string,
+    projection: string,
+    names: Record<string, string>,
+  ): Promise<OrderItem | undefined> {
     try {
       const result = await this.client.send(
         new GetItemCommand({
@@ -171,7 +184,10 @@ export class DynamoDbOrderRepository implements OrderRepository {
  * does not (it vanished, or is older after all — only possible through the GetItem fallback,
  * when another write landed in between), in which case the put is simply tried again.
  */
-export function classifyAgainstStored(stored: OrderItem | undefined, incoming: Instant): 'duplicate' | 'stale' | undefined {
+export function classifyAgainstStored(
+  stored: OrderItem | undefined,
+  incoming: Instant,
+): 'duplicate' | 'stale' | undefined {
   if (stored === undefined) return undefined;
   const existing = storedInstant(stored);
   if (existing === undefined) return undefined;
@@ -182,7 +198,11 @@ export function classifyAgainstStored(stored: OrderItem | undefined, incoming: I
 
 /** By name, not `instanceof`: an injected client may come from another copy of the SDK. */
 function isConditionalCheckFailure(error: unknown): error is { name: string; Item?: unknown } {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'ConditionalCheckFailedException';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+  );
 }
 
 function returnedItem(error: { Item?: unknown }): OrderItem | undefined {

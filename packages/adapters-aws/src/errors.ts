@@ -67,7 +67,8 @@ export class ResourceMissingError extends InfrastructureError {
 
   constructor(missing: readonly MissingResource[], options: CauseOption = {}) {
     const list = missing.map((resource) => `${resource.type} "${resource.name}"`);
-    const subject = list.length === 1 ? `The ${list[0]} does not exist` : `These resources do not exist: ${list.join(', ')}`;
+    const subject =
+      list.length === 1 ? `The ${list[0]} does not exist` : `These resources do not exist: ${list.join(', ')}`;
     // Retrying will not create it; someone has to provision.
     super('resource_missing', `${subject}; run "orders provision" to create ${list.length === 1 ? 'it' : 'them'}.`, {
       ...options,

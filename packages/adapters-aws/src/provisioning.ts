@@ -5,8 +5,19 @@ import {
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { CreateTopicCommand, SetSubscriptionAttributesCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateTopicCommand,
+  SetSubscriptionAttributesCommand,
+  SubscribeCommand,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  type QueueAttributeName,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { InfrastructureError } from '@orders/core';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-client-config';
 import { awsErrorName, isNotFoundError, toInfrastructureError } from './aws-error-translation';
@@ -66,7 +77,12 @@ export async function provisionResources(options: ProvisionOptions = {}): Promis
 
   const tableArn = await ensureTable(clients.dynamodb, names.tableName, changes);
   const topicArn = await ensureTopic(clients.sns, names.topicName, changes);
-  const dlq = await ensureQueue(clients.sqs, names.dlqName, { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) }, changes);
+  const dlq = await ensureQueue(
+    clients.sqs,
+    names.dlqName,
+    { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) },
+    changes,
+  );
   // The policy is in place before the subscription exists, so the first delivery is admitted.
   const queue = await ensureQueue(
     clients.sqs,
@@ -75,9 +91,26 @@ export async function provisionResources(options: ProvisionOptions = {}): Promis
     changes,
     (queueArn) => topicToQueuePolicy(queueArn, topicArn),
   );
-  const subscriptionArn = await ensureSubscription(clients.sns, topicArn, queue.arn, options.rawMessageDelivery ?? false, names, changes);
+  const subscriptionArn = await ensureSubscription(
+    clients.sns,
+    topicArn,
+    queue.arn,
+    options.rawMessageDelivery ?? false,
+    names,
+    changes,
+  );
 
-  return { names, tableArn, topicArn, queueUrl: queue.url, queueArn: queue.arn, dlqUrl: dlq.url, dlqArn: dlq.arn, subscriptionArn, changes };
+  return {
+    names,
+    tableArn,
+    topicArn,
+    queueUrl: queue.url,
+    queueArn: queue.arn,
+    dlqUrl: dlq.url,
+    dlqArn: dlq.arn,
+    subscriptionArn,
+    changes,
+  };
 }
 
 function checkSettings(maxReceiveCount: number, visibilityTimeout: number): void {
@@ -122,14 +155,19 @@ async function ensureTable(client: DynamoDBClient, tableName: string, changes: P
   }
   if (table?.TableStatus !== 'ACTIVE') {
     try {
-      await waitUntilTableExists({ client, maxWaitTime: TABLE_ACTIVE_TIMEOUT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
+      await waitUntilTableExists(
+        { client, maxWaitTime: TABLE_ACTIVE_TIMEOUT_SECONDS, minDelay: 1, maxDelay: 5 },
+        { TableName: tableName },
+      );
     } catch (error) {
       throw toInfrastructureError(error, { service: 'DynamoDB', operation: 'DescribeTable' });
     }
     table = await describeTable(client, tableName);
   }
   const key = table?.KeySchema ?? [];
-  const keyType = table?.AttributeDefinitions?.find((definition) => definition.AttributeName === 'orderId')?.AttributeType;
+  const keyType = table?.AttributeDefinitions?.find(
+    (definition) => definition.AttributeName === 'orderId',
+  )?.AttributeType;
   if (key.length !== 1 || key[0]?.AttributeName !== 'orderId' || key[0]?.KeyType !== 'HASH' || keyType !== 'S') {
     throw new InfrastructureError(
       'table_schema_mismatch',
@@ -137,7 +175,8 @@ async function ensureTable(client: DynamoDBClient, tableName: string, changes: P
       { retryable: false },
     );
   }
-  if (table?.TableArn === undefined) throw new InfrastructureError('aws_request_failed', `DescribeTable returned no ARN for "${tableName}".`);
+  if (table?.TableArn === undefined)
+    throw new InfrastructureError('aws_request_failed', `DescribeTable returned no ARN for "${tableName}".`);
   return table.TableArn;
 }
 
@@ -178,14 +217,16 @@ async function ensureQueue(
     } catch (error) {
       throw toInfrastructureError(error, { service: 'SQS', operation: 'CreateQueue' });
     }
-    if (url === undefined) throw new InfrastructureError('aws_request_failed', `CreateQueue returned no URL for "${queueName}".`);
+    if (url === undefined)
+      throw new InfrastructureError('aws_request_failed', `CreateQueue returned no URL for "${queueName}".`);
     changes.push({ action: 'created', resource: `SQS queue "${queueName}"` });
   }
   const arn = await getQueueArn(client, url);
   const wanted = policyFor === undefined ? attributes : { ...attributes, Policy: policyFor(arn) };
   const updated = await ensureQueueAttributes(client, queueName, url, wanted);
   // A queue created just now is reported once, as created.
-  if (!created && updated.length > 0) changes.push({ action: 'updated', resource: `SQS queue "${queueName}"`, detail: updated.join(', ') });
+  if (!created && updated.length > 0)
+    changes.push({ action: 'updated', resource: `SQS queue "${queueName}"`, detail: updated.join(', ') });
   return { url, arn };
 }
 
@@ -194,15 +235,25 @@ async function ensureQueue(
  * are sent together, not just the differing ones: moto forgets a queue's Policy on any
  * SetQueueAttributes call that leaves it out (AWS keeps it), and sending all is harmless on AWS.
  */
-async function ensureQueueAttributes(client: SQSClient, queueName: string, url: string, wanted: QueueAttributes): Promise<QueueAttributeName[]> {
+async function ensureQueueAttributes(
+  client: SQSClient,
+  queueName: string,
+  url: string,
+  wanted: QueueAttributes,
+): Promise<QueueAttributeName[]> {
   const names = Object.keys(wanted) as QueueAttributeName[];
   try {
-    const current = (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
+    const current =
+      (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: names }))).Attributes ?? {};
     const differing = names.filter((name) => !sameJsonAttribute(current[name], wanted[name]));
     if (differing.length > 0) await client.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: wanted }));
     return differing;
   } catch (error) {
-    throw toInfrastructureError(error, { service: 'SQS', operation: 'SetQueueAttributes', resource: { type: 'SQS queue', name: queueName } });
+    throw toInfrastructureError(error, {
+      service: 'SQS',
+      operation: 'SetQueueAttributes',
+      resource: { type: 'SQS queue', name: queueName },
+    });
   }
 }
 
@@ -221,7 +272,13 @@ async function ensureSubscription(
     const arn = existing.SubscriptionArn;
     if ((await isRawDelivery(client, arn)) !== rawMessageDelivery) {
       try {
-        await client.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: 'RawMessageDelivery', AttributeValue: raw }));
+        await client.send(
+          new SetSubscriptionAttributesCommand({
+            SubscriptionArn: arn,
+            AttributeName: 'RawMessageDelivery',
+            AttributeValue: raw,
+          }),
+        );
       } catch (error) {
         throw toInfrastructureError(error, { service: 'SNS', operation: 'SetSubscriptionAttributes' });
       }

@@ -59,13 +59,21 @@ export async function countTableItems(client: DynamoDBClient, tableName: string)
   try {
     do {
       const page = await client.send(
-        new ScanCommand({ TableName: tableName, Select: 'COUNT', ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }),
+        new ScanCommand({
+          TableName: tableName,
+          Select: 'COUNT',
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
       );
       count += page.Count ?? 0;
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
   } catch (error) {
-    throw toInfrastructureError(error, { service: 'DynamoDB', operation: 'Scan', resource: { type: 'DynamoDB table', name: tableName } });
+    throw toInfrastructureError(error, {
+      service: 'DynamoDB',
+      operation: 'Scan',
+      resource: { type: 'DynamoDB table', name: tableName },
+    });
   }
   return count;
 }

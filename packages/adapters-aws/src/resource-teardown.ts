@@ -39,10 +39,14 @@ export async function deleteOrderResources(
     }
   };
   const { topicArn, tableName } = resources;
-  if (topicArn !== undefined) await attempt(`SNS topic ${topicArn}`, () => clients.sns.send(new DeleteTopicCommand({ TopicArn: topicArn })));
+  if (topicArn !== undefined)
+    await attempt(`SNS topic ${topicArn}`, () => clients.sns.send(new DeleteTopicCommand({ TopicArn: topicArn })));
   for (const queueUrl of resources.queueUrls ?? []) {
     await attempt(`SQS queue ${queueUrl}`, () => clients.sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })));
   }
-  if (tableName !== undefined) await attempt(`DynamoDB table ${tableName}`, () => clients.dynamodb.send(new DeleteTableCommand({ TableName: tableName })));
+  if (tableName !== undefined)
+    await attempt(`DynamoDB table ${tableName}`, () =>
+      clients.dynamodb.send(new DeleteTableCommand({ TableName: tableName })),
+    );
   return { deleted, failed };
 }

@@ -78,7 +78,11 @@ export class SnsOrderPublisher implements OrderEventPublisher {
             PublishBatchRequestEntries: batch.map(({ index, item }) => {
               const attributes = messageAttributes(item);
               // The entry id is the input index: failures map straight back to the caller's message.
-              return { Id: String(index), Message: item.body, ...(attributes === undefined ? {} : { MessageAttributes: attributes }) };
+              return {
+                Id: String(index),
+                Message: item.body,
+                ...(attributes === undefined ? {} : { MessageAttributes: attributes }),
+              };
             }),
           }),
         );
@@ -86,7 +90,12 @@ export class SnsOrderPublisher implements OrderEventPublisher {
         for (const { index } of batch) {
           const failure = failed.get(String(index));
           if (failure === undefined) published++;
-          else failures.push({ index, code: failure.Code ?? 'unknown', message: failure.Message ?? 'SNS did not publish this message' });
+          else
+            failures.push({
+              index,
+              code: failure.Code ?? 'unknown',
+              message: failure.Message ?? 'SNS did not publish this message',
+            });
         }
       } catch (error) {
         const translated = toInfrastructureError(error, this.context('PublishBatch'));
@@ -104,7 +113,13 @@ export class SnsOrderPublisher implements OrderEventPublisher {
 
 /** Failures that will fail every later call just the same: stop calling. */
 function dooms(error: InfrastructureError): boolean {
-  return ['endpoint_unreachable', 'credentials_missing', 'region_missing', 'resource_missing', 'access_denied'].includes(error.code);
+  return [
+    'endpoint_unreachable',
+    'credentials_missing',
+    'region_missing',
+    'resource_missing',
+    'access_denied',
+  ].includes(error.code);
 }
 
 function messageAttributes(message: OutboundOrderMessage): Record<string, MessageAttributeValue> | undefined {

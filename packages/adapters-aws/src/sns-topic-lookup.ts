@@ -17,7 +17,9 @@ export async function findTopicArn(client: SNSClient, topicName: string): Promis
   try {
     do {
       const page = await client.send(new ListTopicsCommand(nextToken === undefined ? {} : { NextToken: nextToken }));
-      const match = (page.Topics ?? []).find((topic) => topic.TopicArn !== undefined && topicNameFromArn(topic.TopicArn) === topicName);
+      const match = (page.Topics ?? []).find(
+        (topic) => topic.TopicArn !== undefined && topicNameFromArn(topic.TopicArn) === topicName,
+      );
       if (match?.TopicArn !== undefined) return match.TopicArn;
       nextToken = page.NextToken;
     } while (nextToken);
@@ -28,16 +30,24 @@ export async function findTopicArn(client: SNSClient, topicName: string): Promis
 }
 
 /** The confirmed subscriptions of `topicArn` that deliver to the SQS queue `queueArn`. */
-export async function findQueueSubscriptions(client: SNSClient, topicArn: string, queueArn: string): Promise<Subscription[]> {
+export async function findQueueSubscriptions(
+  client: SNSClient,
+  topicArn: string,
+  queueArn: string,
+): Promise<Subscription[]> {
   const found: Subscription[] = [];
   let nextToken: string | undefined;
   try {
     do {
       const page = await client.send(
-        new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, ...(nextToken === undefined ? {} : { NextToken: nextToken }) }),
+        new ListSubscriptionsByTopicCommand({
+          TopicArn: topicArn,
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        }),
       );
       for (const subscription of page.Subscriptions ?? []) {
-        if (subscription.Protocol === 'sqs' && subscription.Endpoint === queueArn && isConfirmed(subscription)) found.push(subscription);
+        if (subscription.Protocol === 'sqs' && subscription.Endpoint === queueArn && isConfirmed(subscription))
+          found.push(subscription);
       }
       nextToken = page.NextToken;
     } while (nextToken);

@@ -80,7 +80,9 @@ export class SqsMessageQueue implements MessageQueue {
           QueueUrl: this.queueUrl,
           MaxNumberOfMessages: options.maxMessages,
           WaitTimeSeconds: options.waitTimeSeconds,
-          ...(options.visibilityTimeoutSeconds === undefined ? {} : { VisibilityTimeout: options.visibilityTimeoutSeconds }),
+          ...(options.visibilityTimeoutSeconds === undefined
+            ? {}
+            : { VisibilityTimeout: options.visibilityTimeoutSeconds }),
           MessageSystemAttributeNames: RECEIVE_SYSTEM_ATTRIBUTES,
         }),
         abort === undefined ? {} : { abortSignal: abort.controller.signal },
@@ -117,11 +119,16 @@ export class SqsMessageQueue implements MessageQueue {
         for (const failed of result.Failed ?? []) {
           const receiptHandle = failed.Id === undefined ? undefined : byId.get(failed.Id);
           if (receiptHandle === undefined) continue;
-          failures.push({ receiptHandle, code: failed.Code ?? 'unknown', message: failed.Message ?? 'SQS did not delete this message' });
+          failures.push({
+            receiptHandle,
+            code: failed.Code ?? 'unknown',
+            message: failed.Message ?? 'SQS did not delete this message',
+          });
         }
       } catch (error) {
         const translated = toInfrastructureError(error, this.context('DeleteMessageBatch'));
-        for (const { item } of batch) failures.push({ receiptHandle: item, code: translated.code, message: translated.message });
+        for (const { item } of batch)
+          failures.push({ receiptHandle: item, code: translated.code, message: translated.message });
       }
     }
     return failures;
@@ -130,7 +137,11 @@ export class SqsMessageQueue implements MessageQueue {
   async changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
     try {
       await this.client.send(
-        new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: visibilityTimeoutSeconds }),
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.queueUrl,
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: visibilityTimeoutSeconds,
+        }),
       );
     } catch (error) {
       throw toInfrastructureError(error, this.context('ChangeMessageVisibility'));
@@ -138,7 +149,10 @@ export class SqsMessageQueue implements MessageQueue {
   }
 
   /** Sends a body exactly as given (a test's poison message, a CLI's raw send). */
-  async sendRaw(body: string, options: { readonly delaySeconds?: number; readonly attributes?: Readonly<Record<string, string>> } = {}): Promise<{ readonly messageId: string }> {
+  async sendRaw(
+    body: string,
+    options: { readonly delaySeconds?: number; readonly attributes?: Readonly<Record<string, string>> } = {},
+  ): Promise<{ readonly messageId: string }> {
     const attributes = Object.entries(options.attributes ?? {});
     try {
       const result = await this.client.send(
@@ -150,7 +164,10 @@ export class SqsMessageQueue implements MessageQueue {
             ? {}
             : {
                 MessageAttributes: Object.fromEntries(
-                  attributes.map(([name, value]): [string, MessageAttributeValue] => [name, { DataType: 'String', StringValue: value }]),
+                  attributes.map(([name, value]): [string, MessageAttributeValue] => [
+                    name,
+                    { DataType: 'String', StringValue: value },
+                  ]),
                 ),
               }),
         }),
@@ -167,7 +184,11 @@ export class SqsMessageQueue implements MessageQueue {
       const result = await this.client.send(
         new GetQueueAttributesCommand({
           QueueUrl: this.queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+          AttributeNames: [
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            'ApproximateNumberOfMessagesDelayed',
+          ],
         }),
       );
       const count = (name: QueueAttributeName): number => Number(result.Attributes?.[name] ?? 0);
@@ -184,9 +205,12 @@ export class SqsMessageQueue implements MessageQueue {
   /** The queue's own visibility timeout: what a consumer's heartbeat must stay ahead of. */
   async visibilityTimeoutSeconds(): Promise<number> {
     try {
-      const result = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['VisibilityTimeout'] }));
+      const result = await this.client.send(
+        new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+      );
       const seconds = Number(result.Attributes?.VisibilityTimeout);
-      if (!Number.isInteger(seconds) || seconds < 0) throw new Error('GetQueueAttributes answered without a VisibilityTimeout');
+      if (!Number.isInteger(seconds) || seconds < 0)
+        throw new Error('GetQueueAttributes answered without a VisibilityTimeout');
       return seconds;
     } catch (error) {
       throw toInfrastructureError(error, this.context('GetQueueAttributes'));
@@ -211,7 +235,10 @@ export class SqsMessageQueue implements MessageQueue {
  * The SDK takes a platform AbortSignal; the port hands over core's structural AbortSignalLike.
  * A private controller follows it, `graceMs` later, for the duration of one call.
  */
-function linkedAbortController(signal: AbortSignalLike, graceMs: number): { controller: AbortController; dispose: () => void } {
+function linkedAbortController(
+  signal: AbortSignalLike,
+  graceMs: number,
+): { controller: AbortController; dispose: () => void } {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = (): void => {
@@ -243,9 +270,13 @@ function checkReceiveOptions(options: ReceiveOptions): void {
   }
   if (
     visibilityTimeoutSeconds !== undefined &&
-    (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 0 || visibilityTimeoutSeconds > MAX_VISIBILITY_SECONDS)
+    (!Number.isInteger(visibilityTimeoutSeconds) ||
+      visibilityTimeoutSeconds < 0 ||
+      visibilityTimeoutSeconds > MAX_VISIBILITY_SECONDS)
   ) {
-    throw new RangeError(`visibilityTimeoutSeconds must be an integer from 0 to 43200, got ${visibilityTimeoutSeconds}`);
+    throw new RangeError(
+      `visibilityTimeoutSeconds must be an integer from 0 to 43200, got ${visibilityTimeoutSeconds}`,
+    );
   }
 }
 

@@ -16,7 +16,9 @@ export async function findQueueUrl(client: SQSClient, queueName: string): Promis
 /** A queue's ARN (what redrive policies, queue policies and move tasks name it by). */
 export async function getQueueArn(client: SQSClient, queueUrl: string): Promise<string> {
   try {
-    const result = await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+    const result = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+    );
     const arn = result.Attributes?.QueueArn;
     if (arn === undefined) throw new Error(`GetQueueAttributes returned no QueueArn for ${queueUrl}`);
     return arn;

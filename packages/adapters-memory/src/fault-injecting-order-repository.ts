@@ -1,4 +1,10 @@
-import { RepositoryUnavailableError, type Order, type OrderRepository, type SaveOutcome, type TimedOrder } from '@orders/core';
+import {
+  RepositoryUnavailableError,
+  type Order,
+  type OrderRepository,
+  type SaveOutcome,
+  type TimedOrder,
+} from '@orders/core';
 
 /** Where an injected fault strikes relative to the write. */
 export type InjectedFaultKind = 'before-write' | 'after-write' | 'read';
@@ -26,7 +32,8 @@ export interface InjectedFaultCounts {
 }
 
 function checkRate(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0 || value > 1) throw new RangeError(`${name} must be a number from 0 to 1, got ${value}`);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new RangeError(`${name} must be a number from 0 to 1, got ${value}`);
   return value;
 }
 

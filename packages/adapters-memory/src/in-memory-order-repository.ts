@@ -1,4 +1,11 @@
-import { compareInstants, type Instant, type Order, type OrderRepository, type SaveOutcome, type TimedOrder } from '@orders/core';
+import {
+  compareInstants,
+  type Instant,
+  type Order,
+  type OrderRepository,
+  type SaveOutcome,
+  type TimedOrder,
+} from '@orders/core';
 
 interface StoredOrder {
   readonly order: Order;
@@ -36,7 +43,9 @@ export class InMemoryOrderRepository implements OrderRepository {
 
   /** Every stored order, sorted by id: for summaries and assertions. */
   all(): Order[] {
-    return [...this.orders.values()].map((s) => s.order).sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    return [...this.orders.values()]
+      .map((s) => s.order)
+      .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
   }
 
   get size(): number {

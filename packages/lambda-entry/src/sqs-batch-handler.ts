@@ -62,18 +62,24 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
       dependencies.onInvocationStart?.(context);
       if (!event || !Array.isArray(event.Records)) throw new MalformedEventError('the event has no Records array');
       const messages = event.Records.map(toInboundMessage);
-      const shouldStop = typeof context?.getRemainingTimeInMillis === 'function' ? deadlineCheck(context, deadlineMarginMs) : undefined;
+      const shouldStop =
+        typeof context?.getRemainingTimeInMillis === 'function' ? deadlineCheck(context, deadlineMarginMs) : undefined;
       const batchContext = { logger: invocationLogger, ...(shouldStop ? { shouldStop } : {}) };
       const result = isFifoSource(event.Records)
         ? await processInOrder(processOrderBatch, messages, batchContext)
         : await processOrderBatch.execute(messages, batchContext);
-      const batchItemFailures: SQSBatchItemFailure[] = result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier }));
+      const batchItemFailures: SQSBatchItemFailure[] = result.failedMessageIds.map((itemIdentifier) => ({
+        itemIdentifier,
+      }));
       invocationLogger.info('batch processed', { batchSize: messages.length, failed: batchItemFailures.length });
       return { batchItemFailures };
     } catch (error) {
       invocationLogger.error('batch failed as a whole; Lambda will retry every record', {
         errorName: error instanceof Error ? error.name : 'NonError',
-        errorCode: (error as { code?: unknown })?.code === undefined ? 'unexpected_error' : String((error as { code?: unknown }).code),
+        errorCode:
+          (error as { code?: unknown })?.code === undefined
+            ? 'unexpected_error'
+            : String((error as { code?: unknown }).code),
         errorMessage: error instanceof Error ? error.message : undefined,
       });
       throw error;

@@ -70,7 +70,9 @@ export function describeOrderRepositoryContract(name: string, setUp: () => Promi
       await repository.save(timed(sampleOrder({ orderId, timestamp: '2025-05-03T12:00:00.000100Z' })));
       const later = sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:00.0002Z' });
       await expect(repository.save(timed(later))).resolves.toBe('updated');
-      await expect(repository.save(timed(sampleOrder({ orderId, timestamp: '2025-05-03T12:00:00.00015Z' })))).resolves.toBe('stale');
+      await expect(
+        repository.save(timed(sampleOrder({ orderId, timestamp: '2025-05-03T12:00:00.00015Z' }))),
+      ).resolves.toBe('stale');
       await expect(repository.findById(orderId)).resolves.toEqual(later);
     });
 

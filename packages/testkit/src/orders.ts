@@ -24,7 +24,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const ITEMS = ['Laptop', 'Phone', 'Desk lamp', 'Café au lait mug', 'Headphones', 'Keyboard', '4K monitor', 'Notebook ✍️'];
+const ITEMS = [
+  'Laptop',
+  'Phone',
+  'Desk lamp',
+  'Café au lait mug',
+  'Headphones',
+  'Keyboard',
+  '4K monitor',
+  'Notebook ✍️',
+];
 
 export interface OrderGenerator {
   /** The next order: a fresh orderId, its first event. */

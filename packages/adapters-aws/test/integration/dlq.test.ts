@@ -1,7 +1,14 @@
 import { serializeOrder } from '@orders/core';
 import { sampleOrder, snsEnvelopeBody } from '@orders/testkit';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
-import { createSqsClient, DlqTools, provisionResources, SqsMessageQueue, VALID_MESSAGE_REASON, type ProvisionResult } from '../../src';
+import {
+  createSqsClient,
+  DlqTools,
+  provisionResources,
+  SqsMessageQueue,
+  VALID_MESSAGE_REASON,
+  type ProvisionResult,
+} from '../../src';
 
 const sqs = createSqsClient();
 let resources: ProvisionResult;
@@ -11,7 +18,14 @@ let tools: DlqTools;
 
 // An order with a salvageable id and an impossible quantity: it can never be stored.
 const POISON = snsEnvelopeBody(
-  JSON.stringify({ orderId: 'P-1', userId: 'U1', itemName: 'Lamp', quantity: 0, status: 'new', timestamp: '2025-05-03T12:00:00Z' }),
+  JSON.stringify({
+    orderId: 'P-1',
+    userId: 'U1',
+    itemName: 'Lamp',
+    quantity: 0,
+    status: 'new',
+    timestamp: '2025-05-03T12:00:00Z',
+  }),
 );
 
 beforeAll(async () => {
@@ -33,7 +47,9 @@ describe('the dead-letter path (run in order)', () => {
 
     for (const expectedCount of [1, 2, 3]) {
       const received = await receiveNow();
-      expect(received.map((message) => [message.messageId, message.receiveCount])).toEqual([[messageId, expectedCount]]);
+      expect(received.map((message) => [message.messageId, message.receiveCount])).toEqual([
+        [messageId, expectedCount],
+      ]);
     }
     // The 4th attempt finds the count exhausted: SQS moves the message instead of delivering it.
     await expect(receiveNow()).resolves.toEqual([]);
@@ -54,7 +70,9 @@ describe('the dead-letter path (run in order)', () => {
       receiveCount: 3,
       diagnosis: { valid: false, problems: [{ field: 'quantity', code: 'out_of_range' }] },
     });
-    expect(byOrder.get('P-1')?.diagnosis.reason).toBe('Invalid message: quantity must be an integer from 1 to 1000000 (out_of_range).');
+    expect(byOrder.get('P-1')?.diagnosis.reason).toBe(
+      'Invalid message: quantity must be an integer from 1 to 1000000 (out_of_range).',
+    );
     expect(byOrder.get('V-1')?.diagnosis).toMatchObject({ valid: true, reason: VALID_MESSAGE_REASON });
     // Listing is not consuming: both are still there and visible.
     await expect(dlq.depth()).resolves.toMatchObject({ visible: 2, inFlight: 0 });
@@ -66,7 +84,9 @@ describe('the dead-letter path (run in order)', () => {
     if (integrationEnvironment().flavour === 'moto') {
       // moto has no StartMessageMoveTask: the fallback must have run, and must say why.
       expect(result).toMatchObject({ strategy: 'manual', moved: 2, failures: [] });
-      expect(result.strategy === 'manual' && result.fallbackReason).toMatch(/StartMessageMoveTask is not available here/);
+      expect(result.strategy === 'manual' && result.fallbackReason).toMatch(
+        /StartMessageMoveTask is not available here/,
+      );
     } else {
       expect(['manual', 'move-task']).toContain(result.strategy);
     }

@@ -24,7 +24,10 @@ const names = uniqueResourceNames('ddb');
 function clientFor(flavour: string): DynamoDBClient {
   if (flavour !== 'moto') return createDynamoDbClient();
   const config = awsClientConfig({}, DEFAULT_DYNAMODB_MAX_ATTEMPTS);
-  return new DynamoDBClient({ ...config, requestHandler: { ...config.requestHandler, httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) } });
+  return new DynamoDBClient({
+    ...config,
+    requestHandler: { ...config.requestHandler, httpAgent: new Agent({ keepAlive: true, maxSockets: 1 }) },
+  });
 }
 
 const client = clientFor(integrationEnvironment().flavour);
@@ -47,10 +50,21 @@ describe('DynamoDbOrderRepository on a real endpoint', () => {
     const order = sampleOrder({ orderId: 'it-shape', quantity: 3, timestamp: '2025-05-03T14:00:00.0001+02:00' });
     await repository().save(timed(order));
 
-    const { Item } = await client.send(new GetItemCommand({ TableName: names.tableName, Key: { orderId: { S: 'it-shape' } }, ConsistentRead: true }));
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: names.tableName, Key: { orderId: { S: 'it-shape' } }, ConsistentRead: true }),
+    );
 
     expect(Item).toBeDefined();
-    expect(Object.keys(Item ?? {}).sort()).toEqual(['instant', 'itemName', 'orderId', 'quantity', 'status', 'timestamp', 'updatedAt', 'userId']);
+    expect(Object.keys(Item ?? {}).sort()).toEqual([
+      'instant',
+      'itemName',
+      'orderId',
+      'quantity',
+      'status',
+      'timestamp',
+      'updatedAt',
+      'userId',
+    ]);
     expect(Item).toMatchObject({
       orderId: { S: 'it-shape' },
       userId: { S: 'U123' },
@@ -67,9 +81,16 @@ describe('DynamoDbOrderRepository on a real endpoint', () => {
   it('orders by instant down to the nanosecond, in the table itself', async () => {
     const orderId = 'it-nanos';
     await repository().save(timed(sampleOrder({ orderId, timestamp: '2025-05-03T12:00:00.000000002Z' })));
-    await expect(repository().save(timed(sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:00.000000001Z' })))).resolves.toBe('stale');
-    await expect(repository().save(timed(sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:00.000000003Z' })))).resolves.toBe('updated');
-    await expect(repository().findById(orderId)).resolves.toMatchObject({ status: 'paid', timestamp: '2025-05-03T12:00:00.000000003Z' });
+    await expect(
+      repository().save(timed(sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:00.000000001Z' }))),
+    ).resolves.toBe('stale');
+    await expect(
+      repository().save(timed(sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:00.000000003Z' }))),
+    ).resolves.toBe('updated');
+    await expect(repository().findById(orderId)).resolves.toMatchObject({
+      status: 'paid',
+      timestamp: '2025-05-03T12:00:00.000000003Z',
+    });
   });
 
   it('brings an item written without an instant (the seed handler wrote those) under the rule', async () => {
@@ -97,7 +118,9 @@ describe('DynamoDbOrderRepository on a real endpoint', () => {
     expect(saveError).toBeInstanceOf(RepositoryUnavailableError);
     expect(saveError).toMatchObject({ code: 'repository_unavailable', retryable: false });
     expect((saveError as Error).cause).toBeInstanceOf(ResourceMissingError);
-    expect((saveError as Error).message).toBe('The DynamoDB table "NoSuchOrdersTable" does not exist; run "orders provision" to create it.');
+    expect((saveError as Error).message).toBe(
+      'The DynamoDB table "NoSuchOrdersTable" does not exist; run "orders provision" to create it.',
+    );
 
     await expect(missing.findById('O1234')).rejects.toBeInstanceOf(RepositoryUnavailableError);
   });

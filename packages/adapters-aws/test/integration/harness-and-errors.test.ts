@@ -130,7 +130,11 @@ describe('the integration harness', () => {
 describe('an unreachable endpoint', () => {
   it('is a typed, one-sentence error naming the endpoint', async () => {
     const port = await closedPort();
-    const client = createSqsClient({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1, connectionTimeoutMs: 1_000 });
+    const client = createSqsClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      maxAttempts: 1,
+      connectionTimeoutMs: 1_000,
+    });
     const queue = new SqsMessageQueue({ queueUrl: `http://127.0.0.1:${port}/000000000000/OrderQueue`, client });
     const error = await queue.receive({ maxMessages: 1, waitTimeSeconds: 0 }).catch((e: unknown) => e);
     client.destroy();

@@ -27,7 +27,9 @@ async function subscriptionsOf(topicArn: string) {
 }
 
 async function queueAttributes(queueUrl: string): Promise<Record<string, string>> {
-  return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes ?? {};
+  return (
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes ?? {}
+  );
 }
 
 describe('provisionResources', () => {
@@ -57,7 +59,10 @@ describe('provisionResources', () => {
     const attributes = await queueAttributes(resources.queueUrl);
 
     expect(attributes['VisibilityTimeout']).toBe('180');
-    const redrive = JSON.parse(attributes['RedrivePolicy'] ?? '{}') as { deadLetterTargetArn: string; maxReceiveCount: number | string };
+    const redrive = JSON.parse(attributes['RedrivePolicy'] ?? '{}') as {
+      deadLetterTargetArn: string;
+      maxReceiveCount: number | string;
+    };
     expect(redrive.deadLetterTargetArn).toBe(resources.dlqArn);
     expect(Number(redrive.maxReceiveCount)).toBe(3);
 
@@ -73,14 +78,21 @@ describe('provisionResources', () => {
     ]);
     expect((await queueAttributes(resources.dlqUrl))['MessageRetentionPeriod']).toBe(String(14 * 24 * 3600));
 
-    const subscription = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: resources.subscriptionArn }));
+    const subscription = await sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn: resources.subscriptionArn }),
+    );
     expect(subscription.Attributes?.['RawMessageDelivery']).toBe('false');
   });
 
   it('converges changed settings on a re-run, still with a single subscription', async () => {
     const names = uniqueResourceNames('prov');
     const original = await provisionResources({ names });
-    const changed = await provisionResources({ names, visibilityTimeoutSeconds: 60, maxReceiveCount: 5, rawMessageDelivery: true });
+    const changed = await provisionResources({
+      names,
+      visibilityTimeoutSeconds: 60,
+      maxReceiveCount: 5,
+      rawMessageDelivery: true,
+    });
 
     expect(changed.changes.map((change) => [change.action, change.resource, change.detail])).toEqual([
       ['updated', `SQS queue "${names.queueName}"`, 'VisibilityTimeout, RedrivePolicy'],
@@ -89,14 +101,18 @@ describe('provisionResources', () => {
     expect(changed.subscriptionArn).toBe(original.subscriptionArn);
     const attributes = await queueAttributes(changed.queueUrl);
     expect(attributes['VisibilityTimeout']).toBe('60');
-    expect(Number((JSON.parse(attributes['RedrivePolicy'] ?? '{}') as { maxReceiveCount: unknown }).maxReceiveCount)).toBe(5);
+    expect(
+      Number((JSON.parse(attributes['RedrivePolicy'] ?? '{}') as { maxReceiveCount: unknown }).maxReceiveCount),
+    ).toBe(5);
     // Changing other attributes must not lose the queue policy (moto drops it unless it is re-sent).
     expect(attributes['Policy']).toContain(changed.topicArn);
     expect(await subscriptionsOf(changed.topicArn)).toHaveLength(1);
   });
 
   it('refuses settings SQS would reject, before creating anything', async () => {
-    await expect(provisionResources({ names: uniqueResourceNames('bad'), maxReceiveCount: 0 })).rejects.toThrow(RangeError);
+    await expect(provisionResources({ names: uniqueResourceNames('bad'), maxReceiveCount: 0 })).rejects.toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -112,7 +128,12 @@ describe('describeResources', () => {
     const names = uniqueResourceNames('missing');
     const error = await describeResources({ names }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceMissingError);
-    expect((error as ResourceMissingError).missing.map((m) => m.name)).toEqual([names.tableName, names.topicName, names.queueName, names.dlqName]);
+    expect((error as ResourceMissingError).missing.map((m) => m.name)).toEqual([
+      names.tableName,
+      names.topicName,
+      names.queueName,
+      names.dlqName,
+    ]);
     expect((error as Error).message).toBe(
       `These resources do not exist: DynamoDB table "${names.tableName}", SNS topic "${names.topicName}", ` +
         `SQS queue "${names.queueName}", SQS queue "${names.dlqName}"; run "orders provision" to create them.`,

@@ -1,7 +1,14 @@
 import { decodeOrderMessage, serializeOrder, type ReceivedMessage } from '@orders/core';
 import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/testkit';
 import { resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
-import { createSnsClient, createSqsClient, provisionResources, SnsOrderPublisher, SqsMessageQueue, type ProvisionResult } from '../../src';
+import {
+  createSnsClient,
+  createSqsClient,
+  provisionResources,
+  SnsOrderPublisher,
+  SqsMessageQueue,
+  type ProvisionResult,
+} from '../../src';
 
 const sns = createSnsClient();
 const sqs = createSqsClient();
@@ -38,12 +45,21 @@ describe('SNS → SQS delivery', () => {
     const resources = await provisionResources({ names: uniqueResourceNames('envelope') });
     const { publisher, queue } = adaptersFor(resources);
 
-    const { messageId } = await publisher.publish({ body: serializeOrder(SEED_DUMMY_ORDER), orderId: 'O1234', status: 'new' });
+    const { messageId } = await publisher.publish({
+      body: serializeOrder(SEED_DUMMY_ORDER),
+      orderId: 'O1234',
+      status: 'new',
+    });
     const [message, ...rest] = await receiveAll(queue, 1);
 
     expect(rest).toEqual([]);
     expect(message?.receiveCount).toBe(1);
-    const envelope = JSON.parse(message?.body ?? '{}') as { Type: string; MessageId: string; TopicArn: string; MessageAttributes?: Record<string, { Value: string }> };
+    const envelope = JSON.parse(message?.body ?? '{}') as {
+      Type: string;
+      MessageId: string;
+      TopicArn: string;
+      MessageAttributes?: Record<string, { Value: string }>;
+    };
     expect(envelope).toMatchObject({ Type: 'Notification', MessageId: messageId, TopicArn: resources.topicArn });
     expect(envelope.MessageAttributes?.['orderId']?.Value).toBe('O1234');
     expect(envelope.MessageAttributes?.['status']?.Value).toBe('new');
@@ -72,7 +88,9 @@ describe('SNS → SQS delivery', () => {
     const generator = createOrderGenerator(7);
     const orders = Array.from({ length: 25 }, () => generator.next());
 
-    const result = await publisher.publishBatch(orders.map((order) => ({ body: serializeOrder(order), orderId: order.orderId, status: order.status })));
+    const result = await publisher.publishBatch(
+      orders.map((order) => ({ body: serializeOrder(order), orderId: order.orderId, status: order.status })),
+    );
     expect(result).toEqual({ published: 25, failures: [] });
 
     const received = await receiveAll(queue, 25);

@@ -1,4 +1,9 @@
-import { DynamoDBClient, GetItemCommand, ProvisionedThroughputExceededException, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { InfrastructureError } from '@orders/core';
 import {
@@ -12,7 +17,11 @@ import {
 } from '../../src';
 import { connectionRefused } from './support/fake-client';
 
-const context: AwsCallContext = { service: 'SQS', operation: 'ReceiveMessage', resource: { type: 'SQS queue', name: 'OrderQueue' } };
+const context: AwsCallContext = {
+  service: 'SQS',
+  operation: 'ReceiveMessage',
+  resource: { type: 'SQS queue', name: 'OrderQueue' },
+};
 
 const sdkError = (name: string, fault: 'client' | 'server', httpStatusCode: number, extra: object = {}): Error =>
   Object.assign(new Error(`${name} happened`), { name, $fault: fault, $metadata: { httpStatusCode }, ...extra });
@@ -33,17 +42,25 @@ describe('toInfrastructureError', () => {
     const error = toInfrastructureError(wrapped, context);
     expect(error).toBeInstanceOf(EndpointUnreachableError);
     expect((error as EndpointUnreachableError).endpoint).toBe('127.0.0.1:36223');
-    const dns = toInfrastructureError(new Error('AWS SDK error wrapper for Error: getaddrinfo ENOTFOUND sqs.example.invalid'), context);
+    const dns = toInfrastructureError(
+      new Error('AWS SDK error wrapper for Error: getaddrinfo ENOTFOUND sqs.example.invalid'),
+      context,
+    );
     expect((dns as EndpointUnreachableError).endpoint).toBe('sqs.example.invalid');
   });
 
   it('treats a connect timeout without an HTTP answer as unreachable', () => {
-    const timeout = Object.assign(new Error('Socket timed out without establishing a connection within 5000 ms'), { name: 'TimeoutError' });
+    const timeout = Object.assign(new Error('Socket timed out without establishing a connection within 5000 ms'), {
+      name: 'TimeoutError',
+    });
     expect(toInfrastructureError(timeout, context)).toBeInstanceOf(EndpointUnreachableError);
   });
 
   it('says that credentials are missing in one sentence', () => {
-    const error = toInfrastructureError(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), context);
+    const error = toInfrastructureError(
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      context,
+    );
     expect(error).toBeInstanceOf(MissingCredentialsError);
     expect(error).toMatchObject({ code: 'credentials_missing', retryable: false });
     expect(error.message.split('. ')).toHaveLength(1);
@@ -56,9 +73,16 @@ describe('toInfrastructureError', () => {
   });
 
   it('turns "does not exist" answers into ResourceMissingError naming the resource', () => {
-    const error = toInfrastructureError(new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: { httpStatusCode: 400 } }), context);
+    const error = toInfrastructureError(
+      new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: { httpStatusCode: 400 } }),
+      context,
+    );
     expect(error).toBeInstanceOf(ResourceMissingError);
-    expect(error).toMatchObject({ code: 'resource_missing', retryable: false, missing: [{ type: 'SQS queue', name: 'OrderQueue' }] });
+    expect(error).toMatchObject({
+      code: 'resource_missing',
+      retryable: false,
+      missing: [{ type: 'SQS queue', name: 'OrderQueue' }],
+    });
     expect(error.message).toBe('The SQS queue "OrderQueue" does not exist; run "orders provision" to create it.');
   });
 
@@ -68,7 +92,11 @@ describe('toInfrastructureError', () => {
       { service: 'DynamoDB', operation: 'DescribeTable' },
     );
     expect(error).toBeInstanceOf(AwsRequestError);
-    expect(error).toMatchObject({ code: 'aws_request_rejected', retryable: false, awsErrorName: 'ResourceNotFoundException' });
+    expect(error).toMatchObject({
+      code: 'aws_request_rejected',
+      retryable: false,
+      awsErrorName: 'ResourceNotFoundException',
+    });
   });
 
   it.each([
@@ -82,13 +110,26 @@ describe('toInfrastructureError', () => {
   ] as const)('%s (%s %i) → %s, retryable %s', (name, fault, status, code, retryable) => {
     const error = toInfrastructureError(sdkError(name, fault, status), context);
     expect(error).toBeInstanceOf(AwsRequestError);
-    expect(error).toMatchObject({ code, retryable, awsErrorName: name, httpStatusCode: status, service: 'SQS', operation: 'ReceiveMessage' });
+    expect(error).toMatchObject({
+      code,
+      retryable,
+      awsErrorName: name,
+      httpStatusCode: status,
+      service: 'SQS',
+      operation: 'ReceiveMessage',
+    });
     expect(error.message.startsWith('SQS ReceiveMessage failed: ')).toBe(true);
   });
 
   it('recognises throttling by the SDK exception class', () => {
-    const throttled = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: { httpStatusCode: 400 } });
-    expect(toInfrastructureError(throttled, { service: 'DynamoDB', operation: 'PutItem' })).toMatchObject({ code: 'throttled', retryable: true });
+    const throttled = new ProvisionedThroughputExceededException({
+      message: 'slow down',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(toInfrastructureError(throttled, { service: 'DynamoDB', operation: 'PutItem' })).toMatchObject({
+      code: 'throttled',
+      retryable: true,
+    });
   });
 
   it('passes an InfrastructureError through untouched', () => {
@@ -106,10 +147,16 @@ describe('toInfrastructureError', () => {
       endpoint: 'http://127.0.0.1:1',
       maxAttempts: 1,
       credentials: async () => {
-        throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+        throw Object.assign(new Error('Could not load credentials from any providers'), {
+          name: 'CredentialsProviderError',
+        });
       },
     });
-    const thrown = await client.send(new GetItemCommand({ TableName: 'Orders', Key: { orderId: { S: 'x' } } })).catch((e: unknown) => e);
-    expect(toInfrastructureError(thrown, { service: 'DynamoDB', operation: 'GetItem' })).toBeInstanceOf(MissingCredentialsError);
+    const thrown = await client
+      .send(new GetItemCommand({ TableName: 'Orders', Key: { orderId: { S: 'x' } } }))
+      .catch((e: unknown) => e);
+    expect(toInfrastructureError(thrown, { service: 'DynamoDB', operation: 'GetItem' })).toBeInstanceOf(
+      MissingCredentialsError,
+    );
   });
 });

@@ -12,7 +12,11 @@ import {
 describe('chunkForBatch', () => {
   it('splits by count, keeping input indexes', () => {
     const batches = chunkForBatch(['a', 'b', 'c', 'd', 'e'], 2);
-    expect(batches.map((batch) => batch.map((entry) => `${entry.index}:${entry.item}`))).toEqual([['0:a', '1:b'], ['2:c', '3:d'], ['4:e']]);
+    expect(batches.map((batch) => batch.map((entry) => `${entry.index}:${entry.item}`))).toEqual([
+      ['0:a', '1:b'],
+      ['2:c', '3:d'],
+      ['4:e'],
+    ]);
   });
 
   it('splits by size too, and gives an oversized item a batch of its own', () => {
@@ -29,7 +33,9 @@ describe('chunkForBatch', () => {
 
 describe('queue policies', () => {
   it('admits only sns.amazonaws.com, only SendMessage, only from the topic', () => {
-    const policy = JSON.parse(topicToQueuePolicy('arn:aws:sqs:us-east-1:1:OrderQueue', 'arn:aws:sns:us-east-1:1:OrderTopic'));
+    const policy = JSON.parse(
+      topicToQueuePolicy('arn:aws:sqs:us-east-1:1:OrderQueue', 'arn:aws:sns:us-east-1:1:OrderTopic'),
+    );
     expect(policy.Statement).toEqual([
       {
         Sid: 'AllowOrderTopicSendMessage',
@@ -54,9 +60,14 @@ describe('queue policies', () => {
 
 describe('client configuration', () => {
   it('only overrides what it is given, and keeps AWS_MAX_ATTEMPTS in charge when set', () => {
-    expect(awsClientConfig({}, DEFAULT_DYNAMODB_MAX_ATTEMPTS, {})).toEqual({ maxAttempts: 4, requestHandler: { connectionTimeout: 5000 } });
+    expect(awsClientConfig({}, DEFAULT_DYNAMODB_MAX_ATTEMPTS, {})).toEqual({
+      maxAttempts: 4,
+      requestHandler: { connectionTimeout: 5000 },
+    });
     expect(awsClientConfig({}, 4, { AWS_MAX_ATTEMPTS: '7' })).not.toHaveProperty('maxAttempts');
-    expect(awsClientConfig({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', maxAttempts: 2 }, 4, {})).toMatchObject({
+    expect(
+      awsClientConfig({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', maxAttempts: 2 }, 4, {}),
+    ).toMatchObject({
       region: 'eu-west-1',
       endpoint: 'http://127.0.0.1:4566',
       maxAttempts: 2,
@@ -74,13 +85,21 @@ describe('client configuration', () => {
       },
       { step: 'finalizeRequest', priority: 'low' },
     );
-    await client.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })).catch(() => undefined);
+    await client
+      .send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+      .catch(() => undefined);
     return target;
   }
 
   it('sends SQS calls to the configured endpoint, never to the host inside a queue URL', async () => {
-    const client = createSqsClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-    await expect(targetOf(client, 'http://localhost.localstack.cloud:9999/000000000000/OrderQueue')).resolves.toBe('127.0.0.1:4566');
+    const client = createSqsClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:4566',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    await expect(targetOf(client, 'http://localhost.localstack.cloud:9999/000000000000/OrderQueue')).resolves.toBe(
+      '127.0.0.1:4566',
+    );
   });
 
   it('does so for an endpoint that comes from AWS_ENDPOINT_URL as well (where the SDK default would follow the queue URL)', async () => {
@@ -88,10 +107,18 @@ describe('client configuration', () => {
     process.env['AWS_ENDPOINT_URL'] = 'http://127.0.0.1:4567';
     try {
       const ours = createSqsClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-      await expect(targetOf(ours, 'http://elsewhere.invalid:9999/000000000000/OrderQueue')).resolves.toBe('127.0.0.1:4567');
+      await expect(targetOf(ours, 'http://elsewhere.invalid:9999/000000000000/OrderQueue')).resolves.toBe(
+        '127.0.0.1:4567',
+      );
       // The SDK default, for contrast: this is what the adapter protects against.
-      const plain = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, logger: silentSdkLogger });
-      await expect(targetOf(plain, 'http://elsewhere.invalid:9999/000000000000/OrderQueue')).resolves.toBe('elsewhere.invalid:9999');
+      const plain = new SQSClient({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        logger: silentSdkLogger,
+      });
+      await expect(targetOf(plain, 'http://elsewhere.invalid:9999/000000000000/OrderQueue')).resolves.toBe(
+        'elsewhere.invalid:9999',
+      );
     } finally {
       if (saved === undefined) delete process.env['AWS_ENDPOINT_URL'];
       else process.env['AWS_ENDPOINT_URL'] = saved;
@@ -99,4 +126,9 @@ describe('client configuration', () => {
   });
 });
 
-const silentSdkLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const silentSdkLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -35,7 +35,10 @@ class FakeSqs {
     const input = command.input;
     switch (command.name) {
       case 'GetQueueAttributesCommand':
-        return { $metadata: {}, Attributes: { QueueArn: `arn:aws:sqs:us-east-1:000000000000:${String(input['QueueUrl']).split('/').pop()}` } };
+        return {
+          $metadata: {},
+          Attributes: { QueueArn: `arn:aws:sqs:us-east-1:000000000000:${String(input['QueueUrl']).split('/').pop()}` },
+        };
       case 'StartMessageMoveTaskCommand':
         if (this.moveTask === 'ok') return { $metadata: {}, TaskHandle: 'task-1' };
         if (this.moveTask === 'unreachable') throw connectionRefused();
@@ -55,7 +58,9 @@ class FakeSqs {
               ReceiptHandle: m.handle,
               Body: m.body,
               Attributes: { ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: '1746273601000' },
-              MessageAttributes: { origin: { DataType: 'String', StringValue: m.id, StringListValues: [], BinaryListValues: [] } },
+              MessageAttributes: {
+                origin: { DataType: 'String', StringValue: m.id, StringListValues: [], BinaryListValues: [] },
+              },
             };
           }),
         };
@@ -71,11 +76,17 @@ class FakeSqs {
       case 'SendMessageBatchCommand': {
         const entries = input['Entries'] as { Id: string; MessageBody: string; MessageAttributes?: unknown }[];
         const rejected = entries.filter((e) => this.rejectSendOf.has(e.MessageBody));
-        for (const e of entries) if (!rejected.includes(e)) this.sent.push({ body: e.MessageBody, attributes: e.MessageAttributes });
+        for (const e of entries)
+          if (!rejected.includes(e)) this.sent.push({ body: e.MessageBody, attributes: e.MessageAttributes });
         return {
           $metadata: {},
           Successful: entries.filter((e) => !rejected.includes(e)).map((e) => ({ Id: e.Id, MessageId: `new-${e.Id}` })),
-          Failed: rejected.map((e) => ({ Id: e.Id, Code: 'InvalidMessageContents', Message: 'rejected', SenderFault: true })),
+          Failed: rejected.map((e) => ({
+            Id: e.Id,
+            Code: 'InvalidMessageContents',
+            Message: 'rejected',
+            SenderFault: true,
+          })),
         };
       }
       case 'DeleteMessageBatchCommand': {
@@ -84,7 +95,8 @@ class FakeSqs {
         for (const entry of entries) {
           const index = this.dlq.findIndex((m) => m.handle === entry.ReceiptHandle);
           const message = this.dlq[index];
-          if (message && this.failDeleteOf.has(message.body)) failed.push({ Id: entry.Id, Code: 'InternalError', Message: 'try later', SenderFault: false });
+          if (message && this.failDeleteOf.has(message.body))
+            failed.push({ Id: entry.Id, Code: 'InternalError', Message: 'try later', SenderFault: false });
           else if (index >= 0) this.dlq.splice(index, 1);
         }
         return { $metadata: {}, Successful: [], Failed: failed };
@@ -100,12 +112,23 @@ function toolsWith(sqs: FakeSqs) {
   return { ...fake, tools: new DlqTools({ dlqUrl: DLQ_URL, sourceQueueUrl: SOURCE_URL, client: fake.client }) };
 }
 
-const poison = JSON.stringify({ orderId: 'P-1', userId: 'U1', itemName: 'Lamp', quantity: 0, status: 'new', timestamp: '2025-05-03T12:00:00Z' });
+const poison = JSON.stringify({
+  orderId: 'P-1',
+  userId: 'U1',
+  itemName: 'Lamp',
+  quantity: 0,
+  status: 'new',
+  timestamp: '2025-05-03T12:00:00Z',
+});
 
 describe('diagnoseDlqBody', () => {
   it('explains an invalid order field by field, with its salvaged orderId', () => {
     const diagnosis = diagnoseDlqBody(snsEnvelopeBody(poison));
-    expect(diagnosis).toMatchObject({ valid: false, orderId: 'P-1', problems: [{ field: 'quantity', code: 'out_of_range' }] });
+    expect(diagnosis).toMatchObject({
+      valid: false,
+      orderId: 'P-1',
+      problems: [{ field: 'quantity', code: 'out_of_range' }],
+    });
     expect(diagnosis.reason).toBe('Invalid message: quantity must be an integer from 1 to 1000000 (out_of_range).');
   });
 
@@ -127,7 +150,9 @@ describe('diagnoseDlqBody', () => {
 
 describe('DlqTools.list', () => {
   it('lists every message once, across batches, and leaves all of them visible again', async () => {
-    const bodies = Array.from({ length: 23 }, (_, i) => (i === 5 ? poison : serializeOrder(sampleOrder({ orderId: `O${i}` }))));
+    const bodies = Array.from({ length: 23 }, (_, i) =>
+      i === 5 ? poison : serializeOrder(sampleOrder({ orderId: `O${i}` })),
+    );
     const sqs = new FakeSqs(bodies);
     const { tools } = toolsWith(sqs);
 
@@ -160,7 +185,10 @@ describe('DlqTools.redrive', () => {
     const { tools, inputsOf } = toolsWith(sqs);
     await expect(tools.redrive()).resolves.toEqual({ strategy: 'move-task', taskHandle: 'task-1' });
     expect(inputsOf('StartMessageMoveTaskCommand')).toEqual([
-      { SourceArn: 'arn:aws:sqs:us-east-1:000000000000:OrderDLQ', DestinationArn: 'arn:aws:sqs:us-east-1:000000000000:OrderQueue' },
+      {
+        SourceArn: 'arn:aws:sqs:us-east-1:000000000000:OrderDLQ',
+        DestinationArn: 'arn:aws:sqs:us-east-1:000000000000:OrderQueue',
+      },
     ]);
     expect(sqs.sent).toHaveLength(0);
   });
@@ -173,14 +201,23 @@ describe('DlqTools.redrive', () => {
     const result = await tools.redrive();
 
     expect(result).toMatchObject({ strategy: 'manual', moved: 14, failures: [] });
-    expect(result.strategy === 'manual' && result.fallbackReason).toContain('StartMessageMoveTask is not available here');
+    expect(result.strategy === 'manual' && result.fallbackReason).toContain(
+      'StartMessageMoveTask is not available here',
+    );
     expect(sqs.sent.map((s) => s.body).sort()).toEqual([...bodies].sort());
     expect(sqs.dlq).toHaveLength(0);
     // Message attributes travel along, without the reserved list forms.
     expect(sqs.sent[0]?.attributes).toEqual({ origin: { DataType: 'String', StringValue: 'dlq-0' } });
     // Every delete comes right after the send that covered it, and only for what was sent.
-    const order = calls.map((c) => c.name).filter((n) => n === 'SendMessageBatchCommand' || n === 'DeleteMessageBatchCommand');
-    expect(order).toEqual(['SendMessageBatchCommand', 'DeleteMessageBatchCommand', 'SendMessageBatchCommand', 'DeleteMessageBatchCommand']);
+    const order = calls
+      .map((c) => c.name)
+      .filter((n) => n === 'SendMessageBatchCommand' || n === 'DeleteMessageBatchCommand');
+    expect(order).toEqual([
+      'SendMessageBatchCommand',
+      'DeleteMessageBatchCommand',
+      'SendMessageBatchCommand',
+      'DeleteMessageBatchCommand',
+    ]);
   });
 
   it('keeps a message the source queue refused in the DLQ, visible, and sends it only once', async () => {
@@ -204,7 +241,11 @@ describe('DlqTools.redrive', () => {
     sqs.failDeleteOf.add('b');
     const { tools } = toolsWith(sqs);
     const result = await tools.redrive({ strategy: 'manual' });
-    expect(result).toMatchObject({ strategy: 'manual', moved: 1, failures: [{ messageId: 'dlq-1', stage: 'not_deleted', code: 'InternalError' }] });
+    expect(result).toMatchObject({
+      strategy: 'manual',
+      moved: 1,
+      failures: [{ messageId: 'dlq-1', stage: 'not_deleted', code: 'InternalError' }],
+    });
     expect(sqs.sent.map((s) => s.body)).toEqual(['a', 'b']);
   });
 

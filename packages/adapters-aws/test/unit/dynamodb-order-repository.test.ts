@@ -5,7 +5,13 @@ import {
   ResourceNotFoundException,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { InfrastructureError, parseRfc3339Instant, RepositoryUnavailableError, type Order, type TimedOrder } from '@orders/core';
+import {
+  InfrastructureError,
+  parseRfc3339Instant,
+  RepositoryUnavailableError,
+  type Order,
+  type TimedOrder,
+} from '@orders/core';
 import { sampleOrder } from '@orders/testkit';
 import {
   classifyAgainstStored,
@@ -34,11 +40,19 @@ const storedItem = (instant: string, order: Order = sampleOrder()): Record<strin
 });
 
 const conditionFailed = (item?: Record<string, AttributeValue>): ConditionalCheckFailedException =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item ? { Item: item } : {}) });
+  new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+    ...(item ? { Item: item } : {}),
+  });
 
 function repositoryWith(handler: FakeHandler) {
   const fake = fakeClient(new DynamoDBClient(TEST_CLIENT_CONFIG), handler);
-  const repository = new DynamoDbOrderRepository({ client: fake.client, tableName: 'OrdersTest', clock: { now: () => Date.UTC(2025, 4, 3, 12, 0, 5) } });
+  const repository = new DynamoDbOrderRepository({
+    client: fake.client,
+    tableName: 'OrdersTest',
+    clock: { now: () => Date.UTC(2025, 4, 3, 12, 0, 5) },
+  });
   return { ...fake, repository };
 }
 
@@ -75,9 +89,16 @@ describe('DynamoDbOrderRepository.save', () => {
   it('never stores fields beyond the six of an order', async () => {
     const { repository, inputsOf } = repositoryWith(() => ({ $metadata: {} }));
     await repository.save(timed({ ...sampleOrder(), coupon: 'SAVE10' } as Order));
-    expect(Object.keys(inputsOf('PutItemCommand')[0]?.['Item'] as object).sort()).toEqual(
-      ['instant', 'itemName', 'orderId', 'quantity', 'status', 'timestamp', 'updatedAt', 'userId'],
-    );
+    expect(Object.keys(inputsOf('PutItemCommand')[0]?.['Item'] as object).sort()).toEqual([
+      'instant',
+      'itemName',
+      'orderId',
+      'quantity',
+      'status',
+      'timestamp',
+      'updatedAt',
+      'userId',
+    ]);
   });
 
   it('reports updated when the put replaced an older item', async () => {
@@ -89,13 +110,17 @@ describe('DynamoDbOrderRepository.save', () => {
     const same = repositoryWith(() => {
       throw conditionFailed(storedItem('1746273600'));
     });
-    await expect(same.repository.save(timed(sampleOrder({ timestamp: '2025-05-03T14:00:00+02:00' })))).resolves.toBe('duplicate');
+    await expect(same.repository.save(timed(sampleOrder({ timestamp: '2025-05-03T14:00:00+02:00' })))).resolves.toBe(
+      'duplicate',
+    );
     expect(same.calls).toHaveLength(1);
 
     const newer = repositoryWith(() => {
       throw conditionFailed(storedItem('1746273600.0002'));
     });
-    await expect(newer.repository.save(timed(sampleOrder({ timestamp: '2025-05-03T12:00:00.0001Z' })))).resolves.toBe('stale');
+    await expect(newer.repository.save(timed(sampleOrder({ timestamp: '2025-05-03T12:00:00.0001Z' })))).resolves.toBe(
+      'stale',
+    );
     expect(newer.calls).toHaveLength(1);
   });
 
@@ -134,13 +159,22 @@ describe('DynamoDbOrderRepository.save', () => {
 
   it('turns a missing table into a non-retryable RepositoryUnavailableError caused by ResourceMissingError', async () => {
     const { repository } = repositoryWith(() => {
-      throw new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: { httpStatusCode: 400 } });
+      throw new ResourceNotFoundException({
+        message: 'Requested resource not found',
+        $metadata: { httpStatusCode: 400 },
+      });
     });
     const error = await repository.save(timed(sampleOrder())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RepositoryUnavailableError);
     const failure = error as RepositoryUnavailableError;
-    expect(failure).toMatchObject({ name: 'RepositoryUnavailableError', code: 'repository_unavailable', retryable: false });
-    expect(failure.message).toBe('The DynamoDB table "OrdersTest" does not exist; run "orders provision" to create it.');
+    expect(failure).toMatchObject({
+      name: 'RepositoryUnavailableError',
+      code: 'repository_unavailable',
+      retryable: false,
+    });
+    expect(failure.message).toBe(
+      'The DynamoDB table "OrdersTest" does not exist; run "orders provision" to create it.',
+    );
     expect(failure.cause).toBeInstanceOf(ResourceMissingError);
   });
 
@@ -148,7 +182,9 @@ describe('DynamoDbOrderRepository.save', () => {
     const server = repositoryWith(() => {
       throw new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } });
     });
-    const serverError = (await server.repository.save(timed(sampleOrder())).catch((e: unknown) => e)) as RepositoryUnavailableError;
+    const serverError = (await server.repository
+      .save(timed(sampleOrder()))
+      .catch((e: unknown) => e)) as RepositoryUnavailableError;
     expect(serverError).toBeInstanceOf(RepositoryUnavailableError);
     expect(serverError.retryable).toBe(true);
     expect((serverError.cause as InfrastructureError).code).toBe('aws_server_error');
@@ -182,9 +218,14 @@ describe('DynamoDbOrderRepository.findById', () => {
     const [get] = inputsOf('GetItemCommand');
     expect(get).toMatchObject({ TableName: 'OrdersTest', ConsistentRead: true, Key: { orderId: { S: 'O1234' } } });
     // status and timestamp are reserved words: the projection must use placeholders.
-    expect(Object.values(get?.['ExpressionAttributeNames'] as Record<string, string>).sort()).toEqual(
-      ['itemName', 'orderId', 'quantity', 'status', 'timestamp', 'userId'],
-    );
+    expect(Object.values(get?.['ExpressionAttributeNames'] as Record<string, string>).sort()).toEqual([
+      'itemName',
+      'orderId',
+      'quantity',
+      'status',
+      'timestamp',
+      'userId',
+    ]);
   });
 
   it('returns undefined when there is no item', async () => {
@@ -193,7 +234,10 @@ describe('DynamoDbOrderRepository.findById', () => {
   });
 
   it('refuses a stored item with a non-numeric quantity', async () => {
-    const { repository } = repositoryWith(() => ({ $metadata: {}, Item: { ...storedItem('1'), quantity: { S: 'three' } } }));
+    const { repository } = repositoryWith(() => ({
+      $metadata: {},
+      Item: { ...storedItem('1'), quantity: { S: 'three' } },
+    }));
     const error = (await repository.findById('O1234').catch((e: unknown) => e)) as RepositoryUnavailableError;
     expect(error).toBeInstanceOf(RepositoryUnavailableError);
     expect(error.cause).toBeInstanceOf(MalformedStoredItemError);

@@ -43,6 +43,9 @@ describe('DynamoDbOrderRepository against an endpoint that never answers', () =>
   it('applies a request timeout to DynamoDB clients by default, and to no other client unless asked', () => {
     expect(DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS).toBeGreaterThan(0);
     expect(awsClientConfig({}).requestHandler).not.toHaveProperty('requestTimeout');
-    expect(awsClientConfig({ requestTimeoutMs: 1234 }).requestHandler).toMatchObject({ requestTimeout: 1234, throwOnRequestTimeout: true });
+    expect(awsClientConfig({ requestTimeoutMs: 1234 }).requestHandler).toMatchObject({
+      requestTimeout: 1234,
+      throwOnRequestTimeout: true,
+    });
   });
 });

@@ -13,17 +13,26 @@ function publisherWith(handler: FakeHandler) {
 const messages = (count: number): OutboundOrderMessage[] =>
   Array.from({ length: count }, (_, i) => ({ body: `{"n":${i}}`, orderId: `O${i}`, status: 'new' }));
 
-type Entry = { Id: string; Message: string; MessageAttributes?: Record<string, { DataType: string; StringValue: string }> };
+type Entry = {
+  Id: string;
+  Message: string;
+  MessageAttributes?: Record<string, { DataType: string; StringValue: string }>;
+};
 
 describe('SnsOrderPublisher', () => {
   it('publishes one message with orderId and status as String attributes', async () => {
     const { publisher, inputsOf } = publisherWith(() => ({ MessageId: 'm-1', $metadata: {} }));
-    await expect(publisher.publish({ body: '{"orderId":"O1"}', orderId: 'O1', status: 'paid' })).resolves.toEqual({ messageId: 'm-1' });
+    await expect(publisher.publish({ body: '{"orderId":"O1"}', orderId: 'O1', status: 'paid' })).resolves.toEqual({
+      messageId: 'm-1',
+    });
     expect(inputsOf('PublishCommand')).toEqual([
       {
         TopicArn: TOPIC,
         Message: '{"orderId":"O1"}',
-        MessageAttributes: { orderId: { DataType: 'String', StringValue: 'O1' }, status: { DataType: 'String', StringValue: 'paid' } },
+        MessageAttributes: {
+          orderId: { DataType: 'String', StringValue: 'O1' },
+          status: { DataType: 'String', StringValue: 'paid' },
+        },
       },
     ]);
   });
@@ -47,14 +56,23 @@ describe('SnsOrderPublisher', () => {
       const failing = entries.filter((entry) => entry.Id === '3' || entry.Id === '21');
       return {
         $metadata: {},
-        Successful: entries.filter((entry) => !failing.includes(entry)).map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
-        Failed: failing.map((entry) => ({ Id: entry.Id, Code: 'InvalidParameter', Message: 'bad attribute', SenderFault: true })),
+        Successful: entries
+          .filter((entry) => !failing.includes(entry))
+          .map((entry) => ({ Id: entry.Id, MessageId: `m-${entry.Id}` })),
+        Failed: failing.map((entry) => ({
+          Id: entry.Id,
+          Code: 'InvalidParameter',
+          Message: 'bad attribute',
+          SenderFault: true,
+        })),
       };
     });
 
     const result = await publisher.publishBatch(messages(25));
 
-    expect(inputsOf('PublishBatchCommand').map((input) => (input['PublishBatchRequestEntries'] as Entry[]).length)).toEqual([10, 10, 5]);
+    expect(
+      inputsOf('PublishBatchCommand').map((input) => (input['PublishBatchRequestEntries'] as Entry[]).length),
+    ).toEqual([10, 10, 5]);
     expect(result).toEqual({
       published: 23,
       failures: [
@@ -66,14 +84,20 @@ describe('SnsOrderPublisher', () => {
     expect(first).toEqual({
       Id: '0',
       Message: '{"n":0}',
-      MessageAttributes: { orderId: { DataType: 'String', StringValue: 'O0' }, status: { DataType: 'String', StringValue: 'new' } },
+      MessageAttributes: {
+        orderId: { DataType: 'String', StringValue: 'O0' },
+        status: { DataType: 'String', StringValue: 'new' },
+      },
     });
   });
 
   it('keeps each batch under the 256 KiB request limit', async () => {
     const { publisher, inputsOf } = publisherWith((command) => ({
       $metadata: {},
-      Successful: (command.input['PublishBatchRequestEntries'] as Entry[]).map((entry) => ({ Id: entry.Id, MessageId: 'm' })),
+      Successful: (command.input['PublishBatchRequestEntries'] as Entry[]).map((entry) => ({
+        Id: entry.Id,
+        MessageId: 'm',
+      })),
     }));
     const big = 'x'.repeat(100 * 1024);
     const result = await publisher.publishBatch([{ body: big }, { body: big }, { body: big }, { body: 'small' }]);
@@ -89,9 +113,20 @@ describe('SnsOrderPublisher', () => {
     let call = 0;
     const { publisher, calls } = publisherWith((command) => {
       call++;
-      if (call === 1) throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
+      if (call === 1)
+        throw Object.assign(new Error('Service unavailable'), {
+          name: 'ServiceUnavailable',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 503 },
+        });
       if (call === 2) {
-        return { $metadata: {}, Successful: (command.input['PublishBatchRequestEntries'] as Entry[]).map((e) => ({ Id: e.Id, MessageId: 'm' })) };
+        return {
+          $metadata: {},
+          Successful: (command.input['PublishBatchRequestEntries'] as Entry[]).map((e) => ({
+            Id: e.Id,
+            MessageId: 'm',
+          })),
+        };
       }
       throw new NotFoundException({ message: 'Topic does not exist', $metadata: { httpStatusCode: 404 } });
     });

@@ -20,7 +20,11 @@ describe('SqsMessageQueue.receive', () => {
           MessageId: 'm-1',
           ReceiptHandle: 'rh-1',
           Body: '{"orderId":"O1"}',
-          Attributes: { ApproximateReceiveCount: '2', SentTimestamp: '1746273601000', ApproximateFirstReceiveTimestamp: '1746273601500' },
+          Attributes: {
+            ApproximateReceiveCount: '2',
+            SentTimestamp: '1746273601000',
+            ApproximateFirstReceiveTimestamp: '1746273601500',
+          },
         },
         // Incomplete: no receipt handle means it can be neither acknowledged nor extended.
         { MessageId: 'm-2', Body: 'x' },
@@ -65,7 +69,13 @@ describe('SqsMessageQueue.receive', () => {
       new Promise((resolve, reject) => {
         state.sdkSignal = options?.abortSignal;
         const timer = setTimeout(
-          () => resolve({ $metadata: {}, Messages: [{ MessageId: 'm-1', ReceiptHandle: 'rh-1', Body: 'b', Attributes: { ApproximateReceiveCount: '1' } }] }),
+          () =>
+            resolve({
+              $metadata: {},
+              Messages: [
+                { MessageId: 'm-1', ReceiptHandle: 'rh-1', Body: 'b', Attributes: { ApproximateReceiveCount: '1' } },
+              ],
+            }),
           answerAfterMs,
         );
         state.sdkSignal?.addEventListener('abort', () => {
@@ -102,13 +112,18 @@ describe('SqsMessageQueue.receive', () => {
     const { queue, calls } = queueWith(() => ({ $metadata: {} }));
     const controller = new AbortController();
     controller.abort();
-    await expect(queue.receive({ maxMessages: 1, waitTimeSeconds: 20, signal: controller.signal })).resolves.toEqual([]);
+    await expect(queue.receive({ maxMessages: 1, waitTimeSeconds: 20, signal: controller.signal })).resolves.toEqual(
+      [],
+    );
     expect(calls).toHaveLength(0);
   });
 
   it('throws a typed error when the queue is missing', async () => {
     const { queue } = queueWith(() => {
-      throw new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: { httpStatusCode: 400 } });
+      throw new QueueDoesNotExist({
+        message: 'The specified queue does not exist.',
+        $metadata: { httpStatusCode: 400 },
+      });
     });
     const error = await queue.receive({ maxMessages: 1, waitTimeSeconds: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResourceMissingError);
@@ -125,13 +140,20 @@ describe('SqsMessageQueue.deleteBatch', () => {
       return {
         $metadata: {},
         Successful: entries.filter((entry) => !bad.includes(entry)).map((entry) => ({ Id: entry.Id })),
-        Failed: bad.map((entry) => ({ Id: entry.Id, Code: 'ReceiptHandleIsInvalid', Message: 'invalid handle', SenderFault: true })),
+        Failed: bad.map((entry) => ({
+          Id: entry.Id,
+          Code: 'ReceiptHandleIsInvalid',
+          Message: 'invalid handle',
+          SenderFault: true,
+        })),
       };
     });
 
     const failures = await queue.deleteBatch(handles);
 
-    expect(inputsOf('DeleteMessageBatchCommand').map((input) => (input['Entries'] as Entry[]).length)).toEqual([10, 10, 3]);
+    expect(inputsOf('DeleteMessageBatchCommand').map((input) => (input['Entries'] as Entry[]).length)).toEqual([
+      10, 10, 3,
+    ]);
     expect(failures).toEqual([
       { receiptHandle: 'rh-4', code: 'ReceiptHandleIsInvalid', message: 'invalid handle' },
       { receiptHandle: 'rh-22', code: 'ReceiptHandleIsInvalid', message: 'invalid handle' },
@@ -144,7 +166,10 @@ describe('SqsMessageQueue.deleteBatch', () => {
       Successful: (command.input['Entries'] as Entry[]).map((entry) => ({ Id: entry.Id })),
     }));
     await expect(queue.deleteBatch(['same', 'same'])).resolves.toEqual([]);
-    expect((inputsOf('DeleteMessageBatchCommand')[0]?.['Entries'] as Entry[]).map((entry) => entry.Id)).toEqual(['0', '1']);
+    expect((inputsOf('DeleteMessageBatchCommand')[0]?.['Entries'] as Entry[]).map((entry) => entry.Id)).toEqual([
+      '0',
+      '1',
+    ]);
   });
 
   it('reports every entry of a call that failed as a whole instead of throwing, and carries on', async () => {
@@ -171,13 +196,19 @@ describe('SqsMessageQueue helpers', () => {
   it('changes visibility of one message', async () => {
     const { queue, inputsOf } = queueWith(() => ({ $metadata: {} }));
     await queue.changeVisibility('rh-1', 90);
-    expect(inputsOf('ChangeMessageVisibilityCommand')).toEqual([{ QueueUrl: QUEUE_URL, ReceiptHandle: 'rh-1', VisibilityTimeout: 90 }]);
+    expect(inputsOf('ChangeMessageVisibilityCommand')).toEqual([
+      { QueueUrl: QUEUE_URL, ReceiptHandle: 'rh-1', VisibilityTimeout: 90 },
+    ]);
   });
 
   it('reads the queue depth from the approximate counters', async () => {
     const { queue } = queueWith(() => ({
       $metadata: {},
-      Attributes: { ApproximateNumberOfMessages: '7', ApproximateNumberOfMessagesNotVisible: '2', ApproximateNumberOfMessagesDelayed: '0' },
+      Attributes: {
+        ApproximateNumberOfMessages: '7',
+        ApproximateNumberOfMessagesNotVisible: '2',
+        ApproximateNumberOfMessagesDelayed: '0',
+      },
     }));
     await expect(queue.depth()).resolves.toEqual({ visible: 7, inFlight: 2, delayed: 0 });
   });
@@ -186,7 +217,11 @@ describe('SqsMessageQueue helpers', () => {
     const { queue, inputsOf } = queueWith(() => ({ $metadata: {}, MessageId: 'm-9' }));
     await expect(queue.sendRaw('not json', { attributes: { source: 'test' } })).resolves.toEqual({ messageId: 'm-9' });
     expect(inputsOf('SendMessageCommand')).toEqual([
-      { QueueUrl: QUEUE_URL, MessageBody: 'not json', MessageAttributes: { source: { DataType: 'String', StringValue: 'test' } } },
+      {
+        QueueUrl: QUEUE_URL,
+        MessageBody: 'not json',
+        MessageAttributes: { source: { DataType: 'String', StringValue: 'test' } },
+      },
     ]);
   });
 });

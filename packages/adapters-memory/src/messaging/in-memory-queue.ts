@@ -61,7 +61,9 @@ export class InMemoryQueue implements MessageQueue {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly byReceiptHandle = new Map<string, string>();
   /** (visibleAt, sequence) entries; an entry is stale once its message moved on (lazy deletion). */
-  private readonly schedule = new MinHeap<ScheduleEntry>((a, b) => a.visibleAt < b.visibleAt || (a.visibleAt === b.visibleAt && a.sequence < b.sequence));
+  private readonly schedule = new MinHeap<ScheduleEntry>(
+    (a, b) => a.visibleAt < b.visibleAt || (a.visibleAt === b.visibleAt && a.sequence < b.sequence),
+  );
   private sequence = 0;
   private handles = 0;
 
@@ -85,7 +87,10 @@ export class InMemoryQueue implements MessageQueue {
   }
 
   /** Accepts a message; returns its new message id. */
-  send(body: string, options: { messageId?: string; deadLetterSource?: StoredMessage['deadLetterSource'] } = {}): string {
+  send(
+    body: string,
+    options: { messageId?: string; deadLetterSource?: StoredMessage['deadLetterSource'] } = {},
+  ): string {
     const messageId = options.messageId ?? this.ids.next();
     if (this.messages.has(messageId)) throw new Error(`message ${messageId} is already in queue ${this.name}`);
     const now = this.clock.now();
@@ -115,7 +120,10 @@ export class InMemoryQueue implements MessageQueue {
       throw new RangeError('maxMessages must be an integer from 1 to 10 (as in SQS)');
     }
     const now = this.clock.now();
-    const timeoutMs = options.visibilityTimeoutSeconds === undefined ? this.visibilityTimeoutMs : options.visibilityTimeoutSeconds * 1000;
+    const timeoutMs =
+      options.visibilityTimeoutSeconds === undefined
+        ? this.visibilityTimeoutMs
+        : options.visibilityTimeoutSeconds * 1000;
     const received: ReceivedMessage[] = [];
     while (received.length < options.maxMessages) {
       const message = this.popVisible(now);
@@ -138,7 +146,11 @@ export class InMemoryQueue implements MessageQueue {
     for (const receiptHandle of receiptHandles) {
       const message = this.current(receiptHandle);
       if (!message) {
-        failures.push({ receiptHandle, code: 'ReceiptHandleIsInvalid', message: 'the receipt handle is unknown or no longer the latest' });
+        failures.push({
+          receiptHandle,
+          code: 'ReceiptHandleIsInvalid',
+          message: 'the receipt handle is unknown or no longer the latest',
+        });
         continue;
       }
       this.forget(message);

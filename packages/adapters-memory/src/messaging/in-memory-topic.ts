@@ -1,4 +1,10 @@
-import { wrapInSnsNotification, type Clock, type OrderEventPublisher, type OutboundOrderMessage, type PublishFailure } from '@orders/core';
+import {
+  wrapInSnsNotification,
+  type Clock,
+  type OrderEventPublisher,
+  type OutboundOrderMessage,
+  type PublishFailure,
+} from '@orders/core';
 import { IdSequence } from './id-sequence';
 import type { InMemoryQueue } from './in-memory-queue';
 
@@ -39,7 +45,9 @@ export class InMemoryTopic implements OrderEventPublisher {
     return { messageId: this.publishNow(message) };
   }
 
-  async publishBatch(messages: readonly OutboundOrderMessage[]): Promise<{ published: number; failures: readonly PublishFailure[] }> {
+  async publishBatch(
+    messages: readonly OutboundOrderMessage[],
+  ): Promise<{ published: number; failures: readonly PublishFailure[] }> {
     for (const message of messages) this.publishNow(message);
     return { published: messages.length, failures: [] };
   }

@@ -19,17 +19,29 @@ describeOrderRepositoryContract('fault-injecting (rates 0)', async () => ({
 describe('FaultInjectingOrderRepository', () => {
   it('fails before the write: RepositoryUnavailableError, and nothing is stored', async () => {
     const store = new InMemoryOrderRepository();
-    const repository = new FaultInjectingOrderRepository(store, { random: draws(0.05), beforeWriteRate: 0.1, afterWriteRate: 0.1 });
+    const repository = new FaultInjectingOrderRepository(store, {
+      random: draws(0.05),
+      beforeWriteRate: 0.1,
+      afterWriteRate: 0.1,
+    });
     const error = await repository.save(timed(sampleOrder())).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RepositoryUnavailableError);
-    expect(error).toMatchObject({ name: 'RepositoryUnavailableError', code: 'repository_unavailable', retryable: true });
+    expect(error).toMatchObject({
+      name: 'RepositoryUnavailableError',
+      code: 'repository_unavailable',
+      retryable: true,
+    });
     expect(store.size).toBe(0);
     expect(repository.injected).toEqual({ beforeWrite: 1, afterWrite: 0, read: 0 });
   });
 
   it('fails after the write: the order IS stored, yet the caller sees an error (the answer was lost)', async () => {
     const store = new InMemoryOrderRepository();
-    const repository = new FaultInjectingOrderRepository(store, { random: draws(0.15, 0.9), beforeWriteRate: 0.1, afterWriteRate: 0.1 });
+    const repository = new FaultInjectingOrderRepository(store, {
+      random: draws(0.15, 0.9),
+      beforeWriteRate: 0.1,
+      afterWriteRate: 0.1,
+    });
     await expect(repository.save(timed(sampleOrder()))).rejects.toBeInstanceOf(RepositoryUnavailableError);
     expect(store.all()).toEqual([sampleOrder()]);
     // The retry that follows is an ordinary redelivery: the store calls it a duplicate.
@@ -38,7 +50,11 @@ describe('FaultInjectingOrderRepository', () => {
   });
 
   it('passes a call through when the draw is above both rates', async () => {
-    const repository = new FaultInjectingOrderRepository(new InMemoryOrderRepository(), { random: draws(0.2), beforeWriteRate: 0.1, afterWriteRate: 0.1 });
+    const repository = new FaultInjectingOrderRepository(new InMemoryOrderRepository(), {
+      random: draws(0.2),
+      beforeWriteRate: 0.1,
+      afterWriteRate: 0.1,
+    });
     await expect(repository.save(timed(sampleOrder()))).resolves.toBe('created');
     expect(repository.injected).toEqual({ beforeWrite: 0, afterWrite: 0, read: 0 });
   });
@@ -46,7 +62,11 @@ describe('FaultInjectingOrderRepository', () => {
   it('fails reads with the combined rate', async () => {
     const store = new InMemoryOrderRepository();
     await store.save(timed(sampleOrder()));
-    const repository = new FaultInjectingOrderRepository(store, { random: draws(0.15, 0.25), beforeWriteRate: 0.1, afterWriteRate: 0.1 });
+    const repository = new FaultInjectingOrderRepository(store, {
+      random: draws(0.15, 0.25),
+      beforeWriteRate: 0.1,
+      afterWriteRate: 0.1,
+    });
     await expect(repository.findById('O1234')).rejects.toBeInstanceOf(RepositoryUnavailableError);
     await expect(repository.findById('O1234')).resolves.toEqual(sampleOrder());
     expect(repository.injected.read).toBe(1);
@@ -71,7 +91,9 @@ describe('FaultInjectingOrderRepository', () => {
       const results: string[] = [];
       for (let i = 0; i < 2000; i++) {
         results.push(
-          await repository.save(timed(sampleOrder({ orderId: `O-${i % 50}` }))).catch((e: unknown) => (e as Error).message.slice(0, 40)),
+          await repository
+            .save(timed(sampleOrder({ orderId: `O-${i % 50}` })))
+            .catch((e: unknown) => (e as Error).message.slice(0, 40)),
         );
       }
       return results;
@@ -88,7 +110,11 @@ describe('FaultInjectingOrderRepository', () => {
     const random = seededRandom(1);
     expect(() => new FaultInjectingOrderRepository(store, { random, beforeWriteRate: -0.1 })).toThrow(RangeError);
     expect(() => new FaultInjectingOrderRepository(store, { random, afterWriteRate: Number.NaN })).toThrow(RangeError);
-    expect(() => new FaultInjectingOrderRepository(store, { random, beforeWriteRate: 0.6, afterWriteRate: 0.6 })).toThrow(/at most 1/);
-    expect(() => new FaultInjectingOrderRepository(store, { random, beforeWriteRate: 0.5, afterWriteRate: 0.5 })).not.toThrow();
+    expect(
+      () => new FaultInjectingOrderRepository(store, { random, beforeWriteRate: 0.6, afterWriteRate: 0.6 }),
+    ).toThrow(/at most 1/);
+    expect(
+      () => new FaultInjectingOrderRepository(store, { random, beforeWriteRate: 0.5, afterWriteRate: 0.5 }),
+    ).not.toThrow();
   });
 });

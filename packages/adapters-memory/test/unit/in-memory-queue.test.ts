@@ -3,7 +3,12 @@ import { InMemoryQueue, ManualClock } from '@orders/adapters-memory';
 function queues(maxReceiveCount = 3, visibilityTimeoutSeconds = 30) {
   const clock = new ManualClock();
   const deadLetterQueue = new InMemoryQueue({ name: 'OrderDLQ', clock });
-  const queue = new InMemoryQueue({ name: 'OrderQueue', clock, visibilityTimeoutSeconds, redrive: { deadLetterQueue, maxReceiveCount } });
+  const queue = new InMemoryQueue({
+    name: 'OrderQueue',
+    clock,
+    visibilityTimeoutSeconds,
+    redrive: { deadLetterQueue, maxReceiveCount },
+  });
   return { clock, queue, deadLetterQueue };
 }
 
@@ -29,7 +34,9 @@ describe('InMemoryQueue', () => {
     const [first] = queue.receiveNow({ maxMessages: 1 });
     clock.advance(30_000);
     const [second] = queue.receiveNow({ maxMessages: 1 });
-    expect(queue.deleteNow([first!.receiptHandle])).toEqual([expect.objectContaining({ code: 'ReceiptHandleIsInvalid' })]);
+    expect(queue.deleteNow([first!.receiptHandle])).toEqual([
+      expect.objectContaining({ code: 'ReceiptHandleIsInvalid' }),
+    ]);
     expect(queue.size).toBe(1);
     expect(queue.deleteNow([second!.receiptHandle])).toEqual([]);
     expect(queue.size).toBe(0);
@@ -45,7 +52,11 @@ describe('InMemoryQueue', () => {
     expect(queue.receiveNow({ maxMessages: 10 })).toEqual([]);
     expect(queue.size).toBe(0);
     const [dead] = deadLetterQueue.peekAll();
-    expect(dead).toMatchObject({ messageId: id, body: 'poison', deadLetterSource: { queueName: 'OrderQueue', receiveCount: 3 } });
+    expect(dead).toMatchObject({
+      messageId: id,
+      body: 'poison',
+      deadLetterSource: { queueName: 'OrderQueue', receiveCount: 3 },
+    });
   });
 
   it('redrives DLQ messages back with a fresh receive count and the same ids', () => {
@@ -88,7 +99,11 @@ describe('InMemoryQueue', () => {
     const { queue } = queues();
     for (let i = 0; i < 50_000; i++) queue.send(String(i));
     let received = 0;
-    for (let batch = queue.receiveNow({ maxMessages: 10 }); batch.length > 0; batch = queue.receiveNow({ maxMessages: 10 })) {
+    for (
+      let batch = queue.receiveNow({ maxMessages: 10 });
+      batch.length > 0;
+      batch = queue.receiveNow({ maxMessages: 10 })
+    ) {
       expect(batch[0]?.body).toBe(String(received));
       queue.deleteNow(batch.map((m) => m.receiptHandle));
       received += batch.length;

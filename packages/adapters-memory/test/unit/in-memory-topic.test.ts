@@ -5,7 +5,11 @@ import { SEED_DUMMY_ORDER } from '@orders/testkit';
 describe('InMemoryTopic', () => {
   it('wraps each message in an SNS notification envelope with orderId and status attributes', async () => {
     const { topic, queue } = createOrderPipeline();
-    const { messageId } = await topic.publish({ body: serializeOrder(SEED_DUMMY_ORDER), orderId: 'O1234', status: 'new' });
+    const { messageId } = await topic.publish({
+      body: serializeOrder(SEED_DUMMY_ORDER),
+      orderId: 'O1234',
+      status: 'new',
+    });
     const [delivered] = queue.receiveNow({ maxMessages: 1 });
     const envelope = JSON.parse(delivered!.body) as Record<string, unknown>;
     expect(envelope).toMatchObject({
@@ -15,7 +19,11 @@ describe('InMemoryTopic', () => {
       Message: serializeOrder(SEED_DUMMY_ORDER),
       MessageAttributes: { orderId: { Type: 'String', Value: 'O1234' }, status: { Type: 'String', Value: 'new' } },
     });
-    expect(decodeOrderMessage(delivered!.body)).toMatchObject({ ok: true, delivery: 'sns-envelope', snsMessageId: messageId });
+    expect(decodeOrderMessage(delivered!.body)).toMatchObject({
+      ok: true,
+      delivery: 'sns-envelope',
+      snsMessageId: messageId,
+    });
   });
 
   it('delivers the message itself with raw message delivery', async () => {

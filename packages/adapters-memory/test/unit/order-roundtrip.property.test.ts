@@ -33,7 +33,8 @@ describe('generated valid orders through InMemoryOrderRepository', () => {
         const repository = new InMemoryOrderRepository();
         assert.equal(await repository.save(validated.value), 'created');
         assert.deepEqual(await repository.findById(order.orderId), order);
-        for (const [label, covers] of Object.entries(COVERAGE)) if (covers(order)) seen.set(label, (seen.get(label) ?? 0) + 1);
+        for (const [label, covers] of Object.entries(COVERAGE))
+          if (covers(order)) seen.set(label, (seen.get(label) ?? 0) + 1);
       }),
       { numRuns: 300 },
     );

@@ -1,5 +1,16 @@
-import { createOrderPipeline, InMemoryOrderRepository, ManualScheduler, type ManualClock } from '@orders/adapters-memory';
-import { ProcessOrderBatch, RepositoryUnavailableError, serializeOrder, type OrderRepository, type TimedOrder } from '@orders/core';
+import {
+  createOrderPipeline,
+  InMemoryOrderRepository,
+  ManualScheduler,
+  type ManualClock,
+} from '@orders/adapters-memory';
+import {
+  ProcessOrderBatch,
+  RepositoryUnavailableError,
+  serializeOrder,
+  type OrderRepository,
+  type TimedOrder,
+} from '@orders/core';
 import { QueueConsumer } from '@orders/core';
 import { createOrderGenerator, nextEvent } from '@orders/testkit';
 
@@ -102,7 +113,10 @@ describe('QueueConsumer', () => {
     const controller = new AbortController();
     const originalExecute = ProcessOrderBatch.prototype.execute;
     let batches = 0;
-    const spy = jest.spyOn(ProcessOrderBatch.prototype, 'execute').mockImplementation(async function (this: ProcessOrderBatch, ...args) {
+    const spy = jest.spyOn(ProcessOrderBatch.prototype, 'execute').mockImplementation(async function (
+      this: ProcessOrderBatch,
+      ...args
+    ) {
       if (++batches === 3) controller.abort();
       return originalExecute.apply(this, args);
     });
@@ -122,7 +136,11 @@ describe('QueueConsumer', () => {
 
   it('refuses options SQS would refuse', () => {
     const { pipeline } = setUp();
-    const deps = { queue: pipeline.queue, processOrderBatch: new ProcessOrderBatch({ repository: new InMemoryOrderRepository() }), scheduler: new ManualScheduler(pipeline.clock as ManualClock) };
+    const deps = {
+      queue: pipeline.queue,
+      processOrderBatch: new ProcessOrderBatch({ repository: new InMemoryOrderRepository() }),
+      scheduler: new ManualScheduler(pipeline.clock as ManualClock),
+    };
     expect(() => new QueueConsumer(deps, { visibilityTimeoutSeconds: 30, batchSize: 11 })).toThrow(RangeError);
     expect(() => new QueueConsumer(deps, { visibilityTimeoutSeconds: 30, waitTimeSeconds: 21 })).toThrow(RangeError);
     expect(() => new QueueConsumer(deps, { visibilityTimeoutSeconds: 0 })).toThrow(RangeError);
@@ -142,8 +160,17 @@ describe('QueueConsumer when something around the use case throws', () => {
       },
     } as unknown as ProcessOrderBatch;
     const consumer = new QueueConsumer(
-      { queue: pipeline.queue, processOrderBatch: flakyUseCase, scheduler: new ManualScheduler(pipeline.clock as ManualClock) },
-      { visibilityTimeoutSeconds: 30, waitTimeSeconds: 0, idleDelayMs: 1000, untilEmpty: async () => pipeline.queue.depth() },
+      {
+        queue: pipeline.queue,
+        processOrderBatch: flakyUseCase,
+        scheduler: new ManualScheduler(pipeline.clock as ManualClock),
+      },
+      {
+        visibilityTimeoutSeconds: 30,
+        waitTimeSeconds: 0,
+        idleDelayMs: 1000,
+        untilEmpty: async () => pipeline.queue.depth(),
+      },
     );
     const generator = createOrderGenerator(6);
     for (let i = 0; i < 30; i++) await pipeline.topic.publish({ body: serializeOrder(generator.next()) });
@@ -158,7 +185,11 @@ describe('QueueConsumer when something around the use case throws', () => {
     const pipeline = createOrderPipeline();
     let probes = 0;
     const consumer = new QueueConsumer(
-      { queue: pipeline.queue, processOrderBatch: new ProcessOrderBatch({ repository: new InMemoryOrderRepository() }), scheduler: new ManualScheduler(pipeline.clock as ManualClock) },
+      {
+        queue: pipeline.queue,
+        processOrderBatch: new ProcessOrderBatch({ repository: new InMemoryOrderRepository() }),
+        scheduler: new ManualScheduler(pipeline.clock as ManualClock),
+      },
       {
         visibilityTimeoutSeconds: 30,
         pollers: 1,

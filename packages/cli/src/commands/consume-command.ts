@@ -20,13 +20,28 @@ interface ConsumeCommandOptions extends AwsCommandOptions {
 export function consumeCommand(): Command {
   return withAwsOptions(
     new Command('consume')
-      .description('Run the long-running consumer: OrderQueue → the same use case as the Lambda → Orders (Ctrl-C stops gracefully)')
+      .description(
+        'Run the long-running consumer: OrderQueue → the same use case as the Lambda → Orders (Ctrl-C stops gracefully)',
+      )
       .option('--until-empty', 'exit once the queue is drained and no message is in flight', false)
       .option('--pollers <n>', 'receive loops running at once', parseInteger('--pollers', 1, 64), 2)
-      .option('--concurrency <n>', 'records of a batch stored at once', parseInteger('--concurrency', 1, 1000), DEFAULT_CONCURRENCY)
+      .option(
+        '--concurrency <n>',
+        'records of a batch stored at once',
+        parseInteger('--concurrency', 1, 1000),
+        DEFAULT_CONCURRENCY,
+      )
       .option('--wait-seconds <n>', 'long-poll wait per receive', parseInteger('--wait-seconds', 0, 20), 20)
-      .option('--visibility-timeout <seconds>', "how long each heartbeat extends in-flight messages (default: the queue's own timeout)", parseInteger('--visibility-timeout', 1, 43_200))
-      .option('--retry-delay <seconds>', 'make a failed message visible again after this long instead of the full timeout', parseInteger('--retry-delay', 0, 43_200))
+      .option(
+        '--visibility-timeout <seconds>',
+        "how long each heartbeat extends in-flight messages (default: the queue's own timeout)",
+        parseInteger('--visibility-timeout', 1, 43_200),
+      )
+      .option(
+        '--retry-delay <seconds>',
+        'make a failed message visible again after this long instead of the full timeout',
+        parseInteger('--retry-delay', 0, 43_200),
+      )
       .option('--quiet', 'no per-message log lines', false)
       .option('--json', 'print the final report as JSON', false),
   ).action(async (options: ConsumeCommandOptions) => {
@@ -35,10 +50,17 @@ export function consumeCommand(): Command {
     const queue = new SqsMessageQueue({ queueUrl: resources.queueUrl, clientOptions });
     // The heartbeat must beat the queue's real timeout, so read it unless told otherwise.
     const visibilityTimeoutSeconds = options.visibilityTimeout ?? Math.max(1, await queue.visibilityTimeoutSeconds());
-    const logger = options.quiet ? silentLogger : createPowertoolsLogger({ serviceName: 'orders-consumer', logLevel: 'info' });
+    const logger = options.quiet
+      ? silentLogger
+      : createPowertoolsLogger({ serviceName: 'orders-consumer', logLevel: 'info' });
     const repository = new DynamoDbOrderRepository({ tableName: resources.names.tableName, clientOptions });
     const consumer = new QueueConsumer(
-      { queue, processOrderBatch: new ProcessOrderBatch({ repository, logger }, { concurrency: options.concurrency }), scheduler: systemScheduler, logger },
+      {
+        queue,
+        processOrderBatch: new ProcessOrderBatch({ repository, logger }, { concurrency: options.concurrency }),
+        scheduler: systemScheduler,
+        logger,
+      },
       {
         visibilityTimeoutSeconds,
         pollers: options.pollers,
@@ -69,7 +91,9 @@ function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
       process.stderr.write(`orders consume: second ${name}, exiting now\n`);
       process.exit(130);
     }
-    process.stderr.write(`orders consume: ${name} received, finishing in-flight messages (send again to exit at once)\n`);
+    process.stderr.write(
+      `orders consume: ${name} received, finishing in-flight messages (send again to exit at once)\n`,
+    );
     controller.abort();
   };
   process.on('SIGINT', onSignal);

@@ -10,19 +10,30 @@ export function demoCommand(): Command {
     .description('Run the whole system in one process on the in-memory adapters and print what happened')
     .option('--orders <n>', 'generated orders besides the seed order O1234', parseInteger('--orders', 0, 100_000), 12)
     .option('--seed <n>', 'seed for the generated traffic (same seed, same run)', parseInteger('--seed', 0, 2 ** 31), 7)
-    .option('--max-receive-count <n>', 'receives before a message moves to OrderDLQ', parseInteger('--max-receive-count', 1, 1000), 3)
+    .option(
+      '--max-receive-count <n>',
+      'receives before a message moves to OrderDLQ',
+      parseInteger('--max-receive-count', 1, 1000),
+      3,
+    )
     .option('--logs', "print the handler's JSON log lines", false)
     .option('--json', 'print the summary as one JSON object', false)
-    .action(async (options: { orders: number; seed: number; maxReceiveCount: number; logs: boolean; json: boolean }) => {
-      const result = await runDemo({
-        orders: options.orders,
-        seed: options.seed,
-        maxReceiveCount: options.maxReceiveCount,
-        ...(options.logs ? { logger: createPowertoolsLogger({ serviceName: 'OrderProcessor', logLevel: 'info' }) } : {}),
-      });
-      process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : renderDemo(result, options.maxReceiveCount));
-      if (result.violations.length > 0) process.exitCode = 1;
-    });
+    .action(
+      async (options: { orders: number; seed: number; maxReceiveCount: number; logs: boolean; json: boolean }) => {
+        const result = await runDemo({
+          orders: options.orders,
+          seed: options.seed,
+          maxReceiveCount: options.maxReceiveCount,
+          ...(options.logs
+            ? { logger: createPowertoolsLogger({ serviceName: 'OrderProcessor', logLevel: 'info' }) }
+            : {}),
+        });
+        process.stdout.write(
+          options.json ? `${JSON.stringify(result)}\n` : renderDemo(result, options.maxReceiveCount),
+        );
+        if (result.violations.length > 0) process.exitCode = 1;
+      },
+    );
 }
 
 function renderDemo(result: DemoResult, maxReceiveCount: number): string {

@@ -38,28 +38,41 @@ export function dlqCommand(): Command {
 
   const redrive = withAwsOptions(
     new Command('redrive')
-      .description('Move the messages in OrderDLQ back to OrderQueue (StartMessageMoveTask when supported, else receive → send → delete)')
-      .addOption(new Option('--strategy <strategy>', 'how to move them').choices(['auto', 'move-task', 'manual']).default('auto'))
+      .description(
+        'Move the messages in OrderDLQ back to OrderQueue (StartMessageMoveTask when supported, else receive → send → delete)',
+      )
+      .addOption(
+        new Option('--strategy <strategy>', 'how to move them')
+          .choices(['auto', 'move-task', 'manual'])
+          .default('auto'),
+      )
       .option('--json', 'print the result as JSON', false),
   ).action(async (options: DlqRedriveCommandOptions) => {
     const result = await (await dlqTools(options)).redrive({ strategy: options.strategy });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else if (result.strategy === 'move-task') {
-      process.stdout.write(`Started an SQS message move task (${result.taskHandle}); SQS moves the messages back in the background.\n`);
+      process.stdout.write(
+        `Started an SQS message move task (${result.taskHandle}); SQS moves the messages back in the background.\n`,
+      );
     } else {
       process.stdout.write(
         `Moved ${result.moved} message(s) back to the source queue by receive → send → delete` +
           `${result.fallbackReason ? ` (${result.fallbackReason})` : ''}.\n`,
       );
       for (const failure of result.failures) {
-        process.stderr.write(`message ${failure.messageId}: ${failure.stage.replace('_', ' ')}: ${failure.message} [${failure.code}]\n`);
+        process.stderr.write(
+          `message ${failure.messageId}: ${failure.stage.replace('_', ' ')}: ${failure.message} [${failure.code}]\n`,
+        );
       }
     }
     if (result.strategy === 'manual' && result.failures.length > 0) process.exitCode = 1;
   });
 
-  return new Command('dlq').description('Inspect and redrive the dead-letter queue').addCommand(list).addCommand(redrive);
+  return new Command('dlq')
+    .description('Inspect and redrive the dead-letter queue')
+    .addCommand(list)
+    .addCommand(redrive);
 }
 
 function renderListing(messages: readonly DlqMessage[]): string {

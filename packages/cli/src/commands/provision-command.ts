@@ -17,8 +17,18 @@ export function provisionCommand(): Command {
         'Create the Orders table, OrderTopic, OrderQueue and OrderDLQ, the subscription and the queue policy. Idempotent and ' +
           'declarative: existing resources are brought to the options given (defaults included), so rerun it with the same options',
       )
-      .option('--max-receive-count <n>', 'receives before a message moves to the DLQ', parseInteger('--max-receive-count', 1, 1000), 3)
-      .option('--visibility-timeout <seconds>', 'OrderQueue visibility timeout (≥ 6 × the function timeout)', parseInteger('--visibility-timeout', 0, 43_200), 180)
+      .option(
+        '--max-receive-count <n>',
+        'receives before a message moves to the DLQ',
+        parseInteger('--max-receive-count', 1, 1000),
+        3,
+      )
+      .option(
+        '--visibility-timeout <seconds>',
+        'OrderQueue visibility timeout (≥ 6 × the function timeout)',
+        parseInteger('--visibility-timeout', 0, 43_200),
+        180,
+      )
       .option('--raw-delivery', 'deliver the order JSON itself instead of the SNS envelope', false)
       .option('--json', 'print the result as JSON', false),
   ).action(async (options: ProvisionCommandOptions) => {
@@ -34,7 +44,9 @@ export function provisionCommand(): Command {
       return;
     }
     const lines = [
-      result.changes.length === 0 ? 'Everything already exists as configured; nothing changed.' : `${result.changes.length} change(s):`,
+      result.changes.length === 0
+        ? 'Everything already exists as configured; nothing changed.'
+        : `${result.changes.length} change(s):`,
       ...result.changes.map((c) => `  ${c.action} ${c.resource}${c.detail ? ` (${c.detail})` : ''}`),
       '',
       `table         ${result.tableArn}`,

@@ -42,7 +42,10 @@ export function publishCommand(): Command {
         ...progressOption(terminalProgress('publishing', 64 * 1024, ' bytes')),
       });
     } else {
-      summary = await publishSample(publisher, options.sample ?? 0, { seed: options.seed, ...progressOption(terminalProgress('publishing', 500)) });
+      summary = await publishSample(publisher, options.sample ?? 0, {
+        seed: options.seed,
+        ...progressOption(terminalProgress('publishing', 500)),
+      });
     }
     report(summary, resources.names.topicName, options.json);
     if (summary.invalid.length > 0 || summary.failed.length > 0) process.exitCode = 1;
@@ -72,8 +75,10 @@ function report(summary: PublishSummary, topicName: string, json: boolean): void
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
-  for (const line of summary.invalid) process.stderr.write(`line ${line.lineNumber}: ${describeProblems(line.problems)}\n`);
-  for (const failure of summary.failed) process.stderr.write(`message ${failure.position}: not published: ${failure.message} [${failure.code}]\n`);
+  for (const line of summary.invalid)
+    process.stderr.write(`line ${line.lineNumber}: ${describeProblems(line.problems)}\n`);
+  for (const failure of summary.failed)
+    process.stderr.write(`message ${failure.position}: not published: ${failure.message} [${failure.code}]\n`);
   const parts = [`Published ${summary.published} order message(s) to ${topicName}`];
   if (summary.invalid.length > 0) parts.push(`${summary.invalid.length} invalid line(s) not published`);
   if (summary.failed.length > 0) parts.push(`${summary.failed.length} failed to publish`);

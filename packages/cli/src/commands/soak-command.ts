@@ -41,86 +41,153 @@ const d = DEFAULT_SOAK_OPTIONS;
  * one JSON summary; exits 1 and names the invariant on stderr when one breaks.
  */
 export function soakCommand(): Command {
-  return new Command('soak')
-    .description(
-      'Publish a seeded workload (multi-event orders, duplicates, reordering, poison) through OrderTopic → OrderQueue → the real ' +
-        'OrderProcessor with transient store faults, drain, redrive OrderDLQ with faults off, drain again, and check the invariants',
-    )
-    .option('--messages <n>', 'messages to publish (events, duplicates and poison)', parseInteger('--messages', 1, 10_000_000), d.messages)
-    .option('--fault-rate <p>', 'probability that a repository call fails (RepositoryUnavailableError)', parseRate('--fault-rate'), d.faultRate)
-    .addOption(
-      new Option('--fault-mode <mode>', 'when a fault strikes: before the write, after it (written, answer lost), or mixed 50/50')
-        .choices(FAULT_MODES)
-        .default(d.faultMode),
-    )
-    .option('--poison-rate <p>', 'probability that a message is poison (never a valid order)', parseRate('--poison-rate'), d.poisonRate)
-    .option('--duplicate-rate <p>', 'probability that an event is published again later', parseRate('--duplicate-rate'), d.duplicateRate)
-    .option('--reorder-rate <p>', "probability that an order's events are delivered out of order", parseRate('--reorder-rate'), d.reorderRate)
-    .option('--crash-rate <p>', 'probability that an invocation dies after the handler ran (whole batch retried)', parseRate('--crash-rate'), d.crashRate)
-    .option('--max-receive-count <k>', 'receives before a message moves to OrderDLQ', parseInteger('--max-receive-count', 1, 1000), d.maxReceiveCount)
-    .option('--batch-size <n>', 'records per invocation (1–10)', parseInteger('--batch-size', 1, 10), d.batchSize)
-    .option('--seed <s>', 'seed for the workload, the faults and the crashes (same seed, same summary)', parseInteger('--seed', 0, 2 ** 32 - 1), d.seed)
-    .option('--raw-delivery', 'SNS raw message delivery instead of the notification envelope', d.rawDelivery)
-    .option('--no-progress', 'no progress bar (it is also off when stderr is not a terminal)')
-    .option('--logs', "print the handler's JSON log lines (slow at volume; turns the progress bar off)", false)
-    .option('--check-determinism', 'run the soak twice and fail unless both summaries match (apart from timings; in-memory target only)', false)
-    .addOption(
-      new Option('--target <target>', 'memory: the seeded simulator (deterministic); aws: SNS/SQS/DynamoDB at AWS_ENDPOINT_URL/AWS_REGION')
-        .choices(TARGETS)
-        .default('memory'),
-    )
-    .option('--keep', '--target aws: keep the table, topic and queues the soak created (default: delete them at the end)', false)
-    .option('--i-know-this-is-real-aws', '--target aws without an emulator endpoint: soak AWS itself (creates billed resources)', false)
-    // (`pnpm soak -- --messages N` works: main.ts drops the `--` pnpm forwards.)
-    .action(async (raw: SoakCommandOptions) => {
-      const options: SoakOptions = {
-        messages: raw.messages,
-        faultRate: raw.faultRate,
-        faultMode: raw.faultMode,
-        poisonRate: raw.poisonRate,
-        duplicateRate: raw.duplicateRate,
-        reorderRate: raw.reorderRate,
-        crashRate: raw.crashRate,
-        maxReceiveCount: raw.maxReceiveCount,
-        batchSize: raw.batchSize,
-        seed: raw.seed,
-        rawDelivery: raw.rawDelivery,
-      };
-      if (raw.target === 'aws' && raw.checkDeterminism) {
-        throw new InvalidArgumentError('--check-determinism needs --target memory: on a real queue delivery order and timing vary, so only the invariants are promised');
-      }
-      const createTarget = raw.target === 'aws' ? awsTargetFromEnvironment(raw, process.env) : undefined;
-      const progress = raw.progress && !raw.logs && process.stderr.isTTY ? createProgressBar() : undefined;
-      const logger = raw.logs ? createPowertoolsLogger({ serviceName: 'OrderProcessor', logLevel: 'info' }) : undefined;
-      const run = async (): Promise<SoakSummary> => {
-        try {
-          const hooks = { ...(logger ? { logger } : {}), ...(progress ? { onProgress: progress.update } : {}) };
-          return (await runSoak(options, hooks, createTarget)).summary;
-        } finally {
-          progress?.stop();
-        }
-      };
-
-      let summary = await run();
-      if (raw.checkDeterminism) {
-        const again = await run();
-        const same = JSON.stringify(deterministicPart(again)) === JSON.stringify(deterministicPart(summary));
-        const violation = `determinism: a second run with seed ${options.seed} gave a different summary (digest ${again.digest} vs ${summary.digest})`;
-        summary = {
-          ...summary,
-          ...(same ? {} : { ok: false, violations: [...summary.violations, violation] }),
-          determinism_check: { runs: 2, same, digests: [summary.digest, again.digest] },
+  return (
+    new Command('soak')
+      .description(
+        'Publish a seeded workload (multi-event orders, duplicates, reordering, poison) through OrderTopic → OrderQueue → the real ' +
+          'OrderProcessor with transient store faults, drain, redrive OrderDLQ with faults off, drain again, and check the invariants',
+      )
+      .option(
+        '--messages <n>',
+        'messages to publish (events, duplicates and poison)',
+        parseInteger('--messages', 1, 10_000_000),
+        d.messages,
+      )
+      .option(
+        '--fault-rate <p>',
+        'probability that a repository call fails (RepositoryUnavailableError)',
+        parseRate('--fault-rate'),
+        d.faultRate,
+      )
+      .addOption(
+        new Option(
+          '--fault-mode <mode>',
+          'when a fault strikes: before the write, after it (written, answer lost), or mixed 50/50',
+        )
+          .choices(FAULT_MODES)
+          .default(d.faultMode),
+      )
+      .option(
+        '--poison-rate <p>',
+        'probability that a message is poison (never a valid order)',
+        parseRate('--poison-rate'),
+        d.poisonRate,
+      )
+      .option(
+        '--duplicate-rate <p>',
+        'probability that an event is published again later',
+        parseRate('--duplicate-rate'),
+        d.duplicateRate,
+      )
+      .option(
+        '--reorder-rate <p>',
+        "probability that an order's events are delivered out of order",
+        parseRate('--reorder-rate'),
+        d.reorderRate,
+      )
+      .option(
+        '--crash-rate <p>',
+        'probability that an invocation dies after the handler ran (whole batch retried)',
+        parseRate('--crash-rate'),
+        d.crashRate,
+      )
+      .option(
+        '--max-receive-count <k>',
+        'receives before a message moves to OrderDLQ',
+        parseInteger('--max-receive-count', 1, 1000),
+        d.maxReceiveCount,
+      )
+      .option('--batch-size <n>', 'records per invocation (1–10)', parseInteger('--batch-size', 1, 10), d.batchSize)
+      .option(
+        '--seed <s>',
+        'seed for the workload, the faults and the crashes (same seed, same summary)',
+        parseInteger('--seed', 0, 2 ** 32 - 1),
+        d.seed,
+      )
+      .option('--raw-delivery', 'SNS raw message delivery instead of the notification envelope', d.rawDelivery)
+      .option('--no-progress', 'no progress bar (it is also off when stderr is not a terminal)')
+      .option('--logs', "print the handler's JSON log lines (slow at volume; turns the progress bar off)", false)
+      .option(
+        '--check-determinism',
+        'run the soak twice and fail unless both summaries match (apart from timings; in-memory target only)',
+        false,
+      )
+      .addOption(
+        new Option(
+          '--target <target>',
+          'memory: the seeded simulator (deterministic); aws: SNS/SQS/DynamoDB at AWS_ENDPOINT_URL/AWS_REGION',
+        )
+          .choices(TARGETS)
+          .default('memory'),
+      )
+      .option(
+        '--keep',
+        '--target aws: keep the table, topic and queues the soak created (default: delete them at the end)',
+        false,
+      )
+      .option(
+        '--i-know-this-is-real-aws',
+        '--target aws without an emulator endpoint: soak AWS itself (creates billed resources)',
+        false,
+      )
+      // (`pnpm soak -- --messages N` works: main.ts drops the `--` pnpm forwards.)
+      .action(async (raw: SoakCommandOptions) => {
+        const options: SoakOptions = {
+          messages: raw.messages,
+          faultRate: raw.faultRate,
+          faultMode: raw.faultMode,
+          poisonRate: raw.poisonRate,
+          duplicateRate: raw.duplicateRate,
+          reorderRate: raw.reorderRate,
+          crashRate: raw.crashRate,
+          maxReceiveCount: raw.maxReceiveCount,
+          batchSize: raw.batchSize,
+          seed: raw.seed,
+          rawDelivery: raw.rawDelivery,
         };
-      }
-      process.exitCode = reportSoak(summary, process);
-    });
+        if (raw.target === 'aws' && raw.checkDeterminism) {
+          throw new InvalidArgumentError(
+            '--check-determinism needs --target memory: on a real queue delivery order and timing vary, so only the invariants are promised',
+          );
+        }
+        const createTarget = raw.target === 'aws' ? awsTargetFromEnvironment(raw, process.env) : undefined;
+        const progress = raw.progress && !raw.logs && process.stderr.isTTY ? createProgressBar() : undefined;
+        const logger = raw.logs
+          ? createPowertoolsLogger({ serviceName: 'OrderProcessor', logLevel: 'info' })
+          : undefined;
+        const run = async (): Promise<SoakSummary> => {
+          try {
+            const hooks = { ...(logger ? { logger } : {}), ...(progress ? { onProgress: progress.update } : {}) };
+            return (await runSoak(options, hooks, createTarget)).summary;
+          } finally {
+            progress?.stop();
+          }
+        };
+
+        let summary = await run();
+        if (raw.checkDeterminism) {
+          const again = await run();
+          const same = JSON.stringify(deterministicPart(again)) === JSON.stringify(deterministicPart(summary));
+          const violation = `determinism: a second run with seed ${options.seed} gave a different summary (digest ${again.digest} vs ${summary.digest})`;
+          summary = {
+            ...summary,
+            ...(same ? {} : { ok: false, violations: [...summary.violations, violation] }),
+            determinism_check: { runs: 2, same, digests: [summary.digest, again.digest] },
+          };
+        }
+        process.exitCode = reportSoak(summary, process);
+      })
+  );
 }
 
 /**
  * The AWS target as the environment describes it: AWS_ENDPOINT_URL (an emulator) and AWS_REGION.
  * Without an emulator endpoint the calls would reach AWS itself; that needs the explicit flag.
  */
-function awsTargetFromEnvironment(raw: Pick<SoakCommandOptions, 'keep' | 'iKnowThisIsRealAws'>, env: NodeJS.ProcessEnv): SoakTargetFactory {
+function awsTargetFromEnvironment(
+  raw: Pick<SoakCommandOptions, 'keep' | 'iKnowThisIsRealAws'>,
+  env: NodeJS.ProcessEnv,
+): SoakTargetFactory {
   const endpoint = env['AWS_ENDPOINT_URL']?.trim() || undefined;
   const realAws = reachesRealAws(endpoint);
   if (realAws && !raw.iKnowThisIsRealAws) {
@@ -130,7 +197,8 @@ function awsTargetFromEnvironment(raw: Pick<SoakCommandOptions, 'keep' | 'iKnowT
         'or pass --i-know-this-is-real-aws.',
     );
   }
-  const region = env['AWS_REGION']?.trim() || env['AWS_DEFAULT_REGION']?.trim() || (realAws ? undefined : EMULATOR_REGION);
+  const region =
+    env['AWS_REGION']?.trim() || env['AWS_DEFAULT_REGION']?.trim() || (realAws ? undefined : EMULATOR_REGION);
   return awsSoakTarget({
     endpoint,
     region,

@@ -20,7 +20,11 @@ export function statusCommand(): Command {
       new SqsMessageQueue({ queueUrl: resources.dlqUrl, client: clients.sqs }).depth(),
       countTableItems(clients.dynamodb, resources.names.tableName),
     ]);
-    const status = { queue: { name: resources.names.queueName, ...queue }, dlq: { name: resources.names.dlqName, ...dlq }, table: { name: resources.names.tableName, items: orders } };
+    const status = {
+      queue: { name: resources.names.queueName, ...queue },
+      dlq: { name: resources.names.dlqName, ...dlq },
+      table: { name: resources.names.tableName, items: orders },
+    };
     if (options.json) {
       process.stdout.write(`${JSON.stringify(status)}\n`);
       return;

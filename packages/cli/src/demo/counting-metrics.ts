@@ -2,7 +2,10 @@ import { MESSAGE_STATUSES, type BatchMetrics, type MessageStatus, type MetricsRe
 
 /** Sums what every batch reported: the demo's "counts by outcome" across all deliveries. */
 export class CountingMetrics implements MetricsRecorder {
-  readonly totals: Record<MessageStatus, number> = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<MessageStatus, number>;
+  readonly totals: Record<MessageStatus, number> = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<
+    MessageStatus,
+    number
+  >;
   batches = 0;
 
   recordBatch(batch: BatchMetrics): void {

@@ -13,13 +13,23 @@ export interface DemoWorkload {
 export const POISON_BODIES: readonly { readonly label: string; readonly body: string }[] = [
   { label: 'not JSON', body: 'this is not an order' },
   { label: 'quantity as a string', body: serializeOrder(SEED_DUMMY_ORDER).replace('"quantity":1', '"quantity":"1"') },
-  { label: 'timestamp without a zone', body: JSON.stringify({ ...SEED_DUMMY_ORDER, orderId: 'O-BAD-ZONE', timestamp: '2025-05-03T12:00:00' }) },
-  { label: 'impossible date', body: JSON.stringify({ ...SEED_DUMMY_ORDER, orderId: 'O-BAD-DATE', timestamp: '2025-13-45T00:00:00Z' }) },
+  {
+    label: 'timestamp without a zone',
+    body: JSON.stringify({ ...SEED_DUMMY_ORDER, orderId: 'O-BAD-ZONE', timestamp: '2025-05-03T12:00:00' }),
+  },
+  {
+    label: 'impossible date',
+    body: JSON.stringify({ ...SEED_DUMMY_ORDER, orderId: 'O-BAD-DATE', timestamp: '2025-13-45T00:00:00Z' }),
+  },
   { label: 'unknown status', body: JSON.stringify({ ...SEED_DUMMY_ORDER, orderId: 'O-BAD-STATUS', status: 'lost' }) },
   { label: 'everything wrong', body: JSON.stringify({ orderId: '', userId: 42, quantity: 0 }) },
 ];
 
-const message = (order: Order): OutboundOrderMessage => ({ body: serializeOrder(order), orderId: order.orderId, status: order.status });
+const message = (order: Order): OutboundOrderMessage => ({
+  body: serializeOrder(order),
+  orderId: order.orderId,
+  status: order.status,
+});
 
 /**
  * The demo's traffic: the seed's dummy order O1234, generated orders that each move through a few

@@ -66,7 +66,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       messageId: message.messageId,
       receiveCount: message.deadLetterSource?.receiveCount ?? 0,
       orderId: decoded.ok ? decoded.value.order.orderId : decoded.orderId,
-      reason: decoded.ok ? 'valid order (failed for an infrastructure reason)' : decoded.problems.map((p) => `${p.field} ${p.reason} [${p.code}]`).join('; '),
+      reason: decoded.ok
+        ? 'valid order (failed for an infrastructure reason)'
+        : decoded.problems.map((p) => `${p.field} ${p.reason} [${p.code}]`).join('; '),
     };
   });
 
@@ -90,18 +92,24 @@ function checkInvariants(
   const violations: string[] = [];
   if (leftInQueue !== 0) violations.push(`${leftInQueue} messages are still on OrderQueue`);
   if (deadLetters.length !== workload.poisonCount) {
-    violations.push(`OrderDLQ holds ${deadLetters.length} messages, expected the ${workload.poisonCount} poison messages`);
+    violations.push(
+      `OrderDLQ holds ${deadLetters.length} messages, expected the ${workload.poisonCount} poison messages`,
+    );
   }
   for (const entry of deadLetters) {
     if (entry.receiveCount !== maxReceiveCount) {
-      violations.push(`DLQ message ${entry.messageId} was received ${entry.receiveCount} times, expected ${maxReceiveCount}`);
+      violations.push(
+        `DLQ message ${entry.messageId} was received ${entry.receiveCount} times, expected ${maxReceiveCount}`,
+      );
     }
   }
   const stored = new Map(orders.map((o) => [o.orderId, o]));
   for (const [orderId, expected] of workload.expectedOrders) {
     const actual = stored.get(orderId);
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) violations.push(`order ${orderId} is not at its newest event`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      violations.push(`order ${orderId} is not at its newest event`);
   }
-  if (stored.size !== workload.expectedOrders.size) violations.push(`${stored.size} orders stored, expected ${workload.expectedOrders.size}`);
+  if (stored.size !== workload.expectedOrders.size)
+    violations.push(`${stored.size} orders stored, expected ${workload.expectedOrders.size}`);
   return violations;
 }

@@ -8,7 +8,11 @@ import type { PublishProgress } from '../publish/publish-orders';
 export function terminalProgress(label: string, minimumTotal: number, unit = ''): PublishProgress | undefined {
   if (!process.stderr.isTTY) return undefined;
   const bar = new SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total}${unit} | {eta_formatted} left`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total}${unit} | {eta_formatted} left`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   let active = false;

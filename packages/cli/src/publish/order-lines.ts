@@ -2,7 +2,13 @@ import { validateOrder, type ValidationProblem } from '@orders/core';
 
 /** One line of an orders file, checked: what to publish, or why not. */
 export type CheckedLine =
-  | { readonly ok: true; readonly lineNumber: number; readonly body: string; readonly orderId: string; readonly status: string }
+  | {
+      readonly ok: true;
+      readonly lineNumber: number;
+      readonly body: string;
+      readonly orderId: string;
+      readonly status: string;
+    }
   | { readonly ok: false; readonly lineNumber: number; readonly problems: readonly ValidationProblem[] };
 
 /**

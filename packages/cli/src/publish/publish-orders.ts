@@ -1,6 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { serializeOrder, type OrderEventPublisher, type OutboundOrderMessage, type ValidationProblem } from '@orders/core';
+import {
+  serializeOrder,
+  type OrderEventPublisher,
+  type OutboundOrderMessage,
+  type ValidationProblem,
+} from '@orders/core';
 import { createOrderGenerator } from '@orders/testkit';
 import { checkOrderLine, readableAttributes } from './order-lines';
 
@@ -36,13 +41,21 @@ interface Pending {
   readonly message: OutboundOrderMessage;
 }
 
-async function flush(publisher: OrderEventPublisher, pending: Pending[], summary: { published: number; failed: PublishFailureReport[] }): Promise<void> {
+async function flush(
+  publisher: OrderEventPublisher,
+  pending: Pending[],
+  summary: { published: number; failed: PublishFailureReport[] },
+): Promise<void> {
   if (pending.length === 0) return;
   const batch = pending.splice(0, pending.length);
   const result = await publisher.publishBatch(batch.map((p) => p.message));
   summary.published += result.published;
   for (const failure of result.failures) {
-    summary.failed.push({ position: batch[failure.index]?.position ?? -1, code: failure.code, message: failure.message });
+    summary.failed.push({
+      position: batch[failure.index]?.position ?? -1,
+      code: failure.code,
+      message: failure.message,
+    });
   }
 }
 
@@ -71,7 +84,11 @@ export async function publishFile(
       pending.push({ position: lineNumber, message: { body: text, ...readableAttributes(text) } });
     } else {
       const checked = checkOrderLine(text, lineNumber);
-      if (checked.ok) pending.push({ position: lineNumber, message: { body: checked.body, orderId: checked.orderId, status: checked.status } });
+      if (checked.ok)
+        pending.push({
+          position: lineNumber,
+          message: { body: checked.body, orderId: checked.orderId, status: checked.status },
+        });
       else invalid.push({ lineNumber, problems: checked.problems });
     }
     if (pending.length >= CHUNK) {

@@ -13,7 +13,9 @@ export interface AwsCommandOptions {
 
 export function withAwsOptions(command: Command): Command {
   return command
-    .addOption(new Option('--endpoint <url>', 'AWS endpoint (LocalStack, moto); default: AWS_ENDPOINT_URL or AWS itself'))
+    .addOption(
+      new Option('--endpoint <url>', 'AWS endpoint (LocalStack, moto); default: AWS_ENDPOINT_URL or AWS itself'),
+    )
     .addOption(new Option('--region <region>', 'AWS region; default: AWS_REGION or the shared config'))
     .addOption(new Option('--table <name>', 'DynamoDB table').default('Orders'))
     .addOption(new Option('--topic <name>', 'SNS topic').default('OrderTopic'))

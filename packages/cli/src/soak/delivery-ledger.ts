@@ -32,7 +32,8 @@ export class DeliveryLedger {
         const messages = await queue.receive(options);
         for (const message of messages) {
           this.handleToId.set(message.receiptHandle, message.messageId);
-          if (message.receiveCount > this.maxReceiveCountDelivered) this.maxReceiveCountDelivered = message.receiveCount;
+          if (message.receiveCount > this.maxReceiveCountDelivered)
+            this.maxReceiveCountDelivered = message.receiveCount;
         }
         this.deliveries += messages.length;
         await onReceive?.();

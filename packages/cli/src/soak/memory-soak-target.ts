@@ -19,7 +19,10 @@ import type { PlannedMessage, ValidPlanned } from './soak-workload';
  * needs no translation.
  */
 export async function createMemorySoakTarget(options: SoakOptions): Promise<SoakTarget> {
-  const pipeline = createOrderPipeline({ maxReceiveCount: options.maxReceiveCount, rawMessageDelivery: options.rawDelivery });
+  const pipeline = createOrderPipeline({
+    maxReceiveCount: options.maxReceiveCount,
+    rawMessageDelivery: options.rawDelivery,
+  });
   const clock = pipeline.clock as ManualClock;
   const store = new InMemoryOrderRepository();
   let published: readonly PublishedMessage[] = [];

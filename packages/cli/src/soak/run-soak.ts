@@ -1,7 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { FaultInjectingOrderRepository } from '@orders/adapters-memory';
 import { MESSAGE_STATUSES, silentLogger, type Logger, type Order, type OrderRepository } from '@orders/core';
-import { buildContainer, readEntryConfig, runEventSourceMapping, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+import {
+  buildContainer,
+  readEntryConfig,
+  runEventSourceMapping,
+  SQS_BATCH_HANDLER,
+  type SqsBatchHandler,
+} from '@orders/lambda-entry';
 import { seededRandom } from '@orders/testkit';
 import { CountingMetrics } from '../demo/counting-metrics';
 import { DeliveryLedger } from './delivery-ledger';
@@ -45,7 +51,8 @@ export interface SoakResult {
 }
 
 /** Independent PRNG streams from one seed, so turning one knob does not reshuffle the others. */
-const stream = (seed: number, index: number): (() => number) => seededRandom((seed ^ Math.imul(index, 0x9e3779b9)) >>> 0);
+const stream = (seed: number, index: number): (() => number) =>
+  seededRandom((seed ^ Math.imul(index, 0x9e3779b9)) >>> 0);
 
 const round = (ms: number): number => Math.round(ms);
 
@@ -56,7 +63,11 @@ const round = (ms: number): number => Math.round(ms);
  * every invariant on what was observed. The target (default: the in-memory simulator) is the
  * system the soak runs against; everything else is the same for every target.
  */
-export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}, createTarget: SoakTargetFactory = createMemorySoakTarget): Promise<SoakResult> {
+export async function runSoak(
+  options: SoakOptions,
+  hooks: SoakHooks = {},
+  createTarget: SoakTargetFactory = createMemorySoakTarget,
+): Promise<SoakResult> {
   const problems = soakOptionProblems(options);
   if (problems.length > 0) throw new RangeError(problems.join('; '));
   const started = performance.now();
@@ -68,7 +79,12 @@ export async function runSoak(options: SoakOptions, hooks: SoakHooks = {}, creat
   }
 }
 
-async function soakOn(target: SoakTarget, options: SoakOptions, hooks: SoakHooks, started: number): Promise<SoakResult> {
+async function soakOn(
+  target: SoakTarget,
+  options: SoakOptions,
+  hooks: SoakHooks,
+  started: number,
+): Promise<SoakResult> {
   // The system: OrderTopic → OrderQueue (→ OrderDLQ after K receives) → real handler → faulty store.
   const beforeShare = options.faultMode === 'before-write' ? 1 : options.faultMode === 'after-write' ? 0 : 0.5;
   const repository = new FaultInjectingOrderRepository(target.store, {
@@ -87,26 +103,52 @@ async function soakOn(target: SoakTarget, options: SoakOptions, hooks: SoakHooks
   const crashRandom = stream(options.seed, 2);
   let crashesOn = true;
   const ledger = new DeliveryLedger();
-  const trackedHandler = ledger.invoke(handler, () => crashesOn && options.crashRate > 0 && crashRandom() < options.crashRate);
+  const trackedHandler = ledger.invoke(
+    handler,
+    () => crashesOn && options.crashRate > 0 && crashRandom() < options.crashRate,
+  );
 
   // Publish.
   const workload = buildSoakWorkload(options);
   await target.publish(workload.messages);
   const publishedCount = workload.messages.length;
   const publishedAt = performance.now();
-  hooks.onProgress?.({ phase: 'publish', settled: publishedCount, total: publishedCount, invocations: 0, deadLetters: 0 });
+  hooks.onProgress?.({
+    phase: 'publish',
+    settled: publishedCount,
+    total: publishedCount,
+    invocations: 0,
+    deadLetters: 0,
+  });
 
   // Drain with faults on, then redrive OrderDLQ with faults off and drain again.
-  const drain = async (phase: SoakPhase, total: number): Promise<{ finished: boolean; left: number; summary: PhaseSummary }> => {
-    const before = { invocations: ledger.invocations, deliveries: ledger.deliveries, acknowledged: ledger.acknowledged.size, crashes: ledger.crashes };
+  const drain = async (
+    phase: SoakPhase,
+    total: number,
+  ): Promise<{ finished: boolean; left: number; summary: PhaseSummary }> => {
+    const before = {
+      invocations: ledger.invocations,
+      deliveries: ledger.deliveries,
+      acknowledged: ledger.acknowledged.size,
+      crashes: ledger.crashes,
+    };
     const outcomesBefore = { ...metrics.totals };
     const report = async (): Promise<void> => {
       if (!hooks.onProgress) return;
       const counts = await target.counts();
-      hooks.onProgress({ phase, settled: total - counts.onQueue, total, invocations: ledger.invocations, deadLetters: counts.inDeadLetterQueue });
+      hooks.onProgress({
+        phase,
+        settled: total - counts.onQueue,
+        total,
+        invocations: ledger.invocations,
+        deadLetters: counts.inDeadLetterQueue,
+      });
     };
     let receives = 0;
-    const queue = ledger.watch(target.queue, hooks.onProgress ? () => (++receives % 64 === 0 ? report() : undefined) : undefined);
+    const queue = ledger.watch(
+      target.queue,
+      hooks.onProgress ? () => (++receives % 64 === 0 ? report() : undefined) : undefined,
+    );
     // Each invocation takes at least one receive of a message, and a message is received at most
     // K times before it moves to OrderDLQ: more invocations than that means a runaway loop.
     const maxInvocations = total * options.maxReceiveCount + 10;
@@ -129,7 +171,9 @@ async function soakOn(target: SoakTarget, options: SoakOptions, hooks: SoakHooks
         deliveries: ledger.deliveries - before.deliveries,
         acknowledged: ledger.acknowledged.size - before.acknowledged,
         crashed_invocations: ledger.crashes - before.crashes,
-        outcomes: Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, metrics.totals[s] - outcomesBefore[s]])) as OutcomeCounts,
+        outcomes: Object.fromEntries(
+          MESSAGE_STATUSES.map((s) => [s, metrics.totals[s] - outcomesBefore[s]]),
+        ) as OutcomeCounts,
       },
     };
   };
@@ -197,7 +241,12 @@ async function soakOn(target: SoakTarget, options: SoakOptions, hooks: SoakHooks
     deliveries: ledger.deliveries,
     outcomes: { ...metrics.totals },
     phases: { drain: first.summary, redrive: second.summary },
-    faults_injected: { before_write: injected.beforeWrite, after_write: injected.afterWrite, read: injected.read, crashes: ledger.crashes },
+    faults_injected: {
+      before_write: injected.beforeWrite,
+      after_write: injected.afterWrite,
+      read: injected.read,
+      crashes: ledger.crashes,
+    },
     workload: {
       duplicates_republished: valid.filter((m) => m.duplicate?.kind === 'republish').length,
       duplicates_sns_redelivered: valid.filter((m) => m.duplicate?.kind === 'sns-redelivery').length,

@@ -131,18 +131,30 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
     if (stored === undefined || !sameOrder(stored, expected)) staleIds.push(orderId);
   }
   if (staleIds.length > 0) {
-    violations.push(`stale_overwrites = ${staleIds.length}, expected 0: orders whose stored state is not their newest event${examples(staleIds)}`);
+    violations.push(
+      `stale_overwrites = ${staleIds.length}, expected 0: orders whose stored state is not their newest event${examples(staleIds)}`,
+    );
   }
   const unexpectedIds = [...facts.storedOrders.keys()].filter((id) => !facts.expectedOrders.has(id));
   if (unexpectedIds.length > 0) {
-    violations.push(`unexpected_orders = ${unexpectedIds.length}, expected 0: stored orders no valid message carried${examples(unexpectedIds)}`);
+    violations.push(
+      `unexpected_orders = ${unexpectedIds.length}, expected 0: stored orders no valid message carried${examples(unexpectedIds)}`,
+    );
   }
 
   // OrderDLQ after the redrive = exactly the poison messages
   const publishedById = new Map(facts.published.map((m) => [m.messageId, m]));
-  const poisonMissing = facts.published.filter((m) => m.kind === 'poison' && !finalDeadLetters.has(m.messageId)).map((m) => m.messageId);
-  const notPoison = facts.deadLettersAfterRedrive.filter((d) => publishedById.get(d.messageId)?.kind !== 'poison').map((d) => d.messageId);
-  if (poisonMissing.length > 0 || notPoison.length > 0 || finalDeadLetters.size !== facts.deadLettersAfterRedrive.length) {
+  const poisonMissing = facts.published
+    .filter((m) => m.kind === 'poison' && !finalDeadLetters.has(m.messageId))
+    .map((m) => m.messageId);
+  const notPoison = facts.deadLettersAfterRedrive
+    .filter((d) => publishedById.get(d.messageId)?.kind !== 'poison')
+    .map((d) => d.messageId);
+  if (
+    poisonMissing.length > 0 ||
+    notPoison.length > 0 ||
+    finalDeadLetters.size !== facts.deadLettersAfterRedrive.length
+  ) {
     violations.push(
       `dlq_after_redrive must hold exactly the poison messages: ${poisonMissing.length} poison missing${examples(poisonMissing)}, ` +
         `${notPoison.length} other messages present${examples(notPoison)}`,

@@ -51,10 +51,12 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
 export function soakOptionProblems(options: SoakOptions): string[] {
   const problems: string[] = [];
   const integer = (name: string, value: number, min: number, max: number): void => {
-    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      problems.push(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   };
   const rate = (name: string, value: number): void => {
-    if (!Number.isFinite(value) || value < 0 || value > 1) problems.push(`${name} must be a number from 0 to 1, got ${value}`);
+    if (!Number.isFinite(value) || value < 0 || value > 1)
+      problems.push(`${name} must be a number from 0 to 1, got ${value}`);
   };
   integer('messages', options.messages, 1, 10_000_000);
   integer('maxReceiveCount', options.maxReceiveCount, 1, 1000);
@@ -65,6 +67,7 @@ export function soakOptionProblems(options: SoakOptions): string[] {
   rate('duplicateRate', options.duplicateRate);
   rate('reorderRate', options.reorderRate);
   rate('crashRate', options.crashRate);
-  if (!FAULT_MODES.includes(options.faultMode)) problems.push(`faultMode must be one of ${FAULT_MODES.join(', ')}, got ${options.faultMode}`);
+  if (!FAULT_MODES.includes(options.faultMode))
+    problems.push(`faultMode must be one of ${FAULT_MODES.join(', ')}, got ${options.faultMode}`);
   return problems;
 }

@@ -16,7 +16,8 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): 
   const bar = new SingleBar(
     {
       stream,
-      format: 'soak {phase} [{bar}] {percentage}% | {value}/{total} settled | {invocations} invocations | DLQ {deadLetters}',
+      format:
+        'soak {phase} [{bar}] {percentage}% | {value}/{total} settled | {invocations} invocations | DLQ {deadLetters}',
       hideCursor: true,
       barsize: 30,
       fps: 10,
@@ -26,7 +27,11 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): 
   let phase: SoakProgress['phase'] | undefined;
   return {
     update: (progress) => {
-      const payload = { phase: PHASE_LABELS[progress.phase], invocations: progress.invocations, deadLetters: progress.deadLetters };
+      const payload = {
+        phase: PHASE_LABELS[progress.phase],
+        invocations: progress.invocations,
+        deadLetters: progress.deadLetters,
+      };
       if (progress.phase !== phase) {
         if (phase !== undefined) bar.stop();
         phase = progress.phase;

@@ -41,7 +41,12 @@ export interface SoakSummary {
   readonly deliveries: number;
   readonly outcomes: OutcomeCounts;
   readonly phases: { readonly drain: PhaseSummary; readonly redrive: PhaseSummary };
-  readonly faults_injected: { readonly before_write: number; readonly after_write: number; readonly read: number; readonly crashes: number };
+  readonly faults_injected: {
+    readonly before_write: number;
+    readonly after_write: number;
+    readonly read: number;
+    readonly crashes: number;
+  };
   readonly workload: {
     readonly duplicates_republished: number;
     readonly duplicates_sns_redelivered: number;
@@ -56,7 +61,12 @@ export interface SoakSummary {
   readonly target?: Readonly<Record<string, unknown>>;
   /** sha256 of this summary without its timings: equal for equal seeds and options (in-memory target). */
   readonly digest: string;
-  readonly timings_ms: { readonly publish: number; readonly drain: number; readonly redrive: number; readonly check: number };
+  readonly timings_ms: {
+    readonly publish: number;
+    readonly drain: number;
+    readonly redrive: number;
+    readonly check: number;
+  };
   /** Set by `--check-determinism`: the soak ran twice with the same options. */
   readonly determinism_check?: { readonly runs: number; readonly same: boolean; readonly digests: readonly string[] };
 }

@@ -83,7 +83,8 @@ export function buildSoakWorkload(options: WorkloadOptions): SoakWorkload {
     const first = generator.next();
     const lifecycle: Order[] = [first];
     const length = 1 + Math.floor(random() * 4);
-    while (lifecycle.length < length) lifecycle.push(nextEvent(lifecycle[lifecycle.length - 1] as Order, 1 + Math.floor(random() * 600)));
+    while (lifecycle.length < length)
+      lifecycle.push(nextEvent(lifecycle[lifecycle.length - 1] as Order, 1 + Math.floor(random() * 600)));
     const planned: ValidPlanned[] = lifecycle.map((event) => {
       if (random() >= 0.2) return { kind: 'valid', order: event };
       const offset = OFFSETS_MINUTES[Math.floor(random() * OFFSETS_MINUTES.length)] as number;
@@ -106,7 +107,11 @@ export function buildSoakWorkload(options: WorkloadOptions): SoakWorkload {
       const kind: DuplicateKind = random() < 0.5 ? 'republish' : 'sns-redelivery';
       if (kind === 'sns-redelivery') original.bodyNeeded = true;
       const slot = i + Math.floor(random() * (planned.length - i));
-      (withCopies[slot] as ValidPlanned[]).push({ kind: 'valid', order: original.order, duplicate: { kind, of: original } });
+      (withCopies[slot] as ValidPlanned[]).push({
+        kind: 'valid',
+        order: original.order,
+        duplicate: { kind, of: original },
+      });
     }
     return withCopies.flat();
   };
@@ -121,7 +126,8 @@ export function buildSoakWorkload(options: WorkloadOptions): SoakWorkload {
       const victim = victims.length > 0 ? (victims[Math.floor(random() * victims.length)] as Order) : generator.next();
       const kind = POISON_KINDS[Math.floor(random() * POISON_KINDS.length)] as (typeof POISON_KINDS)[number];
       const body = kind.body({ n: ++poisonCounter, victim });
-      if (decodeOrderMessage(body).ok) throw new Error(`soak workload bug: the "${kind.label}" poison message decodes as a valid order`);
+      if (decodeOrderMessage(body).ok)
+        throw new Error(`soak workload bug: the "${kind.label}" poison message decodes as a valid order`);
       poisonKinds[kind.label] = (poisonKinds[kind.label] ?? 0) + 1;
       messages.push({ kind: 'poison', label: kind.label, body });
       continue;
@@ -147,7 +153,11 @@ function shuffle<T>(items: T[], random: () => number): void {
 
 function isInOrder(planned: readonly ValidPlanned[]): boolean {
   for (let i = 1; i < planned.length; i++) {
-    if (Date.parse((planned[i] as ValidPlanned).order.timestamp) < Date.parse((planned[i - 1] as ValidPlanned).order.timestamp)) return false;
+    if (
+      Date.parse((planned[i] as ValidPlanned).order.timestamp) <
+      Date.parse((planned[i - 1] as ValidPlanned).order.timestamp)
+    )
+      return false;
   }
   return true;
 }

@@ -26,7 +26,12 @@ interface Run {
 }
 
 function orders(args: readonly string[], env: Record<string, string> = {}): Run {
-  const result = spawnSync(process.execPath, [...cliArgs, ...args], { cwd: root, env: { ...baseEnv, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, [...cliArgs, ...args], {
+    cwd: root,
+    env: { ...baseEnv, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -34,7 +39,16 @@ const jsonOf = <T>(run: Run): T => JSON.parse(run.stdout.trim().split('\n').pop(
 
 describe('orders CLI against the emulator', () => {
   const names = uniqueResourceNames('cli');
-  const nameFlags = ['--table', names.tableName, '--topic', names.topicName, '--queue', names.queueName, '--dlq', names.dlqName];
+  const nameFlags = [
+    '--table',
+    names.tableName,
+    '--topic',
+    names.topicName,
+    '--queue',
+    names.queueName,
+    '--dlq',
+    names.dlqName,
+  ];
   const workDir = mkdtempSync(join(tmpdir(), 'orders-cli-'));
 
   beforeAll(async () => {
@@ -94,18 +108,40 @@ describe('orders CLI against the emulator', () => {
     expect(orders(['publish', '--file', poison, '--unchecked', ...nameFlags]).status).toBe(0);
 
     // No --visibility-timeout: the consumer reads the queue's own (2 s, provisioned above).
-    const consumed = orders(['consume', '--until-empty', '--wait-seconds', '1', '--retry-delay', '0', '--quiet', '--json', ...nameFlags]);
+    const consumed = orders([
+      'consume',
+      '--until-empty',
+      '--wait-seconds',
+      '1',
+      '--retry-delay',
+      '0',
+      '--quiet',
+      '--json',
+      ...nameFlags,
+    ]);
     expect(consumed.status).toBe(0);
-    expect(jsonOf<{ stoppedBy: string; acknowledged: number }>(consumed)).toMatchObject({ stoppedBy: 'empty', acknowledged: 42 });
+    expect(jsonOf<{ stoppedBy: string; acknowledged: number }>(consumed)).toMatchObject({
+      stoppedBy: 'empty',
+      acknowledged: 42,
+    });
 
-    const status = jsonOf<{ queue: { visible: number; inFlight: number }; dlq: { visible: number }; table: { items: number } }>(
-      orders(['status', '--json', ...nameFlags]),
-    );
+    const status = jsonOf<{
+      queue: { visible: number; inFlight: number };
+      dlq: { visible: number };
+      table: { items: number };
+    }>(orders(['status', '--json', ...nameFlags]));
     expect(status).toMatchObject({ queue: { visible: 0, inFlight: 0 }, dlq: { visible: 1 }, table: { items: 42 } });
 
     // Listing receives (and so counts) the message too: the first look shows the 3 failed deliveries.
-    const listing = jsonOf<{ messages: { receiveCount: number; diagnosis: { orderId?: string; valid: boolean } }[] }>(orders(['dlq', 'list', '--json', ...nameFlags]));
-    expect(listing.messages).toEqual([expect.objectContaining({ receiveCount: 3, diagnosis: expect.objectContaining({ orderId: 'BAD-1', valid: false }) })]);
+    const listing = jsonOf<{ messages: { receiveCount: number; diagnosis: { orderId?: string; valid: boolean } }[] }>(
+      orders(['dlq', 'list', '--json', ...nameFlags]),
+    );
+    expect(listing.messages).toEqual([
+      expect.objectContaining({
+        receiveCount: 3,
+        diagnosis: expect.objectContaining({ orderId: 'BAD-1', valid: false }),
+      }),
+    ]);
     const listed = orders(['dlq', 'list', ...nameFlags]);
     expect(listed.status).toBe(0);
     expect(listed.stdout).toMatch(/BAD-1\s+.*quantity/);
@@ -117,17 +153,46 @@ describe('orders CLI against the emulator', () => {
 
   it('stops gracefully on SIGTERM mid-stream, and a second run finishes the rest: nothing lost, nothing applied twice', async () => {
     const stopNames = uniqueResourceNames('cli-stop');
-    const flags = ['--table', stopNames.tableName, '--topic', stopNames.topicName, '--queue', stopNames.queueName, '--dlq', stopNames.dlqName];
+    const flags = [
+      '--table',
+      stopNames.tableName,
+      '--topic',
+      stopNames.topicName,
+      '--queue',
+      stopNames.queueName,
+      '--dlq',
+      stopNames.dlqName,
+    ];
     // A short visibility timeout: anything an emulator leaves in flight comes back within seconds.
     expect(orders(['provision', ...flags, '--visibility-timeout', '5']).status).toBe(0);
     const generator = createOrderGenerator(77);
-    writeFileSync(join(workDir, 'many.jsonl'), Array.from({ length: 300 }, () => serializeOrder(generator.next())).join('\n'));
+    writeFileSync(
+      join(workDir, 'many.jsonl'),
+      Array.from({ length: 300 }, () => serializeOrder(generator.next())).join('\n'),
+    );
     expect(orders(['publish', '--file', join(workDir, 'many.jsonl'), ...flags]).status).toBe(0);
 
-    const child = spawn(process.execPath, [...cliArgs, 'consume', '--pollers', '1', '--concurrency', '4', '--wait-seconds', '1', '--visibility-timeout', '5', '--json', ...flags], {
-      cwd: root,
-      env: baseEnv,
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        ...cliArgs,
+        'consume',
+        '--pollers',
+        '1',
+        '--concurrency',
+        '4',
+        '--wait-seconds',
+        '1',
+        '--visibility-timeout',
+        '5',
+        '--json',
+        ...flags,
+      ],
+      {
+        cwd: root,
+        env: baseEnv,
+      },
+    );
     let firstOutput = '';
     let signalled = false;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -140,21 +205,41 @@ describe('orders CLI against the emulator', () => {
     const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(signalled).toBe(true);
     expect(exitCode).toBe(0);
-    const firstReport = jsonOf<{ stoppedBy: string; received: number; acknowledged: number }>({ status: 0, stdout: firstOutput, stderr: '' });
+    const firstReport = jsonOf<{ stoppedBy: string; received: number; acknowledged: number }>({
+      status: 0,
+      stdout: firstOutput,
+      stderr: '',
+    });
     expect(firstReport.stoppedBy).toBe('signal');
     expect(firstReport.acknowledged).toBe(firstReport.received);
     expect(firstReport.received).toBeLessThan(300);
 
     // One poller: moto's ReceiveMessage is not thread-safe and can hand one message to two
     // concurrent receives, which would show up here as a message applied twice.
-    const second = orders(['consume', '--until-empty', '--pollers', '1', '--wait-seconds', '1', '--visibility-timeout', '5', ...flags]);
+    const second = orders([
+      'consume',
+      '--until-empty',
+      '--pollers',
+      '1',
+      '--wait-seconds',
+      '1',
+      '--visibility-timeout',
+      '5',
+      ...flags,
+    ]);
     expect(second.stderr).not.toMatch(/^orders: /m);
     expect(second.status).toBe(0);
-    const created = (text: string): string[] => text.split('\n').filter((l) => l.includes('"outcome":"created"')).map((l) => (JSON.parse(l) as { orderId: string }).orderId);
+    const created = (text: string): string[] =>
+      text
+        .split('\n')
+        .filter((l) => l.includes('"outcome":"created"'))
+        .map((l) => (JSON.parse(l) as { orderId: string }).orderId);
     const all = [...created(firstOutput), ...created(second.stdout)];
     expect(all).toHaveLength(300);
     expect(new Set(all).size).toBe(300);
-    const processedAgain = (firstOutput + second.stdout).split('\n').filter((l) => /"outcome":"(duplicate|stale|updated)"/.test(l));
+    const processedAgain = (firstOutput + second.stdout)
+      .split('\n')
+      .filter((l) => /"outcome":"(duplicate|stale|updated)"/.test(l));
     expect(processedAgain).toEqual([]);
     expect(jsonOf<{ table: { items: number } }>(orders(['status', '--json', ...flags])).table.items).toBe(300);
   });

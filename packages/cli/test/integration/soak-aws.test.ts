@@ -13,10 +13,18 @@ const environment = integrationEnvironment();
 // moto's SQS calls slow down with queue length (see aws-soak-target); ~35 s for the 1,000 messages here.
 const SOAK_TIMEOUT_MS = 150_000;
 
-async function soakOnEmulator(label: string, overrides: Partial<SoakOptions>): Promise<{ result: SoakResult; names: ReturnType<typeof uniqueResourceNames>; notices: string[] }> {
+async function soakOnEmulator(
+  label: string,
+  overrides: Partial<SoakOptions>,
+): Promise<{ result: SoakResult; names: ReturnType<typeof uniqueResourceNames>; notices: string[] }> {
   const names = uniqueResourceNames(label);
   const notices: string[] = [];
-  const target = awsSoakTarget({ endpoint: environment.endpoint, region: environment.region, names, onNotice: (message) => notices.push(message) });
+  const target = awsSoakTarget({
+    endpoint: environment.endpoint,
+    region: environment.region,
+    names,
+    onNotice: (message) => notices.push(message),
+  });
   const result = await runSoak({ ...DEFAULT_SOAK_OPTIONS, ...overrides }, {}, target);
   return { result, names, notices };
 }
@@ -28,7 +36,12 @@ function expectEveryInvariant({ summary, facts }: SoakResult): void {
   expect(summary.ok).toBe(true);
   // lost = 0: every published message acknowledged as processed, or in OrderDLQ.
   expect(summary.lost).toBe(0);
-  expect(summary.lost_detail).toEqual({ unaccounted: 0, poison_acknowledged: 0, deleted_without_success: 0, acknowledged_without_effect: 0 });
+  expect(summary.lost_detail).toEqual({
+    unaccounted: 0,
+    poison_acknowledged: 0,
+    deleted_without_success: 0,
+    acknowledged_without_effect: 0,
+  });
   expect(summary.valid + summary.poison).toBe(summary.published);
   expect(summary.acknowledged).toBe(summary.valid);
   // Every order stored at its newest event, and nothing else stored.
@@ -37,9 +50,14 @@ function expectEveryInvariant({ summary, facts }: SoakResult): void {
   expect(summary.stored_orders).toBe(summary.orders);
   // After the redrive OrderDLQ holds exactly the poison, each moved after exactly K receives.
   expect(summary.dlq_after_redrive).toBe(summary.poison);
-  const poisonIds = facts.published.filter((m) => m.kind === 'poison').map((m) => m.messageId).sort();
+  const poisonIds = facts.published
+    .filter((m) => m.kind === 'poison')
+    .map((m) => m.messageId)
+    .sort();
   expect(facts.deadLettersAfterRedrive.map((d) => d.messageId).sort()).toEqual(poisonIds);
-  expect([...facts.deadLettersAfterDrain, ...facts.deadLettersAfterRedrive].every((d) => d.receiveCount === K)).toBe(true);
+  expect([...facts.deadLettersAfterDrain, ...facts.deadLettersAfterRedrive].every((d) => d.receiveCount === K)).toBe(
+    true,
+  );
   expect(summary.max_receive_count_seen).toBe(K);
   expect(summary.max_receive_count_delivered).toBe(K);
   // Each poison message was rejected exactly K times in each drain; the redrive drain had no store failures.
@@ -55,7 +73,9 @@ function expectEveryInvariant({ summary, facts }: SoakResult): void {
     kind: 'aws',
     extra_deliveries: 0,
     never_delivered: 0,
-    dead_letters: { receive_counts: { checked: summary.dlq_after_drain + summary.dlq_after_redrive, mismatches_with_deliveries: 0 } },
+    dead_letters: {
+      receive_counts: { checked: summary.dlq_after_drain + summary.dlq_after_redrive, mismatches_with_deliveries: 0 },
+    },
   });
 }
 
@@ -93,8 +113,11 @@ describe('the soak on SNS/SQS/DynamoDB', () => {
       expect(summary.workload.reordered_orders).toBeGreaterThan(0);
       expect(summary.outcomes.duplicate).toBeGreaterThan(0);
       expect(summary.outcomes.stale).toBeGreaterThan(0);
-      expect(summary.target).toMatchObject({ sent_to_queue_as_sns_redelivery: summary.workload.duplicates_sns_redelivered });
-      if (environment.flavour === 'moto') expect(summary.target).toMatchObject({ dead_letters: { redrive_strategy: 'manual' } });
+      expect(summary.target).toMatchObject({
+        sent_to_queue_as_sns_redelivery: summary.workload.duplicates_sns_redelivered,
+      });
+      if (environment.flavour === 'moto')
+        expect(summary.target).toMatchObject({ dead_letters: { redrive_strategy: 'manual' } });
       // The soak deletes what it created.
       await expect(describeResources({ names })).rejects.toBeInstanceOf(ResourceMissingError);
     },

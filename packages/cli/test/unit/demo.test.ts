@@ -27,15 +27,21 @@ describe('the local demo (pnpm start)', () => {
 
   it('runs from the command line, prints the orders table, the DLQ with reasons and the counts, and exits 0', () => {
     const root = join(__dirname, '..', '..', '..', '..');
-    const output = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=source', 'packages/cli/src/main.ts', 'demo'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const output = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=source', 'packages/cli/src/main.ts', 'demo'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
     expect(output).toContain('Orders table (13 orders)');
     expect(output).toMatch(/O1234\s+new\s+1\s+2025-05-03T12:00:00Z/);
     expect(output).toContain('OrderDLQ (6 messages)');
     expect(output).toContain('[missing_zone]');
-    expect(output).toMatch(/Outcomes over all deliveries: created \d+ · updated \d+ · duplicate \d+ · stale \d+ · invalid 18 · failed 0/);
+    expect(output).toMatch(
+      /Outcomes over all deliveries: created \d+ · updated \d+ · duplicate \d+ · stale \d+ · invalid 18 · failed 0/,
+    );
     expect(output).toContain('All checks passed');
   });
 });

@@ -6,16 +6,26 @@ import type { PlannedMessage, ValidPlanned } from '../../src/soak/soak-workload'
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:OrderTopic';
 const envelope = (body: string, snsId: string): string =>
-  JSON.stringify(wrapInSnsNotification(body, { messageId: snsId, topicArn: TOPIC, timestamp: '2025-05-03T12:00:00.000Z' }));
+  JSON.stringify(
+    wrapInSnsNotification(body, { messageId: snsId, topicArn: TOPIC, timestamp: '2025-05-03T12:00:00.000Z' }),
+  );
 
 const first: ValidPlanned = { kind: 'valid', order: sampleOrder({ orderId: 'A' }) };
-const second: ValidPlanned = { kind: 'valid', order: sampleOrder({ orderId: 'A', status: 'paid', timestamp: '2025-05-03T13:00:00Z' }) };
+const second: ValidPlanned = {
+  kind: 'valid',
+  order: sampleOrder({ orderId: 'A', status: 'paid', timestamp: '2025-05-03T13:00:00Z' }),
+};
 const copy: ValidPlanned = { kind: 'valid', order: first.order, duplicate: { kind: 'sns-redelivery', of: first } };
 const poison: PlannedMessage = { kind: 'poison', label: 'JSON null', body: 'null' };
 const plan: readonly PlannedMessage[] = [first, second, copy, poison, poison];
 
 const delivered = (messageId: string, body: string, receiveCount = 1) => ({ messageId, body, receiveCount });
-const none = { acknowledged: new Set<string>(), deletedWithoutSuccess: new Set<string>(), deadLettersAfterDrain: [], deadLettersAfterRedrive: [] };
+const none = {
+  acknowledged: new Set<string>(),
+  deletedWithoutSuccess: new Set<string>(),
+  deadLettersAfterDrain: [],
+  deadLettersAfterRedrive: [],
+};
 
 describe('MessageIdentities (which published message an SQS message is)', () => {
   it('matches first receives to planned messages by the body inside the envelope, whatever the delivery order', () => {
@@ -84,8 +94,16 @@ describe('MessageIdentities (which published message an SQS message is)', () => 
 describe('unwrapSnsEnvelope', () => {
   it.each([
     ['a notification: its Message', envelope('{"orderId":"A"}', 'sns-1'), '{"orderId":"A"}'],
-    ['a notification whose Message is not a string: as it is', '{"Type":"Notification","Message":{"orderId":"A"}}', '{"Type":"Notification","Message":{"orderId":"A"}}'],
-    ['a subscription confirmation: as it is', '{"Type":"SubscriptionConfirmation","Message":"confirm"}', '{"Type":"SubscriptionConfirmation","Message":"confirm"}'],
+    [
+      'a notification whose Message is not a string: as it is',
+      '{"Type":"Notification","Message":{"orderId":"A"}}',
+      '{"Type":"Notification","Message":{"orderId":"A"}}',
+    ],
+    [
+      'a subscription confirmation: as it is',
+      '{"Type":"SubscriptionConfirmation","Message":"confirm"}',
+      '{"Type":"SubscriptionConfirmation","Message":"confirm"}',
+    ],
     ['not JSON: as it is', 'this is not an order', 'this is not an order'],
     ['a JSON array: as it is', '[1,2]', '[1,2]'],
   ])('%s', (_label, body, expected) => {

@@ -18,53 +18,116 @@ const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? 
 const SPAWN_TIMEOUT_MS = 30_000;
 
 describe('pnpm soak (the command line)', () => {
-  it('prints the JSON summary as the last line of stdout and exits 0 when every invariant holds', () => {
-    // The leading "--" is what `pnpm soak -- --messages 500 …` hands to the script.
-    const run = cli('--', '--messages', '500', '--fault-rate', '0.3', '--poison-rate', '0.05', '--seed', '4', '--max-receive-count', '2', '--no-progress');
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    const summary = JSON.parse(lastLine(run.stdout)) as Record<string, unknown>;
-    for (const key of ['published', 'valid', 'poison', 'stored_orders', 'dlq_after_drain', 'dlq_after_redrive', 'lost', 'stale_overwrites', 'max_receive_count_seen', 'elapsed_ms']) {
-      expect(summary).toHaveProperty(key);
-    }
-    expect(summary).toMatchObject({ published: 500, lost: 0, stale_overwrites: 0, max_receive_count_seen: 2, ok: true, seed: 4 });
-    expect(summary['dlq_after_redrive']).toBe(summary['poison']);
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    'prints the JSON summary as the last line of stdout and exits 0 when every invariant holds',
+    () => {
+      // The leading "--" is what `pnpm soak -- --messages 500 …` hands to the script.
+      const run = cli(
+        '--',
+        '--messages',
+        '500',
+        '--fault-rate',
+        '0.3',
+        '--poison-rate',
+        '0.05',
+        '--seed',
+        '4',
+        '--max-receive-count',
+        '2',
+        '--no-progress',
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const summary = JSON.parse(lastLine(run.stdout)) as Record<string, unknown>;
+      for (const key of [
+        'published',
+        'valid',
+        'poison',
+        'stored_orders',
+        'dlq_after_drain',
+        'dlq_after_redrive',
+        'lost',
+        'stale_overwrites',
+        'max_receive_count_seen',
+        'elapsed_ms',
+      ]) {
+        expect(summary).toHaveProperty(key);
+      }
+      expect(summary).toMatchObject({
+        published: 500,
+        lost: 0,
+        stale_overwrites: 0,
+        max_receive_count_seen: 2,
+        ok: true,
+        seed: 4,
+      });
+      expect(summary['dlq_after_redrive']).toBe(summary['poison']);
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it('rejects an out-of-range option with a message and a non-zero exit', () => {
-    const run = cli('--messages', '100', '--fault-rate', '2');
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('--fault-rate must be a number from 0 to 1');
-    expect(run.stdout).toBe('');
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    'rejects an out-of-range option with a message and a non-zero exit',
+    () => {
+      const run = cli('--messages', '100', '--fault-rate', '2');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('--fault-rate must be a number from 0 to 1');
+      expect(run.stdout).toBe('');
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it('refuses --target aws without an emulator endpoint (it would create billed resources on AWS itself) before calling anything', () => {
-    const { AWS_ENDPOINT_URL: _ignored, ...withoutEndpoint } = process.env;
-    const run = cliWith({ ...withoutEndpoint, AWS_REGION: 'us-east-1' }, '--', '--target', 'aws', '--messages', '10');
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('AWS_ENDPOINT_URL is not set');
-    expect(run.stderr).toContain('--i-know-this-is-real-aws');
-    expect(run.stdout).toBe('');
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    'refuses --target aws without an emulator endpoint (it would create billed resources on AWS itself) before calling anything',
+    () => {
+      const { AWS_ENDPOINT_URL: _ignored, ...withoutEndpoint } = process.env;
+      const run = cliWith({ ...withoutEndpoint, AWS_REGION: 'us-east-1' }, '--', '--target', 'aws', '--messages', '10');
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('AWS_ENDPOINT_URL is not set');
+      expect(run.stderr).toContain('--i-know-this-is-real-aws');
+      expect(run.stdout).toBe('');
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it('refuses --check-determinism with --target aws: only the in-memory target is deterministic', () => {
-    const run = cliWith({ ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }, '--target', 'aws', '--check-determinism', '--messages', '10');
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain('--check-determinism needs --target memory');
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    'refuses --check-determinism with --target aws: only the in-memory target is deterministic',
+    () => {
+      const run = cliWith(
+        { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+        '--target',
+        'aws',
+        '--check-determinism',
+        '--messages',
+        '10',
+      );
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('--check-determinism needs --target memory');
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 });
 
 describe('reportSoak', () => {
   const capture = () => {
     const out = { stdout: '', stderr: '' };
-    return { out, io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } } };
+    return {
+      out,
+      io: { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } },
+    };
   };
 
   it('names each broken invariant on stderr, still ends stdout with the JSON, and returns exit code 1', () => {
     const { out, io } = capture();
-    const summary = { ok: false, lost: 2, violations: ['lost = 2, expected 0: …', 'stale_overwrites = 1, expected 0: …'] };
+    const summary = {
+      ok: false,
+      lost: 2,
+      violations: ['lost = 2, expected 0: …', 'stale_overwrites = 1, expected 0: …'],
+    };
     expect(reportSoak(summary, io)).toBe(1);
-    expect(out.stderr).toBe('soak: invariant broken: lost = 2, expected 0: …\nsoak: invariant broken: stale_overwrites = 1, expected 0: …\n');
+    expect(out.stderr).toBe(
+      'soak: invariant broken: lost = 2, expected 0: …\nsoak: invariant broken: stale_overwrites = 1, expected 0: …\n',
+    );
     expect(JSON.parse(lastLine(out.stdout))).toEqual(summary);
   });
 

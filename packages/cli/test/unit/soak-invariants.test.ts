@@ -66,15 +66,24 @@ describe('the soak invariant checker', () => {
 
   it('reports an order stored at an older event than its newest as a stale overwrite', () => {
     const [orderId, newest] = [...facts.expectedOrders].find(([, o]) => o.status !== 'new')!;
-    const older = { ...newest, status: 'new' as const, timestamp: new Date(Date.parse(newest.timestamp) - 60_000).toISOString() };
+    const older = {
+      ...newest,
+      status: 'new' as const,
+      timestamp: new Date(Date.parse(newest.timestamp) - 60_000).toISOString(),
+    };
     const verdict = evaluateSoak({ ...facts, storedOrders: new Map(facts.storedOrders).set(orderId, older) });
     expect(verdict.staleOverwrites).toBe(1);
-    expect(verdict.violations).toContainEqual(expect.stringMatching(new RegExp(`^stale_overwrites = 1, expected 0: .*${orderId}`)));
+    expect(verdict.violations).toContainEqual(
+      expect.stringMatching(new RegExp(`^stale_overwrites = 1, expected 0: .*${orderId}`)),
+    );
   });
 
   it('reports a stored order that no valid message carried (a poison message was stored)', () => {
     const intruder = { ...facts.storedOrders.values().next().value!, orderId: 'O-FROM-POISON' };
-    const verdict = evaluateSoak({ ...facts, storedOrders: new Map(facts.storedOrders).set(intruder.orderId, intruder) });
+    const verdict = evaluateSoak({
+      ...facts,
+      storedOrders: new Map(facts.storedOrders).set(intruder.orderId, intruder),
+    });
     expect(verdict.unexpectedOrders).toBe(1);
     expect(verdict.violations).toEqual([expect.stringMatching(/^unexpected_orders = 1/)]);
   });
@@ -87,13 +96,21 @@ describe('the soak invariant checker', () => {
       deadLettersAfterRedrive: [...facts.deadLettersAfterRedrive, { messageId: victim, receiveCount: 3 }],
     });
     expect(verdict.lost).toBe(0);
-    expect(verdict.violations).toEqual([expect.stringMatching(/^dlq_after_redrive must hold exactly the poison messages: 0 poison missing, 1 other/)]);
+    expect(verdict.violations).toEqual([
+      expect.stringMatching(/^dlq_after_redrive must hold exactly the poison messages: 0 poison missing, 1 other/),
+    ]);
   });
 
   it.each([2, 4])('reports a message that moved to the DLQ after %i receives instead of 3', (count) => {
     const [first, ...rest] = facts.deadLettersAfterRedrive;
     const verdict = evaluateSoak({ ...facts, deadLettersAfterRedrive: [{ ...first!, receiveCount: count }, ...rest] });
-    expect(verdict.violations).toEqual([expect.stringMatching(new RegExp(`^receive count at the move to OrderDLQ must be exactly 3: 1 messages moved after ${count} receives`))]);
+    expect(verdict.violations).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^receive count at the move to OrderDLQ must be exactly 3: 1 messages moved after ${count} receives`,
+        ),
+      ),
+    ]);
     expect(verdict.maxReceiveCountSeen).toBe(Math.max(3, count));
   });
 
@@ -105,6 +122,8 @@ describe('the soak invariant checker', () => {
 
   it('reports a drain that did not empty the queue', () => {
     const verdict = evaluateSoak({ ...facts, leftOnQueue: { afterDrain: 0, afterRedrive: 2 }, drainsFinished: false });
-    expect(verdict.violations).toEqual([expect.stringMatching(/^drained: .*2 after the redrive \(a drain hit its invocation bound\)/)]);
+    expect(verdict.violations).toEqual([
+      expect.stringMatching(/^drained: .*2 after the redrive \(a drain hit its invocation bound\)/),
+    ]);
   });
 });

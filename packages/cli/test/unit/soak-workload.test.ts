@@ -10,18 +10,29 @@ const instant = (text: string) => {
 };
 
 describe('the soak workload', () => {
-  it.each(POISON_KINDS.map((k) => [k.label, k] as const))('poison "%s" is rejected raw and inside an SNS envelope', (_label, kind) => {
-    const body = kind.body({ n: 7, victim: sampleOrder() });
-    const envelope = JSON.stringify(wrapInSnsNotification(body, { messageId: 'm-1', topicArn: 'arn:aws:sns:us-east-1:000000000000:OrderTopic', timestamp: '2025-05-03T12:00:00.000Z' }));
-    expect(decodeOrderMessage(body).ok).toBe(false);
-    expect(decodeOrderMessage(envelope).ok).toBe(false);
-  });
+  it.each(POISON_KINDS.map((k) => [k.label, k] as const))(
+    'poison "%s" is rejected raw and inside an SNS envelope',
+    (_label, kind) => {
+      const body = kind.body({ n: 7, victim: sampleOrder() });
+      const envelope = JSON.stringify(
+        wrapInSnsNotification(body, {
+          messageId: 'm-1',
+          topicArn: 'arn:aws:sns:us-east-1:000000000000:OrderTopic',
+          timestamp: '2025-05-03T12:00:00.000Z',
+        }),
+      );
+      expect(decodeOrderMessage(body).ok).toBe(false);
+      expect(decodeOrderMessage(envelope).ok).toBe(false);
+    },
+  );
 
   it('writes an instant with a UTC offset without changing it', () => {
     expect(withOffset('2025-05-03T12:00:00.250Z', -300)).toBe('2025-05-03T07:00:00.250-05:00');
     expect(withOffset('2025-05-03T23:30:00.000Z', 330)).toBe('2025-05-04T05:00:00.000+05:30');
     for (const offset of [120, -300, 330, 540, -210]) {
-      expect(compareInstants(instant(withOffset('2025-05-03T12:00:01.000Z', offset)), instant('2025-05-03T12:00:01Z'))).toBe(0);
+      expect(
+        compareInstants(instant(withOffset('2025-05-03T12:00:01.000Z', offset)), instant('2025-05-03T12:00:01Z')),
+      ).toBe(0);
     }
   });
 
@@ -34,7 +45,13 @@ describe('the soak workload', () => {
   });
 
   it('sends a duplicate after its original, delivers some orders out of order, and never gives two events of an order one instant', () => {
-    const { messages, stats } = buildSoakWorkload({ messages: 5000, poisonRate: 0.02, duplicateRate: 0.2, reorderRate: 0.5, seed: 3 });
+    const { messages, stats } = buildSoakWorkload({
+      messages: 5000,
+      poisonRate: 0.02,
+      duplicateRate: 0.2,
+      reorderRate: 0.5,
+      seed: 3,
+    });
     const position = new Map(messages.map((m, i) => [m, i]));
     const valid = messages.filter((m): m is ValidPlanned => m.kind === 'valid');
     const copies = valid.filter((m) => m.duplicate);

@@ -4,17 +4,33 @@ import { deterministicPart, runSoak, type SoakResult } from '../../src/soak/run-
 import { DEFAULT_SOAK_OPTIONS, type SoakOptions } from '../../src/soak/soak-options';
 
 const MESSAGES = 2000;
-const soak = (overrides: Partial<SoakOptions>): Promise<SoakResult> => runSoak({ ...DEFAULT_SOAK_OPTIONS, messages: MESSAGES, ...overrides });
+const soak = (overrides: Partial<SoakOptions>): Promise<SoakResult> =>
+  runSoak({ ...DEFAULT_SOAK_OPTIONS, messages: MESSAGES, ...overrides });
 
 describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
   const mixes: [string, Partial<SoakOptions>][] = [
     ['defaults: 10% faults before/after the write, 2% poison', { seed: 1 }],
     ['no faults at all, more poison', { seed: 2, faultRate: 0, poisonRate: 0.05 }],
-    ['half of all store calls fail, many duplicates and reorders', { seed: 3, faultRate: 0.5, duplicateRate: 0.3, reorderRate: 0.6 }],
-    ['maxReceiveCount 1: one failure is enough for the DLQ (raw delivery, ack lost)', { seed: 4, maxReceiveCount: 1, faultRate: 0.3, faultMode: 'after-write', rawDelivery: true }],
-    ['maxReceiveCount 5, faults before the write, batches of 3', { seed: 5, maxReceiveCount: 5, faultRate: 0.5, faultMode: 'before-write', batchSize: 3 }],
-    ['invocations that crash after the handler ran (whole batches retried)', { seed: 6, faultRate: 0.2, crashRate: 0.25 }],
-    ['every store call fails: all of it goes to the DLQ, the redrive processes it', { seed: 7, faultRate: 1, poisonRate: 0.01 }],
+    [
+      'half of all store calls fail, many duplicates and reorders',
+      { seed: 3, faultRate: 0.5, duplicateRate: 0.3, reorderRate: 0.6 },
+    ],
+    [
+      'maxReceiveCount 1: one failure is enough for the DLQ (raw delivery, ack lost)',
+      { seed: 4, maxReceiveCount: 1, faultRate: 0.3, faultMode: 'after-write', rawDelivery: true },
+    ],
+    [
+      'maxReceiveCount 5, faults before the write, batches of 3',
+      { seed: 5, maxReceiveCount: 5, faultRate: 0.5, faultMode: 'before-write', batchSize: 3 },
+    ],
+    [
+      'invocations that crash after the handler ran (whole batches retried)',
+      { seed: 6, faultRate: 0.2, crashRate: 0.25 },
+    ],
+    [
+      'every store call fails: all of it goes to the DLQ, the redrive processes it',
+      { seed: 7, faultRate: 1, poisonRate: 0.01 },
+    ],
   ];
 
   it.each(mixes)('holds every invariant: %s', async (_label, overrides) => {
@@ -31,7 +47,10 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
     expect(summary.stored_orders).toBe(summary.orders);
     // After the redrive the DLQ is exactly the poison messages, each moved after exactly K receives.
     expect(summary.dlq_after_redrive).toBe(summary.poison);
-    const poisonIds = facts.published.filter((m) => m.kind === 'poison').map((m) => m.messageId).sort();
+    const poisonIds = facts.published
+      .filter((m) => m.kind === 'poison')
+      .map((m) => m.messageId)
+      .sort();
     expect(facts.deadLettersAfterRedrive.map((d) => d.messageId).sort()).toEqual(poisonIds);
     expect(facts.deadLettersAfterRedrive.every((d) => d.receiveCount === K)).toBe(true);
     expect(summary.max_receive_count_seen).toBe(summary.poison > 0 || summary.dlq_after_drain > 0 ? K : 0);
@@ -44,7 +63,10 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
     expect(summary.redriven).toBe(summary.dlq_after_drain);
     const options = summary.options;
     if (options.faultRate > 0) expect(summary.outcomes.failed).toBeGreaterThan(0);
-    else expect(summary.outcomes.failed + summary.faults_injected.before_write + summary.faults_injected.after_write).toBe(0);
+    else
+      expect(summary.outcomes.failed + summary.faults_injected.before_write + summary.faults_injected.after_write).toBe(
+        0,
+      );
     if (options.faultMode === 'after-write') expect(summary.faults_injected.before_write).toBe(0);
     if (options.faultMode === 'before-write') expect(summary.faults_injected.after_write).toBe(0);
     if (options.crashRate > 0) expect(summary.faults_injected.crashes).toBeGreaterThan(0);
@@ -65,7 +87,13 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
   });
 
   it('gives the same summary for the same seed (apart from timings), and another for another seed', async () => {
-    const options: Partial<SoakOptions> = { seed: 42, faultRate: 0.3, crashRate: 0.1, duplicateRate: 0.2, reorderRate: 0.3 };
+    const options: Partial<SoakOptions> = {
+      seed: 42,
+      faultRate: 0.3,
+      crashRate: 0.1,
+      duplicateRate: 0.2,
+      reorderRate: 0.3,
+    };
     const [a, b, c] = [await soak(options), await soak(options), await soak({ ...options, seed: 43 })];
     expect(deterministicPart(b.summary)).toEqual(deterministicPart(a.summary));
     expect(b.summary.digest).toBe(a.summary.digest);
@@ -83,7 +111,11 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
     it("the seed's bug (catch, log, answer nothing): poison is acknowledged and lost, the DLQ misses it", async () => {
       const { summary } = await runSoak(
         { ...DEFAULT_SOAK_OPTIONS, messages: 600, seed: 3, poisonRate: 0.05 },
-        { wrapHandler: (handler) => async (event, context) => (await handler(event, context), {} as Awaited<ReturnType<SqsBatchHandler>>) },
+        {
+          wrapHandler: (handler) => async (event, context) => (
+            await handler(event, context), {} as Awaited<ReturnType<SqsBatchHandler>>
+          ),
+        },
       );
       expect(summary.ok).toBe(false);
       expect(summary.lost).toBeGreaterThan(0);
@@ -107,7 +139,10 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
         },
         findById: (orderId) => inner.findById(orderId),
       });
-      const { summary } = await runSoak({ ...DEFAULT_SOAK_OPTIONS, messages: 1500, seed: 8, reorderRate: 0.8, faultRate: 0 }, { wrapRepository: lastWriteWins });
+      const { summary } = await runSoak(
+        { ...DEFAULT_SOAK_OPTIONS, messages: 1500, seed: 8, reorderRate: 0.8, faultRate: 0 },
+        { wrapRepository: lastWriteWins },
+      );
       expect(summary.stale_overwrites).toBeGreaterThan(0);
       expect(summary.violations.join('\n')).toMatch(/^stale_overwrites = \d+, expected 0/m);
       expect(summary.ok).toBe(false);

@@ -4,7 +4,14 @@ import type { SaveOutcome } from '../ports/order-repository';
 /** Every way one message can end. The first four are successes: the message is acknowledged. */
 export type MessageStatus = SaveOutcome | 'invalid' | 'failed';
 
-export const MESSAGE_STATUSES: readonly MessageStatus[] = ['created', 'updated', 'duplicate', 'stale', 'invalid', 'failed'];
+export const MESSAGE_STATUSES: readonly MessageStatus[] = [
+  'created',
+  'updated',
+  'duplicate',
+  'stale',
+  'invalid',
+  'failed',
+];
 
 interface OutcomeBase {
   readonly messageId: string;
@@ -42,7 +49,14 @@ export function outcomeErrorCode(outcome: MessageOutcome): string | undefined {
 }
 
 export function countByStatus(outcomes: readonly MessageOutcome[]): Record<MessageStatus, number> {
-  const counts: Record<MessageStatus, number> = { created: 0, updated: 0, duplicate: 0, stale: 0, invalid: 0, failed: 0 };
+  const counts: Record<MessageStatus, number> = {
+    created: 0,
+    updated: 0,
+    duplicate: 0,
+    stale: 0,
+    invalid: 0,
+    failed: 0,
+  };
   for (const outcome of outcomes) counts[outcome.status]++;
   return counts;
 }

@@ -101,7 +101,17 @@ export class ProcessOrderBatch {
         const status = await this.repository.save(decoded.value);
         // A repository that answers something else has a bug; acknowledging would lose the message.
         if (!SAVE_OUTCOMES.has(status)) {
-          return { status: 'failed', messageId, orderId, error: { name: 'InvalidSaveOutcome', code: 'invalid_save_outcome', message: 'the repository answered an unknown outcome' }, ...sns };
+          return {
+            status: 'failed',
+            messageId,
+            orderId,
+            error: {
+              name: 'InvalidSaveOutcome',
+              code: 'invalid_save_outcome',
+              message: 'the repository answered an unknown outcome',
+            },
+            ...sns,
+          };
         }
         return { status, messageId, orderId, ...sns };
       } catch (error) {
@@ -118,7 +128,11 @@ function deadlineExceeded(message: InboundMessage): MessageOutcome {
   return {
     status: 'failed',
     messageId: message.messageId,
-    error: { name: 'DeadlineExceeded', code: 'deadline_exceeded', message: 'not started before the invocation deadline' },
+    error: {
+      name: 'DeadlineExceeded',
+      code: 'deadline_exceeded',
+      message: 'not started before the invocation deadline',
+    },
   };
 }
 

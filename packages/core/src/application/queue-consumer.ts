@@ -84,9 +84,11 @@ export class QueueConsumer {
       ...options,
     };
     const { batchSize, pollers, waitTimeSeconds, visibilityTimeoutSeconds } = this.options;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) throw new RangeError('batchSize must be from 1 to 10');
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10)
+      throw new RangeError('batchSize must be from 1 to 10');
     if (!Number.isInteger(pollers) || pollers < 1) throw new RangeError('pollers must be a positive integer');
-    if (!Number.isInteger(waitTimeSeconds) || waitTimeSeconds < 0 || waitTimeSeconds > 20) throw new RangeError('waitTimeSeconds must be from 0 to 20');
+    if (!Number.isInteger(waitTimeSeconds) || waitTimeSeconds < 0 || waitTimeSeconds > 20)
+      throw new RangeError('waitTimeSeconds must be from 0 to 20');
     if (!(visibilityTimeoutSeconds > 0)) throw new RangeError('visibilityTimeoutSeconds must be positive');
   }
 
@@ -105,7 +107,10 @@ export class QueueConsumer {
         // The long poll is not aborted on stop: SQS may already have handed out messages for an
         // aborted request, and they would stay invisible for a whole visibility timeout. Stopping
         // waits for the poll instead (at most waitTimeSeconds) and processes what it returns.
-        messages = await this.queue.receive({ maxMessages: this.options.batchSize, waitTimeSeconds: this.options.waitTimeSeconds });
+        messages = await this.queue.receive({
+          maxMessages: this.options.batchSize,
+          waitTimeSeconds: this.options.waitTimeSeconds,
+        });
         backoffMs = 0;
       } catch (error) {
         this.report.receiveErrors++;
@@ -160,7 +165,10 @@ export class QueueConsumer {
       this.report.failed += messages.length - succeeded.length;
       await this.acknowledge(succeeded);
       if (this.options.retryDelaySeconds !== undefined) {
-        await this.releaseForRetry(messages.filter((m) => failed.has(m.messageId)), this.options.retryDelaySeconds);
+        await this.releaseForRetry(
+          messages.filter((m) => failed.has(m.messageId)),
+          this.options.retryDelaySeconds,
+        );
       }
     } finally {
       stopHeartbeat();
@@ -176,7 +184,10 @@ export class QueueConsumer {
       this.report.deleteFailures += failures.length;
       for (const failure of failures) {
         // Not lost: the message comes back and is applied again, which the ordering rule makes harmless.
-        this.logger.warn('delete failed; the message will be redelivered', { errorCode: failure.code, errorMessage: failure.message });
+        this.logger.warn('delete failed; the message will be redelivered', {
+          errorCode: failure.code,
+          errorMessage: failure.message,
+        });
       }
     } catch (error) {
       this.report.deleteFailures += messages.length;
@@ -190,7 +201,10 @@ export class QueueConsumer {
         try {
           await this.queue.changeVisibility(message.receiptHandle, delaySeconds);
         } catch (error) {
-          this.logger.warn('could not shorten visibility of a failed message', { messageId: message.messageId, ...errorFields(error) });
+          this.logger.warn('could not shorten visibility of a failed message', {
+            messageId: message.messageId,
+            ...errorFields(error),
+          });
         }
       }),
     );

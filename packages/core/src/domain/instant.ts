@@ -29,7 +29,9 @@ export function instantToDecimalSeconds(instant: Instant): string {
   const totalNanos = BigInt(instant.epochSeconds) * NANOS_PER_SECOND + BigInt(instant.nanos);
   const magnitude = totalNanos < 0n ? -totalNanos : totalNanos;
   const whole = magnitude / NANOS_PER_SECOND;
-  const fraction = String(magnitude % NANOS_PER_SECOND).padStart(9, '0').replace(/0+$/, '');
+  const fraction = String(magnitude % NANOS_PER_SECOND)
+    .padStart(9, '0')
+    .replace(/0+$/, '');
   return `${totalNanos < 0n ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
 }
 
@@ -48,8 +50,7 @@ export function instantFromDecimalSeconds(decimal: string): Instant {
 
 // RFC 3339 §5.6 date-time. `T`/`Z` may be lowercase (§5.6 note). The zone is mandatory:
 // a local time names no instant, so it cannot be ordered against anything.
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))?$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;

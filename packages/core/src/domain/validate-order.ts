@@ -105,7 +105,10 @@ function checkTimestamp(value: unknown, problems: ValidationProblem[]): Instant 
  */
 export function validateOrder(candidate: unknown): OrderValidationResult {
   if (!isPlainObject(candidate)) {
-    return { ok: false, problems: [problem('order', 'not_an_object', `must be a JSON object, got ${describeType(candidate)}`)] };
+    return {
+      ok: false,
+      problems: [problem('order', 'not_an_object', `must be a JSON object, got ${describeType(candidate)}`)],
+    };
   }
   const problems: ValidationProblem[] = [];
   const idRule: TextRule = { maxLength: ORDER_LIMITS.idMaxLength, requireNonSpace: true };
@@ -116,7 +119,12 @@ export function validateOrder(candidate: unknown): OrderValidationResult {
   const status = ownField(candidate, 'status');
   const okOrderId = checkText('orderId', orderId, idRule, problems);
   const okUserId = checkText('userId', userId, idRule, problems);
-  const okItemName = checkText('itemName', itemName, { maxLength: ORDER_LIMITS.itemNameMaxLength, requireNonSpace: false }, problems);
+  const okItemName = checkText(
+    'itemName',
+    itemName,
+    { maxLength: ORDER_LIMITS.itemNameMaxLength, requireNonSpace: false },
+    problems,
+  );
   const okQuantity = checkQuantity(quantity, problems);
   const okStatus = checkStatus(status, problems);
   const instant = checkTimestamp(ownField(candidate, 'timestamp'), problems);

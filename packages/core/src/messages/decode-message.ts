@@ -47,7 +47,8 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const hasOwn = (record: Record<string, unknown>, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key);
+const hasOwn = (record: Record<string, unknown>, key: string): boolean =>
+  Object.prototype.hasOwnProperty.call(record, key);
 
 /** The fields of an order: SNS never puts any of them on its envelope. */
 const ORDER_FIELDS = ['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'] as const;
@@ -71,7 +72,8 @@ const ownString = (record: Record<string, unknown>, key: string): string | undef
  * forged envelope can carry, possibly with personal data or megabytes in it — is dropped, never logged.
  */
 const SNS_MESSAGE_ID = /^[A-Za-z0-9-]{1,100}$/;
-const plausibleSnsMessageId = (id: string | undefined): string | undefined => (id !== undefined && SNS_MESSAGE_ID.test(id) ? id : undefined);
+const plausibleSnsMessageId = (id: string | undefined): string | undefined =>
+  id !== undefined && SNS_MESSAGE_ID.test(id) ? id : undefined;
 
 /** A readable order id for logs, only if it is a plain short string without control characters. */
 function salvageOrderId(candidate: unknown): string | undefined {
@@ -120,21 +122,31 @@ export function decodeOrderMessage(body: string): DecodeResult {
   if (!parsed.ok) return { ok: false, problems: [problem('body', 'not_json', 'is not valid JSON')] };
   const outer = parsed.value;
   if (!isPlainObject(outer)) {
-    return { ok: false, problems: [problem('body', 'not_an_object', 'must be a JSON object (an SNS envelope or an order)')] };
+    return {
+      ok: false,
+      problems: [problem('body', 'not_an_object', 'must be a JSON object (an SNS envelope or an order)')],
+    };
   }
-  if (!isSnsEnvelope(outer)) return byteLengthExceeds(body, MAX_ORDER_BYTES) ? orderTooLarge('body') : decodeParsedRawOrder(outer);
+  if (!isSnsEnvelope(outer))
+    return byteLengthExceeds(body, MAX_ORDER_BYTES) ? orderTooLarge('body') : decodeParsedRawOrder(outer);
 
   const snsMessageId = plausibleSnsMessageId(ownString(outer, 'MessageId'));
   const idFields = snsMessageId === undefined ? {} : { snsMessageId };
   if (outer['Type'] !== 'Notification') {
     return {
       ok: false,
-      problems: [problem('envelope.Type', 'unsupported_envelope_type', 'only SNS "Notification" messages carry orders')],
+      problems: [
+        problem('envelope.Type', 'unsupported_envelope_type', 'only SNS "Notification" messages carry orders'),
+      ],
       ...idFields,
     };
   }
   if (!Object.prototype.hasOwnProperty.call(outer, 'Message') || outer['Message'] === undefined) {
-    return { ok: false, problems: [problem('envelope.Message', 'envelope_message_missing', 'is required in an SNS notification')], ...idFields };
+    return {
+      ok: false,
+      problems: [problem('envelope.Message', 'envelope_message_missing', 'is required in an SNS notification')],
+      ...idFields,
+    };
   }
   const message = outer['Message'];
   if (typeof message !== 'string') {
@@ -144,7 +156,8 @@ export function decodeOrderMessage(body: string): DecodeResult {
       ...idFields,
     };
   }
-  if (byteLengthExceeds(message, MAX_ORDER_BYTES)) return { ...orderTooLarge('envelope.Message'), ...idFields } as DecodeResult;
+  if (byteLengthExceeds(message, MAX_ORDER_BYTES))
+    return { ...orderTooLarge('envelope.Message'), ...idFields } as DecodeResult;
   return decodeOrderJson(message, 'envelope.Message', 'sns-envelope', snsMessageId);
 }
 

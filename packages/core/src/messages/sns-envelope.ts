@@ -39,6 +39,8 @@ export function wrapInSnsNotification(message: string, options: SnsEnvelopeOptio
     UnsubscribeURL: `https://sns.${region}.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${options.topicArn}:simulated`,
     ...(attributes.length === 0
       ? {}
-      : { MessageAttributes: Object.fromEntries(attributes.map(([k, v]) => [k, { Type: 'String' as const, Value: v }])) }),
+      : {
+          MessageAttributes: Object.fromEntries(attributes.map(([k, v]) => [k, { Type: 'String' as const, Value: v }])),
+        }),
   };
 }

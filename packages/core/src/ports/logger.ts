@@ -1,5 +1,12 @@
 /** A structured log value. Never put an order payload, a userId or an itemName in one. */
-export type LogValue = string | number | boolean | null | undefined | readonly LogValue[] | { readonly [key: string]: LogValue };
+export type LogValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | readonly LogValue[]
+  | { readonly [key: string]: LogValue };
 export type LogFields = { readonly [key: string]: LogValue };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

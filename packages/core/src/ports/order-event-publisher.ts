@@ -14,7 +14,9 @@ export interface PublishFailure {
 export interface OrderEventPublisher {
   publish(message: OutboundOrderMessage): Promise<{ readonly messageId: string }>;
   /** Publishes many messages (in chunks the transport allows); reports per-message failures. */
-  publishBatch(messages: readonly OutboundOrderMessage[]): Promise<{ readonly published: number; readonly failures: readonly PublishFailure[] }>;
+  publishBatch(
+    messages: readonly OutboundOrderMessage[],
+  ): Promise<{ readonly published: number; readonly failures: readonly PublishFailure[] }>;
 }
 
 export const ORDER_EVENT_PUBLISHER: unique symbol = Symbol.for('orders.OrderEventPublisher');

@@ -12,7 +12,8 @@ export type FieldValue = unknown;
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-export const daysInMonth = (y: number, m: number): number => [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+export const daysInMonth = (y: number, m: number): number =>
+  [31, isLeapYear(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
 
 // ---------------------------------------------------------------------------------- text
 
@@ -81,7 +82,11 @@ const digits = (min: number, max: number): fc.Arbitrary<string> =>
 export const validZone: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('Z', 'z'),
   fc
-    .record({ sign: fc.constantFrom('+', '-'), hours: fc.integer({ min: 0, max: 23 }), minutes: fc.integer({ min: 0, max: 59 }) })
+    .record({
+      sign: fc.constantFrom('+', '-'),
+      hours: fc.integer({ min: 0, max: 23 }),
+      minutes: fc.integer({ min: 0, max: 59 }),
+    })
     .map(({ sign, hours, minutes }) => `${sign}${pad(hours)}:${pad(minutes)}`),
 );
 
@@ -152,7 +157,9 @@ export const controlChar: fc.Arbitrary<string> = fc
   .oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }))
   .map((cp) => String.fromCharCode(cp));
 
-export const loneSurrogate: fc.Arbitrary<string> = fc.integer({ min: 0xd800, max: 0xdfff }).map((u) => String.fromCharCode(u));
+export const loneSurrogate: fc.Arbitrary<string> = fc
+  .integer({ min: 0xd800, max: 0xdfff })
+  .map((u) => String.fromCharCode(u));
 
 const invalidText = (max: number, requireNonSpace: boolean): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -161,7 +168,11 @@ const invalidText = (max: number, requireNonSpace: boolean): fc.Arbitrary<unknow
     insertInto(textOfLength(0, max - 1), controlChar),
     insertInto(textOfLength(0, max - 1), loneSurrogate),
     ...(requireNonSpace
-      ? [fc.array(fc.constantFrom(' ', '\u00a0', '\u3000', '\u2003', '\ufeff'), { minLength: 1, maxLength: 20 }).map((s) => s.join(''))]
+      ? [
+          fc
+            .array(fc.constantFrom(' ', '\u00a0', '\u3000', '\u2003', '\ufeff'), { minLength: 1, maxLength: 20 })
+            .map((s) => s.join('')),
+        ]
       : []),
     wrongTypeForString,
     fc.constant(MISSING),
@@ -204,7 +215,10 @@ export const invalidTimestamp: fc.Arbitrary<unknown> = fc.oneof(
       fc.integer({ min: daysInMonth(p.year, p.month) + 1, max: 99 }).map((day) => render({ ...p, day })),
       // 29 February of a common year, century years (1900, 2100) included.
       fc
-        .oneof(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 99 }).map((c) => c * 100))
+        .oneof(
+          fc.integer({ min: 0, max: 9999 }),
+          fc.integer({ min: 0, max: 99 }).map((c) => c * 100),
+        )
         .filter((year) => daysInMonth(year, 2) === 28)
         .map((year) => render({ ...p, year, month: 2, day: 29 })),
       fc.integer({ min: 24, max: 99 }).map((hour) => render({ ...p, hour })),
@@ -218,7 +232,9 @@ export const invalidTimestamp: fc.Arbitrary<unknown> = fc.oneof(
       fc.constant(render(p).replace(/[Tt]/, ' ')),
     ),
   ),
-  fc.string({ maxLength: 40 }).filter((s) => !/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/.test(s)),
+  fc
+    .string({ maxLength: 40 })
+    .filter((s) => !/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/.test(s)),
   fc.integer(),
   wrongTypeForString,
   fc.constant(MISSING),

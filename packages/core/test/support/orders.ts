@@ -2,7 +2,10 @@ import { SEED_DUMMY_ORDER } from '@orders/testkit';
 import type { Order } from '../../src';
 
 /** A valid order (the seed's) as a plain JSON-shaped record, to mutate one field at a time. */
-export const validRecord = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({ ...SEED_DUMMY_ORDER, ...overrides });
+export const validRecord = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...SEED_DUMMY_ORDER,
+  ...overrides,
+});
 
 /** The same record without one field. */
 export function without(field: keyof Order): Record<string, unknown> {

@@ -4,13 +4,23 @@ import { validRecord } from '../support/orders';
 
 const VALID = JSON.stringify(validRecord());
 const envelopeWith = (fields: Record<string, unknown>): string =>
-  JSON.stringify({ Type: 'Notification', MessageId: 'sns-1', TopicArn: 'arn:aws:sns:us-east-1:1:OrderTopic', ...fields });
-const problemsOf = (result: DecodeResult): Array<[string, string]> => (result.ok ? [] : result.problems.map((p) => [p.field, p.code]));
+  JSON.stringify({
+    Type: 'Notification',
+    MessageId: 'sns-1',
+    TopicArn: 'arn:aws:sns:us-east-1:1:OrderTopic',
+    ...fields,
+  });
+const problemsOf = (result: DecodeResult): Array<[string, string]> =>
+  result.ok ? [] : result.problems.map((p) => [p.field, p.code]);
 
 describe('decodeOrderMessage: raw delivery and SNS envelopes', () => {
   it('decodes the seed dummy order delivered raw', () => {
     const result = decodeOrderMessage(rawBody(SEED_DUMMY_ORDER));
-    expect(result).toEqual({ ok: true, delivery: 'raw', value: { order: SEED_DUMMY_ORDER, instant: { epochSeconds: 1_746_273_600, nanos: 0 } } });
+    expect(result).toEqual({
+      ok: true,
+      delivery: 'raw',
+      value: { order: SEED_DUMMY_ORDER, instant: { epochSeconds: 1_746_273_600, nanos: 0 } },
+    });
   });
 
   it('decodes the seed dummy order inside an SNS envelope and keeps the SNS MessageId', () => {
@@ -45,7 +55,9 @@ describe('decodeOrderMessage: raw delivery and SNS envelopes', () => {
     const body = `{"quantity":"bogus",${VALID.slice(1, -1)},"quantity":3}`;
     const result = decodeOrderMessage(body);
     expect(result.ok && result.value.order.quantity).toBe(3);
-    expect(problemsOf(decodeOrderMessage(`${VALID.slice(0, -1)},"quantity":0}`))).toEqual([['quantity', 'out_of_range']]);
+    expect(problemsOf(decodeOrderMessage(`${VALID.slice(0, -1)},"quantity":0}`))).toEqual([
+      ['quantity', 'out_of_range'],
+    ]);
   });
 });
 
@@ -62,7 +74,10 @@ describe('decodeOrderMessage: bodies that are not an order', () => {
     ['a byte-order mark before the JSON', `\ufeff${VALID}`],
     ['two JSON documents', `${VALID}${VALID}`],
   ])('rejects %s as not_json on the body', (_label, body) => {
-    expect(decodeOrderMessage(body)).toEqual({ ok: false, problems: [{ field: 'body', code: 'not_json', reason: expect.any(String) }] });
+    expect(decodeOrderMessage(body)).toEqual({
+      ok: false,
+      problems: [{ field: 'body', code: 'not_json', reason: expect.any(String) }],
+    });
   });
 
   it.each([
@@ -89,7 +104,15 @@ describe('decodeOrderMessage: bodies that are not an order', () => {
 
 describe('decodeOrderMessage: envelopes that do not carry an order', () => {
   it.each([
-    ['SubscriptionConfirmation', { Type: 'SubscriptionConfirmation', Token: 't', SubscribeURL: 'https://example.invalid', Message: 'You have chosen to subscribe' }],
+    [
+      'SubscriptionConfirmation',
+      {
+        Type: 'SubscriptionConfirmation',
+        Token: 't',
+        SubscribeURL: 'https://example.invalid',
+        Message: 'You have chosen to subscribe',
+      },
+    ],
     ['UnsubscribeConfirmation', { Type: 'UnsubscribeConfirmation', Message: VALID }],
     ['a lowercase notification', { Type: 'notification', Message: VALID }],
     ['a numeric Type', { Type: 1, Message: VALID }],
@@ -105,7 +128,9 @@ describe('decodeOrderMessage: envelopes that do not carry an order', () => {
   });
 
   it('rejects a notification without a Message', () => {
-    expect(problemsOf(decodeOrderMessage(envelopeWith({})))).toEqual([['envelope.Message', 'envelope_message_missing']]);
+    expect(problemsOf(decodeOrderMessage(envelopeWith({})))).toEqual([
+      ['envelope.Message', 'envelope_message_missing'],
+    ]);
   });
 
   it.each([
@@ -115,7 +140,9 @@ describe('decodeOrderMessage: envelopes that do not carry an order', () => {
     ['the order as an object', validRecord()],
     ['an array', [VALID]],
   ])('rejects a Message that is %s as envelope_message_not_string', (_label, Message) => {
-    expect(problemsOf(decodeOrderMessage(envelopeWith({ Message })))).toEqual([['envelope.Message', 'envelope_message_not_string']]);
+    expect(problemsOf(decodeOrderMessage(envelopeWith({ Message })))).toEqual([
+      ['envelope.Message', 'envelope_message_not_string'],
+    ]);
   });
 
   it.each([
@@ -133,7 +160,9 @@ describe('decodeOrderMessage: envelopes that do not carry an order', () => {
   });
 
   it('reports an invalid order inside an envelope by its own field names, with the salvaged orderId', () => {
-    const result = decodeOrderMessage(envelopeWith({ Message: JSON.stringify(validRecord({ quantity: '1', status: 'lost' })) }));
+    const result = decodeOrderMessage(
+      envelopeWith({ Message: JSON.stringify(validRecord({ quantity: '1', status: 'lost' })) }),
+    );
     expect(result).toEqual(expect.objectContaining({ ok: false, orderId: 'O1234', snsMessageId: 'sns-1' }));
     expect(problemsOf(result)).toEqual([
       ['quantity', 'wrong_type'],
@@ -151,7 +180,9 @@ describe('decodeOrderMessage: envelopes that do not carry an order', () => {
 
 describe('decodeOrderMessage: the orderId it salvages from a bad message', () => {
   it('returns a readable orderId of an invalid raw order', () => {
-    expect(decodeOrderMessage(JSON.stringify(validRecord({ quantity: 0 })))).toEqual(expect.objectContaining({ ok: false, orderId: 'O1234' }));
+    expect(decodeOrderMessage(JSON.stringify(validRecord({ quantity: 0 })))).toEqual(
+      expect.objectContaining({ ok: false, orderId: 'O1234' }),
+    );
   });
 
   it.each([
@@ -225,10 +256,24 @@ describe('decodeOrderMessage: the body size limit', () => {
 
 describe('decodeOrderMessage: the SNS message id it passes on for logs', () => {
   const envelopeWithId = (MessageId: unknown): string =>
-    JSON.stringify({ Type: 'Notification', MessageId, Message: JSON.stringify({ orderId: 'O1', userId: 'U', itemName: 'I', quantity: 1, status: 'new', timestamp: '2025-05-03T12:00:00Z' }) });
+    JSON.stringify({
+      Type: 'Notification',
+      MessageId,
+      Message: JSON.stringify({
+        orderId: 'O1',
+        userId: 'U',
+        itemName: 'I',
+        quantity: 1,
+        status: 'new',
+        timestamp: '2025-05-03T12:00:00Z',
+      }),
+    });
 
   it('keeps a real SNS message id', () => {
-    expect(decodeOrderMessage(envelopeWithId('5e5e5e5e-0000-4000-8000-00000000002a'))).toMatchObject({ ok: true, snsMessageId: '5e5e5e5e-0000-4000-8000-00000000002a' });
+    expect(decodeOrderMessage(envelopeWithId('5e5e5e5e-0000-4000-8000-00000000002a'))).toMatchObject({
+      ok: true,
+      snsMessageId: '5e5e5e5e-0000-4000-8000-00000000002a',
+    });
   });
 
   it.each([

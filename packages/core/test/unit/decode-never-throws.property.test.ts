@@ -4,10 +4,28 @@ import { decodeOrderMessage, serializeOrder, validateOrder, type DecodeResult, t
 import { validOrder } from '../support/arbitraries';
 
 const KNOWN_CODES: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'body_too_large', 'not_json', 'not_an_object', 'unsupported_envelope_type', 'envelope_message_missing',
-  'envelope_message_not_string', 'required', 'wrong_type', 'too_short', 'too_long', 'blank', 'control_character',
-  'malformed_unicode', 'not_an_integer', 'out_of_range', 'not_allowed', 'invalid_format', 'missing_zone',
-  'invalid_date', 'invalid_time', 'invalid_zone', 'precision_too_high',
+  'body_too_large',
+  'not_json',
+  'not_an_object',
+  'unsupported_envelope_type',
+  'envelope_message_missing',
+  'envelope_message_not_string',
+  'required',
+  'wrong_type',
+  'too_short',
+  'too_long',
+  'blank',
+  'control_character',
+  'malformed_unicode',
+  'not_an_integer',
+  'out_of_range',
+  'not_allowed',
+  'invalid_format',
+  'missing_zone',
+  'invalid_date',
+  'invalid_time',
+  'invalid_zone',
+  'precision_too_high',
 ]);
 
 /**
@@ -37,24 +55,36 @@ const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCo
 
 describe('decoding and validation never throw', () => {
   it('on arbitrary strings (any code point)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (body) => void decodeSafely(body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (body) => void decodeSafely(body)),
+      { numRuns: 300 },
+    );
   });
 
   it('on arbitrary UTF-16 unit sequences (lone surrogates, controls)', () => {
-    fc.assert(fc.property(fc.string({ unit: anyUnit, maxLength: 200 }), (body) => void decodeSafely(body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: anyUnit, maxLength: 200 }), (body) => void decodeSafely(body)),
+      { numRuns: 300 },
+    );
   });
 
   it('on arbitrary JSON texts', () => {
-    fc.assert(fc.property(fc.json({ maxDepth: 6 }), (body) => void decodeSafely(body)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.json({ maxDepth: 6 }), (body) => void decodeSafely(body)),
+      { numRuns: 300 },
+    );
   });
 
   it('on arbitrary JSON objects, raw and as the Message of an envelope', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 }), (object) => {
-        const text = JSON.stringify(object);
-        decodeSafely(text);
-        decodeSafely(JSON.stringify({ Type: 'Notification', Message: text }));
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 8 }),
+        (object) => {
+          const text = JSON.stringify(object);
+          decodeSafely(text);
+          decodeSafely(JSON.stringify({ Type: 'Notification', Message: text }));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -63,8 +93,21 @@ describe('decoding and validation never throw', () => {
     const anyField = fc.option(fc.jsonValue({ maxDepth: 3 }), { nil: undefined });
     fc.assert(
       fc.property(
-        fc.record({ orderId: anyField, userId: anyField, itemName: anyField, quantity: anyField, status: anyField, timestamp: anyField }, { requiredKeys: [] }),
-        fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'Type', 'Message', 'x'), fc.jsonValue({ maxDepth: 2 })),
+        fc.record(
+          {
+            orderId: anyField,
+            userId: anyField,
+            itemName: anyField,
+            quantity: anyField,
+            status: anyField,
+            timestamp: anyField,
+          },
+          { requiredKeys: [] },
+        ),
+        fc.dictionary(
+          fc.constantFrom('__proto__', 'constructor', 'prototype', 'Type', 'Message', 'x'),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
         (fields, extra) => {
           const body = JSON.stringify({ ...extra, ...fields });
           decodeSafely(body);
@@ -85,7 +128,12 @@ describe('decoding and validation never throw', () => {
     );
     const envelope = fc.record(
       {
-        Type: fc.oneof(fc.constant('Notification'), fc.constant('SubscriptionConfirmation'), fc.string({ maxLength: 15 }), fc.jsonValue({ maxDepth: 1 })),
+        Type: fc.oneof(
+          fc.constant('Notification'),
+          fc.constant('SubscriptionConfirmation'),
+          fc.string({ maxLength: 15 }),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
         Message: message,
         MessageId: fc.oneof(fc.uuid(), fc.jsonValue({ maxDepth: 1 })),
         TopicArn: fc.string({ maxLength: 20 }),

@@ -16,9 +16,15 @@ describe('hostile corpus: one batch with every case and valid records beside the
   corpus.forEach((hostile, i) => {
     messages.push({ messageId: `hostile:${hostile.name}`, body: hostile.body });
     const order = i % 4 === 0 ? validOrders[i / 4] : undefined;
-    if (order) messages.push({ messageId: `valid:${order.orderId}`, body: i % 8 === 0 ? snsEnvelopeBody(order) : rawBody(order) });
+    if (order)
+      messages.push({
+        messageId: `valid:${order.orderId}`,
+        body: i % 8 === 0 ? snsEnvelopeBody(order) : rawBody(order),
+      });
   });
-  validOrders.slice(Math.ceil(corpus.length / 4)).forEach((order) => messages.push({ messageId: `valid:${order.orderId}`, body: rawBody(order) }));
+  validOrders
+    .slice(Math.ceil(corpus.length / 4))
+    .forEach((order) => messages.push({ messageId: `valid:${order.orderId}`, body: rawBody(order) }));
 
   let result: Awaited<ReturnType<ProcessOrderBatch['execute']>>;
   const repository = new FakeOrderRepository();
@@ -41,7 +47,10 @@ describe('hostile corpus: one batch with every case and valid records beside the
     const validCases = corpus.filter((c) => c.expect.valid);
     for (const hostile of validCases) {
       const outcome = result.outcomes.find((o) => o.messageId === `hostile:${hostile.name}`);
-      expect([hostile.name, outcome?.status]).toEqual([hostile.name, expect.stringMatching(/^(created|updated|duplicate|stale)$/)]);
+      expect([hostile.name, outcome?.status]).toEqual([
+        hostile.name,
+        expect.stringMatching(/^(created|updated|duplicate|stale)$/),
+      ]);
     }
   });
 
@@ -52,7 +61,11 @@ describe('hostile corpus: one batch with every case and valid records beside the
       const line = logger.calls.find((c) => c.fields['messageId'] === `hostile:${hostile.name}`);
       expect(line?.fields['outcome']).toBe('invalid');
       const problems = (line?.fields['problems'] ?? []) as unknown as InvalidOutcome['problems'];
-      expect(problems).toContainEqual({ field: hostile.expect.field, code: hostile.expect.code, reason: expect.stringMatching(/\S/) });
+      expect(problems).toContainEqual({
+        field: hostile.expect.field,
+        code: hostile.expect.code,
+        reason: expect.stringMatching(/\S/),
+      });
       const serialized = JSON.stringify(line);
       for (const value of hostile.sensitiveValues) expect(serialized.includes(value)).toBe(false);
     }

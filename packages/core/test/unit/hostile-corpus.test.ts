@@ -1,5 +1,10 @@
 import { decodeOrderMessage, serializeOrder, type DecodeResult } from '../../src';
-import { checkProblemsAgainst, HOSTILE_CORPUS_DIR, loadHostileCorpus, materializeBody } from '../fixtures/load-hostile-corpus';
+import {
+  checkProblemsAgainst,
+  HOSTILE_CORPUS_DIR,
+  loadHostileCorpus,
+  materializeBody,
+} from '../fixtures/load-hostile-corpus';
 
 const corpus = loadHostileCorpus();
 const prototypeNames = (): string[] => Object.getOwnPropertyNames(Object.prototype).sort();
@@ -16,10 +21,28 @@ describe('hostile corpus: the fixtures themselves', () => {
     const codes = new Set(corpus.flatMap((c) => (c.expect.valid ? [] : [c.expect.code])));
     expect([...codes].sort()).toEqual(
       [
-        'blank', 'body_too_large', 'control_character', 'envelope_message_missing', 'envelope_message_not_string', 'invalid_date',
-        'invalid_format', 'invalid_time', 'invalid_zone', 'malformed_unicode', 'missing_zone', 'not_allowed', 'not_an_integer',
-        'not_an_object', 'not_json', 'out_of_range', 'precision_too_high', 'required', 'too_long', 'too_short',
-        'unsupported_envelope_type', 'wrong_type',
+        'blank',
+        'body_too_large',
+        'control_character',
+        'envelope_message_missing',
+        'envelope_message_not_string',
+        'invalid_date',
+        'invalid_format',
+        'invalid_time',
+        'invalid_zone',
+        'malformed_unicode',
+        'missing_zone',
+        'not_allowed',
+        'not_an_integer',
+        'not_an_object',
+        'not_json',
+        'out_of_range',
+        'precision_too_high',
+        'required',
+        'too_long',
+        'too_short',
+        'unsupported_envelope_type',
+        'wrong_type',
       ].sort(),
     );
   });
@@ -40,7 +63,9 @@ describe('hostile corpus: the fixtures themselves', () => {
 
   it('refuses malformed generator specs instead of producing a wrong body', () => {
     expect(() => materializeBody({ kind: 'padded', template: 'no marker', pad: 'x', totalBytes: 10 })).toThrow(/%PAD%/);
-    expect(() => materializeBody({ kind: 'padded', template: '%PAD%', pad: '€', totalBytes: 10 })).toThrow(/whole number/);
+    expect(() => materializeBody({ kind: 'padded', template: '%PAD%', pad: '€', totalBytes: 10 })).toThrow(
+      /whole number/,
+    );
     expect(() => materializeBody({ kind: 'concat', parts: [{ repeat: 'x', count: -1 }] })).toThrow(/count/);
     expect(() => materializeBody({ kind: 'nope' } as never)).toThrow(/unknown generator/);
   });

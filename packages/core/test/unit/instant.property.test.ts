@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { compareInstants, instantFromDecimalSeconds, instantToDecimalSeconds, parseRfc3339Instant, type Instant } from '../../src';
+import {
+  compareInstants,
+  instantFromDecimalSeconds,
+  instantToDecimalSeconds,
+  parseRfc3339Instant,
+  type Instant,
+} from '../../src';
 import { validTimestamp } from '../support/arbitraries';
 
 const parse = (text: string): Instant => {
@@ -21,7 +27,10 @@ const MAX_OFFSET_MINUTES = 23 * 60 + 59;
  */
 const msTimestamp = fc
   .record({
-    ms: fc.oneof(fc.integer({ min: MIN_MS, max: MAX_MS }), fc.integer({ min: 1_700_000_000_000, max: 1_700_000_100_000 })),
+    ms: fc.oneof(
+      fc.integer({ min: MIN_MS, max: MAX_MS }),
+      fc.integer({ min: 1_700_000_000_000, max: 1_700_000_100_000 }),
+    ),
     offset: fc.oneof(fc.constant(0), fc.integer({ min: -MAX_OFFSET_MINUTES, max: MAX_OFFSET_MINUTES })),
     zulu: fc.constantFrom('Z', 'z'),
     trimFraction: fc.boolean(),
@@ -29,7 +38,10 @@ const msTimestamp = fc
   .map(({ ms, offset, zulu, trimFraction }) => {
     const local = new Date(ms + offset * 60_000).toISOString().slice(0, -1); // drop the Z
     const text = trimFraction ? local.replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m)) : local;
-    const zone = offset === 0 ? zulu : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+    const zone =
+      offset === 0
+        ? zulu
+        : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
     return { ms, text: `${text}${zone}` };
   });
 
@@ -40,10 +52,12 @@ const decimalToNanos = (decimal: string): bigint => {
   return sign === '-' ? -magnitude : magnitude;
 };
 
-const anyInstant = fc.record({
-  epochSeconds: fc.integer({ min: -62_167_219_200 - 86_400, max: 253_402_300_799 + 86_400 }),
-  nanos: fc.oneof(fc.constant(0), fc.constant(999_999_999), fc.integer({ min: 0, max: 999_999_999 })),
-}).map((instant): Instant => ({ ...instant })); // a plain object, as the code under test returns
+const anyInstant = fc
+  .record({
+    epochSeconds: fc.integer({ min: -62_167_219_200 - 86_400, max: 253_402_300_799 + 86_400 }),
+    nanos: fc.oneof(fc.constant(0), fc.constant(999_999_999), fc.integer({ min: 0, max: 999_999_999 })),
+  })
+  .map((instant): Instant => ({ ...instant })); // a plain object, as the code under test returns
 
 describe('instants, property-based', () => {
   it('parse a millisecond timestamp in any zone to the instant Date names', () => {
@@ -68,12 +82,16 @@ describe('instants, property-based', () => {
 
   it('an instant written in two zones compares equal', () => {
     fc.assert(
-      fc.property(fc.integer({ min: MIN_MS, max: MAX_MS }), fc.integer({ min: -MAX_OFFSET_MINUTES, max: MAX_OFFSET_MINUTES }), (ms, offset) => {
-        const utc = new Date(ms).toISOString();
-        const local = new Date(ms + offset * 60_000).toISOString().slice(0, -1);
-        const zone = `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-        assert.equal(compareInstants(parse(utc), parse(`${local}${zone}`)), 0);
-      }),
+      fc.property(
+        fc.integer({ min: MIN_MS, max: MAX_MS }),
+        fc.integer({ min: -MAX_OFFSET_MINUTES, max: MAX_OFFSET_MINUTES }),
+        (ms, offset) => {
+          const utc = new Date(ms).toISOString();
+          const local = new Date(ms + offset * 60_000).toISOString().slice(0, -1);
+          const zone = `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+          assert.equal(compareInstants(parse(utc), parse(`${local}${zone}`)), 0);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -1,4 +1,10 @@
-import { compareInstants, instantFromDecimalSeconds, instantToDecimalSeconds, parseRfc3339Instant, type Instant } from '../../src';
+import {
+  compareInstants,
+  instantFromDecimalSeconds,
+  instantToDecimalSeconds,
+  parseRfc3339Instant,
+  type Instant,
+} from '../../src';
 
 const instant = (text: string): Instant => {
   const parsed = parseRfc3339Instant(text);
@@ -73,7 +79,10 @@ describe('instant ↔ decimal seconds', () => {
     expect(instantFromDecimalSeconds('12.07')).toEqual({ epochSeconds: 12, nanos: 70_000_000 });
   });
 
-  it.each(['', '1.', '.5', '1e3', '+1', '1.1234567891', 'NaN', ' 1', '1_000', '--1'])('refuses %p with a RangeError', (text) => {
-    expect(() => instantFromDecimalSeconds(text)).toThrow(RangeError);
-  });
+  it.each(['', '1.', '.5', '1e3', '+1', '1.1234567891', 'NaN', ' 1', '1_000', '--1'])(
+    'refuses %p with a RangeError',
+    (text) => {
+      expect(() => instantFromDecimalSeconds(text)).toThrow(RangeError);
+    },
+  );
 });

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decodeOrderMessage, validateOrder, wrapInSnsNotification, type Order } from '../../src';
-import { INVALID_VALUE_FOR, MISSING, ORDER_FIELDS, VALID_VALUE_FOR, validOrder, withField } from '../support/arbitraries';
+import {
+  INVALID_VALUE_FOR,
+  MISSING,
+  ORDER_FIELDS,
+  VALID_VALUE_FOR,
+  validOrder,
+  withField,
+} from '../support/arbitraries';
 
-const fieldsNamed = (problems: ReadonlyArray<{ field: string }>): string[] => [...new Set(problems.map((p) => p.field))].sort();
+const fieldsNamed = (problems: ReadonlyArray<{ field: string }>): string[] =>
+  [...new Set(problems.map((p) => p.field))].sort();
 
 describe('an order with exactly one invalid field', () => {
   describe.each(ORDER_FIELDS)('%s', (field) => {
@@ -22,7 +30,12 @@ describe('an order with exactly one invalid field', () => {
       fc.assert(
         fc.property(validOrder, INVALID_VALUE_FOR[field], (order, invalid) => {
           const json = JSON.stringify(withField(order, field, invalid));
-          for (const body of [json, JSON.stringify(wrapInSnsNotification(json, { messageId: 'm', topicArn: 'arn:aws:sns:us-east-1:0:T', timestamp: 't' }))]) {
+          for (const body of [
+            json,
+            JSON.stringify(
+              wrapInSnsNotification(json, { messageId: 'm', topicArn: 'arn:aws:sns:us-east-1:0:T', timestamp: 't' }),
+            ),
+          ]) {
             const result = decodeOrderMessage(body);
             assert.ok(!result.ok, 'accepted');
             assert.deepEqual(fieldsNamed(result.problems), [field]);
@@ -41,7 +54,12 @@ describe('an order with any set of invalid fields', () => {
         VALID_VALUE_FOR[field].map((value) => ({ valid: true, value })),
         INVALID_VALUE_FOR[field].map((value) => ({ valid: false, value })),
       );
-    const choices = fc.record(Object.fromEntries(ORDER_FIELDS.map((f) => [f, fieldChoice(f)])) as Record<keyof Order, ReturnType<typeof fieldChoice>>);
+    const choices = fc.record(
+      Object.fromEntries(ORDER_FIELDS.map((f) => [f, fieldChoice(f)])) as Record<
+        keyof Order,
+        ReturnType<typeof fieldChoice>
+      >,
+    );
     fc.assert(
       fc.property(choices, (picked) => {
         const record: Record<string, unknown> = {};

@@ -37,9 +37,12 @@ describe('ProcessOrderBatch: the invocation deadline', () => {
     const logger = new RecordingLogger();
     const metrics = new RecordingMetrics();
     let asked = 0;
-    await new ProcessOrderBatch({ repository: new FakeOrderRepository(), logger, metrics }, { concurrency: 1 }).execute(batch(3), {
-      shouldStop: () => ++asked > 1,
-    });
+    await new ProcessOrderBatch({ repository: new FakeOrderRepository(), logger, metrics }, { concurrency: 1 }).execute(
+      batch(3),
+      {
+        shouldStop: () => ++asked > 1,
+      },
+    );
     expect(logger.calls.map((c) => [c.level, c.fields['errorCode']])).toEqual([
       ['info', undefined],
       ['error', 'deadline_exceeded'],
@@ -49,7 +52,9 @@ describe('ProcessOrderBatch: the invocation deadline', () => {
   });
 
   it('processes everything when shouldStop never says stop', async () => {
-    const result = await new ProcessOrderBatch({ repository: new FakeOrderRepository() }).execute(batch(6), { shouldStop: () => false });
+    const result = await new ProcessOrderBatch({ repository: new FakeOrderRepository() }).execute(batch(6), {
+      shouldStop: () => false,
+    });
     expect(result.failedMessageIds).toEqual([]);
   });
 });

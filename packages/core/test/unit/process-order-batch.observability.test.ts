@@ -6,7 +6,8 @@ import { ManualClock, RecordingMetrics } from '../support/recording-metrics';
 
 const USER = 'U-PRIVATE-4242';
 const ITEM = 'Confidential Widget ☂';
-const secretOrder = (orderId: string, timestamp = '2025-05-03T12:00:00Z') => sampleOrder({ orderId, userId: USER, itemName: ITEM, timestamp });
+const secretOrder = (orderId: string, timestamp = '2025-05-03T12:00:00Z') =>
+  sampleOrder({ orderId, userId: USER, itemName: ITEM, timestamp });
 
 /** Every kind of outcome, each record carrying the private userId and itemName. */
 function mixedBatch(): InboundMessage[] {
@@ -16,7 +17,10 @@ function mixedBatch(): InboundMessage[] {
     { messageId: 'm-duplicate', body: rawBody(secretOrder('P', '2025-05-03T14:00:05+02:00')) },
     { messageId: 'm-stale', body: rawBody(secretOrder('P', '2025-05-03T11:00:00Z')) },
     { messageId: 'm-invalid', body: JSON.stringify({ ...secretOrder('I'), quantity: 0, status: 'lost' }) },
-    { messageId: 'm-invalid-in-envelope', body: snsEnvelopeBody(JSON.stringify({ ...secretOrder('J'), itemName: `${ITEM}\u0000` })) },
+    {
+      messageId: 'm-invalid-in-envelope',
+      body: snsEnvelopeBody(JSON.stringify({ ...secretOrder('J'), itemName: `${ITEM}\u0000` })),
+    },
     { messageId: 'm-failed', body: rawBody(secretOrder('BROKEN')) },
     { messageId: 'm-not-json', body: `{"userId":"${USER}","itemName":"${ITEM}"` },
   ];
@@ -26,7 +30,9 @@ async function run(options: { logger?: RecordingLogger; contextLogger?: Recordin
   const logger = options.logger ?? new RecordingLogger();
   const metrics = new RecordingMetrics();
   const clock = new ManualClock();
-  const inner = new FakeOrderRepository({ failures: new Map([['BROKEN', new RepositoryUnavailableError('table unreachable')]]) });
+  const inner = new FakeOrderRepository({
+    failures: new Map([['BROKEN', new RepositoryUnavailableError('table unreachable')]]),
+  });
   // The stored 'P' is at 12:00:00 (first created by a seed write below); each save takes 7 ms of clock time.
   await inner.save({ order: secretOrder('P'), instant: { epochSeconds: 1_746_273_600, nanos: 0 } });
   const repository: OrderRepository = {
@@ -45,7 +51,16 @@ async function run(options: { logger?: RecordingLogger; contextLogger?: Recordin
 describe('ProcessOrderBatch: logs', () => {
   it('writes exactly one line per record, at a level that matches its outcome', async () => {
     const { logger, result } = await run();
-    expect(result.outcomes.map((o) => o.status)).toEqual(['created', 'updated', 'duplicate', 'stale', 'invalid', 'invalid', 'failed', 'invalid']);
+    expect(result.outcomes.map((o) => o.status)).toEqual([
+      'created',
+      'updated',
+      'duplicate',
+      'stale',
+      'invalid',
+      'invalid',
+      'failed',
+      'invalid',
+    ]);
     expect(logger.calls.map((c) => [c.level, c.fields['messageId'], c.fields['outcome']])).toEqual([
       ['info', 'm-created', 'created'],
       ['info', 'm-updated', 'updated'],
@@ -75,7 +90,9 @@ describe('ProcessOrderBatch: logs', () => {
     const failed = logger.calls.find((c) => c.fields['messageId'] === 'm-failed');
     expect(failed?.fields).toEqual(expect.objectContaining({ orderId: 'BROKEN', errorCode: 'repository_unavailable' }));
     const created = logger.calls.find((c) => c.fields['messageId'] === 'm-created');
-    expect(created?.fields).toEqual(expect.objectContaining({ orderId: 'A', receiveCount: 1, snsMessageId: expect.any(String) }));
+    expect(created?.fields).toEqual(
+      expect.objectContaining({ orderId: 'A', receiveCount: 1, snsMessageId: expect.any(String) }),
+    );
   });
 
   it('never logs a userId, an itemName or a payload', async () => {
@@ -114,7 +131,11 @@ describe('ProcessOrderBatch: metrics', () => {
     const metrics = new RecordingMetrics();
     await new ProcessOrderBatch({ repository: new FakeOrderRepository(), metrics }).execute([]);
     expect(metrics.batches).toEqual([
-      { counts: { created: 0, updated: 0, duplicate: 0, stale: 0, invalid: 0, failed: 0 }, batchSize: 0, durationMs: expect.any(Number) },
+      {
+        counts: { created: 0, updated: 0, duplicate: 0, stale: 0, invalid: 0, failed: 0 },
+        batchSize: 0,
+        durationMs: expect.any(Number),
+      },
     ]);
   });
 });

@@ -7,7 +7,10 @@ const message = (messageId: string, body: string): InboundMessage => ({ messageI
 describe('ProcessOrderBatch: one outcome per message', () => {
   it('returns an empty result for an empty batch', async () => {
     const repository = new FakeOrderRepository();
-    await expect(new ProcessOrderBatch({ repository }).execute([])).resolves.toEqual({ outcomes: [], failedMessageIds: [] });
+    await expect(new ProcessOrderBatch({ repository }).execute([])).resolves.toEqual({
+      outcomes: [],
+      failedMessageIds: [],
+    });
     expect(repository.saveCalls).toEqual([]);
   });
 
@@ -20,7 +23,10 @@ describe('ProcessOrderBatch: one outcome per message', () => {
       message('m-new', snsEnvelopeBody(sampleOrder({ orderId: 'B' }))),
       message('m-newer', rawBody(sampleOrder({ orderId: 'A', status: 'paid', timestamp: '2025-05-03T12:00:01Z' }))),
       message('m-same-instant', rawBody(sampleOrder({ orderId: 'A', timestamp: '2025-05-03T14:00:01+02:00' }))),
-      message('m-older', rawBody(sampleOrder({ orderId: 'A', status: 'cancelled', timestamp: '2025-05-03T13:00:00+02:00' }))),
+      message(
+        'm-older',
+        rawBody(sampleOrder({ orderId: 'A', status: 'cancelled', timestamp: '2025-05-03T13:00:00+02:00' })),
+      ),
       message('m-bad', '{"orderId":"C","quantity":"1"}'),
       message('m-garbage', 'not json'),
     ]);
@@ -35,19 +41,30 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     ]);
     expect(result.failedMessageIds).toEqual(['m-bad', 'm-garbage']);
     expect(repository.stored.get('A')?.order.status).toBe('paid');
-    expect(result.outcomes[4]).toEqual(expect.objectContaining({ orderId: 'C', problems: expect.arrayContaining([expect.objectContaining({ field: 'quantity', code: 'wrong_type' })]) }));
+    expect(result.outcomes[4]).toEqual(
+      expect.objectContaining({
+        orderId: 'C',
+        problems: expect.arrayContaining([expect.objectContaining({ field: 'quantity', code: 'wrong_type' })]),
+      }),
+    );
     expect(result.outcomes[5]).not.toHaveProperty('orderId');
   });
 
   it('carries the SNS MessageId of an enveloped message into its outcome', async () => {
     const body = snsEnvelopeBody(sampleOrder());
-    const result = await new ProcessOrderBatch({ repository: new FakeOrderRepository() }).execute([message('m1', body)]);
-    expect(result.outcomes[0]).toEqual(expect.objectContaining({ status: 'created', orderId: 'O1234', snsMessageId: JSON.parse(body).MessageId }));
+    const result = await new ProcessOrderBatch({ repository: new FakeOrderRepository() }).execute([
+      message('m1', body),
+    ]);
+    expect(result.outcomes[0]).toEqual(
+      expect.objectContaining({ status: 'created', orderId: 'O1234', snsMessageId: JSON.parse(body).MessageId }),
+    );
   });
 
   it('turns a storage error into a failed outcome with its code, leaving the other records alone', async () => {
     const repository = new FakeOrderRepository({
-      failures: new Map([['BROKEN', new RepositoryUnavailableError('table unreachable', { cause: new Error('ECONNRESET') })]]),
+      failures: new Map([
+        ['BROKEN', new RepositoryUnavailableError('table unreachable', { cause: new Error('ECONNRESET') })],
+      ]),
     });
     const result = await new ProcessOrderBatch({ repository }, { concurrency: 4 }).execute([
       message('m1', rawBody(sampleOrder({ orderId: 'OK-1' }))),
@@ -66,7 +83,12 @@ describe('ProcessOrderBatch: one outcome per message', () => {
 
   it('keeps the code of a plain Error that has one, and names the rest unexpected_error', async () => {
     const throttled = Object.assign(new Error('slow down'), { name: 'ThrottlingException', code: 'throttled' });
-    const repository = new FakeOrderRepository({ failures: new Map<string, unknown>([['T', throttled], ['E', new TypeError('boom')]]) });
+    const repository = new FakeOrderRepository({
+      failures: new Map<string, unknown>([
+        ['T', throttled],
+        ['E', new TypeError('boom')],
+      ]),
+    });
     const result = await new ProcessOrderBatch({ repository }).execute([
       message('m1', rawBody(sampleOrder({ orderId: 'T' }))),
       message('m2', rawBody(sampleOrder({ orderId: 'E' }))),
@@ -90,7 +112,10 @@ describe('ProcessOrderBatch: one outcome per message', () => {
       message('m2', rawBody(sampleOrder({ orderId: 'Y' }))),
     ]);
     expect(result.outcomes[0]).toEqual(
-      expect.objectContaining({ status: 'failed', error: { name: 'NonError', code: 'unexpected_error', message: expect.any(String) } }),
+      expect.objectContaining({
+        status: 'failed',
+        error: { name: 'NonError', code: 'unexpected_error', message: expect.any(String) },
+      }),
     );
     expect(JSON.stringify(result.outcomes)).not.toContain('U-SECRET');
     expect(result.outcomes[1]?.status).toBe('created');
@@ -105,11 +130,15 @@ describe('ProcessOrderBatch: one outcome per message', () => {
       findById: async () => undefined,
     };
     const result = await new ProcessOrderBatch({ repository }).execute([message('m1', rawBody(sampleOrder()))]);
-    expect(result.outcomes[0]).toEqual(expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: 'repository_unavailable' }) }));
+    expect(result.outcomes[0]).toEqual(
+      expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: 'repository_unavailable' }) }),
+    );
   });
 
   it('lists a failed messageId once even when the batch repeats it', async () => {
-    const repository = new FakeOrderRepository({ failures: new Map([['BROKEN', new RepositoryUnavailableError('down')]]) });
+    const repository = new FakeOrderRepository({
+      failures: new Map([['BROKEN', new RepositoryUnavailableError('down')]]),
+    });
     const result = await new ProcessOrderBatch({ repository }).execute([
       message('dup', 'not json'),
       message('dup', 'still not json'),
@@ -134,7 +163,17 @@ describe('ProcessOrderBatch with a repository that answers nonsense', () => {
   it('fails the message (so it is retried) instead of acknowledging an unknown outcome', async () => {
     const broken = { save: async () => 'weird' as never, findById: async () => undefined };
     const result = await new ProcessOrderBatch({ repository: broken }).execute([
-      { messageId: 'm1', body: JSON.stringify({ orderId: 'O1', userId: 'U', itemName: 'I', quantity: 1, status: 'new', timestamp: '2025-05-03T12:00:00Z' }) },
+      {
+        messageId: 'm1',
+        body: JSON.stringify({
+          orderId: 'O1',
+          userId: 'U',
+          itemName: 'I',
+          quantity: 1,
+          status: 'new',
+          timestamp: '2025-05-03T12:00:00Z',
+        }),
+      },
     ]);
     expect(result.failedMessageIds).toEqual(['m1']);
     expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { code: 'invalid_save_outcome' } });

@@ -3,7 +3,13 @@ import { validRecord } from '../support/orders';
 
 const VALID = JSON.stringify(validRecord());
 const envelope = (message: string): string =>
-  JSON.stringify(wrapInSnsNotification(message, { messageId: 'm-1', topicArn: 'arn:aws:sns:us-east-1:1:T', timestamp: '2025-05-03T12:00:01Z' }));
+  JSON.stringify(
+    wrapInSnsNotification(message, {
+      messageId: 'm-1',
+      topicArn: 'arn:aws:sns:us-east-1:1:T',
+      timestamp: '2025-05-03T12:00:01Z',
+    }),
+  );
 /** Splices raw JSON members into the valid order's text, so keys like __proto__ stay own keys. */
 const withMembers = (members: string, base = VALID): string => `{${members},${base.slice(1)}`;
 
@@ -30,7 +36,10 @@ describe('hostile keys never pollute a prototype', () => {
     ['prototype', '"prototype":{"polluted":"yes"}'],
     ['__proto__ set to null', '"__proto__":null'],
     ['__proto__ set to an array', '"__proto__":[{"polluted":"yes"}]'],
-    ['nested __proto__ in an unknown field', '"extra":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}'],
+    [
+      'nested __proto__ in an unknown field',
+      '"extra":{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
+    ],
   ])('a valid raw order with %s stays valid and harmless', (_label, members) => {
     const result = decodeOrderMessage(withMembers(members));
     expect(result.ok).toBe(true);
@@ -41,7 +50,9 @@ describe('hostile keys never pollute a prototype', () => {
   });
 
   it('the same keys inside an SNS envelope message are harmless too', () => {
-    const result = decodeOrderMessage(envelope(withMembers('"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}')));
+    const result = decodeOrderMessage(
+      envelope(withMembers('"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}')),
+    );
     expect(result.ok).toBe(true);
   });
 
@@ -53,7 +64,11 @@ describe('hostile keys never pollute a prototype', () => {
   it('a field supplied only through __proto__ is still missing', () => {
     const noStatus = JSON.stringify({ ...validRecord(), status: undefined });
     const result = decodeOrderMessage(withMembers('"__proto__":{"status":"new"}', noStatus));
-    expect(result).toEqual({ ok: false, problems: [expect.objectContaining({ field: 'status', code: 'required' })], orderId: 'O1234' });
+    expect(result).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ field: 'status', code: 'required' })],
+      orderId: 'O1234',
+    });
   });
 
   it('a whole order supplied only through __proto__ is missing every field', () => {
@@ -73,6 +88,7 @@ describe('hostile keys never pollute a prototype', () => {
     candidate['orderId'] = 'O9';
     const result = validateOrder(candidate);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.map((p) => p.field)).toEqual(['userId', 'itemName', 'quantity', 'status', 'timestamp']);
+    if (!result.ok)
+      expect(result.problems.map((p) => p.field)).toEqual(['userId', 'itemName', 'quantity', 'status', 'timestamp']);
   });
 });

@@ -1,5 +1,12 @@
 import { SEED_DUMMY_ORDER } from '@orders/testkit';
-import { describeError, InfrastructureError, RepositoryUnavailableError, serializeOrder, wrapInSnsNotification, type Order } from '../../src';
+import {
+  describeError,
+  InfrastructureError,
+  RepositoryUnavailableError,
+  serializeOrder,
+  wrapInSnsNotification,
+  type Order,
+} from '../../src';
 
 describe('serializeOrder', () => {
   it("writes exactly the seed's fields, in the seed's order", () => {
@@ -10,18 +17,35 @@ describe('serializeOrder', () => {
 
   it('drops any extra property an Order object carries', () => {
     const withExtra = { ...SEED_DUMMY_ORDER, coupon: 'SAVE10', __secret: 1 } as Order;
-    expect(Object.keys(JSON.parse(serializeOrder(withExtra)))).toEqual(['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp']);
+    expect(Object.keys(JSON.parse(serializeOrder(withExtra)))).toEqual([
+      'orderId',
+      'userId',
+      'itemName',
+      'quantity',
+      'status',
+      'timestamp',
+    ]);
   });
 });
 
 describe('wrapInSnsNotification', () => {
-  const options = { messageId: 'sns-1', topicArn: 'arn:aws:sns:eu-west-1:123456789012:OrderTopic', timestamp: '2025-05-03T12:00:01.000Z' };
+  const options = {
+    messageId: 'sns-1',
+    topicArn: 'arn:aws:sns:eu-west-1:123456789012:OrderTopic',
+    timestamp: '2025-05-03T12:00:01.000Z',
+  };
 
   it('builds a Notification envelope whose Message is the text unchanged', () => {
     const message = serializeOrder(SEED_DUMMY_ORDER);
     const envelope = wrapInSnsNotification(message, options);
     expect(envelope).toEqual(
-      expect.objectContaining({ Type: 'Notification', MessageId: 'sns-1', TopicArn: options.topicArn, Message: message, SignatureVersion: '1' }),
+      expect.objectContaining({
+        Type: 'Notification',
+        MessageId: 'sns-1',
+        TopicArn: options.topicArn,
+        Message: message,
+        SignatureVersion: '1',
+      }),
     );
     expect(envelope.SigningCertURL).toContain('sns.eu-west-1.amazonaws.com');
     expect(envelope).not.toHaveProperty('MessageAttributes');
@@ -38,10 +62,18 @@ describe('describeError', () => {
     const error = new RepositoryUnavailableError('down', { cause: new Error('secret detail') });
     expect(error).toBeInstanceOf(InfrastructureError);
     expect(error.cause).toBeInstanceOf(Error);
-    expect(describeError(error)).toEqual({ name: 'RepositoryUnavailableError', code: 'repository_unavailable', message: 'down' });
+    expect(describeError(error)).toEqual({
+      name: 'RepositoryUnavailableError',
+      code: 'repository_unavailable',
+      message: 'down',
+    });
   });
 
   it('does not leak a thrown non-Error value', () => {
-    expect(describeError({ payload: 'U-SECRET' })).toEqual({ name: 'NonError', code: 'unexpected_error', message: expect.not.stringContaining('U-SECRET') });
+    expect(describeError({ payload: 'U-SECRET' })).toEqual({
+      name: 'NonError',
+      code: 'unexpected_error',
+      message: expect.not.stringContaining('U-SECRET'),
+    });
   });
 });

@@ -16,10 +16,13 @@ describe('text helpers', () => {
     if (isWellFormedUnicode(text)) expect(codePointLength(text)).toBe([...text].length);
   });
 
-  it.each(['', 'a', 'é', '€', '😀', 'a\ud800b', '\udfff', 'x😀\ud83d', 'Café ☕ — 𝄞'])('utf8ByteLength(%p) matches Buffer.byteLength', (text) => {
-    // Buffer encodes a lone surrogate as U+FFFD (3 bytes), which is what the helper promises.
-    expect(utf8ByteLength(text)).toBe(Buffer.byteLength(text, 'utf8'));
-  });
+  it.each(['', 'a', 'é', '€', '😀', 'a\ud800b', '\udfff', 'x😀\ud83d', 'Café ☕ — 𝄞'])(
+    'utf8ByteLength(%p) matches Buffer.byteLength',
+    (text) => {
+      // Buffer encodes a lone surrogate as U+FFFD (3 bytes), which is what the helper promises.
+      expect(utf8ByteLength(text)).toBe(Buffer.byteLength(text, 'utf8'));
+    },
+  );
 
   it('finds every C0, DEL and C1 control and nothing else', () => {
     for (let code = 0; code <= 0xff; code++) {

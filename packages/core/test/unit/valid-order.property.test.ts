@@ -1,10 +1,23 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeOrderMessage, parseRfc3339Instant, serializeOrder, validateOrder, wrapInSnsNotification, type Order } from '../../src';
+import {
+  decodeOrderMessage,
+  parseRfc3339Instant,
+  serializeOrder,
+  validateOrder,
+  wrapInSnsNotification,
+  type Order,
+} from '../../src';
 import { validOrder } from '../support/arbitraries';
 
 const envelopeOf = (message: string, messageId: string): string =>
-  JSON.stringify(wrapInSnsNotification(message, { messageId, topicArn: 'arn:aws:sns:us-east-1:000000000000:OrderTopic', timestamp: '2025-05-03T12:00:01.000Z' }));
+  JSON.stringify(
+    wrapInSnsNotification(message, {
+      messageId,
+      topicArn: 'arn:aws:sns:us-east-1:000000000000:OrderTopic',
+      timestamp: '2025-05-03T12:00:01.000Z',
+    }),
+  );
 
 const instantOf = (order: Order) => {
   const parsed = parseRfc3339Instant(order.timestamp);
@@ -36,7 +49,12 @@ describe('generated valid orders', () => {
     fc.assert(
       fc.property(validOrder, fc.uuid(), (order, messageId) => {
         const result = decodeOrderMessage(envelopeOf(serializeOrder(order), messageId));
-        assert.deepEqual(result, { ok: true, delivery: 'sns-envelope', snsMessageId: messageId, value: { order, instant: instantOf(order) } });
+        assert.deepEqual(result, {
+          ok: true,
+          delivery: 'sns-envelope',
+          snsMessageId: messageId,
+          value: { order, instant: instantOf(order) },
+        });
       }),
       { numRuns: 200 },
     );
@@ -44,7 +62,9 @@ describe('generated valid orders', () => {
 
   it('stay valid, and unchanged, whatever unknown fields and key order come with them', () => {
     const extra = fc.dictionary(
-      fc.string({ maxLength: 10 }).filter((k) => !['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'].includes(k)),
+      fc
+        .string({ maxLength: 10 })
+        .filter((k) => !['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'].includes(k)),
       fc.jsonValue({ maxDepth: 3 }),
       { maxKeys: 5 },
     );
@@ -54,7 +74,14 @@ describe('generated valid orders', () => {
         const result = decodeOrderMessage(body);
         assert.ok(result.ok, 'rejected');
         assert.deepEqual(result.value.order, order);
-        assert.deepEqual(Object.keys(result.value.order).sort(), ['itemName', 'orderId', 'quantity', 'status', 'timestamp', 'userId']);
+        assert.deepEqual(Object.keys(result.value.order).sort(), [
+          'itemName',
+          'orderId',
+          'quantity',
+          'status',
+          'timestamp',
+          'userId',
+        ]);
       }),
       { numRuns: 200 },
     );

@@ -57,7 +57,9 @@ describe.each(['orderId', 'userId'] as const)('%s: 1–128 code points, a non-sp
     ['an array', ['O1']],
     ['an object', { id: 'O1' }],
   ])('rejects %s as wrong_type', (_label, value) => {
-    expect(problemsOf(validRecord({ [field]: value }))).toEqual([expect.objectContaining({ field, code: 'wrong_type' })]);
+    expect(problemsOf(validRecord({ [field]: value }))).toEqual([
+      expect.objectContaining({ field, code: 'wrong_type' }),
+    ]);
   });
 
   it('requires the field', () => {
@@ -67,6 +69,8 @@ describe.each(['orderId', 'userId'] as const)('%s: 1–128 code points, a non-sp
   });
 
   it('treats an explicit undefined like a missing field', () => {
-    expect(problemsOf(validRecord({ [field]: undefined }))).toEqual([expect.objectContaining({ field, code: 'required' })]);
+    expect(problemsOf(validRecord({ [field]: undefined }))).toEqual([
+      expect.objectContaining({ field, code: 'required' }),
+    ]);
   });
 });

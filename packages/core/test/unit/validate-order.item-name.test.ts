@@ -38,7 +38,9 @@ describe('itemName: 1–512 code points of any Unicode text, no controls', () =>
   });
 
   it.each([[42], [null], [false], [['Laptop']], [{ name: 'Laptop' }]])('rejects %p as wrong_type', (itemName) => {
-    expect(problemsOf(validRecord({ itemName }))).toEqual([expect.objectContaining({ field: 'itemName', code: 'wrong_type' })]);
+    expect(problemsOf(validRecord({ itemName }))).toEqual([
+      expect.objectContaining({ field: 'itemName', code: 'wrong_type' }),
+    ]);
   });
 
   it('reports a too-long name that also holds a control character and a lone surrogate, all at once', () => {

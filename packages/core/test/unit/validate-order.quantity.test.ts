@@ -70,6 +70,9 @@ describe('quantity: a JSON integer from 1 to 1,000,000', () => {
   it('requires the field', () => {
     const record = validRecord();
     delete record['quantity'];
-    expect(validateOrder(record)).toEqual({ ok: false, problems: [expect.objectContaining({ field: 'quantity', code: 'required' })] });
+    expect(validateOrder(record)).toEqual({
+      ok: false,
+      problems: [expect.objectContaining({ field: 'quantity', code: 'required' })],
+    });
   });
 });

@@ -11,7 +11,14 @@ describe('validateOrder: the order as a whole', () => {
   });
 
   it('reports every problem at once, one per field, in field order', () => {
-    const result = validateOrder({ orderId: '', userId: 7, itemName: 'x'.repeat(513), quantity: '1', status: 'lost', timestamp: '2025-05-03T12:00:00' });
+    const result = validateOrder({
+      orderId: '',
+      userId: 7,
+      itemName: 'x'.repeat(513),
+      quantity: '1',
+      status: 'lost',
+      timestamp: '2025-05-03T12:00:00',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems.map((p) => [p.field, p.code])).toEqual([
@@ -40,7 +47,14 @@ describe('validateOrder: the order as a whole', () => {
 
   it('gives every problem a stable code and a non-empty sentence that does not echo the value', () => {
     const secret = 'SECRET-VALUE-42';
-    const result = validateOrder({ orderId: `${secret}\u0000`, userId: `${secret}\ud800`, itemName: `${secret}`.repeat(40), quantity: secret, status: secret, timestamp: secret });
+    const result = validateOrder({
+      orderId: `${secret}\u0000`,
+      userId: `${secret}\ud800`,
+      itemName: `${secret}`.repeat(40),
+      quantity: secret,
+      status: secret,
+      timestamp: secret,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toHaveLength(6);
@@ -52,10 +66,19 @@ describe('validateOrder: the order as a whole', () => {
   });
 
   it('ignores unknown fields and never copies them into the order', () => {
-    const result = validateOrder(validRecord({ coupon: 'SAVE10', nested: { deep: [1, 2, 3] }, Type: 'standard', Message: 'x' }));
+    const result = validateOrder(
+      validRecord({ coupon: 'SAVE10', nested: { deep: [1, 2, 3] }, Type: 'standard', Message: 'x' }),
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(Object.keys(result.value.order).sort()).toEqual(['itemName', 'orderId', 'quantity', 'status', 'timestamp', 'userId']);
+    expect(Object.keys(result.value.order).sort()).toEqual([
+      'itemName',
+      'orderId',
+      'quantity',
+      'status',
+      'timestamp',
+      'userId',
+    ]);
     expect(result.value.order).not.toHaveProperty('coupon');
   });
 

@@ -97,7 +97,10 @@ describe('timestamp: RFC 3339 with an explicit zone, naming a real calendar inst
 
   it('names the given field in a parse problem', () => {
     const parsed = parseRfc3339Instant('nope', 'publishedAt');
-    expect(parsed).toEqual({ ok: false, problem: expect.objectContaining({ field: 'publishedAt', code: 'invalid_format' }) });
+    expect(parsed).toEqual({
+      ok: false,
+      problem: expect.objectContaining({ field: 'publishedAt', code: 'invalid_format' }),
+    });
   });
 
   it.each([

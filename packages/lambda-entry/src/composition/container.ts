@@ -38,14 +38,20 @@ export function buildContainer(config: EntryConfig, overrides: ContainerOverride
   container.register(ENTRY_CONFIG, { useValue: config });
   container.register(CLOCK, { useValue: overrides.clock ?? systemClock });
   container.register(POWERTOOLS_LOGGER, {
-    useFactory: instanceCachingFactory(() => createPowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel })),
+    useFactory: instanceCachingFactory(() =>
+      createPowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel }),
+    ),
   });
   container.register(LOGGER, {
-    useFactory: instanceCachingFactory((c) => overrides.logger ?? c.resolve<PowertoolsLoggerAdapter>(POWERTOOLS_LOGGER)),
+    useFactory: instanceCachingFactory(
+      (c) => overrides.logger ?? c.resolve<PowertoolsLoggerAdapter>(POWERTOOLS_LOGGER),
+    ),
   });
   container.register(METRICS_RECORDER, {
     useFactory: instanceCachingFactory(
-      () => overrides.metrics ?? createPowertoolsMetrics({ namespace: config.metricsNamespace, serviceName: config.serviceName }),
+      () =>
+        overrides.metrics ??
+        createPowertoolsMetrics({ namespace: config.metricsNamespace, serviceName: config.serviceName }),
     ),
   });
   container.register(ORDER_REPOSITORY, {

@@ -58,7 +58,9 @@ export function readEntryConfig(env: Environment): EntryConfig {
   }
   const tableName = nonBlank(env, 'ORDERS_TABLE_NAME') ?? 'Orders';
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
-    throw new ConfigurationError(`ORDERS_TABLE_NAME must be a DynamoDB table name (3–255 of A–Z a–z 0–9 _ . -), got "${tableName}"`);
+    throw new ConfigurationError(
+      `ORDERS_TABLE_NAME must be a DynamoDB table name (3–255 of A–Z a–z 0–9 _ . -), got "${tableName}"`,
+    );
   }
   return {
     repository,

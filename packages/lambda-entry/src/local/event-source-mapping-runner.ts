@@ -41,12 +41,23 @@ export interface EventSourceMappingReport {
  */
 export async function runEventSourceMapping(options: EventSourceMappingOptions): Promise<EventSourceMappingReport> {
   const batchSize = options.batchSize ?? 10;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) throw new RangeError('batchSize must be from 1 to 10');
-  const report = { invocations: 0, recordsDelivered: 0, recordsDeleted: 0, recordsReturned: 0, failedInvocations: 0, deleteFailures: 0 };
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10)
+    throw new RangeError('batchSize must be from 1 to 10');
+  const report = {
+    invocations: 0,
+    recordsDelivered: 0,
+    recordsDeleted: 0,
+    recordsReturned: 0,
+    failedInvocations: 0,
+    deleteFailures: 0,
+  };
   const createContext = options.createContext ?? localContext;
 
   while (options.maxInvocations === undefined || report.invocations < options.maxInvocations) {
-    const messages = await options.queue.receive({ maxMessages: batchSize, waitTimeSeconds: options.waitTimeSeconds ?? 0 });
+    const messages = await options.queue.receive({
+      maxMessages: batchSize,
+      waitTimeSeconds: options.waitTimeSeconds ?? 0,
+    });
     if (messages.length === 0) {
       if (await (options.onIdle?.() ?? false)) continue;
       break;
@@ -75,7 +86,10 @@ async function invoke(
 ): Promise<ReadonlySet<string> | 'whole-batch'> {
   let response: SQSBatchResponse | undefined | null;
   try {
-    response = (await options.handler(toSqsEvent(messages, options.queueArn), context)) as SQSBatchResponse | undefined | null;
+    response = (await options.handler(toSqsEvent(messages, options.queueArn), context)) as
+      | SQSBatchResponse
+      | undefined
+      | null;
   } catch {
     return 'whole-batch';
   }
@@ -83,7 +97,10 @@ async function invoke(
 }
 
 /** Lambda's reading of a partial batch response. */
-export function failedIdentifiers(response: unknown, batchIds: ReadonlySet<string>): ReadonlySet<string> | 'whole-batch' {
+export function failedIdentifiers(
+  response: unknown,
+  batchIds: ReadonlySet<string>,
+): ReadonlySet<string> | 'whole-batch' {
   if (response === undefined || response === null) return new Set();
   if (typeof response !== 'object') return 'whole-batch';
   const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;

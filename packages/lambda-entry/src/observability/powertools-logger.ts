@@ -33,12 +33,15 @@ export class PowertoolsLoggerAdapter implements Logger {
   private merge(fields: LogFields | undefined): Record<string, unknown> {
     // Drop undefined values so lines stay compact and keys mean "known".
     const merged: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries({ ...this.fields, ...fields })) if (value !== undefined) merged[key] = value;
+    for (const [key, value] of Object.entries({ ...this.fields, ...fields }))
+      if (value !== undefined) merged[key] = value;
     return merged;
   }
 }
 
 export function createPowertoolsLogger(options: { serviceName: string; logLevel: LogLevel }): PowertoolsLoggerAdapter {
   const levels = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
-  return new PowertoolsLoggerAdapter(new PowertoolsLogger({ serviceName: options.serviceName, logLevel: levels[options.logLevel] }));
+  return new PowertoolsLoggerAdapter(
+    new PowertoolsLogger({ serviceName: options.serviceName, logLevel: levels[options.logLevel] }),
+  );
 }

@@ -20,6 +20,9 @@ export class PowertoolsMetricsRecorder implements MetricsRecorder {
   }
 }
 
-export function createPowertoolsMetrics(options: { namespace: string; serviceName: string }): PowertoolsMetricsRecorder {
+export function createPowertoolsMetrics(options: {
+  namespace: string;
+  serviceName: string;
+}): PowertoolsMetricsRecorder {
   return new PowertoolsMetricsRecorder(new Metrics({ namespace: options.namespace, serviceName: options.serviceName }));
 }

@@ -38,7 +38,5 @@ export function readEnvironmentCredentials(env: NodeJS.ProcessEnv = process.env)
 }
 
 /** The shape the SDK's runtime config calls: `defaultProvider(init)()` → credentials. */
-export const defaultProvider =
-  (_init?: unknown) =>
-  async (): Promise<EnvironmentCredentials> =>
-    readEnvironmentCredentials();
+export const defaultProvider = (_init?: unknown) => async (): Promise<EnvironmentCredentials> =>
+  readEnvironmentCredentials();

@@ -17,7 +17,15 @@ import {
   SQS_BATCH_HANDLER,
   type SqsBatchHandler,
 } from '@orders/lambda-entry';
-import { createOrderGenerator, nextEvent, SEED_DUMMY_ORDER, sqsEvent, sqsRecord, snsEnvelopeBody, rawBody } from '@orders/testkit';
+import {
+  createOrderGenerator,
+  nextEvent,
+  SEED_DUMMY_ORDER,
+  sqsEvent,
+  sqsRecord,
+  snsEnvelopeBody,
+  rawBody,
+} from '@orders/testkit';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // SNS → SQS → the real handler (driven like Lambda's event source mapping) → DynamoDB, against
@@ -28,13 +36,25 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 async function provision(label: string, rawMessageDelivery: boolean): Promise<ProvisionResult> {
   // A 1 s visibility timeout keeps three failed receives within seconds.
-  return provisionResources({ names: uniqueResourceNames(label), visibilityTimeoutSeconds: 1, maxReceiveCount: 3, rawMessageDelivery });
+  return provisionResources({
+    names: uniqueResourceNames(label),
+    visibilityTimeoutSeconds: 1,
+    maxReceiveCount: 3,
+    rawMessageDelivery,
+  });
 }
 
 function realHandler(tableName: string): SqsBatchHandler {
-  const config = readEntryConfig({ ORDERS_TABLE_NAME: tableName, AWS_REGION: environment.region, AWS_ENDPOINT_URL: environment.endpoint, LOG_LEVEL: 'error' });
+  const config = readEntryConfig({
+    ORDERS_TABLE_NAME: tableName,
+    AWS_REGION: environment.region,
+    AWS_ENDPOINT_URL: environment.endpoint,
+    LOG_LEVEL: 'error',
+  });
   // Metrics go nowhere here: EMF lines on stdout would only bury the test output.
-  return buildContainer(config, { metrics: { recordBatch: () => undefined } }).resolve<SqsBatchHandler>(SQS_BATCH_HANDLER);
+  return buildContainer(config, { metrics: { recordBatch: () => undefined } }).resolve<SqsBatchHandler>(
+    SQS_BATCH_HANDLER,
+  );
 }
 
 /** Runs the local event source mapping until the queue has nothing visible or in flight. */
@@ -151,7 +171,12 @@ describe('the deployable bundle against DynamoDB', () => {
       },
       encoding: 'utf8',
     });
-    const response = JSON.parse(stdout.split('\n').find((l) => l.startsWith('RESPONSE '))?.slice(9) ?? 'null') as unknown;
+    const response = JSON.parse(
+      stdout
+        .split('\n')
+        .find((l) => l.startsWith('RESPONSE '))
+        ?.slice(9) ?? 'null',
+    ) as unknown;
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-bad' }] });
     const repository = new DynamoDbOrderRepository({ tableName: resources.names.tableName });
     await expect(repository.findById('O1234')).resolves.toEqual(SEED_DUMMY_ORDER);

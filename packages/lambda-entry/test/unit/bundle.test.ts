@@ -29,7 +29,9 @@ describe('the deployable bundle (dist/index.mjs)', () => {
 
   it('is an ESM bundle with the createRequire banner and a source map', () => {
     const code = readFileSync(bundlePath, 'utf8');
-    expect(code.startsWith("import{createRequire}from'module';const require=createRequire(import.meta.url);")).toBe(true);
+    expect(code.startsWith("import{createRequire}from'module';const require=createRequire(import.meta.url);")).toBe(
+      true,
+    );
     expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
     expect(existsSync(`${bundlePath}.map`)).toBe(true);
   });
@@ -42,31 +44,58 @@ describe('the deployable bundle (dist/index.mjs)', () => {
     ]);
     const { response, stdout } = invokeBundle(event, { ORDERS_REPOSITORY: 'memory', AWS_REGION: 'us-east-1' });
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
-    const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const processed = lines.filter((l) => l['outcome'] === 'created');
     expect(processed.map((l) => l['messageId'])).toEqual(['good-enveloped', 'good-raw']);
-    expect(processed[0]).toMatchObject({ level: 'INFO', service: 'OrderProcessor', function_request_id: 'bundle-test', orderId: 'O1234' });
+    expect(processed[0]).toMatchObject({
+      level: 'INFO',
+      service: 'OrderProcessor',
+      function_request_id: 'bundle-test',
+      orderId: 'O1234',
+    });
     // One CloudWatch Embedded Metric Format document per invocation.
     const emfLines = lines.filter((l) => typeof l['_aws'] === 'object');
     expect(emfLines).toHaveLength(1);
     const emf = emfLines[0] as Record<string, unknown>;
-    expect(emf).toMatchObject({ created: 2, updated: 0, duplicate: 0, stale: 0, invalid: 1, failed: 0, batchSize: 3, service: 'OrderProcessor' });
+    expect(emf).toMatchObject({
+      created: 2,
+      updated: 0,
+      duplicate: 0,
+      stale: 0,
+      invalid: 1,
+      failed: 0,
+      batchSize: 3,
+      service: 'OrderProcessor',
+    });
     expect(typeof emf['batchDuration']).toBe('number');
-    const directive = (emf['_aws'] as { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] });
+    const directive = emf['_aws'] as {
+      Timestamp: number;
+      CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+    };
     expect(Number.isInteger(directive.Timestamp)).toBe(true);
     expect(directive.CloudWatchMetrics).toEqual([
       {
         Namespace: 'OrderProcessing',
         Dimensions: [['service']],
         Metrics: expect.arrayContaining([
-          ...['created', 'updated', 'duplicate', 'stale', 'invalid', 'failed', 'batchSize'].map((Name) => ({ Name, Unit: 'Count' })),
+          ...['created', 'updated', 'duplicate', 'stale', 'invalid', 'failed', 'batchSize'].map((Name) => ({
+            Name,
+            Unit: 'Count',
+          })),
           { Name: 'batchDuration', Unit: 'Milliseconds' },
         ]),
       },
     ]);
     // Every log line is JSON with level, timestamp, service and the request id; none carries the payload.
     for (const line of lines.filter((l) => l['_aws'] === undefined)) {
-      expect(line).toMatchObject({ level: expect.any(String), timestamp: expect.any(String), function_request_id: 'bundle-test' });
+      expect(line).toMatchObject({
+        level: expect.any(String),
+        timestamp: expect.any(String),
+        function_request_id: 'bundle-test',
+      });
       expect(JSON.stringify(line)).not.toContain('Laptop');
       expect(JSON.stringify(line)).not.toContain('U123');
     }

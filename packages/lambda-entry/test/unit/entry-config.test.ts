@@ -2,7 +2,12 @@ import { ConfigurationError, readEntryConfig } from '@orders/lambda-entry';
 
 describe('readEntryConfig', () => {
   it('defaults to the seed table on DynamoDB', () => {
-    expect(readEntryConfig({})).toMatchObject({ repository: 'dynamodb', tableName: 'Orders', logLevel: 'info', concurrency: 100 });
+    expect(readEntryConfig({})).toMatchObject({
+      repository: 'dynamodb',
+      tableName: 'Orders',
+      logLevel: 'info',
+      concurrency: 100,
+    });
   });
 
   it('reads the table, region, endpoint, log level and concurrency from the environment', () => {

@@ -1,6 +1,11 @@
 import { createOrderPipeline, InMemoryOrderRepository, type ManualClock } from '@orders/adapters-memory';
 import { serializeOrder } from '@orders/core';
-import { advanceClockWhenIdle, failedIdentifiers, runEventSourceMapping, type SqsBatchHandler } from '@orders/lambda-entry';
+import {
+  advanceClockWhenIdle,
+  failedIdentifiers,
+  runEventSourceMapping,
+  type SqsBatchHandler,
+} from '@orders/lambda-entry';
 import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/testkit';
 import { handlerWith } from './support';
 
@@ -37,7 +42,12 @@ describe('local event source mapping', () => {
     expect(dead[0]?.body).toContain('POISON');
     expect(dead[0]?.deadLetterSource?.receiveCount).toBe(3);
     expect(repository.all()).toEqual([...orders].sort((a, b) => a.orderId.localeCompare(b.orderId)));
-    expect(report).toMatchObject({ recordsDelivered: 28, recordsDeleted: 25, recordsReturned: 3, failedInvocations: 0 });
+    expect(report).toMatchObject({
+      recordsDelivered: 28,
+      recordsDeleted: 25,
+      recordsReturned: 3,
+      failedInvocations: 0,
+    });
   });
 
   it('deletes nothing when the handler throws, and everything when it answers null', async () => {
@@ -46,18 +56,27 @@ describe('local event source mapping', () => {
     const throwing: SqsBatchHandler = async () => {
       throw new Error('boom');
     };
-    const thrown = await runEventSourceMapping({ queue: pipeline.queue, queueArn: pipeline.queue.arn, handler: throwing, maxInvocations: 1 });
+    const thrown = await runEventSourceMapping({
+      queue: pipeline.queue,
+      queueArn: pipeline.queue.arn,
+      handler: throwing,
+      maxInvocations: 1,
+    });
     expect(thrown).toMatchObject({ invocations: 1, failedInvocations: 1, recordsDeleted: 0 });
     expect(pipeline.queue.size).toBe(1);
 
     (pipeline.clock as ManualClock).advance(180_000);
     const nullish = (async () => null) as unknown as SqsBatchHandler;
-    const acked = await runEventSourceMapping({ queue: pipeline.queue, queueArn: pipeline.queue.arn, handler: nullish });
+    const acked = await runEventSourceMapping({
+      queue: pipeline.queue,
+      queueArn: pipeline.queue.arn,
+      handler: nullish,
+    });
     expect(acked).toMatchObject({ invocations: 1, recordsDeleted: 1 });
     expect(pipeline.queue.size).toBe(0);
   });
 
-  it("reads responses the way Lambda does", () => {
+  it('reads responses the way Lambda does', () => {
     const batch = new Set(['a', 'b']);
     expect(failedIdentifiers(undefined, batch)).toEqual(new Set());
     expect(failedIdentifiers({}, batch)).toEqual(new Set());

@@ -30,21 +30,30 @@ describe('OrderProcessor handler on the hostile corpus', () => {
 
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(invalidCases.map((c) => `hostile:${c.name}`).sort());
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      invalidCases.map((c) => `hostile:${c.name}`).sort(),
+    );
     for (const order of valid) await expect(repository.findById(order.orderId)).resolves.toEqual(order);
 
-    const lineFor = new Map(logger.calls.filter((l) => typeof l.fields['messageId'] === 'string').map((l) => [l.fields['messageId'], l]));
+    const lineFor = new Map(
+      logger.calls.filter((l) => typeof l.fields['messageId'] === 'string').map((l) => [l.fields['messageId'], l]),
+    );
     const mismatches: string[] = [];
     for (const hostile of invalidCases) {
       const line = lineFor.get(`hostile:${hostile.name}`);
       const expected = hostile.expect as { code: string; field: string };
       const problems = (line?.fields['problems'] ?? []) as unknown as ValidationProblem[];
-      const matches = problems.some((p) => p.code === expected.code && p.field === expected.field && p.reason.length > 0);
+      const matches = problems.some(
+        (p) => p.code === expected.code && p.field === expected.field && p.reason.length > 0,
+      );
       if (line?.fields['outcome'] !== 'invalid' || !matches || typeof line.fields['errorCode'] !== 'string') {
-        mismatches.push(`${hostile.name}: expected ${expected.field}/${expected.code}, logged ${JSON.stringify(line?.fields)}`);
+        mismatches.push(
+          `${hostile.name}: expected ${expected.field}/${expected.code}, logged ${JSON.stringify(line?.fields)}`,
+        );
       }
       const text = JSON.stringify(line);
-      for (const secret of hostile.sensitiveValues) if (secret.length > 3 && text.includes(secret)) mismatches.push(`${hostile.name}: log line leaks "${secret}"`);
+      for (const secret of hostile.sensitiveValues)
+        if (secret.length > 3 && text.includes(secret)) mismatches.push(`${hostile.name}: log line leaks "${secret}"`);
     }
     expect(mismatches).toEqual([]);
   });

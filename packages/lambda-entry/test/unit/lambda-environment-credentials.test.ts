@@ -9,12 +9,19 @@ describe('the Lambda bundle credential provider', () => {
         AWS_SESSION_TOKEN: 'token',
         AWS_CREDENTIAL_EXPIRATION: '2026-01-01T00:00:00Z',
       }),
-    ).toEqual({ accessKeyId: 'AKIA', secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date('2026-01-01T00:00:00Z') });
+    ).toEqual({
+      accessKeyId: 'AKIA',
+      secretAccessKey: 'secret',
+      sessionToken: 'token',
+      expiration: new Date('2026-01-01T00:00:00Z'),
+    });
   });
 
   it('says which variables are missing, in one sentence, instead of searching elsewhere', () => {
     expect(() => readEnvironmentCredentials({ AWS_ACCESS_KEY_ID: 'AKIA' })).toThrow(/AWS_SECRET_ACCESS_KEY/);
-    expect(() => readEnvironmentCredentials({})).toThrow(expect.objectContaining({ code: 'missing_credentials', tryNextLink: false }));
+    expect(() => readEnvironmentCredentials({})).toThrow(
+      expect.objectContaining({ code: 'missing_credentials', tryNextLink: false }),
+    );
   });
 
   it('has the shape the SDK runtime config calls', async () => {

@@ -1,6 +1,14 @@
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { RepositoryUnavailableError, serializeOrder, type OrderRepository } from '@orders/core';
-import { SEED_DUMMY_ORDER, lambdaContext, rawBody, sampleOrder, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import {
+  SEED_DUMMY_ORDER,
+  lambdaContext,
+  rawBody,
+  sampleOrder,
+  snsEnvelopeBody,
+  sqsEvent,
+  sqsRecord,
+} from '@orders/testkit';
 import type { SQSEvent } from 'aws-lambda';
 import { handlerWith } from './support';
 
@@ -14,7 +22,9 @@ describe('OrderProcessor handler', () => {
 
   it('stores an order delivered raw (raw message delivery on)', async () => {
     const { handler, repository } = handlerWith();
-    await expect(handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER))]), lambdaContext())).resolves.toEqual({ batchItemFailures: [] });
+    await expect(handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER))]), lambdaContext())).resolves.toEqual({
+      batchItemFailures: [],
+    });
     await expect(repository.findById('O1234')).resolves.toEqual(SEED_DUMMY_ORDER);
   });
 
@@ -36,7 +46,12 @@ describe('OrderProcessor handler', () => {
       sqsRecord('[]', { messageId: 'bad-array' }),
     ];
     const response = await handler(sqsEvent(records), lambdaContext());
-    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['bad-array', 'bad-envelope', 'bad-json', 'bad-quantity']);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual([
+      'bad-array',
+      'bad-envelope',
+      'bad-json',
+      'bad-quantity',
+    ]);
     for (const order of good) await expect(repository.findById(order.orderId)).resolves.toEqual(order);
   });
 
@@ -60,7 +75,9 @@ describe('OrderProcessor handler', () => {
       findById: async () => undefined,
     };
     const { handler, logger } = handlerWith(down);
-    const records = [1, 2, 3, 4, 5].map((n) => sqsRecord(snsEnvelopeBody(sampleOrder({ orderId: `O${n}` })), { messageId: `m${n}` }));
+    const records = [1, 2, 3, 4, 5].map((n) =>
+      sqsRecord(snsEnvelopeBody(sampleOrder({ orderId: `O${n}` })), { messageId: `m${n}` }),
+    );
     const response = await handler(sqsEvent(records), lambdaContext());
     expect(response.batchItemFailures).toEqual(records.map((r) => ({ itemIdentifier: r.messageId })));
     const failed = logger.calls.filter((l) => l.fields['outcome'] === 'failed');
@@ -78,7 +95,9 @@ describe('OrderProcessor handler', () => {
       findById: (id) => memory.findById(id),
     };
     const { handler } = handlerWith(flaky);
-    const records = ['O1', 'O2', 'O3', 'O12'].map((orderId) => sqsRecord(rawBody(sampleOrder({ orderId })), { messageId: orderId }));
+    const records = ['O1', 'O2', 'O3', 'O12'].map((orderId) =>
+      sqsRecord(rawBody(sampleOrder({ orderId })), { messageId: orderId }),
+    );
     const response = await handler(sqsEvent(records), lambdaContext());
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'O2' }, { itemIdentifier: 'O12' }]);
     expect(memory.size).toBe(2);
@@ -87,13 +106,19 @@ describe('OrderProcessor handler', () => {
   it('reports a repeated messageId once', async () => {
     const { handler } = handlerWith();
     const records = [sqsRecord('x', { messageId: 'same' }), sqsRecord('y', { messageId: 'same' })];
-    await expect(handler(sqsEvent(records), lambdaContext())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'same' }] });
+    await expect(handler(sqsEvent(records), lambdaContext())).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'same' }],
+    });
   });
 
   it('treats a record without a string body as an invalid message', async () => {
     const { handler } = handlerWith();
-    const record = { ...sqsRecord(''), messageId: 'no-body', body: undefined } as unknown as ReturnType<typeof sqsRecord>;
-    await expect(handler(sqsEvent([record]), lambdaContext())).resolves.toEqual({ batchItemFailures: [{ itemIdentifier: 'no-body' }] });
+    const record = { ...sqsRecord(''), messageId: 'no-body', body: undefined } as unknown as ReturnType<
+      typeof sqsRecord
+    >;
+    await expect(handler(sqsEvent([record]), lambdaContext())).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'no-body' }],
+    });
   });
 
   it('throws (so Lambda retries the whole batch) when a record has no messageId it could be reported by', async () => {
@@ -132,10 +157,15 @@ describe('OrderProcessor handler', () => {
     const secretItem = 'Secret Item Name 7731';
     const order = sampleOrder({ orderId: 'LOG-1', userId: secretUser, itemName: secretItem });
     const bad = JSON.stringify({ ...order, orderId: 'LOG-2', quantity: -1 });
-    const records = [sqsRecord(snsEnvelopeBody(order), { messageId: 'ok' }), sqsRecord(snsEnvelopeBody(bad), { messageId: 'bad' })];
+    const records = [
+      sqsRecord(snsEnvelopeBody(order), { messageId: 'ok' }),
+      sqsRecord(snsEnvelopeBody(bad), { messageId: 'bad' }),
+    ];
     await handler(sqsEvent(records), lambdaContext({ awsRequestId: 'req-123' }));
     const perRecord = logger.calls.filter((l) => typeof l.fields['outcome'] === 'string');
-    expect(perRecord.map((l) => [l.fields['messageId'], l.fields['orderId'], l.fields['outcome'], l.fields['errorCode']])).toEqual([
+    expect(
+      perRecord.map((l) => [l.fields['messageId'], l.fields['orderId'], l.fields['outcome'], l.fields['errorCode']]),
+    ).toEqual([
       ['ok', 'LOG-1', 'created', undefined],
       ['bad', 'LOG-2', 'invalid', 'out_of_range'],
     ]);
@@ -150,7 +180,10 @@ describe('OrderProcessor handler', () => {
     const { handler, metrics } = handlerWith();
     await handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER)), sqsRecord('bad')]), lambdaContext());
     expect(metrics.batches).toEqual([
-      expect.objectContaining({ batchSize: 2, counts: { created: 1, updated: 0, duplicate: 0, stale: 0, invalid: 1, failed: 0 } }),
+      expect.objectContaining({
+        batchSize: 2,
+        counts: { created: 1, updated: 0, duplicate: 0, stale: 0, invalid: 1, failed: 0 },
+      }),
     ]);
     expect(metrics.flushes).toBe(1);
     await expect(handler({} as SQSEvent, lambdaContext())).rejects.toThrow();
@@ -166,7 +199,9 @@ describe('OrderProcessor handler with its real Powertools logger', () => {
     });
     const handler = container.resolve<import('@orders/lambda-entry').SqsBatchHandler>(SQS_BATCH_HANDLER);
     const noContext = undefined as unknown as Parameters<typeof handler>[1];
-    await expect(handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER), { messageId: 'ok' })]), noContext)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(
+      handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER), { messageId: 'ok' })]), noContext),
+    ).resolves.toEqual({ batchItemFailures: [] });
   });
 });
 
@@ -178,7 +213,9 @@ describe('OrderProcessor handler with a context whose clock throws', () => {
         throw new Error('no clock');
       },
     });
-    await expect(handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER))]), broken)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(handler(sqsEvent([sqsRecord(rawBody(SEED_DUMMY_ORDER))]), broken)).resolves.toEqual({
+      batchItemFailures: [],
+    });
     await expect(repository.findById('O1234')).resolves.toEqual(SEED_DUMMY_ORDER);
   });
 });

@@ -69,7 +69,13 @@ export async function selectEndpoint(inputs: SelectionInputs): Promise<SelectedE
       );
     }
     const flavour = await probeFlavour(endpoint);
-    return { endpoint, kind: 'external', flavour, description: `AWS_ENDPOINT_URL ${endpoint} (${flavour})`, stop: noop };
+    return {
+      endpoint,
+      kind: 'external',
+      flavour,
+      description: `AWS_ENDPOINT_URL ${endpoint} (${flavour})`,
+      stop: noop,
+    };
   }
 
   const tried: string[] = ['AWS_ENDPOINT_URL: not set.'];

@@ -42,11 +42,22 @@ export function integrationEnvironment(env: NodeJS.ProcessEnv = process.env): In
   const endpoint = env[ENV.endpoint];
   const kind = env[ENV.kind];
   const flavour = env[ENV.flavour];
-  if (!endpoint || kind === undefined || !KINDS.includes(kind) || flavour === undefined || !FLAVOURS.includes(flavour)) {
+  if (
+    !endpoint ||
+    kind === undefined ||
+    !KINDS.includes(kind) ||
+    flavour === undefined ||
+    !FLAVOURS.includes(flavour)
+  ) {
     throw new Error(
       'No integration endpoint: this test must run in the jest "integration" project, whose global setup ' +
         'chooses AWS_ENDPOINT_URL, LocalStack or moto (npx jest --selectProjects integration).',
     );
   }
-  return { endpoint, region: env[ENV.region] ?? TEST_REGION, kind: kind as EmulatorKind, flavour: flavour as EmulatorFlavour };
+  return {
+    endpoint,
+    region: env[ENV.region] ?? TEST_REGION,
+    kind: kind as EmulatorKind,
+    flavour: flavour as EmulatorFlavour,
+  };
 }

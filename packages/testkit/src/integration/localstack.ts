@@ -18,7 +18,10 @@ export async function assertContainerRuntime(): Promise<void> {
   await getContainerRuntimeClient();
 }
 
-export async function startLocalStack(image: string = DEFAULT_LOCALSTACK_IMAGE, env: NodeJS.ProcessEnv = process.env): Promise<StartedLocalStack> {
+export async function startLocalStack(
+  image: string = DEFAULT_LOCALSTACK_IMAGE,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StartedLocalStack> {
   await assertContainerRuntime();
   const { LocalstackContainer } = await import('@testcontainers/localstack');
   const token = env['LOCALSTACK_AUTH_TOKEN'];

@@ -94,7 +94,9 @@ async function launch(python: string, port: number): Promise<StartedMoto> {
     await delay(100);
   }
   await stopChild(child, exited);
-  throw new Error(`moto server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${lastLines(output()) || 'no output'}`);
+  throw new Error(
+    `moto server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${lastLines(output()) || 'no output'}`,
+  );
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<string>): Promise<void> {

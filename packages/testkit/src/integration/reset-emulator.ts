@@ -17,13 +17,16 @@ export interface ResetReport {
  * Clears the emulator's state. Call it in each suite's `beforeAll` so suites start from nothing
  * and do not depend on the order they run in. Throws when a reset the emulator supports fails.
  */
-export async function resetEmulator(environment: IntegrationEnvironment = integrationEnvironment()): Promise<ResetReport> {
+export async function resetEmulator(
+  environment: IntegrationEnvironment = integrationEnvironment(),
+): Promise<ResetReport> {
   const { endpoint, flavour, region } = environment;
   if (isRealAws(endpoint)) return { method: 'none' };
   const base = baseUrl(endpoint);
   if (flavour === 'moto') {
     const answer = await probe(`${base}/moto-api/reset`, { method: 'POST' }, 10_000);
-    if (answer?.status !== 200) throw new Error(`moto did not reset its state at ${base} (HTTP ${answer?.status ?? 'no answer'}).`);
+    if (answer?.status !== 200)
+      throw new Error(`moto did not reset its state at ${base} (HTTP ${answer?.status ?? 'no answer'}).`);
     return { method: 'moto-api' };
   }
   if (flavour === 'localstack') {
@@ -41,7 +44,17 @@ let uniqueCounter = 0;
  * Resource names no other suite or run uses: `<prefix>-<label>-<run>-<n>`. With them a suite is
  * isolated even on a shared endpoint that cannot be reset.
  */
-export function uniqueResourceNames(label: string): { tableName: string; topicName: string; queueName: string; dlqName: string } {
+export function uniqueResourceNames(label: string): {
+  tableName: string;
+  topicName: string;
+  queueName: string;
+  dlqName: string;
+} {
   const suffix = `${label}-${Date.now().toString(36)}-${++uniqueCounter}`;
-  return { tableName: `Orders-${suffix}`, topicName: `OrderTopic-${suffix}`, queueName: `OrderQueue-${suffix}`, dlqName: `OrderDLQ-${suffix}` };
+  return {
+    tableName: `Orders-${suffix}`,
+    topicName: `OrderTopic-${suffix}`,
+    queueName: `OrderQueue-${suffix}`,
+    dlqName: `OrderDLQ-${suffix}`,
+  };
 }

@@ -16,7 +16,13 @@ function authorization(service: string, region: string): string {
   return `AWS4-HMAC-SHA256 Credential=test/20250101/${region}/${service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
 }
 
-async function callJson(endpoint: string, region: string, service: string, target: string, body: object): Promise<Record<string, unknown>> {
+async function callJson(
+  endpoint: string,
+  region: string,
+  service: string,
+  target: string,
+  body: object,
+): Promise<Record<string, unknown>> {
   const response = await fetch(`${baseUrl(endpoint)}/`, {
     method: 'POST',
     headers: {
@@ -33,7 +39,12 @@ async function callJson(endpoint: string, region: string, service: string, targe
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-async function callQuery(endpoint: string, region: string, service: string, params: Record<string, string>): Promise<string> {
+async function callQuery(
+  endpoint: string,
+  region: string,
+  service: string,
+  params: Record<string, string>,
+): Promise<string> {
   const response = await fetch(`${baseUrl(endpoint)}/`, {
     method: 'POST',
     headers: {
@@ -49,17 +60,25 @@ async function callQuery(endpoint: string, region: string, service: string, para
   return text;
 }
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 
 async function wipeTables(endpoint: string, region: string): Promise<number> {
   const names: string[] = [];
   let start: string | undefined;
   do {
-    const page = await callJson(endpoint, region, 'dynamodb', 'DynamoDB_20120810.ListTables', start ? { ExclusiveStartTableName: start } : {});
+    const page = await callJson(
+      endpoint,
+      region,
+      'dynamodb',
+      'DynamoDB_20120810.ListTables',
+      start ? { ExclusiveStartTableName: start } : {},
+    );
     names.push(...strings(page['TableNames']));
     start = typeof page['LastEvaluatedTableName'] === 'string' ? page['LastEvaluatedTableName'] : undefined;
   } while (start);
-  for (const name of names) await callJson(endpoint, region, 'dynamodb', 'DynamoDB_20120810.DeleteTable', { TableName: name });
+  for (const name of names)
+    await callJson(endpoint, region, 'dynamodb', 'DynamoDB_20120810.DeleteTable', { TableName: name });
   return names.length;
 }
 
@@ -67,7 +86,13 @@ async function wipeQueues(endpoint: string, region: string): Promise<number> {
   const urls: string[] = [];
   let token: string | undefined;
   do {
-    const page = await callJson(endpoint, region, 'sqs', 'AmazonSQS.ListQueues', token ? { NextToken: token, MaxResults: 1000 } : { MaxResults: 1000 });
+    const page = await callJson(
+      endpoint,
+      region,
+      'sqs',
+      'AmazonSQS.ListQueues',
+      token ? { NextToken: token, MaxResults: 1000 } : { MaxResults: 1000 },
+    );
     urls.push(...strings(page['QueueUrls']));
     token = typeof page['NextToken'] === 'string' ? page['NextToken'] : undefined;
   } while (token);
@@ -79,20 +104,35 @@ async function wipeTopics(endpoint: string, region: string): Promise<number> {
   const arns: string[] = [];
   let token: string | undefined;
   do {
-    const xml = await callQuery(endpoint, region, 'sns', { Action: 'ListTopics', Version: '2010-03-31', ...(token ? { NextToken: token } : {}) });
+    const xml = await callQuery(endpoint, region, 'sns', {
+      Action: 'ListTopics',
+      Version: '2010-03-31',
+      ...(token ? { NextToken: token } : {}),
+    });
     arns.push(...[...xml.matchAll(/<TopicArn>([^<]+)<\/TopicArn>/g)].map((match) => decodeXml(match[1] ?? '')));
     token = /<NextToken>([^<]+)<\/NextToken>/.exec(xml)?.[1];
   } while (token);
   // Deleting a topic deletes its subscriptions.
-  for (const arn of arns) await callQuery(endpoint, region, 'sns', { Action: 'DeleteTopic', Version: '2010-03-31', TopicArn: arn });
+  for (const arn of arns)
+    await callQuery(endpoint, region, 'sns', { Action: 'DeleteTopic', Version: '2010-03-31', TopicArn: arn });
   return arns.length;
 }
 
 const decodeXml = (text: string): string =>
-  text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 export async function wipeAwsResources(endpoint: string, region: string): Promise<WipeReport> {
-  if (isRealAws(endpoint)) throw new Error(`Refusing to delete resources at ${endpoint}: it is AWS itself, not an emulator.`);
-  const [tables, queues, topics] = await Promise.all([wipeTables(endpoint, region), wipeQueues(endpoint, region), wipeTopics(endpoint, region)]);
+  if (isRealAws(endpoint))
+    throw new Error(`Refusing to delete resources at ${endpoint}: it is AWS itself, not an emulator.`);
+  const [tables, queues, topics] = await Promise.all([
+    wipeTables(endpoint, region),
+    wipeQueues(endpoint, region),
+    wipeTopics(endpoint, region),
+  ]);
   return { tables, queues, topics };
 }

@@ -35,5 +35,9 @@ export const TEST_CLIENT_CONFIG = {
 
 /** What Node raises when nothing listens on a port. */
 export function connectionRefused(): Error {
-  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED', address: '127.0.0.1', port: 4566 });
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), {
+    code: 'ECONNREFUSED',
+    address: '127.0.0.1',
+    port: 4566,
+  });
 }

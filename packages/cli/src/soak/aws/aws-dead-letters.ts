@@ -33,12 +33,20 @@ export class SoakDeadLetters {
     const identities = this.identities();
     const listing = await this.tools.list({ maxMessages: identities.expectedMessages + 1_000, waitTimeSeconds: 1 });
     if (listing.truncated) this.notice('OrderDLQ holds more messages than the listing read; its counts are incomplete');
-    if (listing.visibilityResetFailures > 0) this.notice(`${listing.visibilityResetFailures} listed dead letters stay hidden until their visibility timeout ends`);
-    const records = listing.messages.map((m): DeadLetterRecord => ({ messageId: m.messageId, receiveCount: m.receiveCount }));
+    if (listing.visibilityResetFailures > 0)
+      this.notice(
+        `${listing.visibilityResetFailures} listed dead letters stay hidden until their visibility timeout ends`,
+      );
+    const records = listing.messages.map(
+      (m): DeadLetterRecord => ({ messageId: m.messageId, receiveCount: m.receiveCount }),
+    );
     for (const record of records) {
       this.checked++;
       const delivered = identities.highestReceiveCount(record.messageId);
-      if (delivered !== record.receiveCount) this.mismatches.push(`${record.messageId}: OrderDLQ says ${record.receiveCount}, deliveries said ${delivered ?? 'none'}`);
+      if (delivered !== record.receiveCount)
+        this.mismatches.push(
+          `${record.messageId}: OrderDLQ says ${record.receiveCount}, deliveries said ${delivered ?? 'none'}`,
+        );
     }
     this.lastListed = records.map((r) => r.messageId);
     return records;
@@ -51,7 +59,8 @@ export class SoakDeadLetters {
     const result = await this.tools.redrive();
     this.strategy = result.strategy;
     if (result.strategy === 'manual') {
-      for (const failure of result.failures) this.notice(`redrive: ${failure.messageId} ${failure.stage} (${failure.code}: ${failure.message})`);
+      for (const failure of result.failures)
+        this.notice(`redrive: ${failure.messageId} ${failure.stage} (${failure.code}: ${failure.message})`);
       if (result.stoppedBy !== undefined) this.notice(`redrive stopped early: ${result.stoppedBy}`);
       return result.moved;
     }

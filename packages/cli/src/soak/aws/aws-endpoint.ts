@@ -10,5 +10,10 @@ export function reachesRealAws(endpoint: string | undefined): boolean {
   } catch {
     return false; // not a URL: the SDK will refuse it before any resource is created
   }
-  return host.endsWith('.amazonaws.com') || host.endsWith('.amazonaws.com.cn') || host.endsWith('.api.aws') || host === 'amazonaws.com';
+  return (
+    host.endsWith('.amazonaws.com') ||
+    host.endsWith('.amazonaws.com.cn') ||
+    host.endsWith('.api.aws') ||
+    host === 'amazonaws.com'
+  );
 }

@@ -72,7 +72,9 @@ export class AwsSoakPublisher {
       if (result.failures.length > 0) {
         const [first] = result.failures;
         // A producer that knows its publish failed has lost nothing yet; the soak cannot go on without it.
-        throw new Error(`soak: SNS refused ${result.failures.length} of ${pending.length} messages (first: ${first?.code}: ${first?.message})`);
+        throw new Error(
+          `soak: SNS refused ${result.failures.length} of ${pending.length} messages (first: ${first?.code}: ${first?.message})`,
+        );
       }
       this.topicCount += result.published;
       pending = [];
@@ -103,12 +105,16 @@ class TapReader {
   ) {}
 
   async notificationFor(producerBody: string): Promise<string> {
-    if (this.tap === undefined) throw new Error('soak bug: an SNS redelivery under envelope delivery needs the tap queue');
+    if (this.tap === undefined)
+      throw new Error('soak bug: an SNS redelivery under envelope delivery needs the tap queue');
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const known = this.envelopes.get(producerBody);
       if (known !== undefined) return known;
-      if (Date.now() > deadline) throw new Error(`soak: no notification carrying a published message reached the tap queue within ${this.timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `soak: no notification carrying a published message reached the tap queue within ${this.timeoutMs} ms`,
+        );
       const received = await this.tap.receive({ maxMessages: 10, waitTimeSeconds: 1 });
       for (const message of received) {
         const carried = unwrapSnsEnvelope(message.body);

@@ -28,10 +28,19 @@ export interface ProvisionSoakOptions {
 /** Names no earlier run used: `Orders-soak-<time><random>` and so on, so a run never meets old data. */
 export function soakResourceNames(): ResourceNames {
   const suffix = `soak-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  return { tableName: `Orders-${suffix}`, topicName: `OrderTopic-${suffix}`, queueName: `OrderQueue-${suffix}`, dlqName: `OrderDLQ-${suffix}` };
+  return {
+    tableName: `Orders-${suffix}`,
+    topicName: `OrderTopic-${suffix}`,
+    queueName: `OrderQueue-${suffix}`,
+    dlqName: `OrderDLQ-${suffix}`,
+  };
 }
 
-const tapNames = (names: ResourceNames): ResourceNames => ({ ...names, queueName: `${names.queueName}-tap`, dlqName: `${names.dlqName}-tap` });
+const tapNames = (names: ResourceNames): ResourceNames => ({
+  ...names,
+  queueName: `${names.queueName}-tap`,
+  dlqName: `${names.dlqName}-tap`,
+});
 
 /**
  * The system as `orders provision` builds it, with the soak's maxReceiveCount and a short
@@ -39,12 +48,25 @@ const tapNames = (names: ResourceNames): ResourceNames => ({ ...names, queueName
  * is subscribed to the topic too (see aws-soak-publisher). If anything fails half-way, what was
  * already created is deleted again before the error is passed on.
  */
-export async function provisionSoakResources(options: ProvisionSoakOptions, clientOptions: AwsClientOptions): Promise<SoakResources> {
-  const settings = { maxReceiveCount: options.maxReceiveCount, rawMessageDelivery: options.rawDelivery, clients: options.clients };
+export async function provisionSoakResources(
+  options: ProvisionSoakOptions,
+  clientOptions: AwsClientOptions,
+): Promise<SoakResources> {
+  const settings = {
+    maxReceiveCount: options.maxReceiveCount,
+    rawMessageDelivery: options.rawDelivery,
+    clients: options.clients,
+  };
   try {
-    const main = await provisionResources({ ...settings, names: options.names, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+    const main = await provisionResources({
+      ...settings,
+      names: options.names,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    });
     // Provisioning is idempotent: for the tap it finds the table and topic and adds two queues and a subscription.
-    const tap = options.rawDelivery ? undefined : await provisionResources({ ...settings, names: tapNames(options.names) });
+    const tap = options.rawDelivery
+      ? undefined
+      : await provisionResources({ ...settings, names: tapNames(options.names) });
     return { main, tap };
   } catch (error) {
     await deleteByName(options.names, options.clients, clientOptions);
@@ -55,7 +77,11 @@ export async function provisionSoakResources(options: ProvisionSoakOptions, clie
 export function deleteProvisioned(resources: SoakResources, clientOptions: AwsClientOptions): Promise<TeardownReport> {
   const { main, tap } = resources;
   return deleteOrderResources(
-    { tableName: main.names.tableName, topicArn: main.topicArn, queueUrls: [main.queueUrl, main.dlqUrl, ...(tap ? [tap.queueUrl, tap.dlqUrl] : [])] },
+    {
+      tableName: main.names.tableName,
+      topicArn: main.topicArn,
+      queueUrls: [main.queueUrl, main.dlqUrl, ...(tap ? [tap.queueUrl, tap.dlqUrl] : [])],
+    },
     { clientOptions },
   );
 }
@@ -70,7 +96,10 @@ async function deleteByName(names: ResourceNames, clients: AwsClients, clientOpt
       const url = await findQueueUrl(clients.sqs, name);
       if (url !== undefined) queueUrls.push(url);
     }
-    await deleteOrderResources({ tableName: names.tableName, ...(topicArn === undefined ? {} : { topicArn }), queueUrls }, { clientOptions, clients });
+    await deleteOrderResources(
+      { tableName: names.tableName, ...(topicArn === undefined ? {} : { topicArn }), queueUrls },
+      { clientOptions, clients },
+    );
   } catch {
     // The provisioning error is the one worth reporting; this was only tidying up.
   }

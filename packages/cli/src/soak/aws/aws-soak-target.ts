@@ -73,14 +73,20 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
   return async (options: SoakOptions): Promise<SoakTarget> => {
     const realAws = reachesRealAws(settings.endpoint);
     if (realAws && settings.allowRealAws !== true) {
-      throw new Error('refusing to soak AWS itself (no emulator endpoint is set): it creates billed resources; pass --i-know-this-is-real-aws to do it anyway');
+      throw new Error(
+        'refusing to soak AWS itself (no emulator endpoint is set): it creates billed resources; pass --i-know-this-is-real-aws to do it anyway',
+      );
     }
     const provisioningStarted = performance.now();
     const clientOptions: AwsClientOptions = {
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
       ...(settings.region === undefined ? {} : { region: settings.region }),
     };
-    const clients = { sqs: createSqsClient(clientOptions), sns: createSnsClient(clientOptions), dynamodb: createDynamoDbClient(clientOptions) };
+    const clients = {
+      sqs: createSqsClient(clientOptions),
+      sns: createSnsClient(clientOptions),
+      dynamodb: createDynamoDbClient(clientOptions),
+    };
     const destroyClients = (): void => Object.values(clients).forEach((client) => client.destroy());
     const visibilityTimeoutSeconds = settings.visibilityTimeoutSeconds ?? DEFAULT_AWS_SOAK_VISIBILITY_TIMEOUT_SECONDS;
     const concurrency = settings.handlerConcurrency ?? (realAws ? undefined : 1);
@@ -88,7 +94,13 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
     const notice = settings.onNotice ?? (() => undefined);
 
     const resources = await provisionSoakResources(
-      { names: settings.names ?? soakResourceNames(), maxReceiveCount: options.maxReceiveCount, visibilityTimeoutSeconds, rawDelivery: options.rawDelivery, clients },
+      {
+        names: settings.names ?? soakResourceNames(),
+        maxReceiveCount: options.maxReceiveCount,
+        visibilityTimeoutSeconds,
+        rawDelivery: options.rawDelivery,
+        clients,
+      },
       clientOptions,
     ).catch((error: unknown) => {
       destroyClients();
@@ -140,7 +152,10 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
         publisher = new AwsSoakPublisher(messages, {
           publisher: new SnsOrderPublisher({ topicArn: main.topicArn, client: clients.sns }),
           queue,
-          tap: resources.tap === undefined ? undefined : new SqsMessageQueue({ queueUrl: resources.tap.queueUrl, client: clients.sqs }),
+          tap:
+            resources.tap === undefined
+              ? undefined
+              : new SqsMessageQueue({ queueUrl: resources.tap.queueUrl, client: clients.sqs }),
           rawDelivery: options.rawDelivery,
         });
         await publisher.publishNext(window === 0 ? messages.length : window);
@@ -148,7 +163,10 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
       counts: async () => {
         const [onQueue, dead] = await Promise.all([queue.depth(), deadLetterQueue.depth()]);
         const unpublished = publisher?.remaining ?? 0;
-        return { onQueue: onQueue.visible + onQueue.inFlight + onQueue.delayed + unpublished, inDeadLetterQueue: dead.visible + dead.inFlight };
+        return {
+          onQueue: onQueue.visible + onQueue.inFlight + onQueue.delayed + unpublished,
+          inDeadLetterQueue: dead.visible + dead.inFlight,
+        };
       },
       deadLetters: () => deadLetters.list(),
       redrive: () => deadLetters.redrive(),
@@ -175,12 +193,17 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
       close: async () => {
         try {
           if (settings.keep === true) {
-            const queues = [main.queueUrl, main.dlqUrl, ...(resources.tap ? [resources.tap.queueUrl, resources.tap.dlqUrl] : [])];
+            const queues = [
+              main.queueUrl,
+              main.dlqUrl,
+              ...(resources.tap ? [resources.tap.queueUrl, resources.tap.dlqUrl] : []),
+            ];
             notice(`kept: table ${main.names.tableName}, topic ${main.topicArn}, queues ${queues.join(', ')}`);
             return;
           }
           const report = await deleteProvisioned(resources, clientOptions);
-          for (const failure of report.failed) notice(`could not delete ${failure.resource}: ${failure.message} — delete it by hand`);
+          for (const failure of report.failed)
+            notice(`could not delete ${failure.resource}: ${failure.message} — delete it by hand`);
         } finally {
           destroyClients();
         }

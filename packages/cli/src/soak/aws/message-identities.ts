@@ -76,7 +76,11 @@ export class MessageIdentities {
     }
     const copyOf = this.firstWithBody.get(key);
     // A body no plan has can only be a stranger; as "poison" it must end in OrderDLQ, not in the store.
-    this.extras.push(copyOf === undefined ? { messageId, kind: 'poison' } : publishedAs(messageId, this.planned[copyOf] as PlannedMessage));
+    this.extras.push(
+      copyOf === undefined
+        ? { messageId, kind: 'poison' }
+        : publishedAs(messageId, this.planned[copyOf] as PlannedMessage),
+    );
   }
 
   /** Announces a redrive of these dead letters: their copies come back under new ids, with the same bodies. */
@@ -115,9 +119,15 @@ export class MessageIdentities {
 
   identify(observed: ObservedMessages): IdentifiedMessages {
     const ids = (set: ReadonlySet<string>): Set<string> => new Set([...set].map((id) => this.canonical(id)));
-    const records = (list: readonly DeadLetterRecord[]): DeadLetterRecord[] => list.map((d) => ({ ...d, messageId: this.canonical(d.messageId) }));
+    const records = (list: readonly DeadLetterRecord[]): DeadLetterRecord[] =>
+      list.map((d) => ({ ...d, messageId: this.canonical(d.messageId) }));
     return {
-      published: [...this.planned.map((message, index) => publishedAs(this.claimedBy[index] ?? `never-delivered-${index}`, message)), ...this.extras],
+      published: [
+        ...this.planned.map((message, index) =>
+          publishedAs(this.claimedBy[index] ?? `never-delivered-${index}`, message),
+        ),
+        ...this.extras,
+      ],
       acknowledged: ids(observed.acknowledged),
       deletedWithoutSuccess: ids(observed.deletedWithoutSuccess),
       deadLettersAfterDrain: records(observed.deadLettersAfterDrain),
