@@ -68,8 +68,8 @@ async function run(input: LatencyInput): Promise<LatencyOutput> {
         const cpu = process.cpuUsage(cpuBefore);
         failures[spec.label] = (failures[spec.label] ?? 0) + failed;
         if (round < 0) continue;
-        ((wallMs[spec.label] as Record<number, number[]>)[size] ??= []).push(elapsed);
-        ((cpuUsPerRecord[spec.label] as Record<number, number[]>)[size] ??= []).push((cpu.user + cpu.system) / size);
+        appendSample(wallMs[spec.label] as Record<number, number[]>, size, elapsed);
+        appendSample(cpuUsPerRecord[spec.label] as Record<number, number[]>, size, (cpu.user + cpu.system) / size);
       }
     }
   }
@@ -82,3 +82,9 @@ function describe(error: unknown): string {
 }
 
 serveWorker(run);
+
+function appendSample(samples: Record<number, number[]>, size: number, value: number): void {
+  const list = samples[size] ?? [];
+  list.push(value);
+  samples[size] = list;
+}

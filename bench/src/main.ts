@@ -691,9 +691,9 @@ async function main(): Promise<void> {
       notes,
     };
     writeFileSync(join(OUT_DIR, `last-${SMOKE ? 'smoke' : 'full'}.json`), JSON.stringify(json, null, 2));
-    writeFileSync(join(OUT_DIR, `last-${SMOKE ? 'smoke' : 'full'}.txt`), out.join('\n') + '\n');
-    process.stdout.write(out.join('\n') + '\n\n');
-    process.stdout.write(JSON.stringify(json) + '\n');
+    writeFileSync(join(OUT_DIR, `last-${SMOKE ? 'smoke' : 'full'}.txt`), `${out.join('\n')}\n`);
+    process.stdout.write(`${out.join('\n')}\n\n`);
+    process.stdout.write(`${JSON.stringify(json)}\n`);
   } finally {
     await standins?.stop();
     await moto?.stop();

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -133,7 +133,8 @@ export class OrderProcessingStack extends Stack {
 
   constructor(scope: Construct, id: string, props: OrderProcessingStackProps = {}) {
     super(scope, id, props);
-    const names = (this.names = resourceNames(props.naming));
+    this.names = resourceNames(props.naming);
+    const names = this.names;
 
     const batchSize = integerIn('batchSize', props.batchSize ?? DEFAULTS.batchSize, 1, 10_000);
     const windowSeconds = wholeSecondsIn(

@@ -3,16 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { FEATURE_FLAGS } from '../src/feature-flags';
 import { OrderProcessingStack } from '../src/order-processing-stack';
-import {
-  type CfnTemplate,
-  type Synthesized,
-  asArray,
-  cleanUpSynth,
-  logicalId,
-  only,
-  requireBundle,
-  synth,
-} from './support';
+import { type CfnTemplate, type Synthesized, cleanUpSynth, logicalId, only, requireBundle, synth } from './support';
 
 let synthesized: Synthesized;
 let json: CfnTemplate;

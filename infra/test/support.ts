@@ -63,17 +63,21 @@ export interface CfnTemplate {
   readonly Parameters?: Record<string, unknown>;
 }
 
+/**
+ * A resource's properties, loosely typed on purpose: assertions walk CloudFormation's free-form
+ * JSON and let a wrong path fail the test rather than the compiler.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: test-only view of free-form template JSON.
+export type CfnProperties = Record<string, any>;
+
 /** The one resource of a type; fails when there are none or several. */
-export function only(
-  json: CfnTemplate,
-  type: string,
-): { id: string; resource: CfnResource; props: Record<string, any> } {
+export function only(json: CfnTemplate, type: string): { id: string; resource: CfnResource; props: CfnProperties } {
   const found = Object.entries(json.Resources).filter(([, r]) => r.Type === type);
   if (found.length !== 1) {
     throw new Error(`Expected exactly one ${type}, found ${found.length}`);
   }
   const [id, resource] = found[0]!;
-  return { id, resource, props: (resource.Properties ?? {}) as Record<string, any> };
+  return { id, resource, props: (resource.Properties ?? {}) as CfnProperties };
 }
 
 /** Logical id of the resource of `type` whose property `key` equals `value`. */
@@ -107,15 +111,15 @@ export function allStatements(json: CfnTemplate): Array<{ where: string; resourc
   const found: Array<{ where: string; resourceId: string; statement: Statement }> = [];
   const visit = (node: unknown, where: string, resourceId: string): void => {
     if (Array.isArray(node)) {
-      node.forEach((child, i) => visit(child, `${where}[${i}]`, resourceId));
+      for (const [i, child] of node.entries()) visit(child, `${where}[${i}]`, resourceId);
       return;
     }
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     if (Array.isArray(record.Statement)) {
-      record.Statement.forEach((statement, i) =>
-        found.push({ where: `${where}.Statement[${i}]`, resourceId, statement: statement as Statement }),
-      );
+      for (const [i, statement] of record.Statement.entries()) {
+        found.push({ where: `${where}.Statement[${i}]`, resourceId, statement: statement as Statement });
+      }
     }
     for (const [key, child] of Object.entries(record)) {
       if (key !== 'Statement') visit(child, `${where}.${key}`, resourceId);

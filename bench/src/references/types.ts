@@ -9,7 +9,7 @@ export type Context = ReturnType<typeof lambdaContext>;
 export type SQSBatchResponse = Awaited<ReturnType<SqsBatchHandler>>;
 
 /** What every handler under test looks like from the outside (ours and the references). */
-export type BenchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+export type BenchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 /**
  * The one thing the references need from an SDK client: `send` a command object and await it.

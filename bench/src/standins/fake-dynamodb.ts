@@ -102,7 +102,10 @@ export class FakeDynamoDbState {
     const expression = input['ConditionExpression'];
     if (typeof expression === 'string') {
       let condition = this.conditions.get(expression);
-      if (condition === undefined) this.conditions.set(expression, (condition = parseCondition(expression)));
+      if (condition === undefined) {
+        condition = parseCondition(expression);
+        this.conditions.set(expression, condition);
+      }
       const context = {
         names: input['ExpressionAttributeNames'] as Record<string, string> | undefined,
         values: input['ExpressionAttributeValues'] as Record<string, AttributeValue> | undefined,

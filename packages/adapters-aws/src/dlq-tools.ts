@@ -3,7 +3,7 @@ import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  SQSClient,
+  type SQSClient,
   StartMessageMoveTaskCommand,
   type Message,
   type MessageAttributeValue,

@@ -1,4 +1,4 @@
-import { PublishBatchCommand, PublishCommand, SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
+import { PublishBatchCommand, PublishCommand, type SNSClient, type MessageAttributeValue } from '@aws-sdk/client-sns';
 import type { InfrastructureError, OrderEventPublisher, OutboundOrderMessage, PublishFailure } from '@orders/core';
 import { createSnsClient, type AwsClientOptions } from './aws-client-config';
 import { toInfrastructureError, type AwsCallContext } from './aws-error-translation';

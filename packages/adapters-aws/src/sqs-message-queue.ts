@@ -5,7 +5,7 @@ import {
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
   type Message,
   type MessageAttributeValue,
   type MessageSystemAttributeName,

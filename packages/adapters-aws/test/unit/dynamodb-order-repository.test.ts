@@ -6,7 +6,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import {
-  InfrastructureError,
+  type InfrastructureError,
   parseRfc3339Instant,
   RepositoryUnavailableError,
   type Order,

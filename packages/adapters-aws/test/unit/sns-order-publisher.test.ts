@@ -80,7 +80,7 @@ describe('SnsOrderPublisher', () => {
         { index: 21, code: 'InvalidParameter', message: 'bad attribute' },
       ],
     });
-    const first = (inputsOf('PublishBatchCommand')[0]?.['PublishBatchRequestEntries'] as Entry[])[0];
+    const first = (inputsOf('PublishBatchCommand')[0]!['PublishBatchRequestEntries'] as Entry[])[0];
     expect(first).toEqual({
       Id: '0',
       Message: '{"n":0}',

@@ -166,7 +166,7 @@ describe('SqsMessageQueue.deleteBatch', () => {
       Successful: (command.input['Entries'] as Entry[]).map((entry) => ({ Id: entry.Id })),
     }));
     await expect(queue.deleteBatch(['same', 'same'])).resolves.toEqual([]);
-    expect((inputsOf('DeleteMessageBatchCommand')[0]?.['Entries'] as Entry[]).map((entry) => entry.Id)).toEqual([
+    expect((inputsOf('DeleteMessageBatchCommand')[0]!['Entries'] as Entry[]).map((entry) => entry.Id)).toEqual([
       '0',
       '1',
     ]);

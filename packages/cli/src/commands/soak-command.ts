@@ -4,7 +4,7 @@ import { awsSoakTarget } from '../soak/aws/aws-soak-target';
 import { reachesRealAws } from '../soak/aws/aws-endpoint';
 import { deterministicPart, runSoak, type SoakSummary } from '../soak/run-soak';
 import { createProgressBar } from '../soak/soak-progress';
-import { DEFAULT_SOAK_OPTIONS, FAULT_MODES, type FaultMode, type SoakOptions } from '../soak/soak-options';
+import { DEFAULT_SOAK_OPTIONS, FAULT_MODES, type SoakOptions } from '../soak/soak-options';
 import type { SoakTargetFactory, SoakTargetKind } from '../soak/soak-target';
 import { parseInteger } from '../output/parse-integer';
 

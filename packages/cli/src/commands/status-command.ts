@@ -30,11 +30,11 @@ export function statusCommand(): Command {
       return;
     }
     process.stdout.write(
-      [
+      `${[
         `${status.queue.name.padEnd(12)} ${queue.visible} visible, ${queue.inFlight} in flight${queue.delayed ? `, ${queue.delayed} delayed` : ''}`,
         `${status.dlq.name.padEnd(12)} ${dlq.visible + dlq.inFlight} message(s)`,
         `${status.table.name.padEnd(12)} ${orders} order(s)`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
   });
 }

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { resolveResourceNames, type AwsClientOptions, type ResourceNames } from '@orders/adapters-aws';
 
 /** The options every AWS-facing command shares: where to talk to, and which resources. */

@@ -112,9 +112,10 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
       const { summary } = await runSoak(
         { ...DEFAULT_SOAK_OPTIONS, messages: 600, seed: 3, poisonRate: 0.05 },
         {
-          wrapHandler: (handler) => async (event, context) => (
-            await handler(event, context), {} as Awaited<ReturnType<SqsBatchHandler>>
-          ),
+          wrapHandler: (handler) => async (event, context) => {
+            await handler(event, context);
+            return {} as Awaited<ReturnType<SqsBatchHandler>>;
+          },
         },
       );
       expect(summary.ok).toBe(false);

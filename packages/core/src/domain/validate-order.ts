@@ -15,7 +15,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** Reads an own property only: `{"__proto__": …}` or a missing key never reaches the prototype chain. */
 const ownField = (record: Record<string, unknown>, key: string): unknown =>
-  Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  Object.hasOwn(record, key) ? record[key] : undefined;
 
 interface TextRule {
   readonly maxLength: number;

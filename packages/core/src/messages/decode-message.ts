@@ -47,8 +47,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const hasOwn = (record: Record<string, unknown>, key: string): boolean =>
-  Object.prototype.hasOwnProperty.call(record, key);
+const hasOwn = (record: Record<string, unknown>, key: string): boolean => Object.hasOwn(record, key);
 
 /** The fields of an order: SNS never puts any of them on its envelope. */
 const ORDER_FIELDS = ['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'] as const;
@@ -63,7 +62,7 @@ const isSnsEnvelope = (outer: Record<string, unknown>): boolean =>
   hasOwn(outer, 'Type') && !ORDER_FIELDS.some((field) => hasOwn(outer, field));
 
 const ownString = (record: Record<string, unknown>, key: string): string | undefined => {
-  const value = Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  const value = Object.hasOwn(record, key) ? record[key] : undefined;
   return typeof value === 'string' ? value : undefined;
 };
 
@@ -141,7 +140,7 @@ export function decodeOrderMessage(body: string): DecodeResult {
       ...idFields,
     };
   }
-  if (!Object.prototype.hasOwnProperty.call(outer, 'Message') || outer['Message'] === undefined) {
+  if (!Object.hasOwn(outer, 'Message') || outer['Message'] === undefined) {
     return {
       ok: false,
       problems: [problem('envelope.Message', 'envelope_message_missing', 'is required in an SNS notification')],

@@ -22,9 +22,9 @@ describe('hostile corpus: one batch with every case and valid records beside the
         body: i % 8 === 0 ? snsEnvelopeBody(order) : rawBody(order),
       });
   });
-  validOrders
-    .slice(Math.ceil(corpus.length / 4))
-    .forEach((order) => messages.push({ messageId: `valid:${order.orderId}`, body: rawBody(order) }));
+  for (const order of validOrders.slice(Math.ceil(corpus.length / 4))) {
+    messages.push({ messageId: `valid:${order.orderId}`, body: rawBody(order) });
+  }
 
   let result: Awaited<ReturnType<ProcessOrderBatch['execute']>>;
   const repository = new FakeOrderRepository();
@@ -89,6 +89,6 @@ describe('hostile corpus: one batch with every case and valid records beside the
 
   it('leaves every prototype clean', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
   });
 });

@@ -44,7 +44,7 @@ describe('itemName: 1–512 code points of any Unicode text, no controls', () =>
   });
 
   it('reports a too-long name that also holds a control character and a lone surrogate, all at once', () => {
-    const codes = problemsOf(validRecord({ itemName: ascii(600) + '\u0000\ud800' })).map((p) => p.code);
+    const codes = problemsOf(validRecord({ itemName: `${ascii(600)}\u0000\ud800` })).map((p) => p.code);
     expect(codes).toEqual(['too_long', 'malformed_unicode', 'control_character']);
   });
 });

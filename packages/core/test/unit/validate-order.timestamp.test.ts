@@ -73,7 +73,7 @@ describe('timestamp: RFC 3339 with an explicit zone, naming a real calendar inst
     ['2025-05-03T12:00:00Z\n', 'invalid_format'],
     [' 2025-05-03T12:00:00Z', 'invalid_format'],
     ['２０２５-05-03T12:00:00Z', 'invalid_format'],
-    ['2025-05-03T12:00:00.' + '1'.repeat(60) + 'Z', 'invalid_format'],
+    [`2025-05-03T12:00:00.${'1'.repeat(60)}Z`, 'invalid_format'],
     ['Sat, 03 May 2025 12:00:00 GMT', 'invalid_format'],
     ['1746273600000', 'invalid_format'],
     ['NaN', 'invalid_format'],

@@ -21,7 +21,7 @@ export async function readStoredOrders(
   for (let start = 0; start < ids.length; start += READ_CONCURRENCY) {
     const slice = ids.slice(start, start + READ_CONCURRENCY);
     const orders = await Promise.all(slice.map((id) => repository.findById(id)));
-    orders.forEach((order, offset) => (found[start + offset] = order));
+    for (const [offset, order] of orders.entries()) found[start + offset] = order;
   }
   const stored = new Map<string, Order>();
   for (const order of found) if (order !== undefined) stored.set(order.orderId, order);

@@ -87,7 +87,9 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
       sns: createSnsClient(clientOptions),
       dynamodb: createDynamoDbClient(clientOptions),
     };
-    const destroyClients = (): void => Object.values(clients).forEach((client) => client.destroy());
+    const destroyClients = (): void => {
+      for (const client of Object.values(clients)) client.destroy();
+    };
     const visibilityTimeoutSeconds = settings.visibilityTimeoutSeconds ?? DEFAULT_AWS_SOAK_VISIBILITY_TIMEOUT_SECONDS;
     const concurrency = settings.handlerConcurrency ?? (realAws ? undefined : 1);
     const window = settings.publishWindow ?? (realAws ? 0 : DEFAULT_EMULATOR_PUBLISH_WINDOW);
