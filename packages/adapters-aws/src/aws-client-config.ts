@@ -3,91 +3,207 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 /**
- * How the adapters build SDK clients when none is injected. Everything defaults to the SDK's
- * standard resolution: region from AWS_REGION / the shared config, credentials from the default
- * chain, and the endpoint from AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_<SERVICE>) — the SDK reads
- * those itself, so service-specific overrides keep working. Options here only override.
+ * How every SDK client of the project is built: region, endpoint and credentials from the SDK's
+ * standard resolution (AWS_REGION / shared config, the default credential chain, AWS_ENDPOINT_URL
+ * or AWS_ENDPOINT_URL_<SERVICE>), plus the network bounds the team's standard asks for — a timeout
+ * on every request and a bound on retries — set here and nowhere else.
+ *
+ * What the SDK's NodeHttpHandler (@smithy/node-http-handler 4.x) does with each bound:
+ * - `connectionTimeout`: the TCP (and TLS) connect; a dead endpoint fails fast.
+ * - `requestTimeout`: from sending the request to the answer's *headers*. Without
+ *   `throwOnRequestTimeout` it only logs a warning and lets the request hang on, so it is always set
+ *   with it here. A timeout is a `TimeoutError` (code ETIMEDOUT), which the standard retry strategy
+ *   retries. It can also be set per call (`client.send(command, { requestTimeout })`), which is how a
+ *   long poll gets a longer one (see {@link longPollRequestTimeoutMs}).
+ * - `socketTimeout`: inactivity on the socket at any point, the answer's body included; the only
+ *   bound on an answer whose body stalls after the headers. Left unset, the SDK applies a "service
+ *   default" of 300 s (SQS: 900 s). It is client-wide, so on SQS it must outlast the longest long
+ *   poll, which is silent by design.
+ * - `maxAttempts`: tries per call, first included; retries back off (standard mode: exponential
+ *   with jitter, longer when throttled) and draw on the client's retry quota.
  */
 export interface AwsClientOptions {
   readonly region?: string;
   /** An explicit endpoint (an emulator). Without it the SDK's configured-endpoint rules apply. */
   readonly endpoint?: string;
   readonly credentials?: DynamoDBClientConfig['credentials'];
-  /** Total tries per call, first included. Defaults per service; AWS_MAX_ATTEMPTS wins over the default. */
+  /** Tries per call, first included. Default per service; AWS_MAX_ATTEMPTS wins over the default. */
   readonly maxAttempts?: number;
-  /** How long to wait for a TCP connection before calling the endpoint unreachable. */
+  /** How long a TCP connection may take before the endpoint is called unreachable. */
   readonly connectionTimeoutMs?: number;
-  /**
-   * How long a request may go without an answer before it is abandoned (and retried). Set for
-   * DynamoDB only by default: SQS long polls legitimately stay silent for up to 20 s.
-   */
+  /** How long one attempt may wait for an answer before it is abandoned (and retried). */
   readonly requestTimeoutMs?: number;
 }
 
-/**
- * DynamoDB writes sit on the message path: a few more tries (the standard strategy backs off
- * ~0.1/0.2/0.4 s, longer when throttled) are far cheaper than a redelivery after the queue's
- * visibility timeout. Control-plane and queue calls keep the SDK's default of 3.
- */
-export const DEFAULT_DYNAMODB_MAX_ATTEMPTS = 4;
-export const DEFAULT_MAX_ATTEMPTS = 3;
+/** A service's defaults; the environment (below) and then code options override them. */
+export interface ClientDefaults {
+  readonly maxAttempts: number;
+  readonly requestTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+}
+
+/** Environment variables read by every client (documented in the README's configuration table). */
+export const CLIENT_ENVIRONMENT = {
+  requestTimeoutMs: 'ORDERS_AWS_REQUEST_TIMEOUT_MS',
+  connectionTimeoutMs: 'ORDERS_AWS_CONNECTION_TIMEOUT_MS',
+  /** The SDK's own variable: when set, no default of ours replaces it. */
+  maxAttempts: 'AWS_MAX_ATTEMPTS',
+} as const;
+
 /** Long enough for a cold TLS handshake, short enough that a dead endpoint is reported quickly. */
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/**
+ * DynamoDB writes sit on the message path: a fourth try (the standard strategy backs off
+ * ~0.1/0.2/0.4 s, longer when throttled) is far cheaper than a redelivery after the queue's
+ * visibility timeout.
+ */
+export const DEFAULT_DYNAMODB_MAX_ATTEMPTS = 4;
 /**
  * A PutItem answers in milliseconds; one that has said nothing for 3 s is stuck (a half-open
  * keep-alive socket after a Lambda freeze, a stalled endpoint). Without a limit it would hold the
- * record — and the whole invocation — until the Lambda timeout, and Lambda would then retry every
- * record of the batch. 4 attempts × 3 s still fits well inside a 30 s function timeout.
+ * record — and the whole invocation — until the Lambda timeout. 4 attempts × 3 s still fit well
+ * inside a 30 s function timeout.
  */
 export const DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS = 3_000;
+/**
+ * SNS and SQS calls (other than long polls) answer in tens of milliseconds; an emulator walking a
+ * deep queue takes longer, hence more room than DynamoDB's.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** SQS's ceiling for WaitTimeSeconds: the longest silence a healthy SQS call may keep. */
+export const MAX_LONG_POLL_SECONDS = 20;
 
-interface CommonClientConfig {
+export const GENERAL_CLIENT_DEFAULTS: ClientDefaults = {
+  maxAttempts: DEFAULT_MAX_ATTEMPTS,
+  requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+  connectionTimeoutMs: DEFAULT_CONNECTION_TIMEOUT_MS,
+};
+export const DYNAMODB_CLIENT_DEFAULTS: ClientDefaults = {
+  maxAttempts: DEFAULT_DYNAMODB_MAX_ATTEMPTS,
+  requestTimeoutMs: DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS,
+  connectionTimeoutMs: DEFAULT_CONNECTION_TIMEOUT_MS,
+};
+
+/** A client setting from the environment that is not usable: the message names the variable. */
+export class ClientSettingError extends Error {
+  override readonly name = 'ClientSettingError';
+  readonly code = 'invalid_client_setting';
+}
+
+/** The request handler settings, as NodeHttpHandler takes them (a plain object: callers may add an agent). */
+export interface RequestHandlerSettings {
+  connectionTimeout: number;
+  requestTimeout: number;
+  throwOnRequestTimeout: true;
+  socketTimeout: number;
+}
+
+export interface AwsClientConfig {
   region?: string;
   endpoint?: string;
   credentials?: DynamoDBClientConfig['credentials'];
   maxAttempts?: number;
-  requestHandler: { connectionTimeout: number; requestTimeout?: number; throwOnRequestTimeout?: boolean };
+  requestHandler: RequestHandlerSettings;
 }
 
-function maxAttemptsFromEnvironment(env: NodeJS.ProcessEnv): boolean {
-  const value = env['AWS_MAX_ATTEMPTS'];
-  return value !== undefined && value.trim() !== '';
+const MIN_TIMEOUT_MS = 100;
+const MAX_TIMEOUT_MS = 300_000;
+
+function millisecondsFromEnvironment(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < MIN_TIMEOUT_MS || value > MAX_TIMEOUT_MS) {
+    throw new ClientSettingError(
+      `${name} must be a whole number of milliseconds from ${MIN_TIMEOUT_MS} to ${MAX_TIMEOUT_MS}, got "${raw}"`,
+    );
+  }
+  return value;
+}
+
+function checkOption(name: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+}
+
+/** The timeouts a client ends up with: code options, then the environment, then the service's defaults. */
+export function resolveClientTimeouts(
+  defaults: ClientDefaults,
+  options: AwsClientOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): { readonly requestTimeoutMs: number; readonly connectionTimeoutMs: number } {
+  checkOption('requestTimeoutMs', options.requestTimeoutMs, 1, MAX_TIMEOUT_MS);
+  checkOption('connectionTimeoutMs', options.connectionTimeoutMs, 1, MAX_TIMEOUT_MS);
+  return {
+    requestTimeoutMs:
+      options.requestTimeoutMs ??
+      millisecondsFromEnvironment(env, CLIENT_ENVIRONMENT.requestTimeoutMs) ??
+      defaults.requestTimeoutMs,
+    connectionTimeoutMs:
+      options.connectionTimeoutMs ??
+      millisecondsFromEnvironment(env, CLIENT_ENVIRONMENT.connectionTimeoutMs) ??
+      defaults.connectionTimeoutMs,
+  };
 }
 
 /**
- * The configuration shared by all three clients. Keep-alive is left at the SDK's default (on):
- * a Lambda or a consumer reuses its sockets across calls. No request timeout is set unless asked
- * for, because SQS long polls legitimately hold a request open for up to 20 s.
+ * The configuration for one client. `socketTimeoutMs` is the client's inactivity bound (see the
+ * module comment); by default the request timeout, so an answer that stalls half-way is cut as soon
+ * as a silent one would be.
  */
-export function awsClientConfig(
+export function clientConfig(
+  defaults: ClientDefaults,
   options: AwsClientOptions = {},
-  defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS,
   env: NodeJS.ProcessEnv = process.env,
-): CommonClientConfig {
-  const maxAttempts = options.maxAttempts ?? (maxAttemptsFromEnvironment(env) ? undefined : defaultMaxAttempts);
+  socketTimeoutMs?: (requestTimeoutMs: number) => number,
+): AwsClientConfig {
+  checkOption('maxAttempts', options.maxAttempts, 1, 20);
+  const { requestTimeoutMs, connectionTimeoutMs } = resolveClientTimeouts(defaults, options, env);
+  const sdkReadsMaxAttempts = (env[CLIENT_ENVIRONMENT.maxAttempts] ?? '').trim() !== '';
+  const maxAttempts = options.maxAttempts ?? (sdkReadsMaxAttempts ? undefined : defaults.maxAttempts);
   return {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(maxAttempts === undefined ? {} : { maxAttempts }),
     requestHandler: {
-      connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-      // The handler only logs a warning on timeout unless told to throw; a warning would leave the
-      // request hanging, which is the very thing the timeout is for.
-      ...(options.requestTimeoutMs === undefined
-        ? {}
-        : { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true }),
+      connectionTimeout: connectionTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Without it a request timeout is only a logged warning and the request hangs on.
+      throwOnRequestTimeout: true,
+      socketTimeout: socketTimeoutMs?.(requestTimeoutMs) ?? requestTimeoutMs,
     },
   };
 }
 
+/** The general configuration (SNS, lookups) with the given default attempts. */
+export function awsClientConfig(
+  options: AwsClientOptions = {},
+  defaultMaxAttempts = DEFAULT_MAX_ATTEMPTS,
+  env: NodeJS.ProcessEnv = process.env,
+): AwsClientConfig {
+  return clientConfig({ ...GENERAL_CLIENT_DEFAULTS, maxAttempts: defaultMaxAttempts }, options, env);
+}
+
+/**
+ * A long poll is silent for up to its wait by design: it gets the wait plus the ordinary request
+ * timeout, per call. A per-call `requestTimeout` (one SQS client, one socket pool) is simpler than a
+ * second client for receives, and keeps the ordinary bound on every other SQS call.
+ */
+export function longPollRequestTimeoutMs(waitTimeSeconds: number, requestTimeoutMs: number): number {
+  return waitTimeSeconds * 1000 + requestTimeoutMs;
+}
+
+export function dynamoDbClientConfig(
+  options: AwsClientOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): AwsClientConfig {
+  return clientConfig(DYNAMODB_CLIENT_DEFAULTS, options, env);
+}
+
 export function createDynamoDbClient(options: AwsClientOptions = {}): DynamoDBClient {
-  return new DynamoDBClient(
-    awsClientConfig(
-      { requestTimeoutMs: DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS, ...options },
-      DEFAULT_DYNAMODB_MAX_ATTEMPTS,
-    ),
-  );
+  return new DynamoDBClient(dynamoDbClientConfig(options));
 }
 
 export function createSnsClient(options: AwsClientOptions = {}): SNSClient {
@@ -99,9 +215,18 @@ export function createSnsClient(options: AwsClientOptions = {}): SNSClient {
  * its QueueUrl unless an `endpoint` is passed in code — and AWS_ENDPOINT_URL does not count — so a
  * URL minted by an emulator behind another host name (a container's `localstack:4566`, moto's
  * `localhost`) would send calls somewhere else than configured. Calls go to the configured endpoint.
+ *
+ * The socket inactivity bound must outlast the longest long poll, which sends nothing until it
+ * answers; every other SQS call is still cut by its request timeout first.
  */
-export function sqsClientConfig(options: AwsClientOptions = {}): CommonClientConfig & { useQueueUrlAsEndpoint: false } {
-  return { ...awsClientConfig(options), useQueueUrlAsEndpoint: false };
+export function sqsClientConfig(
+  options: AwsClientOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): AwsClientConfig & { useQueueUrlAsEndpoint: false } {
+  const config = clientConfig(GENERAL_CLIENT_DEFAULTS, options, env, (requestTimeoutMs) =>
+    longPollRequestTimeoutMs(MAX_LONG_POLL_SECONDS, requestTimeoutMs),
+  );
+  return { ...config, useQueueUrlAsEndpoint: false };
 }
 
 export function createSqsClient(options: AwsClientOptions = {}): SQSClient {

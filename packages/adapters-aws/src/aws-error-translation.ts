@@ -164,7 +164,8 @@ export function toInfrastructureError(error: unknown, context: AwsCallContext): 
   const make = (code: AwsRequestErrorCode, retryable: boolean, what: string): AwsRequestError =>
     new AwsRequestError(code, `${call} failed: ${what}.`, { ...details, retryable });
 
-  if (ACCESS_NAMES.has(sdk.name) || httpStatusCode === 403) {
+  // SQS's RequestThrottled comes with a 403: the name decides before the status does.
+  if (ACCESS_NAMES.has(sdk.name) || (httpStatusCode === 403 && !THROTTLING_NAMES.has(sdk.name))) {
     return make('access_denied', false, `access denied (${sdk.name}); check the credentials and their permissions`);
   }
   if (THROTTLING_NAMES.has(sdk.name) || sdk.$retryable?.throttling === true || httpStatusCode === 429) {

@@ -7,12 +7,21 @@ import {
   StartMessageMoveTaskCommand,
   type Message,
   type MessageAttributeValue,
+  type MessageSystemAttributeName,
+  type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import type { InfrastructureError } from '@orders/core';
-import { createSqsClient, type AwsClientOptions } from './aws-client-config';
+import { systemClock, type Clock, type InfrastructureError } from '@orders/core';
+import {
+  createSqsClient,
+  GENERAL_CLIENT_DEFAULTS,
+  longPollRequestTimeoutMs,
+  resolveClientTimeouts,
+  type AwsClientOptions,
+} from './aws-client-config';
 import { toInfrastructureError } from './aws-error-translation';
-import { chunkForBatch, MAX_BATCH_ENTRIES } from './batching';
+import { chunkForBatch, MAX_BATCH_ENTRIES, utf8Bytes } from './batching';
 import { diagnoseDlqBody, type DlqDiagnosis } from './dlq-diagnosis';
+import type { HeldRedriveLease, RedriveLease } from './redrive-lease';
 import { queueNameFromUrl, RECEIVE_SYSTEM_ATTRIBUTES } from './sqs-message-queue';
 import { getQueueArn } from './sqs-queue-lookup';
 
@@ -22,7 +31,20 @@ export interface DlqToolsOptions {
   readonly sourceQueueUrl: string;
   readonly client?: SQSClient;
   readonly clientOptions?: AwsClientOptions;
+  /**
+   * Taken for the receive → send → delete path, so that two redrives of one DLQ never run at once
+   * (see redrive-lease.ts). Without it, the caller promises that no other redrive runs.
+   */
+  readonly lease?: RedriveLease;
+  /** Times each received message's hold (its visibility timeout). */
+  readonly clock?: Clock;
 }
+
+/**
+ * SQS's bound on one SendMessageBatch: the bodies and message attributes of all its entries
+ * together, 1 MiB (1,048,576 bytes) since SQS raised its message size limit in 2025 (256 KiB before).
+ */
+export const MAX_SEND_BATCH_BYTES = 1024 * 1024;
 
 export interface DlqMessage {
   readonly messageId: string;
@@ -83,8 +105,13 @@ export interface MoveTaskRedrive {
 
 export interface RedriveFailure {
   readonly messageId: string;
-  /** `not_sent`: still in the DLQ. `not_deleted`: now in both queues (delivered twice; writes are idempotent). */
-  readonly stage: 'not_sent' | 'not_deleted';
+  /**
+   * `not_sent`: still in the DLQ. `not_deleted`: now in both queues (delivered twice; writes are
+   * idempotent). `delete_unconfirmed`: SQS accepted the delete only after the message's hold had
+   * run out, when a receipt handle may be stale and SQS answers success without deleting: it may
+   * be in both queues.
+   */
+  readonly stage: 'not_sent' | 'not_deleted' | 'delete_unconfirmed';
   readonly code: string;
   readonly message: string;
 }
@@ -106,6 +133,12 @@ const DEFAULT_LIST_MAX = 100;
 const DEFAULT_LIST_VISIBILITY_SECONDS = 30;
 const DEFAULT_REDRIVE_VISIBILITY_SECONDS = 60;
 const DEFAULT_WAIT_SECONDS = 1;
+/**
+ * A chunk is sent only while at least this share of its messages' hold is left: enough for a send
+ * and a delete with every retry, so a message is never copied after it could have reappeared in the
+ * DLQ for another reader.
+ */
+const MIN_HOLD_LEFT_TO_SEND = 0.5;
 
 /**
  * Inspect and redrive a dead-letter queue.
@@ -121,11 +154,17 @@ export class DlqTools {
   readonly dlqUrl: string;
   readonly sourceQueueUrl: string;
   private readonly client: SQSClient;
+  private readonly lease: RedriveLease | undefined;
+  private readonly clock: Clock;
+  private readonly answerTimeoutMs: number;
 
   constructor(options: DlqToolsOptions) {
     this.dlqUrl = options.dlqUrl;
     this.sourceQueueUrl = options.sourceQueueUrl;
     this.client = options.client ?? createSqsClient(options.clientOptions);
+    this.lease = options.lease;
+    this.clock = options.clock ?? systemClock;
+    this.answerTimeoutMs = resolveClientTimeouts(GENERAL_CLIENT_DEFAULTS, options.clientOptions).requestTimeoutMs;
   }
 
   async list(options: DlqListOptions = {}): Promise<DlqListing> {
@@ -192,16 +231,32 @@ export class DlqTools {
   }
 
   /**
-   * Receive → send → delete, one batch at a time. A message is deleted from the DLQ only after
-   * SQS accepted its copy on the source queue, and right after, so:
+   * Receive → send → delete, one batch at a time, under the lease when there is one. A message is
+   * deleted from the DLQ only after SQS accepted its copy on the source queue, and right after, so:
    * - nothing is lost: a failed or uncertain send leaves the message in the DLQ (made visible again);
-   * - nothing is duplicated by this loop itself: each DLQ message is sent once (tracked by id),
-   *   and a copy only exists twice if its delete fails, which is reported as `not_deleted`.
+   * - nothing is duplicated by this loop: each DLQ message is sent once (tracked by id), and only
+   *   while its hold (visibility timeout) has at least half left, so it cannot have reappeared for
+   *   another reader; with the lease, no other redrive reads the DLQ at the same time.
+   * A copy exists twice only if a delete failed or came too late, and that is reported.
    */
   private async manualRedrive(options: RedriveOptions, fallbackReason?: string): Promise<ManualRedrive> {
+    const held = await this.lease?.acquire();
+    try {
+      return await this.moveBatches(options, held, fallbackReason);
+    } finally {
+      await held?.release();
+    }
+  }
+
+  private async moveBatches(
+    options: RedriveOptions,
+    held: HeldRedriveLease | undefined,
+    fallbackReason: string | undefined,
+  ): Promise<ManualRedrive> {
     const max = options.maxMessages ?? Number.POSITIVE_INFINITY;
     const visibility = options.visibilityTimeoutSeconds ?? DEFAULT_REDRIVE_VISIBILITY_SECONDS;
     const wait = options.waitTimeSeconds ?? DEFAULT_WAIT_SECONDS;
+    const holdMs = visibility * 1000;
     const seen = new Set<string>();
     const failures: RedriveFailure[] = [];
     let moved = 0;
@@ -215,6 +270,12 @@ export class DlqTools {
     });
 
     while (seen.size < max) {
+      // Everything received next is settled within its hold: the lease must outlast that.
+      if (held !== undefined && !(await held.ensureHeld(holdMs + wait * 1000))) {
+        stoppedBy = 'the redrive lease could not be renewed, so no more messages were read';
+        return result();
+      }
+      const receivedAt = this.clock.now();
       let batch: ReceivedDlqMessage[];
       try {
         batch = await this.receiveFromDlq(Math.min(MAX_BATCH_ENTRIES, max - seen.size), visibility, wait, true);
@@ -225,6 +286,9 @@ export class DlqTools {
         return result();
       }
       if (batch.length === 0) break;
+      // The hold began when SQS handed the messages out, after the request left: counting from
+      // before the request errs on the early side.
+      const holdEndsAt = receivedAt + holdMs;
       // A message seen before came back because its send failed and it was released: leave it.
       const fresh = batch.filter((message) => !seen.has(message.MessageId));
       const repeats = batch.filter((message) => seen.has(message.MessageId));
@@ -232,25 +296,52 @@ export class DlqTools {
       if (fresh.length === 0) break;
       for (const message of fresh) seen.add(message.MessageId);
 
-      const sent = await this.sendToSource(fresh, failures);
-      if (sent.error !== undefined) {
-        stoppedBy = sent.error.message;
-        await this.makeVisible(fresh.map((message) => message.ReceiptHandle));
-        return result();
-      }
-      const unsent = fresh.filter((message) => !sent.ids.has(message.MessageId));
-      await this.makeVisible(unsent.map((message) => message.ReceiptHandle));
-      const deleted = await this.deleteFromDlq(
-        fresh.filter((message) => sent.ids.has(message.MessageId)),
-        failures,
-      );
-      moved += deleted.count;
-      if (deleted.error !== undefined) {
-        stoppedBy = deleted.error.message;
+      const settled = await this.moveReceived(fresh, holdEndsAt, holdMs, failures);
+      moved += settled.moved;
+      if (settled.error !== undefined) {
+        stoppedBy = settled.error.message;
         return result();
       }
     }
     return result();
+  }
+
+  /**
+   * Sends the received messages to the source queue in batches that respect SQS's count and size
+   * bounds, deletes each copied original, and makes the rest visible again in the DLQ.
+   */
+  private async moveReceived(
+    messages: readonly ReceivedDlqMessage[],
+    holdEndsAt: number,
+    holdMs: number,
+    failures: RedriveFailure[],
+  ): Promise<{ moved: number; error?: InfrastructureError }> {
+    const sent: ReceivedDlqMessage[] = [];
+    let error: InfrastructureError | undefined;
+    for (const chunk of chunkForBatch(messages, MAX_BATCH_ENTRIES, MAX_SEND_BATCH_BYTES, sendBatchBytes)) {
+      const items = chunk.map(({ item }) => item);
+      if (error !== undefined) break;
+      if (holdEndsAt - this.clock.now() < holdMs * MIN_HOLD_LEFT_TO_SEND) {
+        for (const message of items)
+          failures.push({
+            messageId: message.MessageId,
+            stage: 'not_sent',
+            code: 'hold_expiring',
+            message: 'not sent: too little of its visibility timeout was left to send and delete it safely',
+          });
+        continue;
+      }
+      const outcome = await this.sendToSource(items, failures);
+      sent.push(...items.filter((message) => outcome.ids.has(message.MessageId)));
+      error = outcome.error;
+    }
+    const sentIds = new Set(sent.map((message) => message.MessageId));
+    await this.makeVisible(messages.filter((m) => !sentIds.has(m.MessageId)).map((m) => m.ReceiptHandle));
+    const deleted = await this.deleteFromDlq(sent, holdEndsAt, failures);
+    return {
+      moved: deleted.count,
+      ...((error ?? deleted.error) === undefined ? {} : { error: error ?? deleted.error }),
+    };
   }
 
   /** Copies messages to the source queue; returns the DLQ ids SQS accepted. Entry failures go into `failures`. */
@@ -263,13 +354,7 @@ export class DlqTools {
       const result = await this.client.send(
         new SendMessageBatchCommand({
           QueueUrl: this.sourceQueueUrl,
-          Entries: messages.map((message, index) => ({
-            Id: String(index),
-            MessageBody: message.Body,
-            ...(message.MessageAttributes === undefined
-              ? {}
-              : { MessageAttributes: copyAttributes(message.MessageAttributes) }),
-          })),
+          Entries: messages.map((message, index) => copyEntry(message, index)),
         }),
       );
       for (const entry of result.Successful ?? []) {
@@ -302,8 +387,14 @@ export class DlqTools {
     }
   }
 
+  /**
+   * Deletes the originals of the copies SQS accepted. A delete answered after the hold ran out is
+   * not counted as moved: its receipt handle may have gone stale, and SQS accepts a stale handle
+   * without deleting.
+   */
   private async deleteFromDlq(
     messages: readonly ReceivedDlqMessage[],
+    holdEndsAt: number,
     failures: RedriveFailure[],
   ): Promise<{ count: number; error?: InfrastructureError }> {
     if (messages.length === 0) return { count: 0 };
@@ -314,9 +405,12 @@ export class DlqTools {
           Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
         }),
       );
+      const late = this.clock.now() > holdEndsAt;
+      const failed = new Set<number>();
       for (const entry of result.Failed ?? []) {
         const message = entry.Id === undefined ? undefined : messages[Number(entry.Id)];
         if (message === undefined) continue;
+        failed.add(Number(entry.Id));
         failures.push({
           messageId: message.MessageId,
           stage: 'not_deleted',
@@ -324,7 +418,17 @@ export class DlqTools {
           message: entry.Message ?? 'not deleted',
         });
       }
-      return { count: messages.length - (result.Failed?.length ?? 0) };
+      if (!late) return { count: messages.length - failed.size };
+      for (const [index, message] of messages.entries()) {
+        if (failed.has(index)) continue;
+        failures.push({
+          messageId: message.MessageId,
+          stage: 'delete_unconfirmed',
+          code: 'hold_expired',
+          message: 'deleted after its visibility timeout ran out: it may still be in the DLQ as well',
+        });
+      }
+      return { count: 0 };
     } catch (error) {
       const translated = toInfrastructureError(error, { service: 'SQS', operation: 'DeleteMessageBatch' });
       for (const message of messages) {
@@ -352,9 +456,11 @@ export class DlqTools {
           MaxNumberOfMessages: maxMessages,
           VisibilityTimeout: visibilityTimeoutSeconds,
           WaitTimeSeconds: waitTimeSeconds,
-          MessageSystemAttributeNames: RECEIVE_SYSTEM_ATTRIBUTES,
+          MessageSystemAttributeNames: withAttributes ? REDRIVE_SYSTEM_ATTRIBUTES : RECEIVE_SYSTEM_ATTRIBUTES,
           ...(withAttributes ? { MessageAttributeNames: ['All'] } : {}),
         }),
+        // A long poll is silent for up to its wait: the client's own timeout is too short for it.
+        { requestTimeout: longPollRequestTimeoutMs(waitTimeSeconds, this.answerTimeoutMs) },
       );
       return (result.Messages ?? []).filter(isComplete);
     } catch (error) {
@@ -400,6 +506,39 @@ function toDlqMessage(message: ReceivedDlqMessage): DlqMessage {
     ...(Number.isFinite(sent) ? { sentTimestamp: sent } : {}),
     diagnosis: diagnoseDlqBody(message.Body),
   };
+}
+
+/** The receive's system attributes, plus the X-Ray trace header a redriven copy carries on. */
+const REDRIVE_SYSTEM_ATTRIBUTES: MessageSystemAttributeName[] = [...RECEIVE_SYSTEM_ATTRIBUTES, 'AWSTraceHeader'];
+
+/**
+ * The copy of a DLQ message: its body byte for byte (an SNS envelope stays exactly as SNS wrote
+ * it, signature and all), its message attributes, and its trace header.
+ */
+function copyEntry(message: ReceivedDlqMessage, index: number): SendMessageBatchRequestEntry {
+  const traceHeader = message.Attributes?.AWSTraceHeader;
+  const attributes = message.MessageAttributes;
+  return {
+    Id: String(index),
+    MessageBody: message.Body,
+    ...(attributes === undefined || Object.keys(attributes).length === 0
+      ? {}
+      : { MessageAttributes: copyAttributes(attributes) }),
+    ...(traceHeader === undefined
+      ? {}
+      : { MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } } }),
+  };
+}
+
+/** What SQS counts toward a batch's size: the body and each attribute's name, type and value. */
+export function sendBatchBytes(message: Pick<Message, 'Body' | 'MessageAttributes'>): number {
+  let bytes = utf8Bytes(message.Body ?? '');
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    bytes += utf8Bytes(name) + utf8Bytes(value.DataType ?? '');
+    if (value.StringValue !== undefined) bytes += utf8Bytes(value.StringValue);
+    if (value.BinaryValue !== undefined) bytes += value.BinaryValue.byteLength;
+  }
+  return bytes;
 }
 
 /** Message attributes as SendMessage accepts them (the list forms are reserved and never set). */

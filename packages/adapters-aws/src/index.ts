@@ -14,6 +14,7 @@ export * from './sqs-queue-lookup';
 export * from './sns-topic-lookup';
 export * from './dlq-diagnosis';
 export * from './dlq-tools';
+export * from './redrive-lease';
 export * from './queue-policies';
 export * from './resource-names';
 export * from './provisioning';

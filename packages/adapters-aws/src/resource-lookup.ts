@@ -3,6 +3,7 @@ import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-
 import { toInfrastructureError } from './aws-error-translation';
 import { ResourceMissingError, type MissingResource } from './errors';
 import { describeTable } from './provisioning';
+import { INTERNAL_KEY_PREFIX } from './redrive-lease';
 import { resolveResourceNames, type OrderResources, type ResourceNames } from './resource-names';
 import { findQueueSubscriptions, findTopicArn } from './sns-topic-lookup';
 import { findQueueUrl, getQueueArn } from './sqs-queue-lookup';
@@ -49,9 +50,10 @@ export async function describeResources(options: LookupOptions = {}): Promise<Or
 }
 
 /**
- * The exact number of items in a table, by a paginated COUNT scan. DescribeTable's ItemCount is
+ * The exact number of orders in a table, by a paginated COUNT scan. DescribeTable's ItemCount is
  * refreshed only about every six hours, which is useless right after a test or a demo run. A
  * scan reads the whole table, so this is for status commands on small tables, not for dashboards.
+ * Internal items (a redrive's lease, under a key no order can have) are not counted.
  */
 export async function countTableItems(client: DynamoDBClient, tableName: string): Promise<number> {
   let count = 0;
@@ -62,6 +64,9 @@ export async function countTableItems(client: DynamoDBClient, tableName: string)
         new ScanCommand({
           TableName: tableName,
           Select: 'COUNT',
+          FilterExpression: 'NOT begins_with(#key, :internal)',
+          ExpressionAttributeNames: { '#key': 'orderId' },
+          ExpressionAttributeValues: { ':internal': { S: INTERNAL_KEY_PREFIX } },
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       );

@@ -68,7 +68,8 @@ export class SnsOrderPublisher implements OrderEventPublisher {
     let fatal: InfrastructureError | undefined;
     for (const batch of chunkForBatch(messages, MAX_BATCH_ENTRIES, MAX_PUBLISH_BATCH_BYTES, publishedBytes)) {
       if (fatal !== undefined) {
-        for (const { index } of batch) failures.push({ index, code: fatal.code, message: fatal.message });
+        for (const { index } of batch)
+          failures.push({ index, code: fatal.code, message: fatal.message, retryable: fatal.retryable });
         continue;
       }
       try {
@@ -95,11 +96,14 @@ export class SnsOrderPublisher implements OrderEventPublisher {
               index,
               code: failure.Code ?? 'unknown',
               message: failure.Message ?? 'SNS did not publish this message',
+              // SNS blames itself (an internal error, a throttle) or the entry (too big, bad attributes).
+              retryable: failure.SenderFault !== true,
             });
         }
       } catch (error) {
         const translated = toInfrastructureError(error, this.context('PublishBatch'));
-        for (const { index } of batch) failures.push({ index, code: translated.code, message: translated.message });
+        for (const { index } of batch)
+          failures.push({ index, code: translated.code, message: translated.message, retryable: translated.retryable });
         if (dooms(translated)) fatal = translated;
       }
     }

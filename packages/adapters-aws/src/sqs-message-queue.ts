@@ -12,7 +12,13 @@ import {
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
 import type { AbortSignalLike, DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
-import { createSqsClient, type AwsClientOptions } from './aws-client-config';
+import {
+  createSqsClient,
+  GENERAL_CLIENT_DEFAULTS,
+  longPollRequestTimeoutMs,
+  resolveClientTimeouts,
+  type AwsClientOptions,
+} from './aws-client-config';
 import { toInfrastructureError, type AwsCallContext } from './aws-error-translation';
 import { chunkForBatch, MAX_BATCH_ENTRIES } from './batching';
 
@@ -55,11 +61,14 @@ export class SqsMessageQueue implements MessageQueue {
   readonly queueUrl: string;
   private readonly client: SQSClient;
   private readonly abortGraceMs: number;
+  /** A long poll's own timeout is its wait plus this (the ordinary request timeout). */
+  private readonly answerTimeoutMs: number;
 
   constructor(options: SqsMessageQueueOptions) {
     this.queueUrl = options.queueUrl;
     this.client = options.client ?? createSqsClient(options.clientOptions);
     this.abortGraceMs = options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
+    this.answerTimeoutMs = resolveClientTimeouts(GENERAL_CLIENT_DEFAULTS, options.clientOptions).requestTimeoutMs;
   }
 
   /**
@@ -85,7 +94,11 @@ export class SqsMessageQueue implements MessageQueue {
             : { VisibilityTimeout: options.visibilityTimeoutSeconds }),
           MessageSystemAttributeNames: RECEIVE_SYSTEM_ATTRIBUTES,
         }),
-        abort === undefined ? {} : { abortSignal: abort.controller.signal },
+        {
+          // The client's request timeout is shorter than a long poll's legitimate silence.
+          requestTimeout: longPollRequestTimeoutMs(options.waitTimeSeconds, this.answerTimeoutMs),
+          ...(abort === undefined ? {} : { abortSignal: abort.controller.signal }),
+        },
       );
       return (result.Messages ?? []).flatMap((message) => {
         const received = toReceivedMessage(message);

@@ -62,7 +62,12 @@ describe('client configuration', () => {
   it('only overrides what it is given, and keeps AWS_MAX_ATTEMPTS in charge when set', () => {
     expect(awsClientConfig({}, DEFAULT_DYNAMODB_MAX_ATTEMPTS, {})).toEqual({
       maxAttempts: 4,
-      requestHandler: { connectionTimeout: 5000 },
+      requestHandler: {
+        connectionTimeout: 5000,
+        requestTimeout: 5000,
+        throwOnRequestTimeout: true,
+        socketTimeout: 5000,
+      },
     });
     expect(awsClientConfig({}, 4, { AWS_MAX_ATTEMPTS: '7' })).not.toHaveProperty('maxAttempts');
     expect(

@@ -1,5 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { DynamoDbOrderRepository, DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS, awsClientConfig } from '@orders/adapters-aws';
+import {
+  awsClientConfig,
+  DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  dynamoDbClientConfig,
+  DynamoDbOrderRepository,
+} from '@orders/adapters-aws';
 import { RepositoryUnavailableError } from '@orders/core';
 import { sampleOrder, timed } from '@orders/testkit';
 
@@ -40,10 +46,16 @@ describe('DynamoDbOrderRepository against an endpoint that never answers', () =>
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('applies a request timeout to DynamoDB clients by default, and to no other client unless asked', () => {
-    expect(DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS).toBeGreaterThan(0);
-    expect(awsClientConfig({}).requestHandler).not.toHaveProperty('requestTimeout');
-    expect(awsClientConfig({ requestTimeoutMs: 1234 }).requestHandler).toMatchObject({
+  it('applies a request timeout that throws to every client, DynamoDB with its own default', () => {
+    expect(dynamoDbClientConfig({}, {}).requestHandler).toMatchObject({
+      requestTimeout: DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    });
+    expect(awsClientConfig({}, 3, {}).requestHandler).toMatchObject({
+      requestTimeout: DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    });
+    expect(awsClientConfig({ requestTimeoutMs: 1234 }, 3, {}).requestHandler).toMatchObject({
       requestTimeout: 1234,
       throwOnRequestTimeout: true,
     });

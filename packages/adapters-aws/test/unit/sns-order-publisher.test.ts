@@ -76,8 +76,9 @@ describe('SnsOrderPublisher', () => {
     expect(result).toEqual({
       published: 23,
       failures: [
-        { index: 3, code: 'InvalidParameter', message: 'bad attribute' },
-        { index: 21, code: 'InvalidParameter', message: 'bad attribute' },
+        // The entry's own fault (SenderFault): publishing it again would fail again.
+        { index: 3, code: 'InvalidParameter', message: 'bad attribute', retryable: false },
+        { index: 21, code: 'InvalidParameter', message: 'bad attribute', retryable: false },
       ],
     });
     const first = (inputsOf('PublishBatchCommand')[0]!['PublishBatchRequestEntries'] as Entry[])[0];
@@ -137,8 +138,8 @@ describe('SnsOrderPublisher', () => {
     expect(calls).toHaveLength(3);
     expect(result.published).toBe(10);
     expect(result.failures.map((f) => f.index)).toEqual([...range(0, 10), ...range(20, 45)]);
-    expect(result.failures[0]?.code).toBe('aws_server_error');
-    expect(result.failures[10]?.code).toBe('resource_missing');
+    expect(result.failures[0]).toMatchObject({ code: 'aws_server_error', retryable: true });
+    expect(result.failures[10]).toMatchObject({ code: 'resource_missing', retryable: false });
     expect(result.failures[44 - 20]?.code).toBe('resource_missing');
   });
 

@@ -9,6 +9,8 @@ export interface PublishFailure {
   readonly index: number;
   readonly code: string;
   readonly message: string;
+  /** Whether publishing the same message again later may succeed (a throttle, a 5xx, a lost connection). */
+  readonly retryable?: boolean;
 }
 
 export interface OrderEventPublisher {

@@ -6,6 +6,8 @@
 export interface SentCommand {
   readonly name: string;
   readonly input: Record<string, unknown>;
+  /** The per-call handler options (`abortSignal`, `requestTimeout`), when any were given. */
+  readonly options?: Record<string, unknown>;
 }
 
 export type FakeHandler = (command: SentCommand) => unknown;
@@ -19,8 +21,15 @@ export interface FakeClient<C> {
 
 export function fakeClient<C extends { send: unknown }>(client: C, handler: FakeHandler): FakeClient<C> {
   const calls: SentCommand[] = [];
-  const send = async (command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> => {
-    const sent = { name: command.constructor.name, input: structuredClone(command.input) };
+  const send = async (
+    command: { constructor: { name: string }; input: Record<string, unknown> },
+    options?: Record<string, unknown>,
+  ): Promise<unknown> => {
+    const sent = {
+      name: command.constructor.name,
+      input: structuredClone(command.input),
+      ...(options === undefined ? {} : { options }),
+    };
     calls.push(sent);
     return handler(sent);
   };
