@@ -105,6 +105,7 @@ interface MessageQueueLike {
 }
 
 const scheduler = {
+  now: () => Date.now(),
   sleep: (
     ms: number,
     signal?: {
@@ -126,6 +127,10 @@ const scheduler = {
   every: (ms: number, task: () => void) => {
     const handle = setInterval(task, ms);
     return () => clearInterval(handle);
+  },
+  after: (ms: number, task: () => void) => {
+    const handle = setTimeout(task, ms);
+    return () => clearTimeout(handle);
   },
 };
 

@@ -22,3 +22,5 @@ export * from './application/message-outcome';
 export * from './application/map-with-concurrency';
 export * from './application/process-order-batch';
 export * from './application/queue-consumer';
+export * from './application/consumer/message-holds';
+export * from './application/consumer/stop-signal';

@@ -3,6 +3,7 @@ import type { ManualClock } from './manual-clock';
 
 interface RepeatingTask {
   nextAt: number;
+  /** 0: runs once. */
   readonly everyMs: number;
   readonly task: () => void;
 }
@@ -16,6 +17,10 @@ export class ManualScheduler implements Scheduler {
   private readonly tasks = new Set<RepeatingTask>();
 
   constructor(readonly clock: ManualClock) {}
+
+  now(): number {
+    return this.clock.now();
+  }
 
   async sleep(ms: number, signal?: AbortSignalLike): Promise<void> {
     if (signal?.aborted) return;
@@ -31,6 +36,15 @@ export class ManualScheduler implements Scheduler {
     };
   }
 
+  after(ms: number, task: () => void): () => void {
+    if (!(ms >= 0)) throw new RangeError('a delay cannot be negative');
+    const entry: RepeatingTask = { nextAt: this.clock.now() + ms, everyMs: 0, task };
+    this.tasks.add(entry);
+    return () => {
+      this.tasks.delete(entry);
+    };
+  }
+
   /** Moves the clock forward by `ms`, running due tasks at their due times, in time order. */
   advance(ms: number): void {
     const target = this.clock.now() + ms;
@@ -39,7 +53,8 @@ export class ManualScheduler implements Scheduler {
       for (const task of this.tasks) if (task.nextAt <= target && (!next || task.nextAt < next.nextAt)) next = task;
       if (!next) break;
       this.clock.advanceTo(next.nextAt);
-      next.nextAt += next.everyMs;
+      if (next.everyMs === 0) this.tasks.delete(next);
+      else next.nextAt += next.everyMs;
       next.task();
     }
     this.clock.advanceTo(target);

@@ -28,6 +28,8 @@ function setUp(options: { repository?: OrderRepository; maxReceiveCount?: number
       pollers: options.pollers ?? 2,
       waitTimeSeconds: 0,
       idleDelayMs: 1000,
+      // Longer than any test here holds a batch: the batch timeout has tests of its own.
+      batchTimeoutMs: 10 * 60_000,
       untilEmpty: async () => pipeline.queue.depth(),
     },
   );

@@ -13,6 +13,8 @@ interface ConsumeCommandOptions extends AwsCommandOptions {
   readonly waitSeconds: number;
   readonly visibilityTimeout?: number;
   readonly retryDelay?: number;
+  readonly batchTimeout: number;
+  readonly stopTimeout: number;
   readonly quiet: boolean;
   readonly json: boolean;
 }
@@ -42,6 +44,18 @@ export function consumeCommand(): Command {
         'make a failed message visible again after this long instead of the full timeout',
         parseInteger('--retry-delay', 0, 43_200),
       )
+      .option(
+        '--batch-timeout <seconds>',
+        'give up on a batch that takes longer (it is left for redelivery) and go on',
+        parseInteger('--batch-timeout', 1, 43_200),
+        60,
+      )
+      .option(
+        '--stop-timeout <seconds>',
+        'on Ctrl-C / SIGTERM: how long in-flight work may take before what is left is handed back',
+        parseInteger('--stop-timeout', 0, 3_600),
+        10,
+      )
       .option('--quiet', 'no per-message log lines', false)
       .option('--json', 'print the final report as JSON', false),
   ).action(async (options: ConsumeCommandOptions) => {
@@ -65,24 +79,31 @@ export function consumeCommand(): Command {
         visibilityTimeoutSeconds,
         pollers: options.pollers,
         waitTimeSeconds: options.waitSeconds,
+        batchTimeoutMs: options.batchTimeout * 1000,
+        stopTimeoutMs: options.stopTimeout * 1000,
         ...(options.retryDelay === undefined ? {} : { retryDelaySeconds: options.retryDelay }),
         ...(options.untilEmpty ? { untilEmpty: () => queue.depth() } : {}),
       },
     );
     const stop = stopOnSignals();
+    let report: ConsumerReport;
     try {
-      const report = await consumer.run(stop.signal);
-      printReport(report, options.json);
+      report = await consumer.run(stop.signal);
     } finally {
       stop.dispose();
     }
+    await printReport(report, options.json);
+    // Work the consumer gave up on (a timed-out batch, what a stop left) may still hold sockets
+    // until its own timeouts: the process is done, so it does not wait for them.
+    if (report.stopTimedOut || report.abandonedRunning > 0) process.exit(0);
   });
 }
 
 /**
  * SIGINT/SIGTERM ask for a graceful stop: no new receive, in-flight batches finish and are
- * deleted, then the process exits 0. A second signal exits at once (messages not yet deleted
- * are simply redelivered later: nothing is lost either way).
+ * deleted, then the process exits 0; after --stop-timeout, what is still in hand is handed back to
+ * the queue and the process exits anyway, saying so. A second signal exits at once (messages not
+ * yet deleted are simply redelivered later: nothing is lost either way).
  */
 function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
@@ -107,14 +128,30 @@ function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
   };
 }
 
-function printReport(report: ConsumerReport, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-    return;
-  }
-  process.stderr.write(
-    `orders consume: stopped (${report.stoppedBy === 'empty' ? 'queue drained' : 'signal'}): ${report.received} received, ` +
-      `${report.acknowledged} acknowledged, ${report.failed} failed (left for redelivery), ${report.deleteFailures} delete failures, ` +
-      `${report.receiveErrors} receive errors, in ${report.batches} batches\n`,
+async function printReport(report: ConsumerReport, json: boolean): Promise<void> {
+  const write = (stream: NodeJS.WriteStream, text: string): Promise<void> =>
+    new Promise((resolve) => stream.write(text, () => resolve()));
+  if (json) return write(process.stdout, `${JSON.stringify(report)}\n`);
+  const how = report.stoppedBy === 'empty' ? 'queue drained' : 'signal';
+  const parts = [
+    `${report.received} received`,
+    `${report.acknowledged} acknowledged`,
+    `${report.failed} failed (left for redelivery)`,
+  ];
+  const optional: [number, string][] = [
+    [report.deletedLate, 'deleted after their visibility deadline (may come back)'],
+    [report.deleteFailures, 'delete failures'],
+    [report.timedOut, `in ${report.timedOutBatches} timed-out batch(es) (left for redelivery)`],
+    [report.heartbeatFailures, 'heartbeat failures'],
+    [report.releaseFailures, 'retry delays not applied'],
+    [report.receiveErrors, 'receive errors'],
+  ];
+  for (const [count, what] of optional) if (count > 0) parts.push(`${count} ${what}`);
+  const left = report.stopTimedOut
+    ? `; the stop timeout ran out: ${report.left} message(s) left in hand, ${report.handedBack} handed back to the queue, the rest return after their visibility timeout`
+    : '';
+  await write(
+    process.stderr,
+    `orders consume: stopped (${how}): ${parts.join(', ')}, in ${report.batches} batches${left}\n`,
   );
 }

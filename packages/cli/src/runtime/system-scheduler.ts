@@ -2,6 +2,7 @@ import type { AbortSignalLike, Scheduler } from '@orders/core';
 
 /** The Scheduler on Node's timers. Timers are unref'd: they never keep a finished process alive. */
 export const systemScheduler: Scheduler = {
+  now: () => Date.now(),
   sleep(ms: number, signal?: AbortSignalLike): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
@@ -20,5 +21,10 @@ export const systemScheduler: Scheduler = {
     const timer = setInterval(task, ms);
     timer.unref();
     return () => clearInterval(timer);
+  },
+  after(ms: number, task: () => void): () => void {
+    const timer = setTimeout(task, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
   },
 };
