@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { describeResources, DlqTools, type DlqMessage, type RedriveStrategy } from '@orders/adapters-aws';
+import {
+  describeResources,
+  DlqTools,
+  DEFAULT_REDRIVE_LEASE_MS,
+  DynamoDbRedriveLease,
+  type DlqMessage,
+  type RedriveStrategy,
+} from '@orders/adapters-aws';
 import { formatTable } from '../output/format-table';
 import { parseInteger } from '../output/parse-integer';
 import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
@@ -11,13 +18,37 @@ interface DlqListCommandOptions extends AwsCommandOptions {
 
 interface DlqRedriveCommandOptions extends AwsCommandOptions {
   readonly strategy: RedriveStrategy;
+  readonly visibilityTimeout: number;
   readonly json: boolean;
 }
 
-async function dlqTools(options: AwsCommandOptions): Promise<DlqTools> {
+/**
+ * The DLQ tools for the named resources. A redrive takes a lease in the Orders table (an item under
+ * a key no order can have) for its receive → send → delete path, so two redrives of one DLQ never
+ * run at once: the second refuses with one sentence.
+ */
+async function dlqTools(
+  options: AwsCommandOptions,
+  redrive?: { readonly visibilityTimeoutSeconds: number },
+): Promise<DlqTools> {
   const clientOptions = clientOptionsFrom(options);
   const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
-  return new DlqTools({ dlqUrl: resources.dlqUrl, sourceQueueUrl: resources.queueUrl, clientOptions });
+  const lease =
+    redrive === undefined
+      ? undefined
+      : new DynamoDbRedriveLease({
+          tableName: resources.names.tableName,
+          queueName: resources.names.dlqName,
+          clientOptions,
+          // The lease must outlast what a run holds at once (a batch, for its visibility timeout), with room to renew.
+          durationMs: Math.max(DEFAULT_REDRIVE_LEASE_MS, 2 * (redrive.visibilityTimeoutSeconds + 1) * 1000),
+        });
+  return new DlqTools({
+    dlqUrl: resources.dlqUrl,
+    sourceQueueUrl: resources.queueUrl,
+    clientOptions,
+    ...(lease === undefined ? {} : { lease }),
+  });
 }
 
 export function dlqCommand(): Command {
@@ -46,9 +77,19 @@ export function dlqCommand(): Command {
           .choices(['auto', 'move-task', 'manual'])
           .default('auto'),
       )
+      .option(
+        '--visibility-timeout <seconds>',
+        'receive → send → delete: how long each message stays hidden in OrderDLQ while it is copied',
+        parseInteger('--visibility-timeout', 2, 43_200),
+        60,
+      )
       .option('--json', 'print the result as JSON', false),
   ).action(async (options: DlqRedriveCommandOptions) => {
-    const result = await (await dlqTools(options)).redrive({ strategy: options.strategy });
+    const hold = { visibilityTimeoutSeconds: options.visibilityTimeout };
+    const result = await (await dlqTools(options, hold)).redrive({
+      strategy: options.strategy,
+      visibilityTimeoutSeconds: options.visibilityTimeout,
+    });
     if (options.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else if (result.strategy === 'move-task') {
@@ -62,11 +103,13 @@ export function dlqCommand(): Command {
       );
       for (const failure of result.failures) {
         process.stderr.write(
-          `message ${failure.messageId}: ${failure.stage.replace('_', ' ')}: ${failure.message} [${failure.code}]\n`,
+          `message ${failure.messageId}: ${failure.stage.replaceAll('_', ' ')}: ${failure.message} [${failure.code}]\n`,
         );
       }
+      if (result.stoppedBy !== undefined) process.stderr.write(`redrive stopped early: ${result.stoppedBy}\n`);
     }
-    if (result.strategy === 'manual' && result.failures.length > 0) process.exitCode = 1;
+    if (result.strategy === 'manual' && (result.failures.length > 0 || result.stoppedBy !== undefined))
+      process.exitCode = 1;
   });
 
   return new Command('dlq')
