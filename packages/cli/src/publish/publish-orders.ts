@@ -35,27 +35,48 @@ export interface PublishProgress {
 
 /** Messages are handed to the publisher this many at a time (it splits them into SNS batches of 10). */
 const CHUNK = 100;
+/**
+ * Rounds of publishing again what failed for a reason that may pass (throttling, a 5xx, a lost
+ * connection), on top of the SDK's own retries of each call, with a pause that doubles. A message
+ * whose answer was lost may then be on the topic twice: consumers apply it once (at-least-once
+ * delivery is the contract anyway).
+ */
+const EXTRA_ROUNDS = 3;
+const FIRST_PAUSE_MS = 500;
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Pending {
   readonly position: number;
   readonly message: OutboundOrderMessage;
 }
 
+/** How failed publishes are tried again. */
+export interface PublishRetry {
+  /** Pause before the first extra round (it doubles each round). Default 500 ms. */
+  readonly firstPauseMs?: number;
+}
+
 async function flush(
   publisher: OrderEventPublisher,
   pending: Pending[],
   summary: { published: number; failed: PublishFailureReport[] },
+  retry: PublishRetry = {},
 ): Promise<void> {
   if (pending.length === 0) return;
-  const batch = pending.splice(0, pending.length);
-  const result = await publisher.publishBatch(batch.map((p) => p.message));
-  summary.published += result.published;
-  for (const failure of result.failures) {
-    summary.failed.push({
-      position: batch[failure.index]?.position ?? -1,
-      code: failure.code,
-      message: failure.message,
-    });
+  let batch = pending.splice(0, pending.length);
+  for (let round = 0; ; round++) {
+    const result = await publisher.publishBatch(batch.map((p) => p.message));
+    summary.published += result.published;
+    const again: Pending[] = [];
+    for (const failure of result.failures) {
+      const item = batch[failure.index];
+      if (item === undefined) continue;
+      if (failure.retryable === true && round < EXTRA_ROUNDS) again.push(item);
+      else summary.failed.push({ position: item.position, code: failure.code, message: failure.message });
+    }
+    if (again.length === 0) return;
+    await pause((retry.firstPauseMs ?? FIRST_PAUSE_MS) * 2 ** round);
+    batch = again;
   }
 }
 
@@ -67,7 +88,7 @@ async function flush(
 export async function publishFile(
   publisher: OrderEventPublisher,
   path: string,
-  options: { unchecked: boolean; totalBytes: number; progress?: PublishProgress },
+  options: { unchecked: boolean; totalBytes: number; progress?: PublishProgress; retry?: PublishRetry },
 ): Promise<PublishSummary> {
   const summary = { published: 0, failed: [] as PublishFailureReport[] };
   const invalid: InvalidLine[] = [];
@@ -92,11 +113,11 @@ export async function publishFile(
       else invalid.push({ lineNumber, problems: checked.problems });
     }
     if (pending.length >= CHUNK) {
-      await flush(publisher, pending, summary);
+      await flush(publisher, pending, summary, options.retry);
       options.progress?.update(stream.bytesRead);
     }
   }
-  await flush(publisher, pending, summary);
+  await flush(publisher, pending, summary, options.retry);
   options.progress?.update(options.totalBytes);
   options.progress?.stop();
   return { published: summary.published, invalid, failed: summary.failed };
@@ -106,7 +127,7 @@ export async function publishFile(
 export async function publishSample(
   publisher: OrderEventPublisher,
   count: number,
-  options: { seed: number; progress?: PublishProgress },
+  options: { seed: number; progress?: PublishProgress; retry?: PublishRetry },
 ): Promise<PublishSummary> {
   const summary = { published: 0, failed: [] as PublishFailureReport[] };
   const generator = createOrderGenerator(options.seed);
@@ -116,11 +137,11 @@ export async function publishSample(
     const order = generator.next();
     pending.push({ position, message: { body: serializeOrder(order), orderId: order.orderId, status: order.status } });
     if (pending.length >= CHUNK) {
-      await flush(publisher, pending, summary);
+      await flush(publisher, pending, summary, options.retry);
       options.progress?.update(position);
     }
   }
-  await flush(publisher, pending, summary);
+  await flush(publisher, pending, summary, options.retry);
   options.progress?.update(count);
   options.progress?.stop();
   return { published: summary.published, invalid: [], failed: summary.failed };
