@@ -26,6 +26,7 @@ interface SoakCommandOptions extends SoakOptions {
   readonly target: SoakTargetKind;
   readonly keep: boolean;
   readonly iKnowThisIsRealAws: boolean;
+  readonly networkFaultRate: number;
 }
 
 const TARGETS: readonly SoakTargetKind[] = ['memory', 'aws'];
@@ -126,6 +127,13 @@ export function soakCommand(): Command {
         false,
       )
       .option(
+        '--network-fault-rate <p>',
+        "--target aws: probability that one of the function's DynamoDB calls meets a network fault (reset, lost answer, 5xx, " +
+          'throttling, late answer, hang, stalled body) through a fault-injecting proxy in front of the emulator',
+        parseRate('--network-fault-rate'),
+        0,
+      )
+      .option(
         '--i-know-this-is-real-aws',
         '--target aws without an emulator endpoint: soak AWS itself (creates billed resources)',
         false,
@@ -145,6 +153,11 @@ export function soakCommand(): Command {
           seed: raw.seed,
           rawDelivery: raw.rawDelivery,
         };
+        if (raw.target !== 'aws' && raw.networkFaultRate > 0) {
+          throw new InvalidArgumentError(
+            '--network-fault-rate needs --target aws: the in-memory soak has no network (its faults are --fault-rate)',
+          );
+        }
         if (raw.target === 'aws' && raw.checkDeterminism) {
           throw new InvalidArgumentError(
             '--check-determinism needs --target memory: on a real queue delivery order and timing vary, so only the invariants are promised',
@@ -185,7 +198,7 @@ export function soakCommand(): Command {
  * Without an emulator endpoint the calls would reach AWS itself; that needs the explicit flag.
  */
 function awsTargetFromEnvironment(
-  raw: Pick<SoakCommandOptions, 'keep' | 'iKnowThisIsRealAws'>,
+  raw: Pick<SoakCommandOptions, 'keep' | 'iKnowThisIsRealAws' | 'networkFaultRate'>,
   env: NodeJS.ProcessEnv,
 ): SoakTargetFactory {
   const endpoint = env['AWS_ENDPOINT_URL']?.trim() || undefined;
@@ -204,6 +217,7 @@ function awsTargetFromEnvironment(
     region,
     allowRealAws: raw.iKnowThisIsRealAws,
     keep: raw.keep,
+    networkFaultRate: raw.networkFaultRate,
     onNotice: (message) => process.stderr.write(`soak: ${message}\n`),
   });
 }

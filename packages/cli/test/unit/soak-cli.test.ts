@@ -108,6 +108,27 @@ describe('pnpm soak (the command line)', () => {
   );
 });
 
+describe('pnpm soak --network-fault-rate', () => {
+  it(
+    'is refused on the in-memory target, which has no network, and out of range',
+    () => {
+      const memory = cli('--network-fault-rate', '0.1', '--messages', '10');
+      expect(memory.status).not.toBe(0);
+      expect(memory.stderr).toContain('--network-fault-rate needs --target aws');
+      const range = cliWith(
+        { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+        '--target',
+        'aws',
+        '--network-fault-rate',
+        '2',
+      );
+      expect(range.status).not.toBe(0);
+      expect(range.stderr).toContain('--network-fault-rate must be a number from 0 to 1');
+    },
+    SPAWN_TIMEOUT_MS,
+  );
+});
+
 describe('reportSoak', () => {
   const capture = () => {
     const out = { stdout: '', stderr: '' };

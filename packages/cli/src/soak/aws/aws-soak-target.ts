@@ -13,6 +13,7 @@ import {
 import type { SoakOptions } from '../soak-options';
 import type { SoakTarget, SoakTargetFactory } from '../soak-target';
 import { SoakDeadLetters } from './aws-dead-letters';
+import { SoakNetworkFaults } from './aws-network-faults';
 import { AwsDrainQueue } from './aws-drain-queue';
 import { reachesRealAws } from './aws-endpoint';
 import { readStoredOrders } from './aws-end-state';
@@ -44,6 +45,14 @@ export interface AwsSoakSettings {
   readonly idleTimeoutMs?: number;
   /** Told what the operator should know (resources kept or left behind, redrive failures). */
   readonly onNotice?: (message: string) => void;
+  /**
+   * Probability that one of the function's DynamoDB calls meets a network fault (a reset, a lost
+   * answer, a 5xx, throttling, a late answer, a hang, a stalled body), through a fault-injecting
+   * proxy in front of the emulator; off for the redrive, like the store faults. Default 0.
+   */
+  readonly networkFaultRate?: number;
+  /** Client settings of the function's DynamoDB client (e.g. a shorter request timeout for a quick soak). */
+  readonly storeClientOptions?: Pick<AwsClientOptions, 'requestTimeoutMs' | 'maxAttempts'>;
 }
 
 export const DEFAULT_AWS_SOAK_VISIBILITY_TIMEOUT_SECONDS = 1;
@@ -90,6 +99,9 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
     const destroyClients = (): void => {
       for (const client of Object.values(clients)) client.destroy();
     };
+    const networkFaultRate = settings.networkFaultRate ?? 0;
+    if (!(networkFaultRate >= 0 && networkFaultRate <= 1))
+      throw new RangeError(`networkFaultRate must be from 0 to 1, got ${networkFaultRate}`);
     const visibilityTimeoutSeconds = settings.visibilityTimeoutSeconds ?? DEFAULT_AWS_SOAK_VISIBILITY_TIMEOUT_SECONDS;
     const concurrency = settings.handlerConcurrency ?? (realAws ? undefined : 1);
     const window = settings.publishWindow ?? (realAws ? 0 : DEFAULT_EMULATOR_PUBLISH_WINDOW);
@@ -112,7 +124,24 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
     const { main } = resources;
     const queue = new SqsMessageQueue({ queueUrl: main.queueUrl, client: clients.sqs });
     const deadLetterQueue = new SqsMessageQueue({ queueUrl: main.dlqUrl, client: clients.sqs });
-    const store = new DynamoDbOrderRepository({ client: clients.dynamodb, tableName: main.names.tableName });
+    // The end state is read directly; the function's store goes through the fault proxy when there is one.
+    const endStateStore = new DynamoDbOrderRepository({ client: clients.dynamodb, tableName: main.names.tableName });
+    const storeClientOptions = { ...clientOptions, ...settings.storeClientOptions };
+    const networkFaults =
+      networkFaultRate > 0
+        ? await SoakNetworkFaults.start(settings.endpoint, networkFaultRate, options.seed, storeClientOptions).catch(
+            async (error: unknown) => {
+              await deleteProvisioned(resources, clientOptions);
+              destroyClients();
+              throw error;
+            },
+          )
+        : undefined;
+    const storeClient =
+      networkFaults === undefined
+        ? clients.dynamodb
+        : createDynamoDbClient({ ...storeClientOptions, endpoint: networkFaults.endpoint });
+    const store = new DynamoDbOrderRepository({ client: storeClient, tableName: main.names.tableName });
 
     let identities: MessageIdentities | undefined;
     let publisher: AwsSoakPublisher | undefined;
@@ -171,8 +200,12 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
         };
       },
       deadLetters: () => deadLetters.list(),
-      redrive: () => deadLetters.redrive(),
-      storedOrders: (expected) => readStoredOrders(store, clients.dynamodb, expected),
+      redrive: () => {
+        // The soak redrives with its faults off: the network's too.
+        networkFaults?.stop();
+        return deadLetters.redrive();
+      },
+      storedOrders: (expected) => readStoredOrders(endStateStore, clients.dynamodb, expected),
       identify: (observed) => started().identities.identify(observed),
       describe: () => ({
         kind: 'aws',
@@ -191,6 +224,7 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
         extra_deliveries: identities?.extraDeliveries ?? 0,
         never_delivered: identities?.neverDelivered ?? 0,
         dead_letters: deadLetters.describe(),
+        ...(networkFaults === undefined ? {} : { network_faults: networkFaults.describe() }),
       }),
       close: async () => {
         try {
@@ -207,6 +241,8 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
           for (const failure of report.failed)
             notice(`could not delete ${failure.resource}: ${failure.message} — delete it by hand`);
         } finally {
+          await networkFaults?.close();
+          if (storeClient !== clients.dynamodb) storeClient.destroy();
           destroyClients();
         }
       },
