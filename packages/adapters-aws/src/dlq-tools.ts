@@ -327,7 +327,7 @@ export class DlqTools {
             messageId: message.MessageId,
             stage: 'not_sent',
             code: 'hold_expiring',
-            message: 'not sent: too little of its visibility timeout was left to send and delete it safely',
+            message: 'too little of its visibility timeout was left to copy and delete it safely; it stays in the DLQ',
           });
         continue;
       }
@@ -559,8 +559,10 @@ function copyAttributes(attributes: Record<string, MessageAttributeValue>): Reco
  * Whether `auto` may fall back after StartMessageMoveTask failed. Emulators without the API answer
  * in many ways (moto: HTTP 500 with an HTML page; others: UnsupportedOperation, InvalidAction), so
  * the test is the reverse: fall back unless the failure would sink the fallback too. Falling back
- * is always safe, because the manual path never loses a message.
+ * is always safe, because the manual path never loses a message. A network failure (a reset, a
+ * timeout) is not a reason to give up: it may have been this one call's, and if the endpoint really
+ * is down, the fallback's first receive says so with the same sentence, having done nothing.
  */
 export function moveTaskFailureAllowsFallback(error: InfrastructureError): boolean {
-  return !['endpoint_unreachable', 'credentials_missing', 'region_missing', 'resource_missing'].includes(error.code);
+  return !['credentials_missing', 'region_missing', 'resource_missing'].includes(error.code);
 }

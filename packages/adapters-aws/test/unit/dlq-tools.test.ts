@@ -2,7 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { serializeOrder } from '@orders/core';
 import { sampleOrder, snsEnvelopeBody } from '@orders/testkit';
 import { diagnoseDlqBody, DlqTools, EndpointUnreachableError, VALID_MESSAGE_REASON } from '../../src';
-import { fakeClient, TEST_CLIENT_CONFIG } from './support/fake-client';
+import { connectionRefused, fakeClient, TEST_CLIENT_CONFIG } from './support/fake-client';
 import { DLQ_URL, FakeSqs, SOURCE_URL } from './support/fake-sqs';
 
 function toolsWith(sqs: FakeSqs) {
@@ -156,12 +156,19 @@ describe('DlqTools.redrive', () => {
     expect(calls.some((c) => c.name === 'StartMessageMoveTaskCommand')).toBe(false);
   });
 
-  it('does not fall back when the endpoint is unreachable: the fallback could not work either', async () => {
+  it('falls back when the move task met a network error: it may have been that call alone', async () => {
     const sqs = new FakeSqs(['a']);
     sqs.moveTask = 'unreachable';
     const { tools } = toolsWith(sqs);
-    await expect(tools.redrive()).rejects.toBeInstanceOf(EndpointUnreachableError);
-    expect(sqs.dlq).toHaveLength(1);
+    await expect(tools.redrive()).resolves.toMatchObject({ strategy: 'manual', moved: 1 });
+    expect(sqs.dlq).toHaveLength(0);
+  });
+
+  it('when the endpoint really is unreachable, says so in one sentence, having moved nothing', async () => {
+    const unreachable = fakeClient(new SQSClient(TEST_CLIENT_CONFIG), () => Promise.reject(connectionRefused()));
+    const down = new DlqTools({ dlqUrl: DLQ_URL, sourceQueueUrl: SOURCE_URL, client: unreachable.client });
+    await expect(down.redrive()).rejects.toBeInstanceOf(EndpointUnreachableError);
+    expect(unreachable.calls.map((c) => c.name)).toContain('ReceiveMessageCommand');
   });
 
   it('with strategy move-task, reports the failure instead of falling back', async () => {

@@ -26,7 +26,7 @@ describe('the soak on SNS/SQS/DynamoDB with a faulty network under the function'
       onNotice: (message) => notices.push(message),
     });
     const { summary, facts } = await runSoak(
-      { ...DEFAULT_SOAK_OPTIONS, messages: 200, faultRate: 0, poisonRate: 0.03, seed: 8 },
+      { ...DEFAULT_SOAK_OPTIONS, messages: 150, faultRate: 0, poisonRate: 0.03, seed: 8 },
       {},
       target,
     );

@@ -22,7 +22,7 @@ import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../.
 const root = join(__dirname, '..', '..', '..', '..');
 const environment = integrationEnvironment();
 const cliArgs = ['--import', 'tsx', '--conditions=source', 'packages/cli/src/main.ts'];
-const REQUEST_TIMEOUT_MS = 1_000;
+const REQUEST_TIMEOUT_MS = 700;
 const workDir = mkdtempSync(join(tmpdir(), 'orders-wire-'));
 
 interface Run {
@@ -150,7 +150,7 @@ describe.each([
   });
 
   it('publish, consume --until-empty and dlq redrive lose nothing, acknowledge only what was stored, and all exit in time', async () => {
-    const { file, expected, poison } = workload(seed, 40);
+    const { file, expected, poison } = workload(seed, 30);
     const flags = nameFlags(resources);
 
     const published = await orders(proxy, ['publish', '--file', file, '--unchecked', ...flags], 90_000);
@@ -182,22 +182,30 @@ describe.each([
       inFlight: 0,
     });
 
-    // The redrive may stop early on a fault; a rerun takes the rest. Each run is bounded.
-    const source = new SqsMessageQueue({ queueUrl: resources.queueUrl });
-    for (let run = 0; run < 4 && (await deadLetterOrderIds(resources)).length > 0; run++) {
-      const redriven = await orders(proxy, ['dlq', 'redrive', '--visibility-timeout', '4', ...flags], 90_000);
+    // The redrive may stop early on a fault; a rerun takes the rest. Each run is bounded. (The DLQ's
+    // depth, not a listing, decides: a message whose receive answer was lost is only hidden, 8 s.)
+    const dlq = new SqsMessageQueue({ queueUrl: resources.dlqUrl });
+    const redriveMs: number[] = [];
+    for (let run = 0; run < 6; run++) {
+      const left = await dlq.depth();
+      if (left.visible + left.inFlight === 0) break;
+      if (left.visible === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        continue;
+      }
+      const redriven = await orders(proxy, ['dlq', 'redrive', '--visibility-timeout', '8', ...flags], 90_000);
       expect([0, 1]).toContain(redriven.status);
       expect(redriven.ms).toBeLessThan(60_000);
-      // Anything not moved is still in the DLQ, hidden for a while at most.
-      await new Promise((resolve) => setTimeout(resolve, 4_500));
+      redriveMs.push(redriven.ms);
     }
-    expect(await deadLetterOrderIds(resources)).toEqual([]);
-    const back = await source.depth();
+    await expect(dlq.depth()).resolves.toMatchObject({ visible: 0, inFlight: 0 });
+    const back = await new SqsMessageQueue({ queueUrl: resources.queueUrl }).depth();
     expect(back.visible + back.inFlight).toBeGreaterThanOrEqual(deadLetters.length);
 
     const counts = proxy.counts();
     process.stdout.write(
-      `[wire-faults cli] rate ${rate} seed ${seed}: ${counts.requests} requests, ${counts.totalFaults} faults ${JSON.stringify(counts.faults)}\n`,
+      `[wire-faults cli] rate ${rate} seed ${seed}: ${counts.requests} requests, ${counts.totalFaults} faults ${JSON.stringify(counts.faults)}; ` +
+        `publish ${published.ms} ms, consume ${consumed.ms} ms, redrive ${redriveMs.join('/')} ms\n`,
     );
     expect(counts.totalFaults).toBeGreaterThan((rate * counts.requests) / 2);
     for (const action of ['sns:PublishBatch', 'sqs:ReceiveMessage', 'sqs:DeleteMessageBatch', 'dynamodb:PutItem'])
@@ -270,29 +278,29 @@ describe('the CLI under faults, stopping and redriving at once', () => {
     const dlq = new SqsMessageQueue({ queueUrl: resources.dlqUrl });
     const bodies = Array.from({ length: 25 }, (_, i) => `dead-letter-${i}`);
     for (const body of bodies) await dlq.sendRaw(body);
-    const flags = [...nameFlags(resources), '--visibility-timeout', '4'];
+    const flags = [...nameFlags(resources), '--visibility-timeout', '8'];
 
     const runs = await Promise.all([
       orders(proxy, ['dlq', 'redrive', '--json', ...flags], 90_000),
       orders(proxy, ['dlq', 'redrive', '--json', ...flags], 90_000),
     ]);
     for (const run of runs) expect(run.ms).toBeLessThan(60_000);
-    const refusals = runs.filter((run) =>
-      /^orders: Another redrive of .* is running \(lease held by /m.test(run.stderr),
-    );
-    const reports = runs
-      .filter((run) => run.stdout.trim() !== '')
-      .map((run) => lastJson<{ moved: number }>(run.stdout));
-    // Each run either refused in one sentence, or moved messages (and said so).
-    expect(refusals.length + reports.length).toBe(2);
+    // Each run refused in one sentence (the other held the lease), moved messages and said so, or
+    // failed in one sentence on a fault (a StartMessageMoveTask that only ever met network errors
+    // does not fall back); what a run did not move stays in the DLQ for the reruns below.
+    for (const run of runs) {
+      if (run.stdout.trim() !== '') expect(lastJson<{ strategy: string }>(run.stdout).strategy).toBe('manual');
+      else expect(run.stderr).toMatch(/^orders: [^\n]+\n$/);
+    }
 
-    // A run that stopped early on a fault leaves the rest in the DLQ (hidden 4 s at most): rerun.
-    for (let run = 0; run < 6; run++) {
+    // A run that stopped early on a fault leaves the rest in the DLQ (hidden 8 s at most): rerun.
+    for (let run = 0; run < 10; run++) {
       const left = await dlq.depth();
       if (left.visible + left.inFlight === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 4_500));
-      await orders(proxy, ['dlq', 'redrive', '--json', ...flags], 90_000);
+      if (left.visible === 0) await new Promise((resolve) => setTimeout(resolve, 2_000));
+      else await orders(proxy, ['dlq', 'redrive', '--json', ...flags], 90_000);
     }
+    await expect(dlq.depth()).resolves.toMatchObject({ visible: 0, inFlight: 0 });
     const onSource: string[] = [];
     const source = new SqsMessageQueue({ queueUrl: resources.queueUrl });
     for (let empty = 0; empty < 2; ) {
