@@ -149,15 +149,8 @@ describe.each([
     await proxy.close();
   });
 
-  it('publish, consume --until-empty and dlq redrive lose nothing, acknowledge only what was stored, and all exit in time', async () => {
-    const { file, expected, poison } = workload(seed, 30);
-    const flags = nameFlags(resources);
-
-    const published = await orders(proxy, ['publish', '--file', file, '--unchecked', ...flags], 90_000);
-    expect(published.stderr).toBe('');
-    expect(published.status).toBe(0);
-    expect(published.ms).toBeLessThan(60_000);
-
+  /** `orders consume --until-empty` through the proxy, with the checks every run must pass. */
+  async function consumeUntilEmpty(flags: readonly string[]): Promise<Run> {
     const consumed = await orders(
       proxy,
       ['consume', '--until-empty', '--retry-delay', '0', '--wait-seconds', '1', '--json', ...flags],
@@ -170,23 +163,18 @@ describe.each([
     expect(report.stoppedBy).toBe('empty');
     // Acknowledged means stored first: never more acknowledgements than stored outcomes.
     expect(report.acknowledged + report.deletedLate).toBeLessThanOrEqual(stored(consumed.stdout));
-    // Every valid message was deleted at least once (an acknowledgement, or a delete whose answer was lost).
-    expect(report.acknowledged + report.deletedLate + report.deleteFailures).toBeGreaterThanOrEqual(expected.size * 2);
+    return consumed;
+  }
 
-    await expectEveryOrderAtItsNewestEvent(resources, expected);
-    // Poison, and only poison, in the DLQ (a lost answer to a publish may have sent one twice).
-    const deadLetters = await deadLetterOrderIds(resources);
-    expect([...new Set(deadLetters)]).toEqual([...poison].sort());
-    await expect(new SqsMessageQueue({ queueUrl: resources.queueUrl }).depth()).resolves.toMatchObject({
-      visible: 0,
-      inFlight: 0,
-    });
-
-    // The redrive may stop early on a fault; a rerun takes the rest. Each run is bounded. (The DLQ's
-    // depth, not a listing, decides: a message whose receive answer was lost is only hidden, 8 s.)
+  /**
+   * `orders dlq redrive` through the proxy until OrderDLQ is empty. A run may stop early on a fault
+   * (a rerun takes the rest); each is bounded. The DLQ's depth, not a listing, decides: a message
+   * whose receive answer was lost is only hidden (8 s).
+   */
+  async function redriveAll(flags: readonly string[]): Promise<number[]> {
     const dlq = new SqsMessageQueue({ queueUrl: resources.dlqUrl });
-    const redriveMs: number[] = [];
-    for (let run = 0; run < 6; run++) {
+    const runs: number[] = [];
+    for (let attempt = 0; attempt < 8; attempt++) {
       const left = await dlq.depth();
       if (left.visible + left.inFlight === 0) break;
       if (left.visible === 0) {
@@ -196,16 +184,54 @@ describe.each([
       const redriven = await orders(proxy, ['dlq', 'redrive', '--visibility-timeout', '8', ...flags], 90_000);
       expect([0, 1]).toContain(redriven.status);
       expect(redriven.ms).toBeLessThan(60_000);
-      redriveMs.push(redriven.ms);
+      runs.push(redriven.ms);
     }
     await expect(dlq.depth()).resolves.toMatchObject({ visible: 0, inFlight: 0 });
-    const back = await new SqsMessageQueue({ queueUrl: resources.queueUrl }).depth();
-    expect(back.visible + back.inFlight).toBeGreaterThanOrEqual(deadLetters.length);
+    return runs;
+  }
+
+  it('publish, consume --until-empty, dlq redrive and consume again lose nothing, acknowledge only what was stored, and all exit in time', async () => {
+    const { file, expected, poison } = workload(seed, 30);
+    const flags = nameFlags(resources);
+
+    const published = await orders(proxy, ['publish', '--file', file, '--unchecked', ...flags], 90_000);
+    expect(published.stderr).toBe('');
+    expect(published.status).toBe(0);
+    expect(published.ms).toBeLessThan(60_000);
+
+    const first = await consumeUntilEmpty(flags);
+    const report = lastJson<ConsumerReport>(first.stdout);
+    // Every valid message was deleted at least once (an acknowledgement, or a delete whose answer
+    // was lost), or is in the DLQ: a valid message can get there when faults fail it, or lose the
+    // answers to its receives (each still counts), maxReceiveCount times.
+    const afterFirst = await deadLetterOrderIds(resources);
+    const validDeadLetters = afterFirst.filter((orderId) => !poison.includes(orderId)).length;
+    expect(report.acknowledged + report.deletedLate + report.deleteFailures + validDeadLetters).toBeGreaterThanOrEqual(
+      expected.size * 2,
+    );
+    for (const orderId of poison) expect(afterFirst).toContain(orderId);
+    await expect(new SqsMessageQueue({ queueUrl: resources.queueUrl }).depth()).resolves.toMatchObject({
+      visible: 0,
+      inFlight: 0,
+    });
+
+    // The operator's way back: redrive everything, consume again. Poison returns to the DLQ.
+    const redriveMs = await redriveAll(flags);
+    const second = await consumeUntilEmpty(flags);
+
+    await expectEveryOrderAtItsNewestEvent(resources, expected);
+    // Poison, and only poison, in the DLQ (a lost answer to a publish may have sent one twice).
+    expect([...new Set(await deadLetterOrderIds(resources))]).toEqual([...poison].sort());
+    await expect(new SqsMessageQueue({ queueUrl: resources.queueUrl }).depth()).resolves.toMatchObject({
+      visible: 0,
+      inFlight: 0,
+    });
 
     const counts = proxy.counts();
     process.stdout.write(
       `[wire-faults cli] rate ${rate} seed ${seed}: ${counts.requests} requests, ${counts.totalFaults} faults ${JSON.stringify(counts.faults)}; ` +
-        `publish ${published.ms} ms, consume ${consumed.ms} ms, redrive ${redriveMs.join('/')} ms\n`,
+        `publish ${published.ms} ms, consume ${first.ms} ms (valid dead-lettered: ${validDeadLetters}), ` +
+        `redrive ${redriveMs.join('/')} ms, consume again ${second.ms} ms\n`,
     );
     expect(counts.totalFaults).toBeGreaterThan((rate * counts.requests) / 2);
     for (const action of ['sns:PublishBatch', 'sqs:ReceiveMessage', 'sqs:DeleteMessageBatch', 'dynamodb:PutItem'])
