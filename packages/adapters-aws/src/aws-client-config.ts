@@ -19,8 +19,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  *   bound on an answer whose body stalls after the headers. Left unset, the SDK applies a "service
  *   default" of 300 s (SQS: 900 s). It is client-wide, so on SQS it must outlast the longest long
  *   poll, which is silent by design.
- * - `maxAttempts`: tries per call, first included; retries back off (standard mode: exponential
- *   with jitter, longer when throttled) and draw on the client's retry quota.
+ * - `maxAttempts`: tries per call, first included. Retries back off (standard mode, as installed:
+ *   a random 0–50, 0–100, 0–200 ms…, from 1 s up when throttled) and draw on the client's retry
+ *   quota (500 tokens; a retry costs 14, 5 after throttling; a success gives back 1, or the cost of
+ *   the retry it took): under a sustained fault rate above about 20% the quota runs dry and failures
+ *   reach the caller at once, which is the SDK sparing a service in trouble. The queue's redelivery
+ *   is the outer retry.
  */
 export interface AwsClientOptions {
   readonly region?: string;
@@ -54,9 +58,8 @@ export const CLIENT_ENVIRONMENT = {
 export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /**
- * DynamoDB writes sit on the message path: a fourth try (the standard strategy backs off
- * ~0.1/0.2/0.4 s, longer when throttled) is far cheaper than a redelivery after the queue's
- * visibility timeout.
+ * DynamoDB writes sit on the message path: a fourth try (a few hundred ms of backoff at most, a few
+ * seconds when throttled) is far cheaper than a redelivery after the queue's visibility timeout.
  */
 export const DEFAULT_DYNAMODB_MAX_ATTEMPTS = 4;
 /**
