@@ -36,7 +36,7 @@ export function consumeCommand(): Command {
       .option('--wait-seconds <n>', 'long-poll wait per receive', parseInteger('--wait-seconds', 0, 20), 20)
       .option(
         '--visibility-timeout <seconds>',
-        "how long each heartbeat extends in-flight messages (default: the queue's own timeout)",
+        "how long a received message stays hidden, asked for on each receive and renewed by each heartbeat (default: the queue's own)",
         parseInteger('--visibility-timeout', 1, 43_200),
       )
       .option(
