@@ -87,7 +87,7 @@ export interface ConsumerReport {
 }
 
 type Counters = {
-  -readonly [K in Exclude<keyof ConsumerReport, 'stoppedBy' | 'stopTimedOut' | 'abandonedRunning'>]: number;
+  -readonly [K in Exclude<keyof ConsumerReport, 'stoppedBy' | 'stopTimedOut' | 'abandonedRunning' | 'left'>]: number;
 };
 
 const DEFAULT_BATCH_TIMEOUT_MS = 60_000;
@@ -143,7 +143,6 @@ export class QueueConsumer {
     timedOut: 0,
     heartbeatFailures: 0,
     releaseFailures: 0,
-    left: 0,
     handedBack: 0,
   };
 
