@@ -18,7 +18,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  * - `socketTimeout`: inactivity on the socket at any point, the answer's body included; the only
  *   bound on an answer whose body stalls after the headers. Left unset, the SDK applies a "service
  *   default" of 300 s (SQS: 900 s). It is client-wide, so on SQS it must outlast the longest long
- *   poll, which is silent by design.
+ *   poll, which is silent by design. (One of 6 s or more is armed 3 s into the request.)
  * - `maxAttempts`: tries per call, first included. Retries back off (standard mode, as installed:
  *   a random 0–50, 0–100, 0–200 ms…, from 1 s up when throttled) and draw on the client's retry
  *   quota (500 tokens; a retry costs 14, 5 after throttling; a success gives back 1, or the cost of
