@@ -1,5 +1,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { instantFromDecimalSeconds, ORDER_STATUSES, type Instant, type Order, type OrderStatus } from '@orders/core';
+import {
+  type Instant,
+  instantFromDecimalSeconds,
+  ORDER_STATUSES,
+  type Order,
+  type OrderStatus,
+  legacyOrderState,
+  type StoredOrderState,
+} from '@orders/core';
 import { MalformedStoredItemError } from './errors';
 
 /**
@@ -84,4 +92,26 @@ export function storedInstant(item: OrderItem): Instant | undefined {
       `The stored order "${orderId}" has an unreadable "${INSTANT_ATTRIBUTE}" attribute.`,
     );
   }
+}
+
+/**
+ * What the ordering rule needs to know about a stored item. An item with `instant` was written
+ * under the rule, and must read back as an order (a corrupt one is an error: no decision could be
+ * trusted). One without it was written before the rule, by a writer that put the raw order (the
+ * original write-up's handler): core's `legacyOrderState` orders it by its own timestamp.
+ */
+export function storedOrderState(item: OrderItem): StoredOrderState {
+  const instant = storedInstant(item);
+  if (instant !== undefined) return { kind: 'current', event: { order: fromOrderItem(item), instant } };
+  return legacyOrderState(plainAttributes(item));
+}
+
+/** Strings and numbers as themselves, anything else as a marker no rule accepts (legacy items only). */
+function plainAttributes(item: OrderItem): Record<string, unknown> {
+  return Object.fromEntries(
+    ORDER_ATTRIBUTES.filter((name) => item[name] !== undefined).map((name) => {
+      const value = item[name] as AttributeValue;
+      return [name, value.S ?? (value.N === undefined ? { unsupported: true } : Number(value.N))];
+    }),
+  );
 }

@@ -2,7 +2,7 @@ import {
   RepositoryUnavailableError,
   type Order,
   type OrderRepository,
-  type SaveOutcome,
+  type SaveResult,
   type TimedOrder,
 } from '@orders/core';
 
@@ -64,7 +64,7 @@ export class FaultInjectingOrderRepository implements OrderRepository {
     }
   }
 
-  async save(event: TimedOrder): Promise<SaveOutcome> {
+  async save(event: TimedOrder): Promise<SaveResult> {
     if (!this.enabled) return this.inner.save(event);
     const draw = this.random();
     if (draw < this.beforeWriteRate) {

@@ -7,6 +7,8 @@ export * from './domain/instant';
 export * from './domain/validation-problem';
 export * from './domain/validate-order';
 export * from './domain/serialize-order';
+export * from './domain/event-order';
+export * from './domain/save-decision';
 export * from './messages/inbound-message';
 export * from './messages/decode-message';
 export * from './messages/sns-envelope';

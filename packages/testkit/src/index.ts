@@ -2,3 +2,4 @@ export * from './orders';
 export * from './sqs-events';
 export * from './order-repository-contract';
 export * from './recording-logger';
+export * from './order-histories';

@@ -1,4 +1,4 @@
-import type { OrderRepository, SaveOutcome } from '@orders/core';
+import type { OrderRepository, SaveResult } from '@orders/core';
 import type { SqsBatchHandler } from '@orders/lambda-entry';
 import { deterministicPart, runSoak, type SoakResult } from '../../src/soak/run-soak';
 import { DEFAULT_SOAK_OPTIONS, type SoakOptions } from '../../src/soak/soak-options';
@@ -133,10 +133,10 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
       let forged = 4_000_000_000;
       const lastWriteWins = (inner: OrderRepository): OrderRepository => ({
         save: async (event) => {
-          const outcome: SaveOutcome = await inner.save(event);
-          if (outcome !== 'stale') return outcome;
+          const result: SaveResult = await inner.save(event);
+          if (result.outcome !== 'stale' && result.outcome !== 'conflict') return result;
           await inner.save({ order: event.order, instant: { epochSeconds: forged++, nanos: 0 } });
-          return 'updated';
+          return { outcome: 'updated' };
         },
         findById: (orderId) => inner.findById(orderId),
       });

@@ -1,13 +1,15 @@
+import type { ContentField } from '../domain/event-order';
 import type { ValidationProblem } from '../domain/validation-problem';
 import type { SaveOutcome } from '../ports/order-repository';
 
-/** Every way one message can end. The first four are successes: the message is acknowledged. */
+/** Every way one message can end. The save outcomes are successes: the message is acknowledged. */
 export type MessageStatus = SaveOutcome | 'invalid' | 'failed';
 
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'created',
   'updated',
   'duplicate',
+  'conflict',
   'stale',
   'invalid',
   'failed',
@@ -22,6 +24,8 @@ interface OutcomeBase {
 export interface AcknowledgedOutcome extends OutcomeBase {
   readonly status: SaveOutcome;
   readonly orderId: string;
+  /** A tie at one instant was decided against different content: which content fields differ. */
+  readonly differingFields?: readonly ContentField[];
 }
 
 /** The message can never become an order: retrying won't help, so it belongs in the DLQ. */
@@ -49,14 +53,7 @@ export function outcomeErrorCode(outcome: MessageOutcome): string | undefined {
 }
 
 export function countByStatus(outcomes: readonly MessageOutcome[]): Record<MessageStatus, number> {
-  const counts: Record<MessageStatus, number> = {
-    created: 0,
-    updated: 0,
-    duplicate: 0,
-    stale: 0,
-    invalid: 0,
-    failed: 0,
-  };
+  const counts = Object.fromEntries(MESSAGE_STATUSES.map((status) => [status, 0])) as Record<MessageStatus, number>;
   for (const outcome of outcomes) counts[outcome.status]++;
   return counts;
 }

@@ -14,7 +14,7 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     expect(repository.saveCalls).toEqual([]);
   });
 
-  it('reports created, updated, duplicate, stale and invalid in input order, failing only the invalid', async () => {
+  it('reports created, updated, duplicate, conflict, stale and invalid in input order, failing only the invalid', async () => {
     const repository = new FakeOrderRepository();
     const useCase = new ProcessOrderBatch({ repository }, { concurrency: 1 });
     await useCase.execute([message('seed', rawBody(sampleOrder({ orderId: 'A', timestamp: '2025-05-03T12:00:00Z' })))]);
@@ -22,6 +22,12 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     const result = await useCase.execute([
       message('m-new', snsEnvelopeBody(sampleOrder({ orderId: 'B' }))),
       message('m-newer', rawBody(sampleOrder({ orderId: 'A', status: 'paid', timestamp: '2025-05-03T12:00:01Z' }))),
+      // The same event as m-newer, in another zone: a duplicate.
+      message(
+        'm-same-event',
+        rawBody(sampleOrder({ orderId: 'A', status: 'paid', timestamp: '2025-05-03T14:00:01+02:00' })),
+      ),
+      // The same instant with different content that loses the tie (new < paid): a conflict.
       message('m-same-instant', rawBody(sampleOrder({ orderId: 'A', timestamp: '2025-05-03T14:00:01+02:00' }))),
       message(
         'm-older',
@@ -34,20 +40,22 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     expect(result.outcomes.map((o) => [o.messageId, o.status])).toEqual([
       ['m-new', 'created'],
       ['m-newer', 'updated'],
-      ['m-same-instant', 'duplicate'],
+      ['m-same-event', 'duplicate'],
+      ['m-same-instant', 'conflict'],
       ['m-older', 'stale'],
       ['m-bad', 'invalid'],
       ['m-garbage', 'invalid'],
     ]);
     expect(result.failedMessageIds).toEqual(['m-bad', 'm-garbage']);
     expect(repository.stored.get('A')?.order.status).toBe('paid');
-    expect(result.outcomes[4]).toEqual(
+    expect(result.outcomes[3]).toEqual(expect.objectContaining({ status: 'conflict', differingFields: ['status'] }));
+    expect(result.outcomes[5]).toEqual(
       expect.objectContaining({
         orderId: 'C',
         problems: expect.arrayContaining([expect.objectContaining({ field: 'quantity', code: 'wrong_type' })]),
       }),
     );
-    expect(result.outcomes[5]).not.toHaveProperty('orderId');
+    expect(result.outcomes[6]).not.toHaveProperty('orderId');
   });
 
   it('carries the SNS MessageId of an enveloped message into its outcome', async () => {

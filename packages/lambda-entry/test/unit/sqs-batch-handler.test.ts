@@ -182,7 +182,7 @@ describe('OrderProcessor handler', () => {
     expect(metrics.batches).toEqual([
       expect.objectContaining({
         batchSize: 2,
-        counts: { created: 1, updated: 0, duplicate: 0, stale: 0, invalid: 1, failed: 0 },
+        counts: { created: 1, updated: 0, duplicate: 0, conflict: 0, stale: 0, invalid: 1, failed: 0 },
       }),
     ]);
     expect(metrics.flushes).toBe(1);
