@@ -1,6 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { FaultInjectingOrderRepository } from '@orders/adapters-memory';
-import { MESSAGE_STATUSES, silentLogger, type Logger, type Order, type OrderRepository } from '@orders/core';
+import {
+  greatestEvent,
+  type Logger,
+  MESSAGE_STATUSES,
+  type Order,
+  type OrderRepository,
+  parseRfc3339Instant,
+  silentLogger,
+  type TimedOrder,
+} from '@orders/core';
 import {
   buildContainer,
   readEntryConfig,
@@ -14,7 +23,7 @@ import { DeliveryLedger } from './delivery-ledger';
 import { createMemorySoakTarget } from './memory-soak-target';
 import { evaluateSoak, type SoakFacts } from './soak-invariants';
 import { soakOptionProblems, type SoakOptions } from './soak-options';
-import { summaryDigest, type OutcomeCounts, type PhaseSummary, type SoakSummary } from './soak-summary';
+import { type OutcomeCounts, type PhaseSummary, type SoakSummary, summaryDigest, tableDigest } from './soak-summary';
 import type { SoakTarget, SoakTargetFactory } from './soak-target';
 import { buildSoakWorkload, type PlannedMessage, type ValidPlanned } from './soak-workload';
 
@@ -190,7 +199,7 @@ async function soakOn(
   const redrivenAt = performance.now();
 
   // Check.
-  const expectedOrders = newestEvents(workload.messages);
+  const expectedOrders = greatestEvents(workload.messages);
   const storedOrders = await target.storedOrders(expectedOrders);
   const identified = target.identify({
     acknowledged: ledger.acknowledged,
@@ -225,6 +234,7 @@ async function soakOn(
     dlq_after_redrive: deadLettersAfterRedrive.length,
     lost: verdict.lost,
     stale_overwrites: verdict.staleOverwrites,
+    table_digest: tableDigest(storedOrders.values()),
     max_receive_count_seen: verdict.maxReceiveCountSeen,
     elapsed_ms: round(finished - started),
     ok: verdict.violations.length === 0,
@@ -251,6 +261,8 @@ async function soakOn(
       duplicates_republished: valid.filter((m) => m.duplicate?.kind === 'republish').length,
       duplicates_sns_redelivered: valid.filter((m) => m.duplicate?.kind === 'sns-redelivery').length,
       reordered_orders: workload.stats.reorderedOrders,
+      ties_different_content: workload.stats.ties.differentContent,
+      ties_same_content_respelled: workload.stats.ties.sameContentRespelled,
       offset_timestamps: valid.filter((m) => !m.duplicate && !m.order.timestamp.endsWith('Z')).length,
       poison_kinds: workload.stats.poisonKinds,
     },
@@ -270,14 +282,17 @@ async function soakOn(
   return { summary, facts };
 }
 
-/** Each order's newest published event. The workload never publishes two events of one order at one instant. */
-function newestEvents(messages: readonly PlannedMessage[]): Map<string, Order> {
-  const newest = new Map<string, { order: Order; ms: number }>();
+/** Each order's greatest published event under the ordering rule (ties included): what it must end at. */
+function greatestEvents(messages: readonly PlannedMessage[]): Map<string, Order> {
+  const events = new Map<string, TimedOrder[]>();
   for (const message of messages) {
     if (message.kind !== 'valid') continue;
-    const ms = Date.parse(message.order.timestamp);
-    const current = newest.get(message.order.orderId);
-    if (current === undefined || ms > current.ms) newest.set(message.order.orderId, { order: message.order, ms });
+    const parsed = parseRfc3339Instant(message.order.timestamp);
+    if (!parsed.ok) throw new Error(`soak bug: generated timestamp ${message.order.timestamp} does not parse`);
+    const list = events.get(message.order.orderId);
+    const event = { order: message.order, instant: parsed.instant };
+    if (list === undefined) events.set(message.order.orderId, [event]);
+    else list.push(event);
   }
-  return new Map([...newest].map(([id, { order }]) => [id, order]));
+  return new Map([...events].map(([orderId, list]) => [orderId, (greatestEvent(list) as TimedOrder).order]));
 }

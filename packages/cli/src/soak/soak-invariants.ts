@@ -1,12 +1,12 @@
-import { compareInstants, parseRfc3339Instant, type Instant, type Order } from '@orders/core';
+import { compareOrderEvents, type Order, parseRfc3339Instant, type TimedOrder } from '@orders/core';
 
 /** One message on OrderQueue as published, by its SQS message id. */
 export interface PublishedMessage {
   readonly messageId: string;
   readonly kind: 'valid' | 'poison';
-  /** Valid messages: the order the event belongs to, and its instant. */
+  /** Valid messages: the order the event belongs to, and the event with its instant. */
   readonly orderId?: string;
-  readonly instant?: Instant;
+  readonly event?: TimedOrder;
 }
 
 /** A message in OrderDLQ and how many times it had been received when it moved there. */
@@ -19,7 +19,7 @@ export interface DeadLetterRecord {
 export interface SoakFacts {
   readonly maxReceiveCount: number;
   readonly published: readonly PublishedMessage[];
-  /** Each valid order's newest published event: what it must look like at the end. */
+  /** Each valid order's greatest published event under the total order: what it must look like at the end. */
   readonly expectedOrders: ReadonlyMap<string, Order>;
   /** What the repository holds at the end. */
   readonly storedOrders: ReadonlyMap<string, Order>;
@@ -42,7 +42,7 @@ export interface LostDetail {
   readonly poison_acknowledged: number;
   /** Deleted although the handler did not report them processed. */
   readonly deleted_without_success: number;
-  /** Valid messages acknowledged while their order is not stored at (or after) their instant. */
+  /** Valid messages acknowledged while their order is not stored at (or after) their event, under the total order. */
   readonly acknowledged_without_effect: number;
 }
 
@@ -70,7 +70,8 @@ const examples = (ids: readonly string[]): string => (ids.length === 0 ? '' : ` 
 /**
  * Computes the soak's measures from what it observed and checks every invariant:
  * - lost = 0: each published message was acknowledged as processed, or is in OrderDLQ;
- * - stale_overwrites = 0, and no order that no valid message carried;
+ * - stale_overwrites = 0: every order equals its greatest event under the total order (ties
+ *   included), byte for byte; and no order that no valid message carried;
  * - after the redrive, OrderDLQ holds exactly the poison messages;
  * - every message that moved to OrderDLQ had been received exactly maxReceiveCount times;
  * - both drains emptied OrderQueue.
@@ -81,14 +82,14 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
   const finalDeadLetters = new Set(facts.deadLettersAfterRedrive.map((d) => d.messageId));
 
   // lost
-  const storedInstants = new Map<string, Instant | undefined>();
-  const storedInstant = (orderId: string): Instant | undefined => {
-    if (!storedInstants.has(orderId)) {
+  const storedEvents = new Map<string, TimedOrder | undefined>();
+  const storedEvent = (orderId: string): TimedOrder | undefined => {
+    if (!storedEvents.has(orderId)) {
       const stored = facts.storedOrders.get(orderId);
       const parsed = stored === undefined ? undefined : parseRfc3339Instant(stored.timestamp);
-      storedInstants.set(orderId, parsed?.ok ? parsed.instant : undefined);
+      storedEvents.set(orderId, stored && parsed?.ok ? { order: stored, instant: parsed.instant } : undefined);
     }
-    return storedInstants.get(orderId);
+    return storedEvents.get(orderId);
   };
   const lostIds: string[] = [];
   const detail = { unaccounted: 0, poison_acknowledged: 0, deleted_without_success: 0, acknowledged_without_effect: 0 };
@@ -108,8 +109,9 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
       lost = true;
     }
     if (acknowledged && message.kind === 'valid') {
-      const stored = storedInstant(message.orderId as string);
-      if (stored === undefined || message.instant === undefined || compareInstants(stored, message.instant) < 0) {
+      // Acknowledged means its effect is durable: the store holds it, or an event after it.
+      const stored = storedEvent(message.orderId as string);
+      if (stored === undefined || message.event === undefined || compareOrderEvents(stored, message.event) < 0) {
         detail.acknowledged_without_effect++;
         lost = true;
       }
@@ -132,7 +134,7 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
   }
   if (staleIds.length > 0) {
     violations.push(
-      `stale_overwrites = ${staleIds.length}, expected 0: orders whose stored state is not their newest event${examples(staleIds)}`,
+      `stale_overwrites = ${staleIds.length}, expected 0: orders whose stored state is not their greatest event${examples(staleIds)}`,
     );
   }
   const unexpectedIds = [...facts.storedOrders.keys()].filter((id) => !facts.expectedOrders.has(id));
