@@ -1,11 +1,13 @@
 import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
+  type AbortSignalLike,
   type Clock,
   decideSave,
   instantToDecimalSeconds,
   type Order,
   type OrderRepository,
   RepositoryUnavailableError,
+  type SaveOptions,
   type SaveResult,
   systemClock,
   type TimedOrder,
@@ -78,19 +80,20 @@ export class DynamoDbOrderRepository implements OrderRepository {
     this.clock = options.clock ?? systemClock;
   }
 
-  async save(event: TimedOrder): Promise<SaveResult> {
+  async save(event: TimedOrder, options: SaveOptions = {}): Promise<SaveResult> {
     const instantText = instantToDecimalSeconds(event.instant);
+    const { signal } = options;
     for (let round = 1; ; round++) {
-      const put = await this.conditionalPut(event, instantText, storedComesBeforeCondition(event, instantText));
+      const put = await this.conditionalPut(event, instantText, storedComesBeforeCondition(event, instantText), signal);
       if (!put.conditionFailed) return this.resultOfWrite(put.replacedItem, event);
       // The condition failed: an item that does not come before this event existed at that moment.
-      const stored = put.storedItem ?? (await this.readForClassification(event.order.orderId));
+      const stored = put.storedItem ?? (await this.readForClassification(event.order.orderId, signal));
       if (stored !== undefined) {
         const state = this.classify(stored);
         const decision = decideSave(state, event);
         if (!decision.write) return decision.result;
         if (state.kind === 'legacy') {
-          const legacyPut = await this.conditionalPut(event, instantText, legacyUnchangedCondition(stored));
+          const legacyPut = await this.conditionalPut(event, instantText, legacyUnchangedCondition(stored), signal);
           if (!legacyPut.conditionFailed) return decision.result;
         }
         // Otherwise the item changed between the put and the read (fallback path only): go again.
@@ -115,7 +118,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
   }
 
   /** The item a successful put replaced, or the stored item a failed condition returned (if any). */
-  private async conditionalPut(event: TimedOrder, instantText: string, condition: WriteCondition): Promise<PutResult> {
+  private async conditionalPut(
+    event: TimedOrder,
+    instantText: string,
+    condition: WriteCondition,
+    signal: AbortSignalLike | undefined,
+  ): Promise<PutResult> {
     try {
       const result = await this.client.send(
         new PutItemCommand({
@@ -129,6 +137,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
           // On failure: the item that won, so the outcome needs no second read.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
+        sendOptions(signal),
       );
       const replaced = result.Attributes !== undefined && Object.keys(result.Attributes).length > 0;
       return { conditionFailed: false, replacedItem: replaced ? result.Attributes : undefined };
@@ -163,15 +172,15 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * or an SDK/endpoint that drops the field). DynamoDB itself always returns it, so on AWS this
    * read never happens. Consistent, so it sees the write that beat ours.
    */
-  private readForClassification(orderId: string): Promise<OrderItem | undefined> {
-    return this.consistentGet(orderId);
+  private readForClassification(orderId: string, signal: AbortSignalLike | undefined): Promise<OrderItem | undefined> {
+    return this.consistentGet(orderId, signal);
   }
 
   /**
    * One strongly consistent GetItem: read-your-writes, so a save just acknowledged (ours, or the
    * one that beat ours) is what the read sees.
    */
-  private async consistentGet(orderId: string): Promise<OrderItem | undefined> {
+  private async consistentGet(orderId: string, signal?: AbortSignalLike): Promise<OrderItem | undefined> {
     try {
       const result = await this.client.send(
         new GetItemCommand({
@@ -181,6 +190,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
           ProjectionExpression: PROJECTION,
           ExpressionAttributeNames: PROJECTION_NAMES,
         }),
+        sendOptions(signal),
       );
       return result.Item;
     } catch (error) {
@@ -195,10 +205,23 @@ export class DynamoDbOrderRepository implements OrderRepository {
       operation,
       resource: { type: 'DynamoDB table', name: this.tableName },
     });
-    // The port promises a RepositoryUnavailableError; the specific error (missing table, access
-    // denied, unreachable endpoint…) stays reachable as its cause, and decides `retryable`.
-    return new RepositoryUnavailableError(translated.message, { cause: translated, retryable: translated.retryable });
+    // The port promises a RepositoryUnavailableError; it carries the specific code (throttled,
+    // timeout, table_not_found, access_denied…) and class, and the translated error as its cause.
+    return new RepositoryUnavailableError(translated.message, {
+      cause: translated,
+      code: translated.code === 'resource_missing' ? 'table_not_found' : translated.code,
+      retryable: translated.retryable,
+      failureClass: translated.failureClass,
+    });
   }
+}
+
+/**
+ * The SDK takes an AbortSignal per call; core hands over its structural AbortSignalLike, which is
+ * what the SDK's handler uses of it (`aborted`, `addEventListener`).
+ */
+function sendOptions(signal: AbortSignalLike | undefined): { abortSignal?: AbortSignal } {
+  return signal === undefined ? {} : { abortSignal: signal as AbortSignal };
 }
 
 /** By name, not `instanceof`: an injected client may come from another copy of the SDK. */

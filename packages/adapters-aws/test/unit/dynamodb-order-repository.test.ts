@@ -195,7 +195,7 @@ describe('DynamoDbOrderRepository.save', () => {
     expect(calls.filter((call) => call.name === 'PutItemCommand')).toHaveLength(3);
   });
 
-  it('turns a missing table into a non-retryable RepositoryUnavailableError caused by ResourceMissingError', async () => {
+  it('turns a missing table into a systemic RepositoryUnavailableError (table_not_found) caused by ResourceMissingError', async () => {
     const { repository } = repositoryWith(() => {
       throw new ResourceNotFoundException({
         message: 'Requested resource not found',
@@ -207,7 +207,8 @@ describe('DynamoDbOrderRepository.save', () => {
     const failure = error as RepositoryUnavailableError;
     expect(failure).toMatchObject({
       name: 'RepositoryUnavailableError',
-      code: 'repository_unavailable',
+      code: 'table_not_found',
+      failureClass: 'systemic',
       retryable: false,
     });
     expect(failure.message).toBe(
@@ -226,6 +227,7 @@ describe('DynamoDbOrderRepository.save', () => {
     expect(serverError).toBeInstanceOf(RepositoryUnavailableError);
     expect(serverError.retryable).toBe(true);
     expect((serverError.cause as InfrastructureError).code).toBe('aws_server_error');
+    expect(serverError).toMatchObject({ code: 'aws_server_error', failureClass: 'transient' });
 
     const down = repositoryWith(() => {
       throw connectionRefused();
@@ -245,6 +247,64 @@ describe('DynamoDbOrderRepository.save', () => {
     expect(error).toBeInstanceOf(RepositoryUnavailableError);
     expect(error.retryable).toBe(false);
     expect(error.cause).toBeInstanceOf(MalformedStoredItemError);
+  });
+});
+
+describe('DynamoDbOrderRepository failure codes', () => {
+  const failingWith = (error: unknown) =>
+    repositoryWith(() => {
+      throw error;
+    })
+      .repository.save(timed(sampleOrder()))
+      .catch((e: unknown) => e as RepositoryUnavailableError);
+
+  it.each([
+    [
+      'throttling',
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'throttled',
+      'transient',
+    ],
+    [
+      'a request timeout',
+      Object.assign(new Error('a request has exceeded the configured 3000 ms requestTimeout.'), {
+        name: 'TimeoutError',
+        code: 'ETIMEDOUT',
+      }),
+      'timeout',
+      'transient',
+    ],
+    [
+      'our own deadline',
+      Object.assign(new Error('Request aborted'), { name: 'AbortError' }),
+      'deadline_exceeded',
+      'transient',
+    ],
+    [
+      'access denied',
+      Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }),
+      'access_denied',
+      'systemic',
+    ],
+  ])('names %s specifically (not one catch-all) with its class', async (_what, error, code, failureClass) => {
+    await expect(failingWith(error)).resolves.toMatchObject({ name: 'RepositoryUnavailableError', code, failureClass });
+  });
+
+  it('passes the abort signal of the save to the SDK call', async () => {
+    const seen: unknown[] = [];
+    const fake = fakeClient(new DynamoDBClient(TEST_CLIENT_CONFIG), () => ({ $metadata: {} }));
+    const send = fake.client.send.bind(fake.client);
+    fake.client.send = ((command: unknown, options?: unknown) => {
+      seen.push(options);
+      return send(command as never, options as never);
+    }) as typeof fake.client.send;
+    const repository = new DynamoDbOrderRepository({ client: fake.client, tableName: 'OrdersTest' });
+    const controller = new AbortController();
+    await repository.save(timed(sampleOrder()), { signal: controller.signal });
+    expect(seen).toEqual([{ abortSignal: controller.signal }]);
   });
 });
 

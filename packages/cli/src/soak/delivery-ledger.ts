@@ -52,6 +52,7 @@ export class DeliveryLedger {
         return failures;
       },
       changeVisibility: (receiptHandle: string, seconds: number) => queue.changeVisibility(receiptHandle, seconds),
+      changeVisibilityBatch: (changes, options) => queue.changeVisibilityBatch(changes, options),
     };
   }
 

@@ -30,7 +30,7 @@ export async function createMemorySoakTarget(options: SoakOptions): Promise<Soak
   return {
     kind: 'memory',
     deterministic: true,
-    entryEnvironment: { ORDERS_REPOSITORY: 'memory' },
+    entryEnvironment: { ORDERS_REPOSITORY: 'memory', ORDERS_MAX_RECEIVE_COUNT: String(options.maxReceiveCount) },
     store,
     queue: pipeline.queue,
     queueArn: pipeline.queue.arn,

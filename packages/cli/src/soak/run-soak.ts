@@ -106,6 +106,9 @@ async function soakOn(
     repository: hooks.wrapRepository ? hooks.wrapRepository(repository) : repository,
     metrics,
     logger: hooks.logger ?? silentLogger,
+    // Failed records are paced on the target's own OrderQueue, with jitter from the seed.
+    visibilityFor: () => target.queue,
+    random: stream(options.seed, 3),
   });
   const realHandler = container.resolve<SqsBatchHandler>(SQS_BATCH_HANDLER);
   const handler = hooks.wrapHandler ? hooks.wrapHandler(realHandler) : realHandler;

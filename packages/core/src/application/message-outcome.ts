@@ -1,4 +1,5 @@
 import type { ContentField } from '../domain/event-order';
+import type { ErrorDescription, FailureClass } from '../errors/infrastructure-error';
 import type { ValidationProblem } from '../domain/validation-problem';
 import type { SaveOutcome } from '../ports/order-repository';
 
@@ -34,10 +35,10 @@ export interface InvalidOutcome extends OutcomeBase {
   readonly problems: readonly ValidationProblem[];
 }
 
-/** Something around the message failed (storage, a deadline): worth retrying. */
+/** Something around the message failed (storage, a deadline): worth retrying, paced by its class. */
 export interface FailedOutcome extends OutcomeBase {
   readonly status: 'failed';
-  readonly error: { readonly name: string; readonly code: string; readonly message: string };
+  readonly error: ErrorDescription;
 }
 
 export type MessageOutcome = AcknowledgedOutcome | InvalidOutcome | FailedOutcome;
@@ -50,6 +51,34 @@ export function outcomeErrorCode(outcome: MessageOutcome): string | undefined {
   if (outcome.status === 'invalid') return outcome.problems[0]?.code ?? 'invalid';
   if (outcome.status === 'failed') return outcome.error.code;
   return undefined;
+}
+
+/** Why a failed outcome failed (`invalid`, `transient`, `systemic`); undefined for a success. */
+export function failureClassOf(outcome: MessageOutcome): FailureClass | undefined {
+  if (outcome.status === 'invalid') return 'invalid';
+  if (outcome.status === 'failed') return outcome.error.failureClass;
+  return undefined;
+}
+
+/** How many messages failed with each class and code: what metrics and alarms count. */
+export interface FailureTally {
+  readonly failureClass: FailureClass;
+  readonly code: string;
+  readonly count: number;
+}
+
+export function tallyFailures(outcomes: readonly MessageOutcome[]): FailureTally[] {
+  const tallies = new Map<string, { failureClass: FailureClass; code: string; count: number }>();
+  for (const outcome of outcomes) {
+    const failureClass = failureClassOf(outcome);
+    const code = outcomeErrorCode(outcome);
+    if (failureClass === undefined || code === undefined) continue;
+    const key = `${failureClass}:${code}`;
+    const tally = tallies.get(key) ?? { failureClass, code, count: 0 };
+    tally.count++;
+    tallies.set(key, tally);
+  }
+  return [...tallies.values()];
 }
 
 export function countByStatus(outcomes: readonly MessageOutcome[]): Record<MessageStatus, number> {

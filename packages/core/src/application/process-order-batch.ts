@@ -5,9 +5,17 @@ import { systemClock, type Clock } from '../ports/clock';
 import { silentLogger, type LogFields, type Logger } from '../ports/logger';
 import { noMetrics, type MetricsRecorder } from '../ports/metrics';
 import { SAVE_OUTCOMES, type SaveOutcome, type SaveResult } from '../domain/save-decision';
+import type { AbortSignalLike } from '../ports/abort-signal';
 import type { OrderRepository } from '../ports/order-repository';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { countByStatus, isFailure, outcomeErrorCode, type MessageOutcome } from './message-outcome';
+import {
+  countByStatus,
+  failureClassOf,
+  isFailure,
+  type MessageOutcome,
+  outcomeErrorCode,
+  tallyFailures,
+} from './message-outcome';
 
 export interface ProcessOrderBatchDependencies {
   readonly repository: OrderRepository;
@@ -30,6 +38,11 @@ export interface BatchContext {
    * invocation timing out and every record, successes included, coming back.
    */
   readonly shouldStop?: () => boolean;
+  /**
+   * Aborts the saves still in flight (their store requests are cancelled and the records fail as
+   * `deadline_exceeded`), so no save outlives the invocation that started it.
+   */
+  readonly signal?: AbortSignalLike;
 }
 
 export interface BatchResult {
@@ -79,20 +92,23 @@ export class ProcessOrderBatch {
     const startedAt = this.clock.now();
     const logger = context.logger ?? this.logger;
     const outcomes = await mapWithConcurrency(messages, this.concurrency, (message) =>
-      context.shouldStop?.() ? Promise.resolve(deadlineExceeded(message)) : this.processOne(message),
+      context.shouldStop?.() || context.signal?.aborted
+        ? Promise.resolve(deadlineExceeded(message))
+        : this.processOne(message, context.signal),
     );
     for (const [index, outcome] of outcomes.entries()) logOutcome(logger, outcome, messages[index]?.receiveCount);
 
     const failedMessageIds = [...new Set(outcomes.filter(isFailure).map((outcome) => outcome.messageId))];
     this.metrics.recordBatch({
       counts: countByStatus(outcomes),
+      failures: tallyFailures(outcomes),
       batchSize: messages.length,
       durationMs: this.clock.now() - startedAt,
     });
     return { outcomes, failedMessageIds };
   }
 
-  private async processOne(message: InboundMessage): Promise<MessageOutcome> {
+  private async processOne(message: InboundMessage, signal: AbortSignalLike | undefined): Promise<MessageOutcome> {
     const { messageId } = message;
     try {
       const decoded = decodeOrderMessage(message.body);
@@ -103,7 +119,7 @@ export class ProcessOrderBatch {
       }
       const { orderId } = decoded.value.order;
       try {
-        const saved: unknown = await this.repository.save(decoded.value);
+        const saved: unknown = await this.repository.save(decoded.value, signal === undefined ? {} : { signal });
         // A repository that answers something else has a bug; acknowledging would lose the message.
         if (!isSaveResult(saved)) {
           return {
@@ -114,6 +130,7 @@ export class ProcessOrderBatch {
               name: 'InvalidSaveOutcome',
               code: 'invalid_save_outcome',
               message: 'the repository answered an unknown outcome',
+              failureClass: 'systemic',
             },
             ...sns,
           };
@@ -138,6 +155,7 @@ function deadlineExceeded(message: InboundMessage): MessageOutcome {
       name: 'DeadlineExceeded',
       code: 'deadline_exceeded',
       message: 'not started before the invocation deadline',
+      failureClass: 'transient',
     },
   };
 }
@@ -151,6 +169,7 @@ function logOutcome(logger: Logger, outcome: MessageOutcome, receiveCount: numbe
     outcome: outcome.status,
     receiveCount,
     errorCode: outcomeErrorCode(outcome),
+    failureClass: failureClassOf(outcome),
   };
   switch (outcome.status) {
     case 'invalid':
@@ -161,7 +180,7 @@ function logOutcome(logger: Logger, outcome: MessageOutcome, receiveCount: numbe
       });
       return;
     case 'failed':
-      logger.error('order message failed', { ...fields, error: outcome.error });
+      logger.error('order message failed', { ...fields, error: { ...outcome.error } });
       return;
     case 'conflict':
       // Acknowledged (a retry would lose the same tie), but a producer stamped two different

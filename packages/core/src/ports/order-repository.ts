@@ -1,5 +1,6 @@
 import type { Order, TimedOrder } from '../domain/order';
 import type { SaveResult } from '../domain/save-decision';
+import type { AbortSignalLike } from './abort-signal';
 
 export type { SaveOutcome, SaveResult } from '../domain/save-decision';
 
@@ -11,8 +12,13 @@ export type { SaveOutcome, SaveResult } from '../domain/save-decision';
  * between concurrent events for one order) and throw an {@link InfrastructureError} when the store
  * cannot answer.
  */
+export interface SaveOptions {
+  /** Cancels the save (e.g. at the invocation deadline); the save then throws an InfrastructureError. */
+  readonly signal?: AbortSignalLike;
+}
+
 export interface OrderRepository {
-  save(event: TimedOrder): Promise<SaveResult>;
+  save(event: TimedOrder, options?: SaveOptions): Promise<SaveResult>;
   findById(orderId: string): Promise<Order | undefined>;
 }
 

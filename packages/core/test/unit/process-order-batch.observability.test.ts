@@ -93,7 +93,10 @@ describe('ProcessOrderBatch: logs', () => {
       }),
     );
     const failed = logger.calls.find((c) => c.fields['messageId'] === 'm-failed');
-    expect(failed?.fields).toEqual(expect.objectContaining({ orderId: 'BROKEN', errorCode: 'repository_unavailable' }));
+    expect(failed?.fields).toEqual(
+      expect.objectContaining({ orderId: 'BROKEN', errorCode: 'repository_unavailable', failureClass: 'transient' }),
+    );
+    expect(invalid?.fields).toEqual(expect.objectContaining({ failureClass: 'invalid' }));
     const conflict = logger.calls.find((c) => c.fields['messageId'] === 'm-conflict');
     expect(conflict?.fields).toEqual(expect.objectContaining({ orderId: 'P', differingFields: ['itemName'] }));
     const created = logger.calls.find((c) => c.fields['messageId'] === 'm-created');
@@ -129,6 +132,13 @@ describe('ProcessOrderBatch: metrics', () => {
     expect(metrics.batches).toEqual([
       {
         counts: { created: 1, updated: 1, duplicate: 1, conflict: 1, stale: 1, invalid: 3, failed: 1 },
+        // Why they failed, by class and code: what the per-code metrics and the alarms count.
+        failures: expect.arrayContaining([
+          { failureClass: 'invalid', code: 'out_of_range', count: 1 },
+          { failureClass: 'invalid', code: 'control_character', count: 1 },
+          { failureClass: 'invalid', code: 'not_json', count: 1 },
+          { failureClass: 'transient', code: 'repository_unavailable', count: 1 },
+        ]),
         batchSize: 9,
         durationMs: 6 * 7,
       },
@@ -141,6 +151,7 @@ describe('ProcessOrderBatch: metrics', () => {
     expect(metrics.batches).toEqual([
       {
         counts: { created: 0, updated: 0, duplicate: 0, conflict: 0, stale: 0, invalid: 0, failed: 0 },
+        failures: [],
         batchSize: 0,
         durationMs: expect.any(Number),
       },

@@ -83,7 +83,12 @@ describe('ProcessOrderBatch: one outcome per message', () => {
       status: 'failed',
       messageId: 'm2',
       orderId: 'BROKEN',
-      error: { name: 'RepositoryUnavailableError', code: 'repository_unavailable', message: 'table unreachable' },
+      error: {
+        name: 'RepositoryUnavailableError',
+        code: 'repository_unavailable',
+        message: 'table unreachable',
+        failureClass: 'transient',
+      },
     });
     expect(result.failedMessageIds).toEqual(['m2']);
     expect([...repository.stored.keys()].sort()).toEqual(['OK-1', 'OK-2']);
@@ -122,7 +127,7 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     expect(result.outcomes[0]).toEqual(
       expect.objectContaining({
         status: 'failed',
-        error: { name: 'NonError', code: 'unexpected_error', message: expect.any(String) },
+        error: { name: 'NonError', code: 'unexpected_error', message: expect.any(String), failureClass: 'systemic' },
       }),
     );
     expect(JSON.stringify(result.outcomes)).not.toContain('U-SECRET');
