@@ -7,6 +7,7 @@ import { createProgressBar } from '../soak/soak-progress';
 import { DEFAULT_SOAK_OPTIONS, FAULT_MODES, type SoakOptions } from '../soak/soak-options';
 import type { SoakTargetFactory, SoakTargetKind } from '../soak/soak-target';
 import { parseInteger } from '../output/parse-integer';
+import { parseOutage } from '../soak/outage-window';
 
 const parseRate =
   (name: string) =>
@@ -19,11 +20,13 @@ const parseRate =
   };
 
 /** The soak's own options, plus how to run and report it. */
-interface SoakCommandOptions extends SoakOptions {
+interface SoakCommandOptions extends Omit<SoakOptions, 'outage'> {
   readonly progress: boolean;
   readonly logs: boolean;
   readonly checkDeterminism: boolean;
   readonly checkConvergence: boolean;
+  readonly outage?: { readonly startSeconds: number; readonly durationSeconds: number };
+  readonly outageClass: 'systemic' | 'transient';
   readonly target: SoakTargetKind;
   readonly keep: boolean;
   readonly iKnowThisIsRealAws: boolean;
@@ -98,6 +101,23 @@ export function soakCommand(): Command {
         parseInteger('--delivery-seed', 0, 2 ** 32 - 1),
       )
       .option(
+        '--outage <start:duration>',
+        'seconds into the drain, and for how long, every store call fails (e.g. 600:3000); a valid message must not reach OrderDLQ unless the outage outlasts the retry pacing',
+        (raw: string) => {
+          const parsed = parseOutage(raw);
+          if (!parsed) throw new InvalidArgumentError('--outage must be START:DURATION in seconds, e.g. 600:3000');
+          return parsed;
+        },
+      )
+      .addOption(
+        new Option(
+          '--outage-class <class>',
+          'what the outage looks like: systemic (access revoked) or transient (service down)',
+        )
+          .choices(['systemic', 'transient'])
+          .default('systemic'),
+      )
+      .option(
         '--crash-rate <p>',
         'probability that an invocation dies after the handler ran (whole batch retried)',
         parseRate('--crash-rate'),
@@ -162,6 +182,7 @@ export function soakCommand(): Command {
           batchSize: raw.batchSize,
           seed: raw.seed,
           ...(raw.deliverySeed === undefined ? {} : { deliverySeed: raw.deliverySeed }),
+          ...(raw.outage === undefined ? {} : { outage: { ...raw.outage, failureClass: raw.outageClass } }),
           rawDelivery: raw.rawDelivery,
         };
         if (raw.target === 'aws' && raw.checkDeterminism) {

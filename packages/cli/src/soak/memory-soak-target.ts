@@ -34,6 +34,7 @@ export async function createMemorySoakTarget(options: SoakOptions): Promise<Soak
     store,
     queue: pipeline.queue,
     queueArn: pipeline.queue.arn,
+    now: () => clock.now(),
     waitTimeSeconds: 0,
     onIdle: advanceClockWhenIdle(pipeline.queue, clock),
     publish: async (messages) => {

@@ -9,6 +9,7 @@ import {
   parseRfc3339Instant,
   silentLogger,
   type TimedOrder,
+  deadLetterTimeline,
 } from '@orders/core';
 import {
   buildContainer,
@@ -21,7 +22,8 @@ import { seededRandom } from '@orders/testkit';
 import { CountingMetrics } from '../demo/counting-metrics';
 import { DeliveryLedger } from './delivery-ledger';
 import { createMemorySoakTarget } from './memory-soak-target';
-import { evaluateSoak, type SoakFacts } from './soak-invariants';
+import { evaluateSoak, type OutageFacts, type SoakFacts } from './soak-invariants';
+import { OutageWindow } from './outage-window';
 import { soakOptionProblems, type SoakOptions } from './soak-options';
 import { type OutcomeCounts, type PhaseSummary, type SoakSummary, summaryDigest, tableDigest } from './soak-summary';
 import type { SoakTarget, SoakTargetFactory } from './soak-target';
@@ -101,9 +103,12 @@ async function soakOn(
     beforeWriteRate: options.faultRate * beforeShare,
     afterWriteRate: options.faultRate * (1 - beforeShare),
   });
+  const outage = options.outage === undefined ? undefined : new OutageWindow(options.outage, target.now);
+  const store = outage ? outage.wrap(repository) : repository;
   const metrics = new CountingMetrics();
-  const container = buildContainer(readEntryConfig(target.entryEnvironment), {
-    repository: hooks.wrapRepository ? hooks.wrapRepository(repository) : repository,
+  const entryConfig = readEntryConfig(target.entryEnvironment);
+  const container = buildContainer(entryConfig, {
+    repository: hooks.wrapRepository ? hooks.wrapRepository(store) : store,
     metrics,
     logger: hooks.logger ?? silentLogger,
     // Failed records are paced on the target's own OrderQueue, with jitter from the seed.
@@ -115,6 +120,7 @@ async function soakOn(
   const crashRandom = stream(options.seed, 2);
   let crashesOn = true;
   const ledger = new DeliveryLedger();
+  if (outage) ledger.inOutage = () => outage.isActive();
   const trackedHandler = ledger.invoke(
     handler,
     () => crashesOn && options.crashRate > 0 && crashRandom() < options.crashRate,
@@ -190,6 +196,7 @@ async function soakOn(
     };
   };
 
+  outage?.begin();
   const first = await drain('drain', publishedCount);
   const deadLettersAfterDrain = await target.deadLetters();
   const drainedAt = performance.now();
@@ -221,6 +228,7 @@ async function soakOn(
     deadLettersAfterRedrive: identified.deadLettersAfterRedrive,
     leftOnQueue: { afterDrain: first.left, afterRedrive: second.left },
     drainsFinished: first.finished && second.finished,
+    ...(outage ? { outage: outageFacts(outage, identified, ledger, deadLettersAfterDrain, entryConfig, options) } : {}),
   };
   const verdict = evaluateSoak(facts);
   const finished = performance.now();
@@ -260,6 +268,18 @@ async function soakOn(
       read: injected.read,
       crashes: ledger.crashes,
     },
+    ...(facts.outage
+      ? {
+          outage: {
+            start_s: options.outage?.startSeconds ?? 0,
+            duration_s: facts.outage.durationSeconds,
+            failure_class: options.outage?.failureClass ?? 'systemic',
+            survivable_s: facts.outage.survivableSeconds,
+            refused_calls: facts.outage.refusedCalls,
+            valid_dead_lettered: facts.outage.validDeadLetteredByOutage.length,
+          },
+        }
+      : {}),
     workload: {
       duplicates_republished: valid.filter((m) => m.duplicate?.kind === 'republish').length,
       duplicates_sns_redelivered: valid.filter((m) => m.duplicate?.kind === 'sns-redelivery').length,
@@ -298,4 +318,31 @@ function greatestEvents(messages: readonly PlannedMessage[]): Map<string, Order>
     else list.push(event);
   }
   return new Map([...events].map(([orderId, list]) => [orderId, (greatestEvent(list) as TimedOrder).order]));
+}
+
+/**
+ * What the outage did: the valid messages it dead-lettered on its own (every failed receive fell
+ * inside it), against the window the retry pacing promises to survive.
+ */
+function outageFacts(
+  outage: OutageWindow,
+  identified: { readonly published: readonly { messageId: string; kind: string }[] },
+  ledger: DeliveryLedger,
+  deadLettersAfterDrain: readonly { messageId: string }[],
+  entryConfig: ReturnType<typeof readEntryConfig>,
+  options: SoakOptions,
+): OutageFacts {
+  const valid = new Set(identified.published.filter((m) => m.kind === 'valid').map((m) => m.messageId));
+  const deadLetteredByOutage = deadLettersAfterDrain
+    .map((d) => d.messageId)
+    .filter((id) => {
+      const failures = ledger.failures.get(id);
+      return valid.has(id) && failures !== undefined && failures.outside === 0 && failures.inOutage > 0;
+    });
+  return {
+    durationSeconds: outage.options.durationSeconds,
+    survivableSeconds: deadLetterTimeline(options.maxReceiveCount, entryConfig.retryPacing).survivableOutageSeconds,
+    refusedCalls: outage.refused,
+    validDeadLetteredByOutage: deadLetteredByOutage,
+  };
 }

@@ -33,6 +33,18 @@ export interface SoakFacts {
   readonly leftOnQueue: { readonly afterDrain: number; readonly afterRedrive: number };
   /** False if a drain hit its safety bound on invocations instead of emptying the queue. */
   readonly drainsFinished: boolean;
+  /** Set when the run injected a store outage. */
+  readonly outage?: OutageFacts;
+}
+
+/** What an injected outage did, against the window the retry pacing promises to survive. */
+export interface OutageFacts {
+  readonly durationSeconds: number;
+  /** The shortest span of a message's receives: an outage shorter than this dead-letters no valid message. */
+  readonly survivableSeconds: number;
+  readonly refusedCalls: number;
+  /** Valid messages in OrderDLQ after the drain whose every failed receive fell inside the outage. */
+  readonly validDeadLetteredByOutage: readonly string[];
 }
 
 export interface LostDetail {
@@ -74,7 +86,8 @@ const examples = (ids: readonly string[]): string => (ids.length === 0 ? '' : ` 
  *   included), byte for byte; and no order that no valid message carried;
  * - after the redrive, OrderDLQ holds exactly the poison messages;
  * - every message that moved to OrderDLQ had been received exactly maxReceiveCount times;
- * - both drains emptied OrderQueue.
+ * - both drains emptied OrderQueue;
+ * - an injected store outage shorter than the retry pacing's window dead-lettered no valid message.
  */
 export function evaluateSoak(facts: SoakFacts): SoakVerdict {
   const violations: string[] = [];
@@ -170,6 +183,15 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
     violations.push(
       `receive count at the move to OrderDLQ must be exactly ${K}: ${wrongCount.length} messages moved after ` +
         `${[...new Set(wrongCount.map((d) => d.receiveCount))].sort((a, b) => a - b).join('/')} receives${examples(wrongCount.map((d) => d.messageId))}`,
+    );
+  }
+
+  // an outage shorter than the pacing's window dead-letters no valid message
+  const outage = facts.outage;
+  if (outage && outage.durationSeconds < outage.survivableSeconds && outage.validDeadLetteredByOutage.length > 0) {
+    violations.push(
+      `outage: ${outage.validDeadLetteredByOutage.length} valid messages reached OrderDLQ during a ${outage.durationSeconds} s outage, ` +
+        `shorter than the ${outage.survivableSeconds} s the retry pacing must survive${examples([...outage.validDeadLetteredByOutage])}`,
     );
   }
 

@@ -1,3 +1,5 @@
+import type { OutageOptions } from './outage-window';
+
 /** How injected store faults strike relative to the write (see FaultInjectingOrderRepository). */
 export type FaultMode = 'before-write' | 'after-write' | 'mixed';
 
@@ -39,6 +41,8 @@ export interface SoakOptions {
    * order of the same events); the final table must not change. Unset: the workload's own order.
    */
   readonly deliverySeed?: number;
+  /** A window in which every store call fails (`--outage START:DURATION`); none by default. */
+  readonly outage?: OutageOptions;
   /** SNS RawMessageDelivery: the order JSON itself instead of the notification envelope. */
   readonly rawDelivery: boolean;
 }
@@ -80,6 +84,12 @@ export function soakOptionProblems(options: SoakOptions): string[] {
   rate('tieRate', options.tieRate);
   if (options.deliverySeed !== undefined) integer('deliverySeed', options.deliverySeed, 0, 2 ** 32 - 1);
   rate('crashRate', options.crashRate);
+  if (options.outage !== undefined) {
+    integer('outage start', options.outage.startSeconds, 0, 10_000_000);
+    integer('outage duration', options.outage.durationSeconds, 1, 10_000_000);
+    if (options.outage.failureClass !== 'transient' && options.outage.failureClass !== 'systemic')
+      problems.push(`outage class must be transient or systemic, got ${String(options.outage.failureClass)}`);
+  }
   if (!FAULT_MODES.includes(options.faultMode))
     problems.push(`faultMode must be one of ${FAULT_MODES.join(', ')}, got ${options.faultMode}`);
   return problems;

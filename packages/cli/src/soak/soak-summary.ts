@@ -49,6 +49,15 @@ export interface SoakSummary {
     readonly read: number;
     readonly crashes: number;
   };
+  /** Set when `--outage` injected a store outage: what it did against the window the pacing survives. */
+  readonly outage?: {
+    readonly start_s: number;
+    readonly duration_s: number;
+    readonly failure_class: string;
+    readonly survivable_s: number;
+    readonly refused_calls: number;
+    readonly valid_dead_lettered: number;
+  };
   readonly workload: {
     readonly duplicates_republished: number;
     readonly duplicates_sns_redelivered: number;

@@ -151,6 +151,7 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
       store,
       queue: drainQueue,
       queueArn: main.queueArn,
+      now: () => Date.now(),
       // A long poll ends as soon as a message is there, and asks every SQS server when none is.
       waitTimeSeconds: 1,
       onIdle: drainQueue.onIdle,
