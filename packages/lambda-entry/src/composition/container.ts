@@ -104,8 +104,8 @@ export function buildContainer(config: EntryConfig, overrides: ContainerOverride
 
 /**
  * The SQS queue behind a Lambda record's `eventSourceARN`, one client for all of them, made on the
- * first failure that needs pacing (a batch that succeeds never pays for it). The endpoint is the
- * SDK's own resolution (AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL), as for every client.
+ * first failure that needs pacing (a batch that succeeds never pays for it), on the endpoint the
+ * configuration names (AWS_ENDPOINT_URL_SQS, else AWS_ENDPOINT_URL) like the DynamoDB client.
  */
 function sqsVisibilityByArn(config: EntryConfig): (queueArn: string) => MessageVisibility | undefined {
   let client: ReturnType<typeof createSqsClient> | undefined;
@@ -115,6 +115,7 @@ function sqsVisibilityByArn(config: EntryConfig): (queueArn: string) => MessageV
     if (queueUrl === undefined) return undefined;
     client ??= createSqsClient({
       ...(config.region === undefined ? {} : { region: config.region }),
+      ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
       requestTimeoutMs: PACING_REQUEST_TIMEOUT_MS,
     });
     const queue = queues.get(queueUrl) ?? new SqsMessageQueue({ queueUrl, client });

@@ -14,8 +14,10 @@ export interface EntryConfig {
   readonly repository: RepositoryKind;
   readonly tableName: string;
   readonly region: string | undefined;
-  /** A custom endpoint (LocalStack, moto); every AWS client honours it. */
+  /** A custom DynamoDB endpoint (LocalStack, moto): AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL. */
   readonly endpoint: string | undefined;
+  /** A custom SQS endpoint for the paced retries: AWS_ENDPOINT_URL_SQS, else AWS_ENDPOINT_URL. */
+  readonly sqsEndpoint: string | undefined;
   readonly logLevel: LogLevel;
   readonly concurrency: number;
   /**
@@ -118,6 +120,7 @@ export function readEntryConfig(env: Environment): EntryConfig {
     tableName,
     region: nonBlank(env, 'AWS_REGION') ?? nonBlank(env, 'AWS_DEFAULT_REGION'),
     endpoint: nonBlank(env, 'AWS_ENDPOINT_URL_DYNAMODB') ?? nonBlank(env, 'AWS_ENDPOINT_URL'),
+    sqsEndpoint: nonBlank(env, 'AWS_ENDPOINT_URL_SQS') ?? nonBlank(env, 'AWS_ENDPOINT_URL'),
     logLevel: logLevel as LogLevel,
     concurrency: positiveInteger(env, 'ORDERS_CONCURRENCY', DEFAULT_CONCURRENCY, 1000),
     deadlineMarginMs: optionalPositiveInteger(env, 'ORDERS_DEADLINE_MARGIN_MS', 900_000),
