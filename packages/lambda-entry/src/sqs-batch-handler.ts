@@ -1,12 +1,6 @@
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type {
-  BatchResult,
-  InboundMessage,
-  Logger,
-  MessageVisibility,
-  ProcessOrderBatch,
-  RetryPacingOptions,
-} from '@orders/core';
+import type { InboundMessage, Logger, MessageVisibility, ProcessOrderBatch, RetryPacingOptions } from '@orders/core';
+import { fifoBatchContext, isFifoSource, wasTried } from './invocation/fifo-groups';
 import { FullBatchFailureError, fullBatchFailure } from './invocation/full-batch-failure';
 import { invocationDeadline } from './invocation/invocation-deadline';
 import { paceFailedRecords } from './invocation/pace-failed-records';
@@ -55,8 +49,6 @@ function toInboundMessage(record: SQSRecord, index: number): InboundMessage {
   };
 }
 
-const isFifoSource = (records: readonly SQSRecord[]): boolean => records[0]?.eventSourceARN?.endsWith('.fifo') ?? false;
-
 /**
  * The OrderProcessor handler: runs the batch through the use case and answers with exactly the
  * failed records (`ReportBatchItemFailures`), so successes are deleted and only failures come
@@ -78,10 +70,11 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
         logger: invocationLogger,
         ...(deadline ? { shouldStop: deadline.shouldStop, signal: deadline.saveSignal } : {}),
       };
-      const result = isFifoSource(event.Records)
-        ? await processInOrder(processOrderBatch, messages, batchContext)
-        : await processOrderBatch.execute(messages, batchContext);
-      await paceFailedRecords(event.Records, result.outcomes, {
+      const result = await processOrderBatch.execute(
+        messages,
+        isFifoSource(event.Records) ? fifoBatchContext(event.Records, batchContext) : batchContext,
+      );
+      await paceFailedRecords(event.Records, result.outcomes.filter(wasTried), {
         visibilityFor: dependencies.visibilityFor,
         pacing: dependencies.retryPacing,
         maxReceiveCount: dependencies.maxReceiveCount,
@@ -119,26 +112,4 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
       dependencies.onInvocationEnd?.();
     }
   };
-}
-
-/**
- * FIFO queues keep order within a message group, so after the first failure every later record
- * must be handed back too (AWS's rule for partial batch responses on FIFO sources).
- */
-async function processInOrder(
-  processOrderBatch: ProcessOrderBatch,
-  messages: readonly InboundMessage[],
-  batchContext: Parameters<ProcessOrderBatch['execute']>[1],
-): Promise<BatchResult> {
-  const outcomes: BatchResult['outcomes'][number][] = [];
-  const failed: string[] = [];
-  for (const [index, message] of messages.entries()) {
-    const single = await processOrderBatch.execute([message], batchContext);
-    outcomes.push(...single.outcomes);
-    if (single.failedMessageIds.length > 0) {
-      failed.push(...messages.slice(index).map((m) => m.messageId));
-      break;
-    }
-  }
-  return { outcomes, failedMessageIds: [...new Set(failed)] };
 }

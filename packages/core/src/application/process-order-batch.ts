@@ -1,6 +1,6 @@
 import { decodeOrderMessage } from '../messages/decode-message';
 import type { InboundMessage } from '../messages/inbound-message';
-import { describeError } from '../errors/infrastructure-error';
+import { describeError, type ErrorDescription } from '../errors/infrastructure-error';
 import { systemClock, type Clock } from '../ports/clock';
 import { silentLogger, type LogFields, type Logger } from '../ports/logger';
 import { noMetrics, type MetricsRecorder } from '../ports/metrics';
@@ -38,6 +38,15 @@ export interface BatchContext {
    * invocation timing out and every record, successes included, coming back.
    */
   readonly shouldStop?: () => boolean;
+  /** Records in flight at once for this call (e.g. 1 for a FIFO source); default: the use case's bound. */
+  readonly concurrency?: number;
+  /**
+   * Asked before each record starts (after `shouldStop`): a reason to hand the record back unprocessed
+   * (it becomes a `failed` outcome with that error, logged and counted like any other), or undefined.
+   */
+  readonly handBack?: (message: InboundMessage) => ErrorDescription | undefined;
+  /** Told each record's outcome as soon as it is known (before later records start, at concurrency 1). */
+  readonly onOutcome?: (message: InboundMessage, outcome: MessageOutcome) => void;
   /**
    * Aborts the saves still in flight (their store requests are cancelled and the records fail as
    * `deadline_exceeded`), so no save outlives the invocation that started it.
@@ -91,11 +100,17 @@ export class ProcessOrderBatch {
   async execute(messages: readonly InboundMessage[], context: BatchContext = {}): Promise<BatchResult> {
     const startedAt = this.clock.now();
     const logger = context.logger ?? this.logger;
-    const outcomes = await mapWithConcurrency(messages, this.concurrency, (message) =>
-      context.shouldStop?.() || context.signal?.aborted
-        ? Promise.resolve(deadlineExceeded(message))
-        : this.processOne(message, context.signal),
-    );
+    const outcomes = await mapWithConcurrency(messages, context.concurrency ?? this.concurrency, async (message) => {
+      const handedBack = context.handBack?.(message);
+      const outcome =
+        context.shouldStop?.() || context.signal?.aborted
+          ? deadlineExceeded(message)
+          : handedBack
+            ? failedUnprocessed(message, handedBack)
+            : await this.processOne(message, context.signal);
+      context.onOutcome?.(message, outcome);
+      return outcome;
+    });
     for (const [index, outcome] of outcomes.entries()) logOutcome(logger, outcome, messages[index]?.receiveCount);
 
     const failedMessageIds = [...new Set(outcomes.filter(isFailure).map((outcome) => outcome.messageId))];
@@ -148,16 +163,17 @@ export class ProcessOrderBatch {
 }
 
 function deadlineExceeded(message: InboundMessage): MessageOutcome {
-  return {
-    status: 'failed',
-    messageId: message.messageId,
-    error: {
-      name: 'DeadlineExceeded',
-      code: 'deadline_exceeded',
-      message: 'not started before the invocation deadline',
-      failureClass: 'transient',
-    },
-  };
+  return failedUnprocessed(message, {
+    name: 'DeadlineExceeded',
+    code: 'deadline_exceeded',
+    message: 'not started before the invocation deadline',
+    failureClass: 'transient',
+  });
+}
+
+/** A record handed back without being tried: it comes back later, like any failure. */
+function failedUnprocessed(message: InboundMessage, error: ErrorDescription): MessageOutcome {
+  return { status: 'failed', messageId: message.messageId, error };
 }
 
 /** One line per message: ids, outcome and why, never the payload. */

@@ -191,4 +191,30 @@ describe('ProcessOrderBatch with a repository that answers nonsense', () => {
     expect(result.failedMessageIds).toEqual(['m1']);
     expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { code: 'invalid_save_outcome' } });
   });
+
+  it('hands back the records a context says to, in order at concurrency 1, telling each outcome as it is known', async () => {
+    const repository = new FakeOrderRepository();
+    const seen: string[] = [];
+    let blocked = false;
+    const result = await new ProcessOrderBatch({ repository }).execute(
+      [message('m1', 'bad'), message('m2', rawBody(sampleOrder({ orderId: 'X2' })))],
+      {
+        concurrency: 1,
+        handBack: () =>
+          blocked
+            ? { name: 'Blocked', code: 'blocked', message: 'an earlier record failed', failureClass: 'transient' }
+            : undefined,
+        onOutcome: (m, outcome) => {
+          seen.push(`${m.messageId}:${outcome.status}`);
+          if (outcome.status !== 'created') blocked = true;
+        },
+      },
+    );
+    expect(seen).toEqual(['m1:invalid', 'm2:failed']);
+    expect(result.outcomes[1]).toMatchObject({
+      status: 'failed',
+      error: { code: 'blocked', failureClass: 'transient' },
+    });
+    expect(repository.saveCalls).toEqual([]);
+  });
 });

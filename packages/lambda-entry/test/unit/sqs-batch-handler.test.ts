@@ -235,6 +235,38 @@ describe('OrderProcessor handler', () => {
     await expect(repository.findById('F3')).resolves.toBeUndefined();
   });
 
+  it("on a FIFO source, hands back only the failed message group's later records; other groups go on", async () => {
+    const { handler, repository, logger, visibility, metrics } = handlerWith();
+    const fifo = 'arn:aws:sqs:us-east-1:000000000000:OrderQueue.fifo';
+    const inGroup = (group: string, messageId: string, body: string) =>
+      sqsRecord(body, {
+        messageId,
+        eventSourceARN: fifo,
+        attributes: { ...sqsRecord('').attributes, MessageGroupId: group },
+      });
+    const records = [
+      inGroup('A', 'a1', rawBody(sampleOrder({ orderId: 'A1' }))),
+      inGroup('B', 'b1', rawBody(sampleOrder({ orderId: 'B1' }))),
+      inGroup('A', 'a2', 'bad'),
+      inGroup('B', 'b2', rawBody(sampleOrder({ orderId: 'B2' }))),
+      inGroup('A', 'a3', rawBody(sampleOrder({ orderId: 'A3' }))),
+    ];
+    const response = await handler(sqsEvent(records), lambdaContext());
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a2' }, { itemIdentifier: 'a3' }]);
+    for (const id of ['A1', 'B1', 'B2']) await expect(repository.findById(id)).resolves.toBeDefined();
+    await expect(repository.findById('A3')).resolves.toBeUndefined();
+    // The handed-back record has its own outcome and log line; it was not tried, so it is not paced.
+    expect(logger.calls.find((l) => l.fields['messageId'] === 'a3')?.fields).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'fifo_group_blocked',
+      failureClass: 'transient',
+    });
+    expect(visibility.delays()).toEqual({ AQEBa2: 0 });
+    // One batch, counted once (not one metrics record per FIFO record).
+    expect(metrics.batches).toHaveLength(1);
+    expect(metrics.batches[0]).toMatchObject({ batchSize: 5, counts: { created: 3, invalid: 1, failed: 1 } });
+  });
+
   it('logs one structured line per record with ids and outcome, never the payload', async () => {
     const { handler, logger } = handlerWith();
     const secretUser = 'U-very-private-991';
