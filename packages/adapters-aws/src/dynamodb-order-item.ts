@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type Instant,
   instantFromDecimalSeconds,
+  ORDER_FIELDS,
   ORDER_STATUSES,
   type Order,
   type OrderStatus,
@@ -24,7 +25,8 @@ import { MalformedStoredItemError } from './errors';
  */
 export type OrderItem = Record<string, AttributeValue>;
 
-export const ORDER_ATTRIBUTES = ['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'] as const;
+/** The stored attributes that are the order itself: core's order fields, under the same names. */
+export const ORDER_ATTRIBUTES = ORDER_FIELDS;
 export const INSTANT_ATTRIBUTE = 'instant';
 export const UPDATED_AT_ATTRIBUTE = 'updatedAt';
 

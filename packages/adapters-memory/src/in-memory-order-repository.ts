@@ -2,6 +2,7 @@ import {
   compareCodePoints,
   decideSave,
   legacyOrderState,
+  pickOrderFields,
   type Order,
   type OrderRepository,
   type SaveResult,
@@ -28,11 +29,9 @@ export class InMemoryOrderRepository implements OrderRepository {
     const { order, instant } = event;
     const decision = decideSave(this.orders.get(order.orderId), event);
     if (decision.write) {
-      // Copy the six fields: an event object may carry more, and callers may mutate theirs.
-      const { orderId, userId, itemName, quantity, status, timestamp } = order;
-      const stored = { orderId, userId, itemName, quantity, status, timestamp };
-      this.orders.set(orderId, { kind: 'current', event: { order: stored, instant } });
-      this.legacyItems.delete(orderId);
+      // A copy of the order's fields: an event object may carry more, and callers may mutate theirs.
+      this.orders.set(order.orderId, { kind: 'current', event: { order: pickOrderFields(order), instant } });
+      this.legacyItems.delete(order.orderId);
     }
     return decision.result;
   }

@@ -3,6 +3,7 @@
  * so that any service (a Lambda, a container, a test) can reuse it.
  */
 export * from './domain/order';
+export * from './domain/plain-object';
 export * from './domain/instant';
 export * from './domain/validation-problem';
 export * from './domain/validate-order';
