@@ -141,7 +141,7 @@ describe('DynamoDbOrderRepository on a real endpoint', () => {
     const missing = new DynamoDbOrderRepository({ client, tableName: 'NoSuchOrdersTable' });
     const saveError = await missing.save(timed(sampleOrder())).catch((e: unknown) => e);
     expect(saveError).toBeInstanceOf(RepositoryUnavailableError);
-    expect(saveError).toMatchObject({ code: 'repository_unavailable', retryable: false });
+    expect(saveError).toMatchObject({ code: 'table_not_found', failureClass: 'systemic', retryable: false });
     expect((saveError as Error).cause).toBeInstanceOf(ResourceMissingError);
     expect((saveError as Error).message).toBe(
       'The DynamoDB table "NoSuchOrdersTable" does not exist; run "orders provision" to create it.',
