@@ -374,7 +374,7 @@ export class OrderProcessingStack extends Stack {
     this.function = new lambda.Function(this, 'OrderProcessor', {
       functionName: names.function,
       description: `Stores orders from ${names.queue} in ${names.table}; reports partial batch failures.`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: HANDLER,
       code: orderProcessorCode({ directory: props.bundleDirectory, includeSourceMap: sourceMaps }),

@@ -254,11 +254,11 @@ describe('OrderTopic, OrderQueue, OrderDLQ', () => {
 });
 
 describe('OrderProcessor function', () => {
-  it('runs the bundle on nodejs22.x, arm64, handler index.handler', () => {
+  it('runs the bundle on nodejs24.x, arm64, handler index.handler', () => {
     const { props } = only(json, 'AWS::Lambda::Function');
     expect(props).toMatchObject({
       FunctionName: 'OrderProcessor',
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 512,

@@ -25,9 +25,6 @@ export function buildProgram(): Command {
 }
 
 if (require.main === module) {
-  // The SDK warns on every command that its 2027 releases will need Node 22; the README says so
-  // once, and Lambda already runs Node 22. Set the variable to "false" to see it.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   buildProgram()
     .parseAsync(stripPnpmSeparator(process.argv))
     .catch((error: unknown) => {
