@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { consumeCommand } from './commands/consume-command';
 import { demoCommand } from './commands/demo-command';
 import { dlqCommand } from './commands/dlq-command';
+import { lambdaCommand } from './commands/lambda-command';
 import { provisionCommand } from './commands/provision-command';
 import { publishCommand } from './commands/publish-command';
 import { soakCommand } from './commands/soak-command';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .addCommand(provisionCommand())
     .addCommand(publishCommand())
     .addCommand(consumeCommand())
+    .addCommand(lambdaCommand())
     .addCommand(dlqCommand())
     .addCommand(statusCommand())
     .addCommand(soakCommand());
