@@ -112,7 +112,10 @@ export class SqsEventSource {
 
   async run(signal: AbortSignal): Promise<EventSourceReport> {
     let consecutiveErrors = 0;
+    // With untilEmpty, drained is checked before the first long poll and after every short receive.
+    let checkDrained = this.options.untilEmpty !== undefined;
     while (!signal.aborted) {
+      if (checkDrained && (await this.isDrained())) return { ...this.report, stoppedBy: 'empty' };
       let messages: ReceivedMessage[];
       let short: boolean;
       try {
@@ -133,9 +136,7 @@ export class SqsEventSource {
         continue;
       }
       if (messages.length > 0) await this.invokeWith(messages);
-      if (short && this.options.untilEmpty !== undefined && (await this.isDrained())) {
-        return { ...this.report, stoppedBy: 'empty' };
-      }
+      checkDrained = short && this.options.untilEmpty !== undefined;
     }
     return { ...this.report, stoppedBy: 'signal' };
   }

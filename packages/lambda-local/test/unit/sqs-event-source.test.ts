@@ -147,6 +147,29 @@ describe('the SQS event source (Lambda rules)', () => {
     expect(sizes).toEqual([20, 5]);
   });
 
+  it('with untilEmpty, returns at once from an empty queue instead of long-polling it first', async () => {
+    const receives: number[] = [];
+    const empty: MessageQueue = {
+      receive: async (options: ReceiveOptions): Promise<ReceivedMessage[]> => {
+        receives.push(options.waitTimeSeconds);
+        return [];
+      },
+      deleteBatch: async (): Promise<DeleteFailure[]> => [],
+      changeVisibility: async () => undefined,
+    };
+    const source = new SqsEventSource({
+      queue: empty,
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:OrderQueue',
+      invoke: async () => success(null),
+      batchSize: 10,
+      maximumBatchingWindowSeconds: 0,
+      reportBatchItemFailures: true,
+      untilEmpty: async () => ({ visible: 0, inFlight: 0, delayed: 0 }),
+    });
+    await expect(source.run(new AbortController().signal)).resolves.toMatchObject({ stoppedBy: 'empty' });
+    expect(receives).toEqual([]);
+  });
+
   it('finishes the batch in flight when stopped, then returns', async () => {
     const queued = queues();
     const { queue } = queued;
