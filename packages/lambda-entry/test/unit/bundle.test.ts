@@ -36,6 +36,27 @@ describe('the deployable bundle (dist/index.mjs)', () => {
     expect(existsSync(`${bundlePath}.map`)).toBe(true);
   });
 
+  it('keeps error class names through minification (the runtime reports constructor.name as errorType)', () => {
+    const script = `
+      const { handler } = await import(${JSON.stringify(bundlePath)});
+      try {
+        await handler({ Records: [{ body: '{}' }] }, { awsRequestId: 'names', getRemainingTimeInMillis: () => 30000 });
+      } catch (error) {
+        process.stdout.write('THROWN ' + JSON.stringify({ constructor: error.constructor.name, name: error.name }) + '\\n');
+      }
+    `;
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env['PATH'] ?? '', ORDERS_REPOSITORY: 'memory', AWS_REGION: 'us-east-1' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const thrown = stdout.split('\n').find((l) => l.startsWith('THROWN '));
+    expect(JSON.parse(thrown?.slice('THROWN '.length) ?? 'null')).toEqual({
+      constructor: 'MalformedEventError',
+      name: 'MalformedEventError',
+    });
+  });
+
   it('exports a handler that reports exactly the bad records and logs JSON lines with EMF metrics', () => {
     const event = sqsEvent([
       sqsRecord(snsEnvelopeBody(SEED_DUMMY_ORDER), { messageId: 'good-enveloped' }),
