@@ -54,6 +54,11 @@ export class LocalLambda {
   private environment: ExecutionEnvironment | undefined;
   private busy = false;
   private closed = false;
+  /** A process that exits without close() (process.exit on a second Ctrl-C) still kills the runtime and removes the copy. */
+  private readonly cleanUpOnExit = (): void => {
+    this.environment?.killNow();
+    this.task.dispose();
+  };
 
   constructor(private readonly options: LocalLambdaOptions) {
     this.fn = options.fn;
@@ -61,6 +66,7 @@ export class LocalLambda {
     this.task = prepareTaskDirectory(options.fn.codeDirectory);
     this.log = options.onLogLine ?? ((line) => process.stdout.write(`${line}\n`));
     this.platform = platformLog(options.fn.logFormat);
+    process.once('exit', this.cleanUpOnExit);
   }
 
   /** The private copy of the code (LAMBDA_TASK_ROOT). */
@@ -88,6 +94,7 @@ export class LocalLambda {
   /** Ends the environment (its process is killed) and removes the task directory. */
   async close(): Promise<void> {
     this.closed = true;
+    process.off('exit', this.cleanUpOnExit);
     await this.discardEnvironment();
     this.task.dispose();
   }
