@@ -31,6 +31,8 @@ export interface SqsEventSourceOptions {
   readonly onBatch?: (report: BatchReport) => void;
   /** Called when a receive fails (the poller backs off and tries again). */
   readonly onReceiveError?: (error: unknown, consecutive: number) => void;
+  /** How long past its long-poll wait a receive may stay unanswered before it is abandoned. Default 10 s. */
+  readonly receiveGraceMs?: number;
   /** Consecutive failed receives before the poller gives up with an error. Default 10. */
   readonly maxConsecutiveReceiveErrors?: number;
 }
@@ -73,6 +75,12 @@ export class EventSourceError extends LambdaLocalError {
 const MAX_EVENT_BYTES = 6_291_456;
 const SQS_MAX_RECEIVE = 10;
 const BACKOFF_INITIAL_MS = 500;
+/**
+ * A receive that has not answered this long after its long poll should have ended is abandoned
+ * (a half-open connection would otherwise hold the poller forever). Messages SQS may have handed
+ * to it come back after their visibility timeout.
+ */
+const RECEIVE_GRACE_MS = 10_000;
 const BACKOFF_MAX_MS = 20_000;
 
 /**
@@ -158,7 +166,11 @@ export class SqsEventSource {
         window > 0
           ? Math.min(20, Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000)))
           : (this.options.waitTimeSeconds ?? 20);
-      const received = await queue.receive({ maxMessages: wanted, waitTimeSeconds, signal });
+      const bounded = AbortSignal.any([
+        signal,
+        AbortSignal.timeout(waitTimeSeconds * 1000 + (this.options.receiveGraceMs ?? RECEIVE_GRACE_MS)),
+      ]);
+      const received = await queue.receive({ maxMessages: wanted, waitTimeSeconds, signal: bounded });
       short = received.length < wanted;
       const overflow: string[] = [];
       for (const message of received) {

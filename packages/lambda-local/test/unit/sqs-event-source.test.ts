@@ -170,6 +170,35 @@ describe('the SQS event source (Lambda rules)', () => {
     expect(receives).toEqual([]);
   });
 
+  it('abandons a receive that never answers (a half-open connection) and polls again', async () => {
+    const aborted: boolean[] = [];
+    const hanging: MessageQueue = {
+      receive: (options: ReceiveOptions) =>
+        new Promise<ReceivedMessage[]>((resolve) => {
+          options.signal?.addEventListener('abort', () => {
+            aborted.push(true);
+            resolve([]);
+          });
+        }),
+      deleteBatch: async (): Promise<DeleteFailure[]> => [],
+      changeVisibility: async () => undefined,
+    };
+    let depthChecks = 0;
+    const source = new SqsEventSource({
+      queue: hanging,
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:OrderQueue',
+      invoke: async () => success(null),
+      batchSize: 10,
+      maximumBatchingWindowSeconds: 0,
+      reportBatchItemFailures: true,
+      waitTimeSeconds: 0,
+      receiveGraceMs: 50,
+      untilEmpty: async () => ({ visible: 0, inFlight: depthChecks++ < 2 ? 1 : 0 }),
+    });
+    await expect(source.run(new AbortController().signal)).resolves.toMatchObject({ stoppedBy: 'empty' });
+    expect(aborted).toEqual([true, true]);
+  });
+
   it('finishes the batch in flight when stopped, then returns', async () => {
     const queued = queues();
     const { queue } = queued;
