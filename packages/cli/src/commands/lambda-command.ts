@@ -43,14 +43,15 @@ function serveCommand(): Command {
     )
     .addOption(new Option('--endpoint <url>', 'AWS endpoint (moto, LocalStack); default: AWS_ENDPOINT_URL'))
     .addOption(new Option('--region <region>', 'AWS region; default: AWS_REGION or the shared config'))
-    .option('--cdk-out <dir>', 'the cloud assembly pnpm synth wrote', DEFAULT_CDK_OUT)
+    .addOption(
+      new Option('--cdk-out <dir>', 'the cloud assembly pnpm synth wrote').default(DEFAULT_CDK_OUT, 'infra/cdk.out'),
+    )
     .option('--stack <name>', 'the stack, when the assembly holds several')
     .option('--function <name>', 'logical id or FunctionName, when the stack has several functions')
-    .option(
-      '--env <NAME=VALUE>',
-      'set a function environment variable (repeatable); wins over the template',
-      collectEnv,
-      {},
+    .addOption(
+      new Option('--env <NAME=VALUE>', 'set a function environment variable (repeatable); wins over the template')
+        .argParser(collectEnv)
+        .default({}, 'none'),
     )
     .option('--timeout <seconds>', "override the template's function timeout", parseInteger('--timeout', 1, 900))
     .addOption(new Option('--log-format <format>', "override the template's log format").choices(['JSON', 'Text']))
