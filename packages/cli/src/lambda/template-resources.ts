@@ -1,4 +1,4 @@
-import type { ResourceNames } from '@orders/adapters-aws';
+import { resolveResourceNames, type ResourceNames } from '@orders/adapters-aws';
 import {
   resourcesOfType,
   TemplateError,
@@ -26,16 +26,31 @@ export function templateResources(stack: SynthesizedStack, eventSource: SqsEvent
       `${stack.templatePath}: ${queue.queueName} has no redrive policy to a named dead-letter queue`,
     );
   }
+  const subscriptionDlqName = subscriptionDeadLetterQueueName(stack);
   return {
-    names: {
+    names: resolveResourceNames({
       tableName: onlyName(stack, 'AWS::DynamoDB::Table', 'TableName'),
       topicName: onlyName(stack, 'AWS::SNS::Topic', 'TopicName'),
       queueName: queue.queueName,
       dlqName: queue.deadLetterQueueName,
-    },
+      ...(subscriptionDlqName === undefined ? {} : { subscriptionDlqName }),
+    }),
     visibilityTimeoutSeconds: queue.visibilityTimeoutSeconds,
     maxReceiveCount: queue.maxReceiveCount,
   };
+}
+
+/** The queue the topic's subscription sends undeliverable notifications to (its RedrivePolicy), if any. */
+function subscriptionDeadLetterQueueName(stack: SynthesizedStack): string | undefined {
+  for (const [, subscription] of resourcesOfType(stack.template, 'AWS::SNS::Subscription')) {
+    const target = (subscription.Properties?.['RedrivePolicy'] as { deadLetterTargetArn?: unknown } | undefined)
+      ?.deadLetterTargetArn;
+    const getAtt = (target as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+    const logicalId = Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+    const name = logicalId === undefined ? undefined : stack.template.Resources?.[logicalId]?.Properties?.['QueueName'];
+    if (typeof name === 'string') return name;
+  }
+  return undefined;
 }
 
 function onlyName(stack: SynthesizedStack, type: string, property: string): string {

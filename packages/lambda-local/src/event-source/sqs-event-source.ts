@@ -184,7 +184,12 @@ export class SqsEventSource {
         bytes += size;
         messages.push(message);
       }
-      await Promise.allSettled(overflow.map((handle) => queue.changeVisibility(handle, 0)));
+      // Best effort: a release that fails leaves the record to come back after its visibility timeout.
+      if (overflow.length > 0) {
+        await queue
+          .changeVisibilityBatch(overflow.map((receiptHandle) => ({ receiptHandle, visibilityTimeoutSeconds: 0 })))
+          .catch(() => undefined);
+      }
       if (overflow.length > 0 || window === 0) break;
     } while (messages.length < batchSize && Date.now() < windowEnds && !signal.aborted);
     return { messages, short: short && messages.length < batchSize };

@@ -74,6 +74,11 @@ export class LocalLambda {
     return this.task.path;
   }
 
+  /** The process id of the live execution environment's runtime, if one is running. */
+  get runtimePid(): number | undefined {
+    return this.environment?.isDead === false ? this.environment.pid : undefined;
+  }
+
   /** `node_modules` directories above the task root that module resolution could still reach. */
   get leakyAncestors(): readonly string[] {
     return this.task.ancestorNodeModules;

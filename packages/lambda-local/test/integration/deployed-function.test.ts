@@ -1,5 +1,3 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import {
   DlqTools,
   DynamoDbOrderRepository,
@@ -80,7 +78,10 @@ function harness(
     region: environment.region,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     extraEnvironment: { AWS_ENDPOINT_URL: environment.endpoint },
-    onLogLine: (line) => lines.push(line),
+    onLogLine: (line) => {
+      lines.push(line);
+      for (const hook of onLine) hook(line);
+    },
   });
   harnesses.push(lambda);
   const queue = new SqsMessageQueue({ queueUrl: resources.queueUrl });
@@ -111,7 +112,10 @@ function harness(
   };
 }
 const harnesses: LocalLambda[] = [];
+/** Called with every log line of the harness's function (a test's way to act at a given moment). */
+const onLine: ((line: string) => void)[] = [];
 afterEach(async () => {
+  onLine.length = 0;
   await Promise.all(harnesses.splice(0).map((lambda) => lambda.close()));
 });
 
@@ -244,37 +248,36 @@ describe('the deployed OrderProcessor inside the runtime interface client', () =
     const ids = new Set<string>();
     for (const order of [SEED_DUMMY_ORDER, { ...SEED_DUMMY_ORDER, orderId: 'O5678' }])
       ids.add((await queue.sendRaw(rawBody(order))).messageId);
-    // DynamoDB behind an endpoint that accepts connections and never answers: the put hangs.
-    const blackHole = await startBlackHole();
-    try {
-      const { serve, results, lines, batches } = harness(resources, {
-        env: { AWS_ENDPOINT_URL_DYNAMODB: blackHole.url, ORDERS_DEADLINE_MARGIN_MS: '1' },
-        fn: { timeoutSeconds: 1 },
+    // A function that stops answering: its process is frozen as the invocation starts (a blocked
+    // event loop, a hung call). The handler's own deadline logic cannot answer first, so only the
+    // runtime's timeout can end it, as in Lambda.
+    const { serve, results, lines, batches, lambda } = harness(resources, { fn: { timeoutSeconds: 1 } });
+    const freeze = (line: string): void => {
+      const pid = lambda.runtimePid;
+      if (line.includes('"platform.start"') && pid !== undefined) process.kill(pid, 'SIGSTOP');
+    };
+    onLine.push(freeze);
+    const report = await serve({ stopAfter: 2 });
+
+    // The same two messages, twice: the timed-out batch came back whole.
+    expect(batches.map((batch) => new Set(batch))).toEqual([ids, ids]);
+    for (const result of results) {
+      expect(result).toMatchObject({
+        status: 'error',
+        kind: 'timeout',
+        coldStart: true,
+        error: {
+          errorType: 'Sandbox.Timedout',
+          errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/),
+        },
       });
-      const report = await serve({ stopAfter: 2 });
-      // The same two messages, twice: the timed-out batch came back whole.
-      expect(batches.map((batch) => new Set(batch))).toEqual([ids, ids]);
-      for (const result of results) {
-        expect(result).toMatchObject({
-          status: 'error',
-          kind: 'timeout',
-          coldStart: true,
-          error: {
-            errorType: 'Sandbox.Timedout',
-            errorMessage: expect.stringMatching(/Task timed out after 1\.00 seconds$/),
-          },
-        });
-      }
-      expect(results).toHaveLength(2);
-      expect(report).toMatchObject({ deleted: 0, received: 4, failedInvocations: 2 });
-      expect(
-        jsonLines(lines)
-          .filter((l) => l['type'] === 'platform.report')
-          .map((l) => (l['record'] as { status: string }).status),
-      ).toEqual(['timeout', 'timeout']);
-    } finally {
-      await blackHole.close();
     }
+    expect(results).toHaveLength(2);
+    expect(report).toMatchObject({ deleted: 0, received: 4, failedInvocations: 2 });
+    const statuses = jsonLines(lines)
+      .filter((l) => l['type'] === 'platform.report')
+      .map((l) => (l['record'] as { status: string }).status);
+    expect(statuses).toEqual(['timeout', 'timeout']);
     // Both messages are still on the queue (in flight until their visibility timeout ends).
     const depth = await queue.depth();
     expect(depth.visible + depth.inFlight).toBe(2);
@@ -317,24 +320,4 @@ function jsonLines(lines: readonly string[]): Record<string, unknown>[] {
 async function eventually(check: () => boolean, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
-/** A TCP endpoint that accepts connections and never answers (a stalled DynamoDB). */
-async function startBlackHole(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
 }

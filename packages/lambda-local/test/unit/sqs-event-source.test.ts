@@ -156,6 +156,7 @@ describe('the SQS event source (Lambda rules)', () => {
       },
       deleteBatch: async (): Promise<DeleteFailure[]> => [],
       changeVisibility: async () => undefined,
+      changeVisibilityBatch: async () => [],
     };
     const source = new SqsEventSource({
       queue: empty,
@@ -182,6 +183,7 @@ describe('the SQS event source (Lambda rules)', () => {
         }),
       deleteBatch: async (): Promise<DeleteFailure[]> => [],
       changeVisibility: async () => undefined,
+      changeVisibilityBatch: async () => [],
     };
     let depthChecks = 0;
     const source = new SqsEventSource({
@@ -226,6 +228,7 @@ describe('the SQS event source (Lambda rules)', () => {
       },
       deleteBatch: async (): Promise<DeleteFailure[]> => [],
       changeVisibility: async () => undefined,
+      changeVisibilityBatch: async () => [],
     };
     const errors: number[] = [];
     const source = new SqsEventSource({
