@@ -12,10 +12,13 @@ const ALARMED_CLASSES = ['transient', 'systemic'] as const;
  */
 export class PowertoolsMetricsRecorder implements MetricsRecorder {
   private readonly failuresByKey = new Map<string, { failureClass: string; code: string; count: number }>();
+  /** Whether a batch was recorded since the last flush (an invocation refused before its batch records none). */
+  private recorded = false;
 
   constructor(readonly powertools: Metrics) {}
 
   recordBatch(batch: BatchMetrics): void {
+    this.recorded = true;
     for (const status of MESSAGE_STATUSES) this.powertools.addMetric(status, MetricUnit.Count, batch.counts[status]);
     for (const failureClass of ALARMED_CLASSES) {
       const count = batch.failures.filter((f) => f.failureClass === failureClass).reduce((sum, f) => sum + f.count, 0);
@@ -33,6 +36,9 @@ export class PowertoolsMetricsRecorder implements MetricsRecorder {
 
   /** Writes the stored metrics (one EMF line, then one per failure class and code) and clears them. */
   flush(): void {
+    // Publishing nothing makes Powertools print an unstructured warning line: skip it instead.
+    if (!this.recorded) return;
+    this.recorded = false;
     this.powertools.publishStoredMetrics();
     for (const { failureClass, code, count } of this.failuresByKey.values()) {
       const single = this.powertools.singleMetric();
