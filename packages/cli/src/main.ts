@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command } from 'commander';
 import { consumeCommand } from './commands/consume-command';
 import { demoCommand } from './commands/demo-command';
@@ -26,12 +25,16 @@ export function buildProgram(): Command {
     .addCommand(soakCommand());
 }
 
-if (require.main === module) {
+/** Runs the command line: an error becomes one sentence on stderr and exit code 1 (ORDERS_DEBUG=1 adds the stack). */
+export function runOrders(argv: readonly string[]): void {
   buildProgram()
-    .parseAsync(stripPnpmSeparator(process.argv))
+    .parseAsync(stripPnpmSeparator([...argv]))
     .catch((error: unknown) => {
       process.stderr.write(`orders: ${describeFailure(error)}\n`);
       if (process.env['ORDERS_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
       process.exitCode = 1;
     });
 }
+
+// Run directly (tsx in a test, or an old `node dist/main.js`): same as the `orders` entry.
+if (require.main === module) runOrders(process.argv);
