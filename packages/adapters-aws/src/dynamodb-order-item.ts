@@ -117,3 +117,29 @@ function plainAttributes(item: OrderItem): Record<string, unknown> {
     }),
   );
 }
+
+/** A stored item as an operator wants to see it: the order, and what the ordering rule keeps beside it. */
+export interface StoredOrderRecord {
+  readonly orderId: string;
+  /** The order, when the item reads as one (an item from before the rule may not). */
+  readonly order: Order | undefined;
+  /** The instant the rule compares, as stored (exact decimal seconds); absent on an item from before the rule. */
+  readonly instant: string | undefined;
+  /** When this adapter last wrote the item (`updatedAt`); absent on an item from before the rule. */
+  readonly storedAt: string | undefined;
+}
+
+export function storedOrderRecord(item: OrderItem): StoredOrderRecord {
+  let order: Order | undefined;
+  try {
+    order = fromOrderItem(item);
+  } catch {
+    order = undefined;
+  }
+  return {
+    orderId: item['orderId']?.S ?? '(unknown)',
+    order,
+    instant: item[INSTANT_ATTRIBUTE]?.N,
+    storedAt: item[UPDATED_AT_ATTRIBUTE]?.S,
+  };
+}

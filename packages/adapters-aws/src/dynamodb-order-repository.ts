@@ -19,7 +19,10 @@ import {
   INSTANT_ATTRIBUTE,
   ORDER_ATTRIBUTES,
   type OrderItem,
+  type StoredOrderRecord,
+  storedOrderRecord,
   storedOrderState,
+  UPDATED_AT_ATTRIBUTE,
   toOrderItem,
 } from './dynamodb-order-item';
 import {
@@ -49,7 +52,7 @@ const MAX_SAVE_ROUNDS = 3;
 
 /** `status` and `timestamp` are DynamoDB reserved words: every read names attributes by placeholder. */
 const PROJECTION_NAMES: Record<string, string> = Object.fromEntries(
-  [...ORDER_ATTRIBUTES, INSTANT_ATTRIBUTE].map((name, i) => [`#a${i}`, name]),
+  [...ORDER_ATTRIBUTES, INSTANT_ATTRIBUTE, UPDATED_AT_ATTRIBUTE].map((name, i) => [`#a${i}`, name]),
 );
 const PROJECTION = Object.keys(PROJECTION_NAMES).join(', ');
 
@@ -105,6 +108,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
         );
       }
     }
+  }
+
+  /** The stored item as an operator sees it (`orders get`): the order, its instant, when it was stored. */
+  async findStored(orderId: string): Promise<StoredOrderRecord | undefined> {
+    const item = await this.consistentGet(orderId);
+    return item === undefined ? undefined : storedOrderRecord(item);
   }
 
   async findById(orderId: string): Promise<Order | undefined> {

@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { consumeCommand } from './commands/consume-command';
 import { demoCommand } from './commands/demo-command';
 import { dlqCommand } from './commands/dlq-command';
+import { getCommand } from './commands/get-command';
 import { lambdaCommand } from './commands/lambda-command';
+import { listCommand } from './commands/list-command';
 import { provisionCommand } from './commands/provision-command';
 import { publishCommand } from './commands/publish-command';
 import { soakCommand } from './commands/soak-command';
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
     .addCommand(lambdaCommand())
     .addCommand(dlqCommand())
     .addCommand(statusCommand())
+    .addCommand(getCommand())
+    .addCommand(listCommand())
     .addCommand(soakCommand());
 }
 
