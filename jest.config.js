@@ -16,7 +16,6 @@ const common = {
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
   transform: { '^.+\\.tsx?$': swc },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  setupFiles: ['<rootDir>/jest.setup.js'],
 };
 
 /** @type {import('jest').Config} */

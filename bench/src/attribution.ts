@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { bundleSnippet, OURS_CREDENTIALS_PLUGIN, SAME_AS_OURS, type BuiltBundle } from './bundles';
 import { BUNDLE_DIR, LAMBDA_ENTRY_DIR, REPO_DIR } from './paths';
 import { statSync, writeFileSync } from 'node:fs';
@@ -159,28 +159,51 @@ export async function buildProbes(): Promise<{ built: BuiltProbe[]; skipped: { n
       });
     }
   }
-  try {
-    built.push({
-      ...(await buildOursWithDefaultCredentialChain()),
-      description: "ours built without its credentials plugin (the SDK's default chain)",
-    });
-  } catch (error) {
-    skipped.push({
-      name: 'whatif-default-credential-chain',
-      reason: error instanceof Error ? error.message : String(error),
-    });
+  for (const variant of OURS_VARIANTS) {
+    try {
+      built.push({ ...(await buildOursVariant(variant)), description: variant.description });
+    } catch (error) {
+      skipped.push({ name: variant.name, reason: error instanceof Error ? error.message : String(error) });
+    }
   }
   return { built, skipped };
 }
 
-/**
- * Ours' own entry built with the shared options and no plugin: what the environment-only
- * credential provider saves, in bytes and in milliseconds.
- */
-async function buildOursWithDefaultCredentialChain(): Promise<BuiltBundle> {
-  const name = 'whatif-default-credential-chain';
-  const file = join(BUNDLE_DIR, `${name}.mjs`);
-  const result = await build({ ...SAME_AS_OURS, entryPoints: [join(ENTRY_SRC, 'lambda-handler.ts')], outfile: file });
-  writeFileSync(join(BUNDLE_DIR, `${name}.meta.json`), JSON.stringify(result.metafile));
-  return { name, file, bytes: statSync(file).size, metafile: result.metafile as NonNullable<typeof result.metafile> };
+interface OursVariant {
+  readonly name: string;
+  readonly description: string;
+  readonly options: BuildOptions;
+}
+
+/** Ours' own entry built with one setting changed: what that setting is worth, in bytes and milliseconds. */
+export const OURS_VARIANTS: readonly OursVariant[] = [
+  {
+    // The shared options and no plugin: what the environment-only credential provider saves.
+    name: 'whatif-default-credential-chain',
+    description: "ours built without its credentials plugin (the SDK's default chain)",
+    options: {},
+  },
+  {
+    // keepNames keeps class names for the runtime's errorType; this is what it costs.
+    name: 'whatif-no-keep-names',
+    description: 'ours built without keepNames (errorType would read "co" for MalformedEventError)',
+    options: { keepNames: false, plugins: [OURS_CREDENTIALS_PLUGIN] },
+  },
+];
+
+async function buildOursVariant(variant: OursVariant): Promise<BuiltBundle> {
+  const file = join(BUNDLE_DIR, `${variant.name}.mjs`);
+  const result = await build({
+    ...SAME_AS_OURS,
+    ...variant.options,
+    entryPoints: [join(ENTRY_SRC, 'lambda-handler.ts')],
+    outfile: file,
+  });
+  writeFileSync(join(BUNDLE_DIR, `${variant.name}.meta.json`), JSON.stringify(result.metafile));
+  return {
+    name: variant.name,
+    file,
+    bytes: statSync(file).size,
+    metafile: result.metafile as NonNullable<typeof result.metafile>,
+  };
 }

@@ -14,6 +14,7 @@ import { readEntryConfig } from '@orders/lambda-entry';
 import { buildCpuProbes, buildProbes } from './attribution';
 import { buildReferenceBundles, loadOursBundle, topContributors, type BuiltBundle } from './bundles';
 import { measureColdStarts, type ColdStartSamples, type ColdStartTarget } from './cold-start';
+import { key as ricKey, measureThroughRuntimeClient, type RuntimeClientSamples } from './runtime-client';
 import { BatchFactory } from './events';
 import type { CpuInput, CpuOutput } from './cpu-worker';
 import { BENCH_TABLE, handlerEnvironment } from './environment';
@@ -43,6 +44,8 @@ const PLAN = SMOKE
       cpu: { batchesPerRound: 10, rounds: 2, warmupRounds: 1 },
       throughputOrders: 40,
       pollers: 2,
+      ricRounds: 1,
+      ricWarmInvokes: 2,
     }
   : {
       coldRounds: 21,
@@ -54,6 +57,8 @@ const PLAN = SMOKE
       cpu: { batchesPerRound: 100, rounds: 15, warmupRounds: 3 },
       throughputOrders: 500,
       pollers: 4,
+      ricRounds: 9,
+      ricWarmInvokes: 10,
     };
 
 const SIZES = [1, 10, 100] as const;
@@ -62,6 +67,8 @@ const OURS_CONCURRENCY = readEntryConfig({}).concurrency;
 /** Ours is also measured at these bounds (diagnostic, not targets). */
 const OURS_SWEEP = [32, 50, 100].filter((bound) => bound !== OURS_CONCURRENCY);
 const DELAY_MS = 8;
+/** Ours on its in-memory repository, which it only accepts outside Lambda (no AWS_LAMBDA_FUNCTION_NAME). */
+const LOCAL_MEMORY_RUN = { ORDERS_REPOSITORY: 'memory', AWS_LAMBDA_FUNCTION_NAME: '' } as const;
 const BUNDLE_LIMIT_KB = 400;
 
 const notes: string[] = [];
@@ -202,7 +209,10 @@ async function main(): Promise<void> {
     // ── Cold start: import ───────────────────────────────────────────────────────────────────
     const emptyModule = join(OUT_DIR, 'empty.mjs');
     writeFileSync(emptyModule, '');
-    const coldEnv = handlerEnvironment({ AWS_ENDPOINT_URL: fake0, ORDERS_REPOSITORY: oursRepository });
+    const coldEnv = handlerEnvironment({
+      AWS_ENDPOINT_URL: fake0,
+      ...(oursRepository === 'memory' ? LOCAL_MEMORY_RUN : { ORDERS_REPOSITORY: oursRepository }),
+    });
     const coldTargets: ColdStartTarget[] = [
       { name: 'node (empty module)', file: emptyModule, env: coldEnv },
       ...Object.entries(deployed).map(([name, bundle]) => ({ name, file: bundle.file, env: coldEnv })),
@@ -266,6 +276,46 @@ async function main(): Promise<void> {
         importP75: imported ? round(quantile(imported, 0.75), 1) : undefined,
       };
     });
+
+    // keepNames: ours against ours built without it, paired in the probe rounds.
+    const noKeepNames = probes.built.find((p) => p.name === 'whatif-no-keep-names');
+    const keepNames = {
+      bytes: ours.bytes,
+      bytesWithout: noKeepNames?.bytes,
+      wholeRatio: tryRatio(probeRuns?.samples.get('ours'), probeRuns?.samples.get('whatif-no-keep-names')),
+      importRatio: tryRatio(probeRuns?.importMs.get('ours'), probeRuns?.importMs.get('whatif-no-keep-names')),
+    };
+
+    // ── Through AWS's runtime interface client, beside the direct import ─────────────────────
+    let ric: RuntimeClientSamples | undefined;
+    if (dynamo.ok) {
+      log(
+        `cold start and warm invoke through aws-lambda-ric vs direct import: ${PLAN.ricRounds} rounds × ${Object.keys(deployed).length} handlers × 2 modes`,
+      );
+      ric = await measureThroughRuntimeClient(
+        Object.entries(deployed).map(([name, bundle]) => ({ name, bundle: bundle.file })),
+        { rounds: PLAN.ricRounds, warmInvokes: PLAN.ricWarmInvokes, endpoint: fake0 },
+      );
+      for (const [id, failure] of ric.failures) notes.push(`runtime client: ${id} failed: ${failure}`);
+    }
+    const ricSamples = (pick: 'coldMs' | 'warmMs' | 'initMs', mode: 'runtime-client' | 'direct', name: string) =>
+      ric?.[pick].get(ricKey(mode, name));
+    const ricRatio = (pick: 'coldMs' | 'warmMs', a: string, b: string) =>
+      tryRatio(ricSamples(pick, 'runtime-client', a), ricSamples(pick, 'runtime-client', b));
+    const ricOverDirect = (pick: 'coldMs' | 'warmMs', name: string) =>
+      tryRatio(ricSamples(pick, 'runtime-client', name), ricSamples(pick, 'direct', name));
+    const ricRatios = {
+      cold: {
+        ours_seed: ricRatio('coldMs', 'ours', 'seed-style'),
+        ours_powertools: ricRatio('coldMs', 'ours', 'powertools-style'),
+        ours_floor: ricRatio('coldMs', 'ours', 'floor'),
+      },
+      warm: {
+        ours_seed: ricRatio('warmMs', 'ours', 'seed-style'),
+        ours_powertools: ricRatio('warmMs', 'ours', 'powertools-style'),
+        ours_floor: ricRatio('warmMs', 'ours', 'floor'),
+      },
+    };
 
     // ── Batch latency on the fake DynamoDB + 8 ms ────────────────────────────────────────────
     const latencyEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
@@ -373,12 +423,14 @@ async function main(): Promise<void> {
     const cpuProbes = await buildCpuProbes();
     for (const skipped of cpuProbes.skipped) notes.push(`cpu probe ${skipped.name} skipped: ${skipped.reason}`);
     const cpuHandlers: LatencyHandlerSpec[] = [
-      { label: 'ours', file: ours.file, env: { ORDERS_REPOSITORY: 'memory', LOG_LEVEL: 'info' } },
+      // The handler refuses ORDERS_REPOSITORY=memory inside Lambda (AWS_LAMBDA_FUNCTION_NAME set), so
+      // this in-process measurement of the bundle is a local run: the variable is blanked.
+      { label: 'ours', file: ours.file, env: { ...LOCAL_MEMORY_RUN, LOG_LEVEL: 'info' } },
       { label: 'seed-style', file: memoryBundle('seed-style').file, env: {} },
       { label: 'powertools-style', file: memoryBundle('powertools-style').file, env: {} },
       { label: 'floor', file: memoryBundle('floor').file, env: {} },
       // Decomposition of ours (not targets): without info lines, without logger/metrics/container, decode alone.
-      { label: 'ours LOG_LEVEL=warn', file: ours.file, env: { ORDERS_REPOSITORY: 'memory', LOG_LEVEL: 'warn' } },
+      { label: 'ours LOG_LEVEL=warn', file: ours.file, env: { ...LOCAL_MEMORY_RUN, LOG_LEVEL: 'warn' } },
       ...cpuProbes.built.map((p) => ({ label: p.name, file: p.file, env: {} })),
     ];
     log(`per-record CPU (in-memory): ${PLAN.cpu.rounds} rounds × ${PLAN.cpu.batchesPerRound} batches of 10`);
@@ -472,7 +524,7 @@ async function main(): Promise<void> {
     );
     out.push(
       table(
-        'Bundles (esbuild, ESM, minified, mainFields module,main, node22)',
+        'Bundles (esbuild, ESM, minified, keepNames, mainFields module,main, node24)',
         ['bundle', 'size', 'top contributors'],
         Object.entries(deployed).map(([name, bundle]) => [
           name,
@@ -550,6 +602,68 @@ async function main(): Promise<void> {
         ]),
       ),
     );
+    out.push(
+      table(
+        `keepNames (class names survive minification, so the runtime reports errorType MalformedEventError, not "co"): ${PLAN.probeRounds} paired rounds`,
+        ['figure', 'ours (keepNames)', 'without', 'ours / without'],
+        [
+          [
+            'bundle size',
+            kib(keepNames.bytes),
+            keepNames.bytesWithout === undefined ? '—' : kib(keepNames.bytesWithout),
+            keepNames.bytesWithout === undefined ? '—' : ratio(keepNames.bytes / keepNames.bytesWithout),
+          ],
+          ['cold start, whole process', '', '', fmtRatio(keepNames.wholeRatio)],
+          ['cold start, import (in-process)', '', '', fmtRatio(keepNames.importRatio)],
+        ],
+      ),
+    );
+    if (ric) {
+      const r = ric;
+      const names = Object.keys(deployed);
+      const med = (values: number[] | undefined): number | undefined =>
+        values && values.length > 0 && values.every(Number.isFinite) ? median(values) : undefined;
+      out.push(
+        table(
+          `Through aws-lambda-ric (Lambda's runtime client, Runtime API, JSON logs) vs a direct import: ${PLAN.ricRounds} rounds; cold = spawn → 1st response (1 record), warm = batch of 10 (median of ${PLAN.ricWarmInvokes}), fake DynamoDB 0 ms`,
+          [
+            'handler',
+            'direct cold',
+            'ric cold',
+            'ric init',
+            'direct warm',
+            'ric warm',
+            'ric / direct cold',
+            'ric / direct warm',
+          ],
+          names.map((name) => [
+            name,
+            ms(med(r.coldMs.get(ricKey('direct', name)))),
+            ms(med(r.coldMs.get(ricKey('runtime-client', name)))),
+            ms(med(r.initMs.get(ricKey('runtime-client', name)))),
+            ms(med(r.warmMs.get(ricKey('direct', name)))),
+            ms(med(r.warmMs.get(ricKey('runtime-client', name)))),
+            fmtRatio(ricOverDirect('coldMs', name)),
+            fmtRatio(ricOverDirect('warmMs', name)),
+          ]),
+        ),
+      );
+      out.push(
+        table(
+          'Through aws-lambda-ric: ratios (median of per-round ratios [p25–p75])',
+          ['pair', 'cold start', 'warm batch of 10'],
+          [
+            ['ours / seed-style', fmtRatio(ricRatios.cold.ours_seed), fmtRatio(ricRatios.warm.ours_seed)],
+            [
+              'ours / powertools-style',
+              fmtRatio(ricRatios.cold.ours_powertools),
+              fmtRatio(ricRatios.warm.ours_powertools),
+            ],
+            ['ours / floor', fmtRatio(ricRatios.cold.ours_floor), fmtRatio(ricRatios.warm.ours_floor)],
+          ],
+        ),
+      );
+    }
     out.push(
       table(
         `Batch latency, fake DynamoDB + ${DELAY_MS} ms per response (median ms over paired rounds)`,
@@ -664,6 +778,42 @@ async function main(): Promise<void> {
         firstInvokeRatios: mapValues(firstInvokeRatio, ratioJson),
       },
       attribution,
+      keepNames: {
+        bytes: keepNames.bytes,
+        bytesWithout: keepNames.bytesWithout,
+        wholeProcessRatio: ratioJson(keepNames.wholeRatio),
+        importRatio: ratioJson(keepNames.importRatio),
+      },
+      runtimeClient: ric
+        ? {
+            rounds: PLAN.ricRounds,
+            warmInvokes: PLAN.ricWarmInvokes,
+            medianMs: Object.fromEntries(
+              Object.keys(deployed).map((name) => [
+                name,
+                Object.fromEntries(
+                  (['direct', 'runtime-client'] as const).flatMap((mode) => [
+                    [`${mode}Cold`, round(median(ricSamples('coldMs', mode, name) ?? [NaN]), 1)],
+                    [`${mode}Warm`, round(median(ricSamples('warmMs', mode, name) ?? [NaN]), 2)],
+                  ]),
+                ),
+              ]),
+            ),
+            initMs: Object.fromEntries(
+              Object.keys(deployed).map((name) => [
+                name,
+                round(median(ricSamples('initMs', 'runtime-client', name) ?? [NaN]), 1),
+              ]),
+            ),
+            ratios: { cold: mapValues(ricRatios.cold, ratioJson), warm: mapValues(ricRatios.warm, ratioJson) },
+            overDirect: Object.fromEntries(
+              Object.keys(deployed).map((name) => [
+                name,
+                { cold: ratioJson(ricOverDirect('coldMs', name)), warm: ratioJson(ricOverDirect('warmMs', name)) },
+              ]),
+            ),
+          }
+        : undefined,
       latency: {
         standin: `fake DynamoDB (AWS JSON 1.0, in memory, own process) + ${DELAY_MS} ms per response`,
         rounds: PLAN.latencyRounds,

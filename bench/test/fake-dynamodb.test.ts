@@ -1,4 +1,13 @@
-import { evaluateCondition, parseCondition } from '../src/standins/condition-expression';
+import fc from 'fast-check';
+import { storedComesBeforeCondition, toOrderItem } from '@orders/adapters-aws';
+import { compareOrderEvents, instantToDecimalSeconds, type TimedOrder } from '@orders/core';
+import { orderEventHistories, timed } from '@orders/testkit';
+import {
+  evaluateCondition,
+  type ExpressionContext,
+  type Item,
+  parseCondition,
+} from '../src/standins/condition-expression';
 import { FakeDynamoDbState } from '../src/standins/fake-dynamodb';
 import { NEWER_WINS } from '../src/references/types';
 
@@ -34,6 +43,23 @@ describe('condition expressions', () => {
     expect(evaluateCondition(condition, { a: { S: 'z' }, c: { S: '' } }, { values })).toBe(true);
     expect(() => parseCondition('begins_with(a, :x)')).toThrow('Unsupported operator');
     expect(() => evaluateCondition(parseCondition('#missing = :x'), {}, { values })).toThrow('not defined');
+  });
+});
+
+describe('the conditional write ours sends', () => {
+  it('agrees with the total order of core on generated pairs of events', () => {
+    fc.assert(
+      fc.property(orderEventHistories({ orders: 1, maxEvents: 2 }), (events) => {
+        const [stored, incoming] = events.map(timed) as [TimedOrder, TimedOrder | undefined];
+        if (incoming === undefined) return;
+        const storedItem = toOrderItem(stored.order, instantToDecimalSeconds(stored.instant), new Date(0));
+        const condition = storedComesBeforeCondition(incoming, instantToDecimalSeconds(incoming.instant));
+        const context = condition as unknown as ExpressionContext;
+        const holds = evaluateCondition(parseCondition(condition.expression), storedItem as Item, context);
+        expect(holds).toBe(compareOrderEvents(incoming, stored) > 0);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -11,7 +11,7 @@ if ! command -v cfn-lint >/dev/null 2>&1; then
 fi
 
 # The same synth as `pnpm synth` (tsx resolves from the workspace root's node_modules).
-node --import tsx src/main.ts "$@"
+node --conditions=source --import tsx src/main.ts "$@"
 
 shopt -s nullglob
 templates=(cdk.out/*.template.json)

@@ -19,6 +19,11 @@ export const CONTEXT_KEYS = {
   queueRetentionSeconds: 'integer',
   deadLetterQueueRetentionSeconds: 'integer',
   oldestMessageAgeAlarmSeconds: 'integer',
+  transientFailureAlarmThreshold: 'integer',
+  retryBaseDelaySeconds: 'integer',
+  retryBackoffFactor: 'integer',
+  retryMaxDelaySeconds: 'integer',
+  retryJitterPercent: 'integer',
   logRetentionDays: 'integer',
   logLevel: 'string',
   sourceMaps: 'boolean',
@@ -88,6 +93,8 @@ export function propsFromContext(get: (key: string) => unknown): ContextProps {
     queueRetention: seconds('queueRetentionSeconds'),
     deadLetterQueueRetention: seconds('deadLetterQueueRetentionSeconds'),
     oldestMessageAgeAlarmThreshold: seconds('oldestMessageAgeAlarmSeconds'),
+    transientFailureAlarmThreshold: integer('transientFailureAlarmThreshold'),
+    retryPacing: retryPacingFromContext(integer),
     logRetention: logRetentionDays as logs.RetentionDays | undefined,
     logLevel: logLevel as LogLevel | undefined,
     sourceMaps: flag('sourceMaps'),
@@ -124,6 +131,18 @@ export function contextFromArgs(args: readonly string[]): Record<string, string>
     context[key] = pair.slice(eq + 1);
   }
   return context;
+}
+
+/** The retry pacing keys, when any is set (jitter as a whole percentage, so context stays integral). */
+function retryPacingFromContext(integer: (key: ContextKey) => number | undefined): ContextProps['retryPacing'] {
+  const jitterPercent = integer('retryJitterPercent');
+  const pacing = dropUndefined({
+    baseDelaySeconds: integer('retryBaseDelaySeconds'),
+    backoffFactor: integer('retryBackoffFactor'),
+    maxDelaySeconds: integer('retryMaxDelaySeconds'),
+    jitterRatio: jitterPercent === undefined ? undefined : jitterPercent / 100,
+  });
+  return Object.keys(pacing).length === 0 ? undefined : pacing;
 }
 
 function dropUndefined<T extends object>(value: T): T {

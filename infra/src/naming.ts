@@ -24,6 +24,8 @@ export interface ResourceNames {
   readonly topic: string;
   readonly queue: string;
   readonly deadLetterQueue: string;
+  /** Where SNS puts notifications it could not deliver to OrderQueue (a broken queue policy or key). */
+  readonly subscriptionDeadLetterQueue: string;
   readonly function: string;
   readonly logGroup: string;
 }
@@ -34,6 +36,7 @@ export const BASE_NAMES = {
   topic: 'OrderTopic',
   queue: 'OrderQueue',
   deadLetterQueue: 'OrderDLQ',
+  subscriptionDeadLetterQueue: 'OrderSubscriptionDLQ',
   function: 'OrderProcessor',
 } as const;
 
@@ -47,6 +50,7 @@ const MAX_LENGTH = {
   topic: 256,
   queue: 80,
   deadLetterQueue: 80,
+  subscriptionDeadLetterQueue: 80,
   function: 64,
 } as const;
 
@@ -78,6 +82,7 @@ export function resourceNames(options: NamingOptions = {}): ResourceNames {
     topic: name('topic'),
     queue: name('queue'),
     deadLetterQueue: name('deadLetterQueue'),
+    subscriptionDeadLetterQueue: name('subscriptionDeadLetterQueue'),
     function: functionName,
     logGroup: `/aws/lambda/${functionName}`,
   };

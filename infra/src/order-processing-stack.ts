@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEFAULT_RETRY_PACING, deadLetterTimeline, type RetryPacingOptions, retryPacingProblems } from '@orders/core';
 import { HANDLER, orderProcessorCode } from './bundle';
 import { type NamingOptions, type ResourceNames, resourceNames } from './naming';
 
@@ -59,12 +60,25 @@ export interface OrderProcessingStackProps extends StackProps {
    */
   readonly deadLetterQueueRetention?: Duration;
   /**
-   * Alarm when the oldest message in OrderQueue is at least this old.
-   * @default maxReceiveCount x visibility timeout + 60 s: a poison message legitimately lives that
-   *   long before it reaches the DLQ (which has its own alarm), so only a real backlog or a stalled
-   *   consumer trips this alarm.
+   * How the function paces the retries of failed records (passed as ORDERS_RETRY_* variables):
+   * poison comes back at once, other failures back off by receive count. Any option left out keeps
+   * core's default (1 min, then ×60, capped, +20 % jitter).
+   */
+  readonly retryPacing?: Partial<RetryPacingOptions>;
+  /**
+   * Alarm when the oldest message in OrderQueue is at least this old. Must be shorter than the
+   * outage the retry pacing survives (the shortest span of a message's receives), so it fires
+   * before a valid message can reach the DLQ.
+   * @default the smaller of maxReceiveCount x visibility timeout + 60 s (600 s: a poison message's
+   *   longest legitimate life) and half the survivable outage.
    */
   readonly oldestMessageAgeAlarmThreshold?: Duration;
+  /**
+   * Alarm when at least this many records fail for a transient reason within 5 minutes (a
+   * throttling spike or a flaky dependency; systemic failures alarm on the first one).
+   * @default 25
+   */
+  readonly transientFailureAlarmThreshold?: number;
   /** Retention of the function's log group. @default one month */
   readonly logRetention?: logs.RetentionDays;
   /** Application log level (Lambda advanced logging controls + LOG_LEVEL). @default 'INFO' */
@@ -107,7 +121,11 @@ export const DEFAULTS = {
   logRetention: logs.RetentionDays.ONE_MONTH,
   logLevel: 'INFO' as LogLevel,
   sourceMaps: false,
+  transientFailureAlarmThreshold: 25,
 } as const;
+
+/** The namespace and service dimension of the function's EMF metrics (Powertools). */
+export const METRICS = { namespace: 'OrderProcessing', service: 'OrderProcessor' } as const;
 
 /** Lambda's rule for SQS event sources: visibility timeout >= 6 x function timeout + batching window. */
 export function minimumVisibilityTimeout(functionTimeout: Duration, maxBatchingWindow: Duration): Duration {
@@ -122,11 +140,18 @@ export class OrderProcessingStack extends Stack {
   readonly deadLetterQueue: sqs.Queue;
   readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
+  readonly subscriptionDeadLetterQueue: sqs.Queue;
   readonly visibilityTimeout: Duration;
   readonly oldestMessageAgeAlarmThreshold: Duration;
+  /** The retry pacing the function gets, and the outage it survives without dead-lettering a valid message. */
+  readonly retryPacing: RetryPacingOptions;
+  readonly survivableOutage: Duration;
   readonly alarms: {
     readonly deadLetterQueueMessagesVisible: cloudwatch.Alarm;
+    readonly subscriptionDeadLetterQueueMessagesVisible: cloudwatch.Alarm;
     readonly oldestMessageAge: cloudwatch.Alarm;
+    readonly systemicFailures: cloudwatch.Alarm;
+    readonly transientFailures: cloudwatch.Alarm;
     readonly functionErrors: cloudwatch.Alarm;
     readonly functionThrottles: cloudwatch.Alarm;
   };
@@ -182,14 +207,44 @@ export class OrderProcessingStack extends Stack {
     // SQS's maximum visibility timeout is 12 h; 6 x 900 + 300 s stays far below it.
     this.visibilityTimeout = minimumVisibilityTimeout(functionTimeout, maxBatchingWindow);
 
+    this.retryPacing = { ...DEFAULT_RETRY_PACING, ...props.retryPacing };
+    const pacingProblems = retryPacingProblems(this.retryPacing);
+    // SQS refuses a visibility timeout reaching past 12 h after the receive; the invocation and its
+    // batching window come out of that before the handler sets the delay.
+    if (this.retryPacing.maxDelaySeconds + timeoutSeconds + windowSeconds > 43_200) {
+      pacingProblems.push(
+        `maxDelaySeconds + functionTimeout + maxBatchingWindow must stay within SQS's 43200 s, got ${this.retryPacing.maxDelaySeconds + timeoutSeconds + windowSeconds}`,
+      );
+    }
+    if (pacingProblems.length > 0) throw new Error(`retryPacing is invalid: ${pacingProblems.join('; ')}.`);
+    const survivableSeconds = deadLetterTimeline(maxReceiveCount, this.retryPacing).survivableOutageSeconds;
+    this.survivableOutage = Duration.seconds(survivableSeconds);
+
     this.oldestMessageAgeAlarmThreshold =
       props.oldestMessageAgeAlarmThreshold ??
-      Duration.seconds(maxReceiveCount * this.visibilityTimeout.toSeconds() + 60);
+      Duration.seconds(
+        Math.max(
+          60,
+          Math.min(maxReceiveCount * this.visibilityTimeout.toSeconds() + 60, Math.floor(survivableSeconds / 2)),
+        ),
+      );
     const ageThresholdSeconds = wholeSecondsIn(
       'oldestMessageAgeAlarmThreshold',
       this.oldestMessageAgeAlarmThreshold,
       60,
       retentionSeconds,
+    );
+    if (maxReceiveCount > 1 && ageThresholdSeconds >= survivableSeconds) {
+      throw new Error(
+        `oldestMessageAgeAlarmThreshold (${ageThresholdSeconds} s) must be shorter than the ${survivableSeconds} s outage the retry pacing survives, ` +
+          'or a valid message could reach the DLQ before the alarm fires.',
+      );
+    }
+    const transientThreshold = integerIn(
+      'transientFailureAlarmThreshold',
+      props.transientFailureAlarmThreshold ?? DEFAULTS.transientFailureAlarmThreshold,
+      1,
+      1_000_000,
     );
 
     // ---- Table ------------------------------------------------------------------------------
@@ -223,6 +278,8 @@ export class OrderProcessingStack extends Stack {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.seconds(dlqRetentionSeconds),
+      // Dead letters are orders waiting for an operator: they outlive the stack, like the table.
+      removalPolicy: RemovalPolicy.RETAIN,
       // Only OrderQueue may use this queue as its dead-letter queue. The ARN is built from the
       // name: referencing the queue resource would create a cycle (it references this queue).
       redriveAllowPolicy: {
@@ -237,6 +294,17 @@ export class OrderProcessingStack extends Stack {
       visibilityTimeout: this.visibilityTimeout,
       retentionPeriod: Duration.seconds(retentionSeconds),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+      // Orders not yet stored must not vanish with the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Notifications SNS could not deliver to OrderQueue (a broken queue policy or key, a deleted
+    // queue) would otherwise be dropped after SNS's retries. Kept, alarmed, and retained.
+    this.subscriptionDeadLetterQueue = new sqs.Queue(this, 'OrderSubscriptionDLQ', {
+      queueName: names.subscriptionDeadLetterQueue,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.seconds(dlqRetentionSeconds),
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     // ---- Topic ------------------------------------------------------------------------------
@@ -261,8 +329,11 @@ export class OrderProcessingStack extends Stack {
     }
     // SNS envelope delivery (raw delivery off): the consumer decodes the SNS envelope and keeps its
     // MessageId. SqsSubscription also writes OrderQueue's policy statement that admits only this
-    // topic: Allow sns.amazonaws.com sqs:SendMessage on the queue if aws:SourceArn = the topic.
-    this.topic.addSubscription(new SqsSubscription(this.queue, { rawMessageDelivery: false }));
+    // topic: Allow sns.amazonaws.com sqs:SendMessage on the queue if aws:SourceArn = the topic; and
+    // the same statement on the subscription's dead-letter queue (its redrive policy names it).
+    this.topic.addSubscription(
+      new SqsSubscription(this.queue, { rawMessageDelivery: false, deadLetterQueue: this.subscriptionDeadLetterQueue }),
+    );
 
     // ---- Function ---------------------------------------------------------------------------
     // An explicit log group: its retention is set, and the function's log permissions are scoped
@@ -288,8 +359,14 @@ export class OrderProcessingStack extends Stack {
     const environment: Record<string, string> = {
       ORDERS_TABLE_NAME: this.table.tableName,
       LOG_LEVEL: logLevel,
-      POWERTOOLS_SERVICE_NAME: 'OrderProcessor',
-      POWERTOOLS_METRICS_NAMESPACE: 'OrderProcessing',
+      POWERTOOLS_SERVICE_NAME: METRICS.service,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
+      // The pacing the alarms below are computed from, spelled out so the template says what runs.
+      ORDERS_MAX_RECEIVE_COUNT: String(maxReceiveCount),
+      ORDERS_RETRY_BASE_DELAY_SECONDS: String(this.retryPacing.baseDelaySeconds),
+      ORDERS_RETRY_BACKOFF_FACTOR: String(this.retryPacing.backoffFactor),
+      ORDERS_RETRY_MAX_DELAY_SECONDS: String(this.retryPacing.maxDelaySeconds),
+      ORDERS_RETRY_JITTER: String(this.retryPacing.jitterRatio),
     };
     if (sourceMaps) {
       environment.NODE_OPTIONS = '--enable-source-maps';
@@ -297,7 +374,7 @@ export class OrderProcessingStack extends Stack {
     this.function = new lambda.Function(this, 'OrderProcessor', {
       functionName: names.function,
       description: `Stores orders from ${names.queue} in ${names.table}; reports partial batch failures.`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: HANDLER,
       code: orderProcessorCode({ directory: props.bundleDirectory, includeSourceMap: sourceMaps }),
@@ -313,6 +390,7 @@ export class OrderProcessingStack extends Stack {
     });
     // Grants exactly sqs:ReceiveMessage, ChangeMessageVisibility, GetQueueUrl, DeleteMessage and
     // GetQueueAttributes on OrderQueue (no kms: statement: the queue uses SSE-SQS).
+    // ChangeMessageVisibility also covers the handler's ChangeMessageVisibilityBatch (paced retries).
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize,
@@ -344,6 +422,18 @@ export class OrderProcessingStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      subscriptionDeadLetterQueueMessagesVisible: alarm('SubscriptionDeadLetterQueueMessagesVisible', {
+        alarmName: `${names.subscriptionDeadLetterQueue}-MessagesVisible`,
+        alarmDescription: `Orders SNS could not deliver to ${names.queue} (queue policy, key or queue broken). Fix, then send them to ${names.queue}.`,
+        metric: this.subscriptionDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: minute,
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
       oldestMessageAge: alarm('OldestMessageAge', {
         alarmName: `${names.queue}-OldestMessageAge`,
         alarmDescription: `The oldest message in ${names.queue} is at least ${ageThresholdSeconds} s old: backlog or stalled consumer.`,
@@ -353,9 +443,29 @@ export class OrderProcessingStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      // The function's own metrics by failure class: they fire within minutes of an outage, long
+      // before the pacing lets a valid message reach the DLQ (survivableOutage).
+      systemicFailures: alarm('SystemicFailures', {
+        alarmName: `${names.function}-SystemicFailures`,
+        alarmDescription: `${names.function} records failing for a reason an operator must fix (access denied, missing table, misconfiguration). Valid messages reach ${names.deadLetterQueue} after ${survivableSeconds} s of this.`,
+        metric: failureMetric('systemic', minute),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      transientFailures: alarm('TransientFailures', {
+        alarmName: `${names.function}-TransientFailures`,
+        alarmDescription: `At least ${transientThreshold} ${names.function} records failed for a transient reason (throttling, timeouts, 5xx) in 5 minutes. Valid messages reach ${names.deadLetterQueue} after ${survivableSeconds} s of failures.`,
+        metric: failureMetric('transient', Duration.minutes(5)),
+        threshold: transientThreshold,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
       functionErrors: alarm('FunctionErrors', {
         alarmName: `${names.function}-Errors`,
-        alarmDescription: `${names.function} failed invocations (crash, timeout, out of memory), not rejected messages.`,
+        alarmDescription: `${names.function} failed invocations: a crash, timeout or out of memory, or a batch whose every record failed for a reason other than poison (an outage).`,
         metric: this.function.metricErrors({ period: minute, statistic: 'Sum' }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -388,10 +498,26 @@ export class OrderProcessingStack extends Stack {
     output('DeadLetterQueueName', this.deadLetterQueue.queueName, 'Dead-letter queue of OrderQueue');
     output('DeadLetterQueueUrl', this.deadLetterQueue.queueUrl, 'Dead-letter queue of OrderQueue');
     output('DeadLetterQueueArn', this.deadLetterQueue.queueArn, 'Dead-letter queue of OrderQueue');
+    output(
+      'SubscriptionDeadLetterQueueUrl',
+      this.subscriptionDeadLetterQueue.queueUrl,
+      'Notifications SNS could not deliver to OrderQueue',
+    );
     output('FunctionName', this.function.functionName, 'The OrderProcessor Lambda function');
     output('FunctionArn', this.function.functionArn, 'The OrderProcessor Lambda function');
     output('LogGroupName', this.logGroup.logGroupName, 'Log group of the OrderProcessor function');
   }
+}
+
+/** One of the function's failure-class counts (EMF, Powertools), summed per period. */
+function failureMetric(failureClass: 'systemic' | 'transient', period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS.namespace,
+    metricName: failureClass,
+    dimensionsMap: { service: METRICS.service },
+    statistic: 'Sum',
+    period,
+  });
 }
 
 function integerIn(name: string, value: number, min: number, max: number): number {

@@ -7,7 +7,15 @@ import { type CfnTemplate, type Synthesized, cleanUpSynth, logicalId, only, requ
 
 let synthesized: Synthesized;
 let json: CfnTemplate;
-let ids: { table: string; topic: string; queue: string; dlq: string; fn: string; logGroup: string };
+let ids: {
+  table: string;
+  topic: string;
+  queue: string;
+  dlq: string;
+  subscriptionDlq: string;
+  fn: string;
+  logGroup: string;
+};
 
 beforeAll(() => {
   requireBundle();
@@ -18,6 +26,7 @@ beforeAll(() => {
     topic: only(json, 'AWS::SNS::Topic').id,
     queue: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderQueue'),
     dlq: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderDLQ'),
+    subscriptionDlq: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderSubscriptionDLQ'),
     fn: only(json, 'AWS::Lambda::Function').id,
     logGroup: only(json, 'AWS::Logs::LogGroup').id,
   };
@@ -39,14 +48,14 @@ describe('the stack as a whole', () => {
       'AWS::SNS::Topic': 1,
       'AWS::SNS::TopicPolicy': 1,
       'AWS::SNS::Subscription': 1,
-      'AWS::SQS::Queue': 2,
-      'AWS::SQS::QueuePolicy': 2,
+      'AWS::SQS::Queue': 3,
+      'AWS::SQS::QueuePolicy': 3,
       'AWS::Logs::LogGroup': 1,
       'AWS::IAM::Role': 1,
       'AWS::IAM::Policy': 1,
       'AWS::Lambda::Function': 1,
       'AWS::Lambda::EventSourceMapping': 1,
-      'AWS::CloudWatch::Alarm': 4,
+      'AWS::CloudWatch::Alarm': 7,
     });
   });
 
@@ -72,6 +81,7 @@ describe('the stack as a whole', () => {
       DeadLetterQueueName: expect.objectContaining({ Value: getAtt(ids.dlq, 'QueueName') }),
       DeadLetterQueueUrl: expect.objectContaining({ Value: ref(ids.dlq) }),
       DeadLetterQueueArn: expect.objectContaining({ Value: getAtt(ids.dlq) }),
+      SubscriptionDeadLetterQueueUrl: expect.objectContaining({ Value: ref(ids.subscriptionDlq) }),
       FunctionName: expect.objectContaining({ Value: ref(ids.fn) }),
       FunctionArn: expect.objectContaining({ Value: getAtt(ids.fn) }),
       LogGroupName: expect.objectContaining({ Value: ref(ids.logGroup) }),
@@ -171,6 +181,8 @@ describe('OrderTopic, OrderQueue, OrderDLQ', () => {
       TopicArn: ref(ids.topic),
       Endpoint: getAtt(ids.queue),
       RawMessageDelivery: false,
+      // What SNS cannot deliver (a broken queue policy or key) goes here instead of being dropped.
+      RedrivePolicy: { deadLetterTargetArn: getAtt(ids.subscriptionDlq) },
     });
     // The queue policy must exist before SNS delivers (CloudFormation ordering).
     expect(resource.DependsOn).toEqual([expect.stringMatching(/^OrderQueuePolicy/)]);
@@ -195,6 +207,25 @@ describe('OrderTopic, OrderQueue, OrderDLQ', () => {
       },
     ]);
     expect(allows(ids.dlq)).toEqual([]);
+    expect(allows(ids.subscriptionDlq)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: getAtt(ids.subscriptionDlq),
+        Condition: { ArnEquals: { 'aws:SourceArn': ref(ids.topic) } },
+      },
+    ]);
+  });
+
+  it('retains OrderQueue and both dead-letter queues when the stack is deleted, like the table', () => {
+    for (const id of [ids.queue, ids.dlq, ids.subscriptionDlq]) {
+      expect(json.Resources[id]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+    expect(json.Resources[ids.subscriptionDlq]!.Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
   });
 
   it('denies any non-TLS request to the topic and the queues', () => {
@@ -223,11 +254,11 @@ describe('OrderTopic, OrderQueue, OrderDLQ', () => {
 });
 
 describe('OrderProcessor function', () => {
-  it('runs the bundle on nodejs22.x, arm64, handler index.handler', () => {
+  it('runs the bundle on nodejs24.x, arm64, handler index.handler', () => {
     const { props } = only(json, 'AWS::Lambda::Function');
     expect(props).toMatchObject({
       FunctionName: 'OrderProcessor',
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: 512,
@@ -260,8 +291,30 @@ describe('OrderProcessor function', () => {
         LOG_LEVEL: 'INFO',
         POWERTOOLS_SERVICE_NAME: 'OrderProcessor',
         POWERTOOLS_METRICS_NAMESPACE: 'OrderProcessing',
+        ORDERS_MAX_RECEIVE_COUNT: '3',
+        ORDERS_RETRY_BASE_DELAY_SECONDS: '60',
+        ORDERS_RETRY_BACKOFF_FACTOR: '60',
+        ORDERS_RETRY_MAX_DELAY_SECONDS: '42000',
+        ORDERS_RETRY_JITTER: '0.2',
       },
     });
+  });
+
+  it('takes the retry pacing from context, and the function gets exactly what was set', () => {
+    const { json: other, stack } = synth({
+      retryBaseDelaySeconds: '30',
+      retryBackoffFactor: '100',
+      retryJitterPercent: '10',
+      maxReceiveCount: '4',
+    });
+    expect(only(other, 'AWS::Lambda::Function').props.Environment.Variables).toMatchObject({
+      ORDERS_MAX_RECEIVE_COUNT: '4',
+      ORDERS_RETRY_BASE_DELAY_SECONDS: '30',
+      ORDERS_RETRY_BACKOFF_FACTOR: '100',
+      ORDERS_RETRY_JITTER: '0.1',
+    });
+    // Receives 1, 2, 3 retry after 30 s, 3000 s and the 42000 s cap.
+    expect(stack.survivableOutage.toSeconds()).toBe(30 + 3000 + 42_000);
   });
 
   it('reserves no concurrency by default, and can', () => {
@@ -369,6 +422,43 @@ describe('alarms', () => {
     expect(props.Threshold).toBe(600);
   });
 
+  it('fires on the first systemic failure and on sustained transient ones, long before the DLQ', () => {
+    const byName = (name: string) =>
+      Object.values(json.Resources).find((r) => r.Properties?.AlarmName === name)!.Properties!;
+    expect(byName('OrderProcessor-SystemicFailures')).toMatchObject({
+      Namespace: 'OrderProcessing',
+      MetricName: 'systemic',
+      Dimensions: [{ Name: 'service', Value: 'OrderProcessor' }],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(byName('OrderProcessor-TransientFailures')).toMatchObject({
+      MetricName: 'transient',
+      Period: 300,
+      Threshold: 25,
+    });
+    // A valid message needs at least 61 min of failed receives to reach the DLQ; these fire in minutes.
+    expect(synthesized.stack.survivableOutage.toSeconds()).toBe(3660);
+    expect(byName('OrderSubscriptionDLQ-MessagesVisible')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(ids.subscriptionDlq, 'QueueName') }],
+      Threshold: 0,
+    });
+  });
+
+  it('refuses an age threshold the retry pacing would let a valid message outlive into the DLQ', () => {
+    expect(() => synth({ oldestMessageAgeAlarmSeconds: '3660' })).toThrow(
+      /oldestMessageAgeAlarmThreshold \(3660 s\) must be shorter than the 3660 s outage the retry pacing survives/,
+    );
+    // With short pacing the default threshold shrinks with it instead (half the survivable outage).
+    const { stack } = synth({ retryBaseDelaySeconds: '60', retryBackoffFactor: '2' });
+    expect(stack.survivableOutage.toSeconds()).toBe(180);
+    expect(stack.oldestMessageAgeAlarmThreshold.toSeconds()).toBe(90);
+  });
+
   it('takes the age threshold as a parameter', () => {
     expect(alarm(synth({ oldestMessageAgeAlarmSeconds: '900' }).json, 'ApproximateAgeOfOldestMessage').Threshold).toBe(
       900,
@@ -398,7 +488,7 @@ describe('alarms', () => {
     const arn = 'arn:aws:sns:eu-west-1:123456789012:ops-alarms';
     const { json: other } = synth({ alarmTopicArn: arn });
     const alarms = Object.values(other.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(7);
     for (const r of alarms) {
       expect(r.Properties).toMatchObject({ AlarmActions: [arn], OKActions: [arn] });
     }
@@ -412,7 +502,11 @@ describe('names', () => {
     expect(only(other, 'AWS::DynamoDB::Table').props.TableName).toBe('dev-Orders-b');
     expect(only(other, 'AWS::SNS::Topic').props.TopicName).toBe('dev-OrderTopic-b');
     const queues = Object.values(other.Resources).filter((r) => r.Type === 'AWS::SQS::Queue');
-    expect(queues.map((q) => q.Properties!.QueueName).sort()).toEqual(['dev-OrderDLQ-b', 'dev-OrderQueue-b']);
+    expect(queues.map((q) => q.Properties!.QueueName).sort()).toEqual([
+      'dev-OrderDLQ-b',
+      'dev-OrderQueue-b',
+      'dev-OrderSubscriptionDLQ-b',
+    ]);
     expect(only(other, 'AWS::Lambda::Function').props.FunctionName).toBe('dev-OrderProcessor-b');
     expect(only(other, 'AWS::Logs::LogGroup').props.LogGroupName).toBe('/aws/lambda/dev-OrderProcessor-b');
     const alarmNames = Object.values(other.Resources)
@@ -421,8 +515,11 @@ describe('names', () => {
     expect(alarmNames.sort()).toEqual([
       'dev-OrderDLQ-b-MessagesVisible',
       'dev-OrderProcessor-b-Errors',
+      'dev-OrderProcessor-b-SystemicFailures',
       'dev-OrderProcessor-b-Throttles',
+      'dev-OrderProcessor-b-TransientFailures',
       'dev-OrderQueue-b-OldestMessageAge',
+      'dev-OrderSubscriptionDLQ-b-MessagesVisible',
     ]);
     const dlq = queues.find((q) => q.Properties!.QueueName === 'dev-OrderDLQ-b')!;
     expect(JSON.stringify(dlq.Properties!.RedriveAllowPolicy)).toContain(':dev-OrderQueue-b"');
@@ -436,6 +533,11 @@ describe('synth-time validation', () => {
     [{ maxBatchingWindowSeconds: '301' }, /maxBatchingWindow must be a whole number of seconds from 0 to 300/],
     [{ maxConcurrency: '1' }, /maxConcurrency must be an integer from 2 to 1000/],
     [{ maxReceiveCount: '0' }, /maxReceiveCount must be an integer from 1 to 1000/],
+    [{ retryBackoffFactor: '0' }, /retryPacing is invalid: backoffFactor must be a number from 1 to 1000/],
+    [
+      { retryMaxDelaySeconds: '43000', functionTimeoutSeconds: '300' },
+      /maxDelaySeconds \+ functionTimeout \+ maxBatchingWindow must stay within SQS's 43200 s/,
+    ],
     [{ functionTimeoutSeconds: '901' }, /functionTimeout must be a whole number of seconds from 1 to 900/],
     [{ memorySize: '64' }, /memorySize must be an integer from 128 to 10240/],
     [{ reservedConcurrency: '5' }, /reservedConcurrency must be an integer from 10 to/],

@@ -1,9 +1,11 @@
 /**
  * A DynamoDB condition-expression evaluator, small on purpose: comparisons (= <> < <= > >=),
- * attribute_exists / attribute_not_exists, AND / OR / NOT and parentheses, over top-level
+ * `IN (…)`, attribute_exists / attribute_not_exists, AND / OR / NOT and parentheses, over top-level
  * attributes named directly or through `#placeholders`, against `:values`. That covers every
  * condition the handlers under test send; anything else is a ValidationException, never a guess.
  */
+
+import { compareCodePoints } from '@orders/core';
 
 export type AttributeValue = { readonly S?: string; readonly N?: string; readonly BOOL?: boolean } & Record<
   string,
@@ -22,7 +24,8 @@ export type Condition =
   | { readonly kind: 'or' | 'and'; readonly left: Condition; readonly right: Condition }
   | { readonly kind: 'not'; readonly operand: Condition }
   | { readonly kind: 'exists' | 'not_exists'; readonly path: Operand }
-  | { readonly kind: 'compare'; readonly op: Comparator; readonly left: Operand; readonly right: Operand };
+  | { readonly kind: 'compare'; readonly op: Comparator; readonly left: Operand; readonly right: Operand }
+  | { readonly kind: 'in'; readonly left: Operand; readonly candidates: readonly Operand[] };
 
 export class ExpressionError extends Error {
   override readonly name = 'ValidationException';
@@ -81,6 +84,16 @@ export function parseCondition(expression: string): Condition {
     }
     const left = operand();
     const op = take();
+    if (op.toUpperCase() === 'IN') {
+      take('(');
+      const candidates = [operand()];
+      while (peek() === ',') {
+        take(',');
+        candidates.push(operand());
+      }
+      take(')');
+      return { kind: 'in', left, candidates };
+    }
     if (!['=', '<>', '<', '<=', '>', '>='].includes(op))
       throw new ExpressionError(`Unsupported operator "${op}" in "${expression}"`);
     return { kind: 'compare', op: op as Comparator, left, right: operand() };
@@ -125,11 +138,10 @@ function compare(op: Comparator, left: AttributeValue | undefined, right: Attrib
   if (left === undefined || right === undefined) return false;
   let order: number;
   if (left.N !== undefined && right.N !== undefined) {
-    const a = Number(left.N);
-    const b = Number(right.N);
-    order = a < b ? -1 : a > b ? 1 : 0;
+    order = compareDecimals(left.N, right.N);
   } else if (left.S !== undefined && right.S !== undefined) {
-    order = left.S < right.S ? -1 : left.S > right.S ? 1 : 0;
+    // DynamoDB compares strings by their UTF-8 bytes, i.e. by code point (not by UTF-16 unit).
+    order = Math.sign(compareCodePoints(left.S, right.S));
   } else if (left.BOOL !== undefined && right.BOOL !== undefined && (op === '=' || op === '<>')) {
     order = left.BOOL === right.BOOL ? 0 : 1;
   } else {
@@ -151,6 +163,24 @@ function compare(op: Comparator, left: AttributeValue | undefined, right: Attrib
   }
 }
 
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/**
+ * Exact comparison of two DynamoDB numbers (decimal text, up to 38 digits): a JavaScript number
+ * would round `1746274200.000000001` to `1746274200` and call them equal.
+ */
+export function compareDecimals(a: string, b: string): number {
+  const [x, y] = [DECIMAL.exec(a.trim()), DECIMAL.exec(b.trim())];
+  if (!x || !y) {
+    const [p, q] = [Number(a), Number(b)];
+    return p < q ? -1 : p > q ? 1 : 0;
+  }
+  const scale = Math.max((x[3] ?? '').length, (y[3] ?? '').length);
+  const scaled = (m: RegExpExecArray): bigint => BigInt(`${m[1]}${m[2]}${(m[3] ?? '').padEnd(scale, '0')}`);
+  const [p, q] = [scaled(x), scaled(y)];
+  return p < q ? -1 : p > q ? 1 : 0;
+}
+
 export function evaluateCondition(condition: Condition, item: Item | undefined, context: ExpressionContext): boolean {
   switch (condition.kind) {
     case 'or':
@@ -165,5 +195,9 @@ export function evaluateCondition(condition: Condition, item: Item | undefined, 
       return resolve(condition.path, item, context) === undefined;
     case 'compare':
       return compare(condition.op, resolve(condition.left, item, context), resolve(condition.right, item, context));
+    case 'in': {
+      const left = resolve(condition.left, item, context);
+      return condition.candidates.some((candidate) => compare('=', left, resolve(candidate, item, context)));
+    }
   }
 }

@@ -107,6 +107,18 @@ function networkTarget(error: SdkErrorShape): string | undefined {
   return NETWORK_MESSAGE.exec(error.message)?.[2]?.replace(/[.,;]+$/, '');
 }
 
+/**
+ * The client's `requestTimeout` fired: connected, request sent, no answer in time. (A connect that
+ * times out is an unreachable endpoint instead: the SDK says "did not establish a connection".)
+ */
+function isRequestTimeout(error: SdkErrorShape): boolean {
+  return (
+    error.name === 'TimeoutError' &&
+    /requestTimeout|timed out after|no activity/i.test(error.message) &&
+    !/establish a connection/i.test(error.message)
+  );
+}
+
 export function isNetworkError(error: unknown): boolean {
   const sdk = asSdkError(error);
   if (!sdk) return false;
@@ -148,6 +160,19 @@ export function toInfrastructureError(error: unknown, context: AwsCallContext): 
     return new InfrastructureError('aws_request_failed', `${call} failed with a non-Error value.`, { cause: error });
   }
   if (sdk.name === 'CredentialsProviderError') return new MissingCredentialsError({ cause: error });
+  if (sdk.name === 'AbortError') {
+    // Our own signal cut the call short (the invocation deadline): not the service's fault.
+    return new InfrastructureError('deadline_exceeded', `${call} was cut short at the deadline.`, { cause: error });
+  }
+  if (isRequestTimeout(sdk)) {
+    return new InfrastructureError(
+      'timeout',
+      `${call} timed out: the endpoint accepted the request but did not answer in time.`,
+      {
+        cause: error,
+      },
+    );
+  }
   if (/region is missing/i.test(sdk.message)) return new MissingRegionError({ cause: error });
   if (isNetworkError(error)) return new EndpointUnreachableError(networkTarget(sdk), { cause: error });
   if (context.resource && NOT_FOUND_NAMES.has(sdk.name))

@@ -1,5 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { instantFromDecimalSeconds, ORDER_STATUSES, type Instant, type Order, type OrderStatus } from '@orders/core';
+import {
+  type Instant,
+  instantFromDecimalSeconds,
+  ORDER_FIELDS,
+  ORDER_STATUSES,
+  type Order,
+  type OrderStatus,
+  legacyOrderState,
+  type StoredOrderState,
+} from '@orders/core';
 import { MalformedStoredItemError } from './errors';
 
 /**
@@ -16,7 +25,8 @@ import { MalformedStoredItemError } from './errors';
  */
 export type OrderItem = Record<string, AttributeValue>;
 
-export const ORDER_ATTRIBUTES = ['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'] as const;
+/** The stored attributes that are the order itself: core's order fields, under the same names. */
+export const ORDER_ATTRIBUTES = ORDER_FIELDS;
 export const INSTANT_ATTRIBUTE = 'instant';
 export const UPDATED_AT_ATTRIBUTE = 'updatedAt';
 
@@ -84,4 +94,52 @@ export function storedInstant(item: OrderItem): Instant | undefined {
       `The stored order "${orderId}" has an unreadable "${INSTANT_ATTRIBUTE}" attribute.`,
     );
   }
+}
+
+/**
+ * What the ordering rule needs to know about a stored item. An item with `instant` was written
+ * under the rule, and must read back as an order (a corrupt one is an error: no decision could be
+ * trusted). One without it was written before the rule, by a writer that put the raw order (the
+ * original write-up's handler): core's `legacyOrderState` orders it by its own timestamp.
+ */
+export function storedOrderState(item: OrderItem): StoredOrderState {
+  const instant = storedInstant(item);
+  if (instant !== undefined) return { kind: 'current', event: { order: fromOrderItem(item), instant } };
+  return legacyOrderState(plainAttributes(item));
+}
+
+/** Strings and numbers as themselves, anything else as a marker no rule accepts (legacy items only). */
+function plainAttributes(item: OrderItem): Record<string, unknown> {
+  return Object.fromEntries(
+    ORDER_ATTRIBUTES.filter((name) => item[name] !== undefined).map((name) => {
+      const value = item[name] as AttributeValue;
+      return [name, value.S ?? (value.N === undefined ? { unsupported: true } : Number(value.N))];
+    }),
+  );
+}
+
+/** A stored item as an operator wants to see it: the order, and what the ordering rule keeps beside it. */
+export interface StoredOrderRecord {
+  readonly orderId: string;
+  /** The order, when the item reads as one (an item from before the rule may not). */
+  readonly order: Order | undefined;
+  /** The instant the rule compares, as stored (exact decimal seconds); absent on an item from before the rule. */
+  readonly instant: string | undefined;
+  /** When this adapter last wrote the item (`updatedAt`); absent on an item from before the rule. */
+  readonly storedAt: string | undefined;
+}
+
+export function storedOrderRecord(item: OrderItem): StoredOrderRecord {
+  let order: Order | undefined;
+  try {
+    order = fromOrderItem(item);
+  } catch {
+    order = undefined;
+  }
+  return {
+    orderId: item['orderId']?.S ?? '(unknown)',
+    order,
+    instant: item[INSTANT_ATTRIBUTE]?.N,
+    storedAt: item[UPDATED_AT_ATTRIBUTE]?.S,
+  };
 }

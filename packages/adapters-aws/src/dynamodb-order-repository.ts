@@ -1,26 +1,35 @@
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  compareInstants,
-  instantToDecimalSeconds,
-  RepositoryUnavailableError,
-  systemClock,
+  type AbortSignalLike,
   type Clock,
-  type Instant,
+  decideSave,
+  instantToDecimalSeconds,
   type Order,
   type OrderRepository,
-  type SaveOutcome,
+  RepositoryUnavailableError,
+  type SaveOptions,
+  type SaveResult,
+  systemClock,
   type TimedOrder,
 } from '@orders/core';
-import { createDynamoDbClient, type AwsClientOptions } from './aws-client-config';
+import { type AwsClientOptions, createDynamoDbClient } from './aws-client-config';
 import { toInfrastructureError } from './aws-error-translation';
 import {
   fromOrderItem,
   INSTANT_ATTRIBUTE,
   ORDER_ATTRIBUTES,
-  storedInstant,
-  toOrderItem,
   type OrderItem,
+  type StoredOrderRecord,
+  storedOrderRecord,
+  storedOrderState,
+  UPDATED_AT_ATTRIBUTE,
+  toOrderItem,
 } from './dynamodb-order-item';
+import {
+  legacyUnchangedCondition,
+  storedComesBeforeCondition,
+  type WriteCondition,
+} from './dynamodb-ordering-condition';
 
 export const DEFAULT_TABLE_NAME = 'Orders';
 
@@ -35,33 +44,33 @@ export interface DynamoDbOrderRepositoryOptions {
 }
 
 /**
- * A newer instant wins, and an item without `instant` (written before this adapter existed) is
- * treated as older than any event, so the first event through here brings it under the rule.
- */
-const NEWER_WINS_CONDITION = 'attribute_not_exists(#orderId) OR attribute_not_exists(#instant) OR #instant < :instant';
-
-/**
- * Only reachable when an emulator ignores ReturnValuesOnConditionCheckFailure and a concurrent
- * writer changes the item between our put and our read; two rounds settle any real race.
+ * A save takes one round on the normal path. A second happens when a legacy item (written before
+ * the rule) is brought under it, or when an emulator ignores ReturnValuesOnConditionCheckFailure
+ * and a concurrent writer changes the item between our put and our read; three settle any real race.
  */
 const MAX_SAVE_ROUNDS = 3;
 
 /** `status` and `timestamp` are DynamoDB reserved words: every read names attributes by placeholder. */
 const PROJECTION_NAMES: Record<string, string> = Object.fromEntries(
-  ORDER_ATTRIBUTES.map((name, i) => [`#a${i}`, name]),
+  [...ORDER_ATTRIBUTES, INSTANT_ATTRIBUTE, UPDATED_AT_ATTRIBUTE].map((name, i) => [`#a${i}`, name]),
 );
 const PROJECTION = Object.keys(PROJECTION_NAMES).join(', ');
 
 type PutResult =
-  | { readonly conditionFailed: false; readonly outcome: 'created' | 'updated' }
+  | { readonly conditionFailed: false; readonly replacedItem: OrderItem | undefined }
   | { readonly conditionFailed: true; readonly storedItem: OrderItem | undefined };
 
 /**
- * OrderRepository on DynamoDB. Each save is ONE conditional PutItem, so the ordering rule is
+ * OrderRepository on DynamoDB, under core's total order (`compareOrderEvents`). Each save is ONE
+ * conditional PutItem whose condition is "the stored item comes before this event", so the rule is
  * decided atomically by DynamoDB, with no read-then-write race between concurrent events:
- * - success with no old item → `created`; success with an old item (ReturnValues ALL_OLD) → `updated`;
- * - ConditionalCheckFailed → the stored item, returned by the failure itself
- *   (ReturnValuesOnConditionCheckFailure ALL_OLD), is the same instant (`duplicate`) or newer (`stale`).
+ * - success: the replaced item (ReturnValues ALL_OLD) tells `created` from `updated` (or a tie won);
+ * - ConditionalCheckFailed: the stored item, returned by the failure itself
+ *   (ReturnValuesOnConditionCheckFailure ALL_OLD), tells `duplicate`, `conflict` or `stale` — through
+ *   core's `decideSave`, the very function the in-memory repository runs.
+ * An item from before the rule (no `instant`) never satisfies the condition; it is classified by its
+ * own timestamp, and when the event wins it is replaced by a second put conditioned on it being
+ * unchanged since it was read.
  */
 export class DynamoDbOrderRepository implements OrderRepository {
   readonly tableName: string;
@@ -74,31 +83,41 @@ export class DynamoDbOrderRepository implements OrderRepository {
     this.clock = options.clock ?? systemClock;
   }
 
-  async save(event: TimedOrder): Promise<SaveOutcome> {
-    const { order, instant } = event;
+  async save(event: TimedOrder, options: SaveOptions = {}): Promise<SaveResult> {
+    const instantText = instantToDecimalSeconds(event.instant);
+    const { signal } = options;
     for (let round = 1; ; round++) {
-      const put = await this.conditionalPut(order, instant);
-      if (put.conditionFailed === false) return put.outcome;
-      // The condition failed, so an item with an equal or newer instant existed at that moment.
-      const stored = put.storedItem ?? (await this.readForClassification(order.orderId));
-      let outcome: SaveOutcome | undefined;
-      try {
-        outcome = classifyAgainstStored(stored, instant);
-      } catch (error) {
-        throw this.unavailable(error, 'PutItem');
+      const put = await this.conditionalPut(event, instantText, storedComesBeforeCondition(event, instantText), signal);
+      if (!put.conditionFailed) return this.resultOfWrite(put.replacedItem, event);
+      // The condition failed: an item that does not come before this event existed at that moment.
+      const stored = put.storedItem ?? (await this.readForClassification(event.order.orderId, signal));
+      if (stored !== undefined) {
+        const state = this.classify(stored);
+        const decision = decideSave(state, event);
+        if (!decision.write) return decision.result;
+        if (state.kind === 'legacy') {
+          const legacyPut = await this.conditionalPut(event, instantText, legacyUnchangedCondition(stored), signal);
+          if (!legacyPut.conditionFailed) return decision.result;
+        }
+        // Otherwise the item changed between the put and the read (fallback path only): go again.
       }
-      if (outcome !== undefined) return outcome;
       if (round >= MAX_SAVE_ROUNDS) {
         throw new RepositoryUnavailableError(
-          `The order "${order.orderId}" kept changing while it was being saved; try again.`,
+          `The order "${event.order.orderId}" kept changing while it was being saved; try again.`,
           { retryable: true },
         );
       }
     }
   }
 
+  /** The stored item as an operator sees it (`orders get`): the order, its instant, when it was stored. */
+  async findStored(orderId: string): Promise<StoredOrderRecord | undefined> {
+    const item = await this.consistentGet(orderId);
+    return item === undefined ? undefined : storedOrderRecord(item);
+  }
+
   async findById(orderId: string): Promise<Order | undefined> {
-    const item = await this.consistentGet(orderId, PROJECTION, PROJECTION_NAMES);
+    const item = await this.consistentGet(orderId);
     try {
       return item === undefined ? undefined : fromOrderItem(item);
     } catch (error) {
@@ -107,28 +126,53 @@ export class DynamoDbOrderRepository implements OrderRepository {
     }
   }
 
-  /** The outcome of a successful put, or the stored item a failed condition returned (if any). */
-  private async conditionalPut(order: Order, instant: Instant): Promise<PutResult> {
-    const instantText = instantToDecimalSeconds(instant);
+  /** The item a successful put replaced, or the stored item a failed condition returned (if any). */
+  private async conditionalPut(
+    event: TimedOrder,
+    instantText: string,
+    condition: WriteCondition,
+    signal: AbortSignalLike | undefined,
+  ): Promise<PutResult> {
     try {
       const result = await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: toOrderItem(order, instantText, new Date(this.clock.now())),
-          ConditionExpression: NEWER_WINS_CONDITION,
-          ExpressionAttributeNames: { '#orderId': 'orderId', '#instant': INSTANT_ATTRIBUTE },
-          ExpressionAttributeValues: { ':instant': { N: instantText } },
-          // On success: the replaced item, if any, tells `updated` from `created`.
+          Item: toOrderItem(event.order, instantText, new Date(this.clock.now())),
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: condition.names,
+          ...(Object.keys(condition.values).length === 0 ? {} : { ExpressionAttributeValues: condition.values }),
+          // On success: the replaced item, if any, tells `updated` (or a won tie) from `created`.
           ReturnValues: 'ALL_OLD',
-          // On failure: the item that won, so duplicate vs stale needs no second read.
+          // On failure: the item that won, so the outcome needs no second read.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
+        sendOptions(signal),
       );
       const replaced = result.Attributes !== undefined && Object.keys(result.Attributes).length > 0;
-      return { conditionFailed: false, outcome: replaced ? 'updated' : 'created' };
+      return { conditionFailed: false, replacedItem: replaced ? result.Attributes : undefined };
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw this.unavailable(error, 'PutItem');
       return { conditionFailed: true, storedItem: returnedItem(error) };
+    }
+  }
+
+  /** What a successful write did, by core's rule applied to the item it replaced. */
+  private resultOfWrite(replaced: OrderItem | undefined, event: TimedOrder): SaveResult {
+    if (replaced === undefined) return { outcome: 'created' };
+    try {
+      return decideSave(storedOrderState(replaced), event).result;
+    } catch {
+      // The write stands; a replaced item we cannot read back only costs the finer label.
+      return { outcome: 'updated' };
+    }
+  }
+
+  private classify(stored: OrderItem): ReturnType<typeof storedOrderState> {
+    try {
+      return storedOrderState(stored);
+    } catch (error) {
+      // A stored item that cannot be ordered against: no decision could be trusted.
+      throw this.unavailable(error, 'PutItem');
     }
   }
 
@@ -137,28 +181,25 @@ export class DynamoDbOrderRepository implements OrderRepository {
    * or an SDK/endpoint that drops the field). DynamoDB itself always returns it, so on AWS this
    * read never happens. Consistent, so it sees the write that beat ours.
    */
-  private readForClassification(orderId: string): Promise<OrderItem | undefined> {
-    return this.consistentGet(orderId, '#orderId, #instant', { '#orderId': 'orderId', '#instant': INSTANT_ATTRIBUTE });
+  private readForClassification(orderId: string, signal: AbortSignalLike | undefined): Promise<OrderItem | undefined> {
+    return this.consistentGet(orderId, signal);
   }
 
   /**
    * One strongly consistent GetItem: read-your-writes, so a save just acknowledged (ours, or the
    * one that beat ours) is what the read sees.
    */
-  private async consistentGet(
-    orderId: string,
-    projection: string,
-    names: Record<string, string>,
-  ): Promise<OrderItem | undefined> {
+  private async consistentGet(orderId: string, signal?: AbortSignalLike): Promise<OrderItem | undefined> {
     try {
       const result = await this.client.send(
         new GetItemCommand({
           TableName: this.tableName,
           Key: { orderId: { S: orderId } },
           ConsistentRead: true,
-          ProjectionExpression: projection,
-          ExpressionAttributeNames: names,
+          ProjectionExpression: PROJECTION,
+          ExpressionAttributeNames: PROJECTION_NAMES,
         }),
+        sendOptions(signal),
       );
       return result.Item;
     } catch (error) {
@@ -173,27 +214,23 @@ export class DynamoDbOrderRepository implements OrderRepository {
       operation,
       resource: { type: 'DynamoDB table', name: this.tableName },
     });
-    // The port promises a RepositoryUnavailableError; the specific error (missing table, access
-    // denied, unreachable endpoint…) stays reachable as its cause, and decides `retryable`.
-    return new RepositoryUnavailableError(translated.message, { cause: translated, retryable: translated.retryable });
+    // The port promises a RepositoryUnavailableError; it carries the specific code (throttled,
+    // timeout, table_not_found, access_denied…) and class, and the translated error as its cause.
+    return new RepositoryUnavailableError(translated.message, {
+      cause: translated,
+      code: translated.code === 'resource_missing' ? 'table_not_found' : translated.code,
+      retryable: translated.retryable,
+      failureClass: translated.failureClass,
+    });
   }
 }
 
 /**
- * `duplicate` or `stale` when the stored item explains the failed condition; `undefined` when it
- * does not (it vanished, or is older after all — only possible through the GetItem fallback,
- * when another write landed in between), in which case the put is simply tried again.
+ * The SDK takes an AbortSignal per call; core hands over its structural AbortSignalLike, which is
+ * what the SDK's handler uses of it (`aborted`, `addEventListener`).
  */
-export function classifyAgainstStored(
-  stored: OrderItem | undefined,
-  incoming: Instant,
-): 'duplicate' | 'stale' | undefined {
-  if (stored === undefined) return undefined;
-  const existing = storedInstant(stored);
-  if (existing === undefined) return undefined;
-  const comparison = compareInstants(existing, incoming);
-  if (comparison === 0) return 'duplicate';
-  return comparison > 0 ? 'stale' : undefined;
+function sendOptions(signal: AbortSignalLike | undefined): { abortSignal?: AbortSignal } {
+  return signal === undefined ? {} : { abortSignal: signal as AbortSignal };
 }
 
 /** By name, not `instanceof`: an injected client may come from another copy of the SDK. */

@@ -8,6 +8,7 @@ export * from './aws-client-config';
 export * from './batching';
 export * from './dynamodb-order-item';
 export * from './dynamodb-order-repository';
+export * from './dynamodb-ordering-condition';
 export * from './sns-order-publisher';
 export * from './sqs-message-queue';
 export * from './sqs-queue-lookup';

@@ -24,7 +24,7 @@ import { awsErrorName, isNotFoundError, toInfrastructureError } from './aws-erro
 import { redrivePolicy, sameJsonAttribute, topicToQueuePolicy } from './queue-policies';
 import { resolveResourceNames, type OrderResources, type ResourceNames } from './resource-names';
 import { findQueueUrl, getQueueArn } from './sqs-queue-lookup';
-import { findQueueSubscriptions, findTopicArn, isRawDelivery } from './sns-topic-lookup';
+import { findQueueSubscriptions, findTopicArn, subscriptionAttributesOf } from './sns-topic-lookup';
 
 export interface ProvisionOptions {
   readonly names?: Partial<ResourceNames>;
@@ -51,6 +51,7 @@ export interface ProvisionChange {
 
 export interface ProvisionResult extends OrderResources {
   readonly subscriptionArn: string;
+  readonly subscriptionDlqUrl: string;
   /** Empty when everything already was as asked: provisioning is idempotent. */
   readonly changes: readonly ProvisionChange[];
 }
@@ -65,7 +66,8 @@ const TABLE_ACTIVE_TIMEOUT_SECONDS = 120;
 /**
  * Creates what is missing and converges what exists to the requested settings: the table, the
  * topic, the DLQ, the queue (with its redrive policy), the queue policy admitting only the topic,
- * and exactly one topic → queue subscription. Safe to run any number of times.
+ * and exactly one topic → queue subscription with its own dead-letter queue (what SNS cannot
+ * deliver is kept, not dropped). Safe to run any number of times.
  */
 export async function provisionResources(options: ProvisionOptions = {}): Promise<ProvisionResult> {
   const names = resolveResourceNames(options.names);
@@ -83,6 +85,15 @@ export async function provisionResources(options: ProvisionOptions = {}): Promis
     { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) },
     changes,
   );
+  // What SNS cannot deliver to the queue lands here instead of being dropped; the same topic-only
+  // policy admits SNS (it sends on the subscription's behalf).
+  const subscriptionDlq = await ensureQueue(
+    clients.sqs,
+    names.subscriptionDlqName,
+    { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) },
+    changes,
+    (queueArn) => topicToQueuePolicy(queueArn, topicArn),
+  );
   // The policy is in place before the subscription exists, so the first delivery is admitted.
   const queue = await ensureQueue(
     clients.sqs,
@@ -93,8 +104,7 @@ export async function provisionResources(options: ProvisionOptions = {}): Promis
   );
   const subscriptionArn = await ensureSubscription(
     clients.sns,
-    topicArn,
-    queue.arn,
+    { topicArn, queueArn: queue.arn, deadLetterQueueArn: subscriptionDlq.arn },
     options.rawMessageDelivery ?? false,
     names,
     changes,
@@ -109,6 +119,7 @@ export async function provisionResources(options: ProvisionOptions = {}): Promis
     dlqUrl: dlq.url,
     dlqArn: dlq.arn,
     subscriptionArn,
+    subscriptionDlqUrl: subscriptionDlq.url,
     changes,
   };
 }
@@ -257,42 +268,51 @@ async function ensureQueueAttributes(
   }
 }
 
+/** The subscription's settings as SNS stores them (attribute values are strings). */
+function subscriptionAttributes(rawMessageDelivery: boolean, deadLetterQueueArn: string): Record<string, string> {
+  return {
+    RawMessageDelivery: String(rawMessageDelivery),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn }),
+  };
+}
+
 async function ensureSubscription(
   client: SNSClient,
-  topicArn: string,
-  queueArn: string,
+  arns: { readonly topicArn: string; readonly queueArn: string; readonly deadLetterQueueArn: string },
   rawMessageDelivery: boolean,
   names: ResourceNames,
   changes: ProvisionChange[],
 ): Promise<string> {
   const resource = `SNS subscription "${names.topicName}" → "${names.queueName}"`;
-  const raw = String(rawMessageDelivery);
-  const [existing] = await findQueueSubscriptions(client, topicArn, queueArn);
+  const wanted = subscriptionAttributes(rawMessageDelivery, arns.deadLetterQueueArn);
+  const [existing] = await findQueueSubscriptions(client, arns.topicArn, arns.queueArn);
   if (existing?.SubscriptionArn !== undefined) {
     const arn = existing.SubscriptionArn;
-    if ((await isRawDelivery(client, arn)) !== rawMessageDelivery) {
+    const current = await subscriptionAttributesOf(client, arn);
+    for (const [name, value] of Object.entries(wanted)) {
+      if (sameJsonAttribute(current[name], value)) continue;
       try {
         await client.send(
-          new SetSubscriptionAttributesCommand({
-            SubscriptionArn: arn,
-            AttributeName: 'RawMessageDelivery',
-            AttributeValue: raw,
-          }),
+          new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: name, AttributeValue: value }),
         );
       } catch (error) {
         throw toInfrastructureError(error, { service: 'SNS', operation: 'SetSubscriptionAttributes' });
       }
-      changes.push({ action: 'updated', resource, detail: `RawMessageDelivery=${raw}` });
+      changes.push({
+        action: 'updated',
+        resource,
+        detail: name === 'RedrivePolicy' ? 'RedrivePolicy' : `${name}=${value}`,
+      });
     }
     return arn;
   }
   try {
     const result = await client.send(
       new SubscribeCommand({
-        TopicArn: topicArn,
+        TopicArn: arns.topicArn,
         Protocol: 'sqs',
-        Endpoint: queueArn,
-        Attributes: { RawMessageDelivery: raw },
+        Endpoint: arns.queueArn,
+        Attributes: wanted,
         ReturnSubscriptionArn: true,
       }),
     );

@@ -1,4 +1,5 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type StoredOrderRecord, storedOrderRecord } from './dynamodb-order-item';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-client-config';
 import { toInfrastructureError } from './aws-error-translation';
 import { ResourceMissingError, type MissingResource } from './errors';
@@ -81,4 +82,51 @@ export async function countTableItems(client: DynamoDBClient, tableName: string)
     });
   }
   return count;
+}
+
+/** The newest orders of a table by when they were stored, from a bounded scan. */
+export interface NewestOrders {
+  readonly records: readonly StoredOrderRecord[];
+  /** Items read. When the scan stopped at its bound, `complete` is false: older-looking pages were not read. */
+  readonly scanned: number;
+  readonly complete: boolean;
+}
+
+/**
+ * The `limit` most recently stored orders (`updatedAt`, newest first). DynamoDB keeps no order
+ * across partition keys, so this scans — at most `maxScanned` items, page by page — which suits an
+ * operator looking at a development or test table, not a hot path.
+ */
+export async function newestStoredOrders(
+  client: DynamoDBClient,
+  tableName: string,
+  options: { readonly limit: number; readonly maxScanned: number },
+): Promise<NewestOrders> {
+  const records: StoredOrderRecord[] = [];
+  let scanned = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  try {
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: tableName,
+          Limit: Math.min(1000, options.maxScanned - scanned),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(storedOrderRecord(item));
+      scanned += page.Items?.length ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined && scanned < options.maxScanned);
+  } catch (error) {
+    throw toInfrastructureError(error, {
+      service: 'DynamoDB',
+      operation: 'Scan',
+      resource: { type: 'DynamoDB table', name: tableName },
+    });
+  }
+  // ISO 8601 UTC strings sort as time; items from before the rule (no updatedAt) come last.
+  const storedAt = (record: StoredOrderRecord): string => record.storedAt ?? '';
+  records.sort((a, b) => (storedAt(a) < storedAt(b) ? 1 : storedAt(a) > storedAt(b) ? -1 : 0));
+  return { records: records.slice(0, options.limit), scanned, complete: startKey === undefined };
 }

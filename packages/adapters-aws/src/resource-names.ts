@@ -1,9 +1,11 @@
-/** The names of the four resources the system runs on. Defaults are the seed's. */
+/** The names of the resources the system runs on. Defaults are the seed's. */
 export interface ResourceNames {
   readonly tableName: string;
   readonly topicName: string;
   readonly queueName: string;
   readonly dlqName: string;
+  /** Where SNS puts notifications it could not deliver to the queue (the subscription's DLQ). */
+  readonly subscriptionDlqName: string;
 }
 
 export const DEFAULT_RESOURCE_NAMES: ResourceNames = {
@@ -11,14 +13,24 @@ export const DEFAULT_RESOURCE_NAMES: ResourceNames = {
   topicName: 'OrderTopic',
   queueName: 'OrderQueue',
   dlqName: 'OrderDLQ',
+  subscriptionDlqName: 'OrderSubscriptionDLQ',
 };
 
-export const resolveResourceNames = (names: Partial<ResourceNames> = {}): ResourceNames => ({
-  tableName: names.tableName ?? DEFAULT_RESOURCE_NAMES.tableName,
-  topicName: names.topicName ?? DEFAULT_RESOURCE_NAMES.topicName,
-  queueName: names.queueName ?? DEFAULT_RESOURCE_NAMES.queueName,
-  dlqName: names.dlqName ?? DEFAULT_RESOURCE_NAMES.dlqName,
-});
+export function resolveResourceNames(names: Partial<ResourceNames> = {}): ResourceNames {
+  const queueName = names.queueName ?? DEFAULT_RESOURCE_NAMES.queueName;
+  return {
+    tableName: names.tableName ?? DEFAULT_RESOURCE_NAMES.tableName,
+    topicName: names.topicName ?? DEFAULT_RESOURCE_NAMES.topicName,
+    queueName,
+    dlqName: names.dlqName ?? DEFAULT_RESOURCE_NAMES.dlqName,
+    // Follows a renamed queue, so two setups in one account never share (and fight over) it.
+    subscriptionDlqName:
+      names.subscriptionDlqName ??
+      (queueName === DEFAULT_RESOURCE_NAMES.queueName
+        ? DEFAULT_RESOURCE_NAMES.subscriptionDlqName
+        : `${queueName}-SubscriptionDLQ`),
+  };
+}
 
 /** Where everything is, once it exists. */
 export interface OrderResources {
@@ -29,6 +41,8 @@ export interface OrderResources {
   readonly queueArn: string;
   readonly dlqUrl: string;
   readonly dlqArn: string;
+  /** The subscription's dead-letter queue; absent from a lookup (consumers do not need it). */
+  readonly subscriptionDlqUrl?: string;
   /** The topic → queue subscription; absent from a lookup when nobody subscribed the queue. */
   readonly subscriptionArn?: string;
 }

@@ -63,9 +63,17 @@ export async function findQueueSubscriptions(
 
 /** Whether raw message delivery is on for a subscription. */
 export async function isRawDelivery(client: SNSClient, subscriptionArn: string): Promise<boolean> {
+  return (await subscriptionAttributesOf(client, subscriptionArn))['RawMessageDelivery'] === 'true';
+}
+
+/** A subscription's attributes (RawMessageDelivery, RedrivePolicy, …) as SNS reports them. */
+export async function subscriptionAttributesOf(
+  client: SNSClient,
+  subscriptionArn: string,
+): Promise<Record<string, string>> {
   try {
     const result = await client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscriptionArn }));
-    return result.Attributes?.['RawMessageDelivery'] === 'true';
+    return result.Attributes ?? {};
   } catch (error) {
     throw toInfrastructureError(error, { service: 'SNS', operation: 'GetSubscriptionAttributes' });
   }

@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -11,7 +12,15 @@ import {
   type MessageSystemAttributeName,
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
-import type { AbortSignalLike, DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
+import type {
+  AbortSignalLike,
+  DeleteFailure,
+  MessageQueue,
+  ReceivedMessage,
+  ReceiveOptions,
+  VisibilityChange,
+  VisibilityChangeFailure,
+} from '@orders/core';
 import {
   createSqsClient,
   GENERAL_CLIENT_DEFAULTS,
@@ -117,31 +126,85 @@ export class SqsMessageQueue implements MessageQueue {
    * of a call that failed as a whole, come back as failures. A message not deleted is redelivered
    * after its visibility timeout, and processing is idempotent, so reporting is enough.
    */
-  async deleteBatch(receiptHandles: readonly string[]): Promise<readonly DeleteFailure[]> {
-    const failures: DeleteFailure[] = [];
-    for (const batch of chunkForBatch(receiptHandles, MAX_BATCH_ENTRIES)) {
-      try {
-        const result = await this.client.send(
+  deleteBatch(receiptHandles: readonly string[]): Promise<readonly DeleteFailure[]> {
+    return this.inBatches(
+      receiptHandles,
+      (handle) => handle,
+      'DeleteMessageBatch',
+      'SQS did not delete this message',
+      (entries) =>
+        this.client.send(
           new DeleteMessageBatchCommand({
             QueueUrl: this.queueUrl,
-            // Ids are input positions: unique within the call even if a handle is repeated.
-            Entries: batch.map(({ index, item }) => ({ Id: String(index), ReceiptHandle: item })),
+            Entries: entries.map(({ id, item }) => ({ Id: id, ReceiptHandle: item })),
           }),
-        );
-        const byId = new Map(batch.map((entry) => [String(entry.index), entry.item]));
+        ),
+    );
+  }
+
+  /**
+   * Changes visibilities in ChangeMessageVisibilityBatch calls of 10 (one IAM action:
+   * sqs:ChangeMessageVisibility). Never throws, like `deleteBatch`.
+   */
+  changeVisibilityBatch(
+    changes: readonly VisibilityChange[],
+    options: { readonly signal?: AbortSignalLike } = {},
+  ): Promise<readonly VisibilityChangeFailure[]> {
+    const abortSignal = options.signal as AbortSignal | undefined;
+    return this.inBatches(
+      changes,
+      (change) => change.receiptHandle,
+      'ChangeMessageVisibilityBatch',
+      "SQS did not change this message's visibility",
+      (entries) =>
+        this.client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: entries.map(({ id, item }) => ({
+              Id: id,
+              ReceiptHandle: item.receiptHandle,
+              VisibilityTimeout: item.visibilityTimeoutSeconds,
+            })),
+          }),
+          abortSignal ? { abortSignal } : {},
+        ),
+    );
+  }
+
+  /**
+   * One SQS batch action over any number of entries: calls of 10, entry ids that are input positions
+   * (unique within a call even if a handle repeats), and failures reported per entry — those SQS
+   * refused, and every entry of a call that failed as a whole.
+   */
+  private async inBatches<T>(
+    items: readonly T[],
+    handleOf: (item: T) => string,
+    operation: string,
+    refusedMessage: string,
+    send: (
+      entries: { id: string; item: T }[],
+    ) => Promise<{ Failed?: { Id?: string; Code?: string; Message?: string }[] }>,
+  ): Promise<DeleteFailure[]> {
+    const failures: DeleteFailure[] = [];
+    for (const batch of chunkForBatch(items, MAX_BATCH_ENTRIES)) {
+      const entries = batch.map(({ index, item }) => ({ id: String(index), item }));
+      try {
+        const result = await send(entries);
+        const byId = new Map(entries.map((entry) => [entry.id, entry.item]));
         for (const failed of result.Failed ?? []) {
-          const receiptHandle = failed.Id === undefined ? undefined : byId.get(failed.Id);
-          if (receiptHandle === undefined) continue;
+          const item = failed.Id === undefined ? undefined : byId.get(failed.Id);
+          if (item === undefined) continue;
           failures.push({
-            receiptHandle,
+            receiptHandle: handleOf(item),
             code: failed.Code ?? 'unknown',
-            message: failed.Message ?? 'SQS did not delete this message',
+            message: failed.Message ?? refusedMessage,
           });
         }
       } catch (error) {
-        const translated = toInfrastructureError(error, this.context('DeleteMessageBatch'));
-        for (const { item } of batch)
-          failures.push({ receiptHandle: item, code: translated.code, message: translated.message });
+        const translated = toInfrastructureError(error, this.context(operation));
+        for (const { item } of entries) {
+          failures.push({ receiptHandle: handleOf(item), code: translated.code, message: translated.message });
+        }
       }
     }
     return failures;
@@ -265,6 +328,21 @@ function linkedAbortController(
       signal.removeEventListener('abort', onAbort);
     },
   };
+}
+
+const SQS_ARN = /^arn:(aws[a-z-]*):sqs:([a-z0-9-]+):(\d+):([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
+
+/**
+ * The queue URL an SQS queue ARN stands for (`arn:aws:sqs:REGION:ACCOUNT:NAME`), e.g. the
+ * `eventSourceARN` of a Lambda SQS record; undefined for anything else. Only the account and name
+ * matter: the client sends every call to its configured endpoint, whatever host the URL names.
+ */
+export function queueUrlFromArn(arn: string): string | undefined {
+  const match = SQS_ARN.exec(arn);
+  if (!match) return undefined;
+  const [, partition, region, account, name] = match;
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
 }
 
 /** The last path segment of a queue URL: its name. */

@@ -2,7 +2,8 @@ import {
   RepositoryUnavailableError,
   type Order,
   type OrderRepository,
-  type SaveOutcome,
+  type SaveOptions,
+  type SaveResult,
   type TimedOrder,
 } from '@orders/core';
 
@@ -64,14 +65,14 @@ export class FaultInjectingOrderRepository implements OrderRepository {
     }
   }
 
-  async save(event: TimedOrder): Promise<SaveOutcome> {
-    if (!this.enabled) return this.inner.save(event);
+  async save(event: TimedOrder, options?: SaveOptions): Promise<SaveResult> {
+    if (!this.enabled) return this.inner.save(event, options);
     const draw = this.random();
     if (draw < this.beforeWriteRate) {
       this.counts.beforeWrite++;
       throw new RepositoryUnavailableError('injected fault: the store did not answer; nothing was written');
     }
-    const outcome = await this.inner.save(event);
+    const outcome = await this.inner.save(event, options);
     if (draw < this.faultRate) {
       this.counts.afterWrite++;
       throw new RepositoryUnavailableError('injected fault: the write was applied but its answer was lost');

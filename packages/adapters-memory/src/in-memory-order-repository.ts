@@ -1,51 +1,61 @@
 import {
-  compareInstants,
-  type Instant,
+  compareCodePoints,
+  decideSave,
+  legacyOrderState,
+  pickOrderFields,
   type Order,
   type OrderRepository,
-  type SaveOutcome,
+  type SaveResult,
+  type StoredOrderState,
   type TimedOrder,
 } from '@orders/core';
 
-interface StoredOrder {
-  readonly order: Order;
-  readonly instant: Instant;
-}
-
 /**
- * OrderRepository in a Map. JavaScript runs each `save` to completion before the next, so the
+ * OrderRepository in a Map, under exactly the rule the DynamoDB adapter applies on the server:
+ * core's `decideSave`. JavaScript runs each `save` to completion before the next, so the
  * compare-and-set below is atomic, like DynamoDB's conditional put.
  */
 export class InMemoryOrderRepository implements OrderRepository {
-  private readonly orders = new Map<string, StoredOrder>();
+  private readonly orders = new Map<string, StoredOrderState>();
+  /** Legacy items' raw fields, as a pre-rule writer left them: what `findById` returns for them. */
+  private readonly legacyItems = new Map<string, Order>();
 
-  async save(event: TimedOrder): Promise<SaveOutcome> {
+  async save(event: TimedOrder): Promise<SaveResult> {
     return this.saveNow(event);
   }
 
   /** The synchronous core of `save`, for simulations that count millions of writes. */
-  saveNow({ order, instant }: TimedOrder): SaveOutcome {
-    const stored = this.orders.get(order.orderId);
-    if (stored) {
-      const comparison = compareInstants(instant, stored.instant);
-      if (comparison === 0) return 'duplicate';
-      if (comparison < 0) return 'stale';
+  saveNow(event: TimedOrder): SaveResult {
+    const { order, instant } = event;
+    const decision = decideSave(this.orders.get(order.orderId), event);
+    if (decision.write) {
+      // A copy of the order's fields: an event object may carry more, and callers may mutate theirs.
+      this.orders.set(order.orderId, { kind: 'current', event: { order: pickOrderFields(order), instant } });
+      this.legacyItems.delete(order.orderId);
     }
-    // Copy the six fields: an event object may carry more, and callers may mutate theirs.
-    const { orderId, userId, itemName, quantity, status, timestamp } = order;
-    this.orders.set(orderId, { order: { orderId, userId, itemName, quantity, status, timestamp }, instant });
-    return stored ? 'updated' : 'created';
+    return decision.result;
+  }
+
+  /**
+   * Holds an item as a writer from before the ordering rule left it: the raw fields, no instant of
+   * its own (the original write-up's handler put the order as the producer sent it). For tests and
+   * migrations that must show how such items are treated.
+   */
+  putLegacy(fields: Readonly<Record<string, unknown>> & { readonly orderId: string }): void {
+    this.orders.set(fields.orderId, legacyOrderState({ ...fields }));
+    this.legacyItems.set(fields.orderId, { ...fields } as unknown as Order);
   }
 
   async findById(orderId: string): Promise<Order | undefined> {
-    return this.orders.get(orderId)?.order;
+    return this.storedOrder(orderId);
   }
 
-  /** Every stored order, sorted by id: for summaries and assertions. */
+  /** Every stored order, sorted by id (code point order, as DynamoDB sorts): for summaries and assertions. */
   all(): Order[] {
-    return [...this.orders.values()]
-      .map((s) => s.order)
-      .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    return [...this.orders.keys()]
+      .map((orderId) => this.storedOrder(orderId))
+      .filter((order): order is Order => order !== undefined)
+      .sort((a, b) => compareCodePoints(a.orderId, b.orderId));
   }
 
   get size(): number {
@@ -54,5 +64,12 @@ export class InMemoryOrderRepository implements OrderRepository {
 
   clear(): void {
     this.orders.clear();
+    this.legacyItems.clear();
+  }
+
+  private storedOrder(orderId: string): Order | undefined {
+    const state = this.orders.get(orderId);
+    if (state === undefined) return undefined;
+    return state.kind === 'current' ? state.event.order : this.legacyItems.get(orderId);
   }
 }

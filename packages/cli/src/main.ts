@@ -1,8 +1,10 @@
-#!/usr/bin/env node
 import { Command } from 'commander';
 import { consumeCommand } from './commands/consume-command';
 import { demoCommand } from './commands/demo-command';
 import { dlqCommand } from './commands/dlq-command';
+import { getCommand } from './commands/get-command';
+import { lambdaCommand } from './commands/lambda-command';
+import { listCommand } from './commands/list-command';
 import { provisionCommand } from './commands/provision-command';
 import { publishCommand } from './commands/publish-command';
 import { soakCommand } from './commands/soak-command';
@@ -19,20 +21,24 @@ export function buildProgram(): Command {
     .addCommand(provisionCommand())
     .addCommand(publishCommand())
     .addCommand(consumeCommand())
+    .addCommand(lambdaCommand())
     .addCommand(dlqCommand())
     .addCommand(statusCommand())
+    .addCommand(getCommand())
+    .addCommand(listCommand())
     .addCommand(soakCommand());
 }
 
-if (require.main === module) {
-  // The SDK warns on every command that its 2027 releases will need Node 22; the README says so
-  // once, and Lambda already runs Node 22. Set the variable to "false" to see it.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+/** Runs the command line: an error becomes one sentence on stderr and exit code 1 (ORDERS_DEBUG=1 adds the stack). */
+export function runOrders(argv: readonly string[]): void {
   buildProgram()
-    .parseAsync(stripPnpmSeparator(process.argv))
+    .parseAsync(stripPnpmSeparator([...argv]))
     .catch((error: unknown) => {
       process.stderr.write(`orders: ${describeFailure(error)}\n`);
       if (process.env['ORDERS_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
       process.exitCode = 1;
     });
 }
+
+// Run directly (tsx in a test, or an old `node dist/main.js`): same as the `orders` entry.
+if (require.main === module) runOrders(process.argv);

@@ -1,13 +1,27 @@
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { BatchResult, InboundMessage, Logger, ProcessOrderBatch } from '@orders/core';
+import type { InboundMessage, Logger, MessageVisibility, ProcessOrderBatch, RetryPacingOptions } from '@orders/core';
+import { fifoBatchContext, isFifoSource, wasTried } from './invocation/fifo-groups';
+import { FullBatchFailureError, fullBatchFailure } from './invocation/full-batch-failure';
+import { invocationDeadline } from './invocation/invocation-deadline';
+import { paceFailedRecords } from './invocation/pace-failed-records';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export interface SqsBatchHandlerDependencies {
   readonly processOrderBatch: ProcessOrderBatch;
   readonly logger: Logger;
-  /** Records not yet started with less than this left before the Lambda timeout are failed for redelivery. */
-  readonly deadlineMarginMs: number;
+  /**
+   * Records not yet started with less than this left before the Lambda timeout are failed for
+   * redelivery. Undefined: a tenth of the time the invocation starts with, at most 3 s.
+   */
+  readonly deadlineMarginMs: number | undefined;
+  /** How failed records' retries are paced, and through which queue (by the event's source ARN). */
+  readonly retryPacing: RetryPacingOptions;
+  /** The source queue's maxReceiveCount, when known (a last receive then goes to the DLQ at once). */
+  readonly maxReceiveCount?: number | undefined;
+  readonly visibilityFor: (queueArn: string) => MessageVisibility | undefined;
+  /** Jitter source for the pacing (tests pin it). */
+  readonly random?: () => number;
   /** Called once per invocation, after the batch, whatever happened (e.g. to flush EMF metrics). */
   readonly onInvocationEnd?: () => void;
   /** Called at the start of each invocation (e.g. to attach the request id to the logger). */
@@ -35,78 +49,67 @@ function toInboundMessage(record: SQSRecord, index: number): InboundMessage {
   };
 }
 
-/** True once less than the margin is left. A context whose clock throws means "no deadline known". */
-function deadlineCheck(context: Context, marginMs: number): () => boolean {
-  return () => {
-    try {
-      return context.getRemainingTimeInMillis() < marginMs;
-    } catch {
-      return false;
-    }
-  };
-}
-
-const isFifoSource = (records: readonly SQSRecord[]): boolean => records[0]?.eventSourceARN?.endsWith('.fifo') ?? false;
-
 /**
  * The OrderProcessor handler: runs the batch through the use case and answers with exactly the
  * failed records (`ReportBatchItemFailures`), so successes are deleted and only failures come
- * back — and, after maxReceiveCount deliveries, land in the DLQ. It never swallows a failure:
- * an error that is not one record's throws, and Lambda retries the whole batch.
+ * back — paced by why they failed (poison at once, outages backing off), and after
+ * maxReceiveCount deliveries in the DLQ. It never swallows a failure: an error that is not one
+ * record's throws, and Lambda retries the whole batch; and when every record failed for a reason
+ * other than poison, the invocation fails too, so the outage shows in the `Errors` alarm.
  */
 export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies): SqsBatchHandler {
-  const { processOrderBatch, logger, deadlineMarginMs } = dependencies;
+  const { processOrderBatch, logger } = dependencies;
   return async (event, context) => {
     const invocationLogger = logger.child({ requestId: context?.awsRequestId });
+    const deadline = invocationDeadline(context, dependencies.deadlineMarginMs);
     try {
       dependencies.onInvocationStart?.(context);
       if (!event || !Array.isArray(event.Records)) throw new MalformedEventError('the event has no Records array');
       const messages = event.Records.map(toInboundMessage);
-      const shouldStop =
-        typeof context?.getRemainingTimeInMillis === 'function' ? deadlineCheck(context, deadlineMarginMs) : undefined;
-      const batchContext = { logger: invocationLogger, ...(shouldStop ? { shouldStop } : {}) };
-      const result = isFifoSource(event.Records)
-        ? await processInOrder(processOrderBatch, messages, batchContext)
-        : await processOrderBatch.execute(messages, batchContext);
+      const batchContext = {
+        logger: invocationLogger,
+        ...(deadline ? { shouldStop: deadline.shouldStop, signal: deadline.saveSignal } : {}),
+      };
+      const result = await processOrderBatch.execute(
+        messages,
+        isFifoSource(event.Records) ? fifoBatchContext(event.Records, batchContext) : batchContext,
+      );
+      await paceFailedRecords(event.Records, result.outcomes.filter(wasTried), {
+        visibilityFor: dependencies.visibilityFor,
+        pacing: dependencies.retryPacing,
+        maxReceiveCount: dependencies.maxReceiveCount,
+        logger: invocationLogger,
+        ...(dependencies.random ? { random: dependencies.random } : {}),
+        ...(deadline ? { signal: deadline.pacingSignal } : {}),
+      });
+      const everyRecordFailed = fullBatchFailure(result.outcomes);
+      if (everyRecordFailed) throw everyRecordFailed;
       const batchItemFailures: SQSBatchItemFailure[] = result.failedMessageIds.map((itemIdentifier) => ({
         itemIdentifier,
       }));
       invocationLogger.info('batch processed', { batchSize: messages.length, failed: batchItemFailures.length });
       return { batchItemFailures };
     } catch (error) {
-      invocationLogger.error('batch failed as a whole; Lambda will retry every record', {
-        errorName: error instanceof Error ? error.name : 'NonError',
-        errorCode:
-          (error as { code?: unknown })?.code === undefined
-            ? 'unexpected_error'
-            : String((error as { code?: unknown }).code),
-        errorMessage: error instanceof Error ? error.message : undefined,
-      });
+      if (error instanceof FullBatchFailureError) {
+        invocationLogger.error('every record failed and not as poison; failing the invocation (retries are paced)', {
+          errorName: error.name,
+          errorCode: error.code,
+          failures: error.failures.map((f) => ({ ...f })),
+        });
+      } else {
+        invocationLogger.error('batch failed as a whole; Lambda will retry every record', {
+          errorName: error instanceof Error ? error.name : 'NonError',
+          errorCode:
+            (error as { code?: unknown })?.code === undefined
+              ? 'unexpected_error'
+              : String((error as { code?: unknown }).code),
+          errorMessage: error instanceof Error ? error.message : undefined,
+        });
+      }
       throw error;
     } finally {
+      deadline?.dispose();
       dependencies.onInvocationEnd?.();
     }
   };
-}
-
-/**
- * FIFO queues keep order within a message group, so after the first failure every later record
- * must be handed back too (AWS's rule for partial batch responses on FIFO sources).
- */
-async function processInOrder(
-  processOrderBatch: ProcessOrderBatch,
-  messages: readonly InboundMessage[],
-  batchContext: Parameters<ProcessOrderBatch['execute']>[1],
-): Promise<BatchResult> {
-  const outcomes: BatchResult['outcomes'][number][] = [];
-  const failed: string[] = [];
-  for (const [index, message] of messages.entries()) {
-    const single = await processOrderBatch.execute([message], batchContext);
-    outcomes.push(...single.outcomes);
-    if (single.failedMessageIds.length > 0) {
-      failed.push(...messages.slice(index).map((m) => m.messageId));
-      break;
-    }
-  }
-  return { outcomes, failedMessageIds: [...new Set(failed)] };
 }

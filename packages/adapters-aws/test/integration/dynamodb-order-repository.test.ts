@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { RepositoryUnavailableError } from '@orders/core';
-import { describeOrderRepositoryContract, sampleOrder, timed } from '@orders/testkit';
+import { describeOrderRepositoryContract, type LegacyOrderItem, sampleOrder, timed } from '@orders/testkit';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 import {
   awsClientConfig,
@@ -39,8 +39,23 @@ beforeAll(async () => {
 
 afterAll(() => client.destroy());
 
+/**
+ * An item as the original write-up's handler stored it: lib-dynamodb's PutCommand marshals the
+ * order's six values as they came (strings to S, numbers to N), and nothing else: no `instant`.
+ */
+async function putAsTheSeedHandlerDid(item: LegacyOrderItem): Promise<void> {
+  const marshalled = Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [
+      name,
+      typeof value === 'number' ? { N: String(value) } : { S: value },
+    ]),
+  );
+  await client.send(new PutItemCommand({ TableName: names.tableName, Item: marshalled }));
+}
+
 describeOrderRepositoryContract('DynamoDB', async () => ({
   repository: new DynamoDbOrderRepository({ client, tableName: names.tableName }),
+  putLegacyItem: putAsTheSeedHandlerDid,
 }));
 
 describe('DynamoDbOrderRepository on a real endpoint', () => {
@@ -83,17 +98,17 @@ describe('DynamoDbOrderRepository on a real endpoint', () => {
     await repository().save(timed(sampleOrder({ orderId, timestamp: '2025-05-03T12:00:00.000000002Z' })));
     await expect(
       repository().save(timed(sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:00.000000001Z' }))),
-    ).resolves.toBe('stale');
+    ).resolves.toEqual({ outcome: 'stale' });
     await expect(
       repository().save(timed(sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:00.000000003Z' }))),
-    ).resolves.toBe('updated');
+    ).resolves.toEqual({ outcome: 'updated' });
     await expect(repository().findById(orderId)).resolves.toMatchObject({
       status: 'paid',
       timestamp: '2025-05-03T12:00:00.000000003Z',
     });
   });
 
-  it('brings an item written without an instant (the seed handler wrote those) under the rule', async () => {
+  it('orders an item written without an instant (the seed handler wrote those) by its own timestamp', async () => {
     await client.send(
       new PutItemCommand({
         TableName: names.tableName,
@@ -107,16 +122,26 @@ describe('DynamoDbOrderRepository on a real endpoint', () => {
         },
       }),
     );
-    const order = sampleOrder({ orderId: 'it-legacy', status: 'paid' });
-    await expect(repository().save(timed(order))).resolves.toBe('updated');
-    await expect(repository().findById('it-legacy')).resolves.toEqual(order);
+    // An older event must not overwrite it (it used to: any event replaced an item without `instant`).
+    await expect(repository().save(timed(sampleOrder({ orderId: 'it-legacy', status: 'paid' })))).resolves.toEqual({
+      outcome: 'stale',
+    });
+    await expect(repository().findById('it-legacy')).resolves.toMatchObject({ itemName: 'Old', status: 'new' });
+    // A newer one replaces it and brings it under the rule: the item now carries its instant.
+    const newer = sampleOrder({ orderId: 'it-legacy', status: 'paid', timestamp: '2030-01-01T00:00:01Z' });
+    await expect(repository().save(timed(newer))).resolves.toEqual({ outcome: 'updated' });
+    await expect(repository().findById('it-legacy')).resolves.toEqual(newer);
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: names.tableName, Key: { orderId: { S: 'it-legacy' } }, ConsistentRead: true }),
+    );
+    expect(Item?.['instant']).toEqual({ N: '1893456001' });
   });
 
   it('reports a missing table as a typed, non-retryable error instead of crashing', async () => {
     const missing = new DynamoDbOrderRepository({ client, tableName: 'NoSuchOrdersTable' });
     const saveError = await missing.save(timed(sampleOrder())).catch((e: unknown) => e);
     expect(saveError).toBeInstanceOf(RepositoryUnavailableError);
-    expect(saveError).toMatchObject({ code: 'repository_unavailable', retryable: false });
+    expect(saveError).toMatchObject({ code: 'table_not_found', failureClass: 'systemic', retryable: false });
     expect((saveError as Error).cause).toBeInstanceOf(ResourceMissingError);
     expect((saveError as Error).message).toBe(
       'The DynamoDB table "NoSuchOrdersTable" does not exist; run "orders provision" to create it.',

@@ -42,6 +42,7 @@ describe('provisionResources', () => {
       'created DynamoDB table "Orders"',
       'created SNS topic "OrderTopic"',
       'created SQS queue "OrderDLQ"',
+      'created SQS queue "OrderSubscriptionDLQ"',
       'created SQS queue "OrderQueue"',
       'created SNS subscription "OrderTopic" → "OrderQueue"',
     ]);
@@ -84,6 +85,28 @@ describe('provisionResources', () => {
     expect(subscription.Attributes?.['RawMessageDelivery']).toBe('false');
   });
 
+  it('gives the subscription a dead-letter queue that admits only the topic, so undeliverable orders are kept', async () => {
+    const resources = await provisionResources();
+    const subscription = await sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn: resources.subscriptionArn }),
+    );
+    const dlqAttributes = await queueAttributes(resources.subscriptionDlqUrl);
+    expect(JSON.parse(subscription.Attributes?.['RedrivePolicy'] ?? '{}')).toEqual({
+      deadLetterTargetArn: dlqAttributes['QueueArn'],
+    });
+    expect(dlqAttributes['QueueArn']).toMatch(/:OrderSubscriptionDLQ$/);
+    expect(dlqAttributes['MessageRetentionPeriod']).toBe(String(14 * 24 * 3600));
+    expect(JSON.parse(dlqAttributes['Policy'] ?? '{}')).toMatchObject({
+      Statement: [
+        {
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Condition: { ArnEquals: { 'aws:SourceArn': resources.topicArn } },
+        },
+      ],
+    });
+  });
+
   it('converges changed settings on a re-run, still with a single subscription', async () => {
     const names = uniqueResourceNames('prov');
     const original = await provisionResources({ names });
@@ -120,7 +143,8 @@ describe('describeResources', () => {
   it('finds provisioned resources by name, without creating anything', async () => {
     const names = uniqueResourceNames('find');
     const provisioned = await provisionResources({ names });
-    const { changes: _changes, ...expected } = provisioned;
+    // A lookup finds what consuming needs; the subscription's DLQ is provisioning's business.
+    const { changes: _changes, subscriptionDlqUrl: _subscriptionDlqUrl, ...expected } = provisioned;
     await expect(describeResources({ names })).resolves.toEqual(expected);
   });
 

@@ -14,7 +14,6 @@ import {
 } from '@orders/core';
 import { sampleOrder } from '@orders/testkit';
 import {
-  classifyAgainstStored,
   DynamoDbOrderRepository,
   EndpointUnreachableError,
   MalformedStoredItemError,
@@ -61,19 +60,25 @@ describe('DynamoDbOrderRepository.save', () => {
     const { repository, calls, inputsOf } = repositoryWith(() => ({ $metadata: {} }));
     const order = sampleOrder({ timestamp: '2025-05-03T14:00:00.000000001+02:00', quantity: 7 });
 
-    await expect(repository.save(timed(order))).resolves.toBe('created');
+    await expect(repository.save(timed(order))).resolves.toEqual({ outcome: 'created' });
 
     expect(calls.map((call) => call.name)).toEqual(['PutItemCommand']);
     const [put] = inputsOf('PutItemCommand');
     expect(put).toMatchObject({
       TableName: 'OrdersTest',
-      ConditionExpression: 'attribute_not_exists(#orderId) OR attribute_not_exists(#instant) OR #instant < :instant',
       ExpressionAttributeNames: { '#orderId': 'orderId', '#instant': 'instant' },
       // 12:00:00.000000001Z: nine fraction digits survive (a JS number would round them away).
       ExpressionAttributeValues: { ':instant': { N: '1746273600.000000001' } },
       ReturnValues: 'ALL_OLD',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+    // "The stored item comes before this event": later instant, then core's tie-break fields in order.
+    // 'new' is the first status, so no status ranks below it and that disjunct is absent.
+    expect(put?.['ConditionExpression']).toBe(
+      'attribute_not_exists(#orderId) OR #instant < :instant OR #instant = :instant AND #status = :status AND (' +
+        '#quantity < :quantity OR #quantity = :quantity AND (#userId < :userId OR #userId = :userId AND (' +
+        '#itemName < :itemName OR #itemName = :itemName AND #timestamp < :timestamp)))',
+    );
     expect(put?.['Item']).toEqual({
       orderId: { S: 'O1234' },
       userId: { S: 'U123' },
@@ -103,33 +108,66 @@ describe('DynamoDbOrderRepository.save', () => {
 
   it('reports updated when the put replaced an older item', async () => {
     const { repository } = repositoryWith(() => ({ $metadata: {}, Attributes: storedItem('1746273599') }));
-    await expect(repository.save(timed(sampleOrder()))).resolves.toBe('updated');
+    await expect(repository.save(timed(sampleOrder()))).resolves.toEqual({ outcome: 'updated' });
+  });
+
+  it('ranks the status by lifecycle in the condition: the statuses before it are "below"', async () => {
+    const { repository, inputsOf } = repositoryWith(() => ({ $metadata: {} }));
+    await repository.save(timed(sampleOrder({ status: 'processing' })));
+    const [put] = inputsOf('PutItemCommand');
+    expect(put?.['ConditionExpression']).toContain(
+      '#instant = :instant AND (#status IN (:statusBelow0, :statusBelow1) OR #status = :status AND (',
+    );
+    expect(put?.['ExpressionAttributeValues']).toMatchObject({
+      ':statusBelow0': { S: 'new' },
+      ':statusBelow1': { S: 'paid' },
+      ':status': { S: 'processing' },
+      ':quantity': { N: '1' },
+    });
+  });
+
+  it('reports a won tie as updated, naming the fields that differed', async () => {
+    const { repository } = repositoryWith(() => ({ $metadata: {}, Attributes: storedItem('1746273600') }));
+    await expect(repository.save(timed(sampleOrder({ status: 'paid' })))).resolves.toEqual({
+      outcome: 'updated',
+      differingFields: ['status'],
+    });
+  });
+
+  it('reports a lost tie as a conflict from the returned item, with no extra read', async () => {
+    const { repository, calls } = repositoryWith(() => {
+      throw conditionFailed(storedItem('1746273600', sampleOrder({ status: 'cancelled', quantity: 2 })));
+    });
+    await expect(repository.save(timed(sampleOrder({ status: 'paid' })))).resolves.toEqual({
+      outcome: 'conflict',
+      differingFields: ['quantity', 'status'],
+    });
+    expect(calls).toHaveLength(1);
   });
 
   it('tells duplicate from stale using the item the failed condition returned, with no extra read', async () => {
     const same = repositoryWith(() => {
-      throw conditionFailed(storedItem('1746273600'));
+      // Stored in the spelling the tie-break prefers ("…T14…" > "…T12…"), so the put's condition failed.
+      throw conditionFailed(storedItem('1746273600', sampleOrder({ timestamp: '2025-05-03T14:00:00+02:00' })));
     });
-    await expect(same.repository.save(timed(sampleOrder({ timestamp: '2025-05-03T14:00:00+02:00' })))).resolves.toBe(
-      'duplicate',
-    );
+    await expect(same.repository.save(timed(sampleOrder()))).resolves.toEqual({ outcome: 'duplicate' });
     expect(same.calls).toHaveLength(1);
 
     const newer = repositoryWith(() => {
       throw conditionFailed(storedItem('1746273600.0002'));
     });
-    await expect(newer.repository.save(timed(sampleOrder({ timestamp: '2025-05-03T12:00:00.0001Z' })))).resolves.toBe(
-      'stale',
-    );
+    await expect(
+      newer.repository.save(timed(sampleOrder({ timestamp: '2025-05-03T12:00:00.0001Z' }))),
+    ).resolves.toEqual({ outcome: 'stale' });
     expect(newer.calls).toHaveLength(1);
   });
 
   it('falls back to one consistent GetItem when the endpoint returns no item with the failure', async () => {
     const { repository, calls, inputsOf } = repositoryWith((command) => {
       if (command.name === 'PutItemCommand') throw conditionFailed();
-      return { $metadata: {}, Item: { orderId: { S: 'O1234' }, instant: { N: '1746273601' } } };
+      return { $metadata: {}, Item: storedItem('1746273601') };
     });
-    await expect(repository.save(timed(sampleOrder()))).resolves.toBe('stale');
+    await expect(repository.save(timed(sampleOrder()))).resolves.toEqual({ outcome: 'stale' });
     expect(calls.map((call) => call.name)).toEqual(['PutItemCommand', 'GetItemCommand']);
     expect(inputsOf('GetItemCommand')[0]).toMatchObject({ ConsistentRead: true, Key: { orderId: { S: 'O1234' } } });
   });
@@ -142,7 +180,7 @@ describe('DynamoDbOrderRepository.save', () => {
       if (puts === 1) throw conditionFailed();
       return { $metadata: {} };
     });
-    await expect(repository.save(timed(sampleOrder()))).resolves.toBe('created');
+    await expect(repository.save(timed(sampleOrder()))).resolves.toEqual({ outcome: 'created' });
     expect(calls.map((call) => call.name)).toEqual(['PutItemCommand', 'GetItemCommand', 'PutItemCommand']);
   });
 
@@ -157,7 +195,7 @@ describe('DynamoDbOrderRepository.save', () => {
     expect(calls.filter((call) => call.name === 'PutItemCommand')).toHaveLength(3);
   });
 
-  it('turns a missing table into a non-retryable RepositoryUnavailableError caused by ResourceMissingError', async () => {
+  it('turns a missing table into a systemic RepositoryUnavailableError (table_not_found) caused by ResourceMissingError', async () => {
     const { repository } = repositoryWith(() => {
       throw new ResourceNotFoundException({
         message: 'Requested resource not found',
@@ -169,7 +207,8 @@ describe('DynamoDbOrderRepository.save', () => {
     const failure = error as RepositoryUnavailableError;
     expect(failure).toMatchObject({
       name: 'RepositoryUnavailableError',
-      code: 'repository_unavailable',
+      code: 'table_not_found',
+      failureClass: 'systemic',
       retryable: false,
     });
     expect(failure.message).toBe(
@@ -188,6 +227,7 @@ describe('DynamoDbOrderRepository.save', () => {
     expect(serverError).toBeInstanceOf(RepositoryUnavailableError);
     expect(serverError.retryable).toBe(true);
     expect((serverError.cause as InfrastructureError).code).toBe('aws_server_error');
+    expect(serverError).toMatchObject({ code: 'aws_server_error', failureClass: 'transient' });
 
     const down = repositoryWith(() => {
       throw connectionRefused();
@@ -210,6 +250,64 @@ describe('DynamoDbOrderRepository.save', () => {
   });
 });
 
+describe('DynamoDbOrderRepository failure codes', () => {
+  const failingWith = (error: unknown) =>
+    repositoryWith(() => {
+      throw error;
+    })
+      .repository.save(timed(sampleOrder()))
+      .catch((e: unknown) => e as RepositoryUnavailableError);
+
+  it.each([
+    [
+      'throttling',
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+      'throttled',
+      'transient',
+    ],
+    [
+      'a request timeout',
+      Object.assign(new Error('a request has exceeded the configured 3000 ms requestTimeout.'), {
+        name: 'TimeoutError',
+        code: 'ETIMEDOUT',
+      }),
+      'timeout',
+      'transient',
+    ],
+    [
+      'our own deadline',
+      Object.assign(new Error('Request aborted'), { name: 'AbortError' }),
+      'deadline_exceeded',
+      'transient',
+    ],
+    [
+      'access denied',
+      Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }),
+      'access_denied',
+      'systemic',
+    ],
+  ])('names %s specifically (not one catch-all) with its class', async (_what, error, code, failureClass) => {
+    await expect(failingWith(error)).resolves.toMatchObject({ name: 'RepositoryUnavailableError', code, failureClass });
+  });
+
+  it('passes the abort signal of the save to the SDK call', async () => {
+    const seen: unknown[] = [];
+    const fake = fakeClient(new DynamoDBClient(TEST_CLIENT_CONFIG), () => ({ $metadata: {} }));
+    const send = fake.client.send.bind(fake.client);
+    fake.client.send = ((command: unknown, options?: unknown) => {
+      seen.push(options);
+      return send(command as never, options as never);
+    }) as typeof fake.client.send;
+    const repository = new DynamoDbOrderRepository({ client: fake.client, tableName: 'OrdersTest' });
+    const controller = new AbortController();
+    await repository.save(timed(sampleOrder()), { signal: controller.signal });
+    expect(seen).toEqual([{ abortSignal: controller.signal }]);
+  });
+});
+
 describe('DynamoDbOrderRepository.findById', () => {
   it('reads consistently and returns exactly the six order fields', async () => {
     const order = sampleOrder({ quantity: 3, status: 'paid' });
@@ -219,11 +317,13 @@ describe('DynamoDbOrderRepository.findById', () => {
     expect(get).toMatchObject({ TableName: 'OrdersTest', ConsistentRead: true, Key: { orderId: { S: 'O1234' } } });
     // status and timestamp are reserved words: the projection must use placeholders.
     expect(Object.values(get?.['ExpressionAttributeNames'] as Record<string, string>).sort()).toEqual([
+      'instant',
       'itemName',
       'orderId',
       'quantity',
       'status',
       'timestamp',
+      'updatedAt',
       'userId',
     ]);
   });
@@ -244,18 +344,49 @@ describe('DynamoDbOrderRepository.findById', () => {
   });
 });
 
-describe('classifyAgainstStored', () => {
-  const instant = { epochSeconds: 1746273600, nanos: 500 };
-  it.each([
-    ['1746273600.0000005', 'duplicate'],
-    ['1746273600.000000501', 'stale'],
-    ['1746273600.000000499', undefined],
-  ] as const)('stored %s → %s', (stored, expected) => {
-    expect(classifyAgainstStored({ instant: { N: stored } }, instant)).toBe(expected);
+describe('DynamoDbOrderRepository with items written before the ordering rule', () => {
+  /** As the original write-up's handler stored an order: the six fields, no instant, no updatedAt. */
+  const legacyItem = (order: Order): Record<string, AttributeValue> => {
+    const { instant: _instant, updatedAt: _updatedAt, ...rest } = storedItem('0', order);
+    return rest;
+  };
+
+  it('leaves a newer legacy item alone: one put, stale', async () => {
+    const { repository, calls } = repositoryWith(() => {
+      throw conditionFailed(legacyItem(sampleOrder({ status: 'delivered', timestamp: '2025-06-01T00:00:00Z' })));
+    });
+    await expect(repository.save(timed(sampleOrder({ timestamp: '2025-05-01T00:00:00Z' })))).resolves.toEqual({
+      outcome: 'stale',
+    });
+    expect(calls).toHaveLength(1);
   });
 
-  it('cannot classify against an absent item or one without an instant', () => {
-    expect(classifyAgainstStored(undefined, instant)).toBeUndefined();
-    expect(classifyAgainstStored({ orderId: { S: 'x' } }, instant)).toBeUndefined();
+  it('replaces an older legacy item with a second put conditioned on it being unchanged', async () => {
+    const read = legacyItem(sampleOrder({ timestamp: '2025-05-01T00:00:00Z' }));
+    let puts = 0;
+    const { repository, inputsOf } = repositoryWith(() => {
+      if (++puts === 1) throw conditionFailed(read);
+      return { $metadata: {}, Attributes: read };
+    });
+    await expect(repository.save(timed(sampleOrder({ status: 'paid' })))).resolves.toEqual({ outcome: 'updated' });
+    const second = inputsOf('PutItemCommand')[1];
+    expect(second).toMatchObject({
+      ConditionExpression:
+        'attribute_exists(#orderId) AND attribute_not_exists(#instant) AND #timestamp = :readTimestamp',
+      ExpressionAttributeValues: { ':readTimestamp': { S: '2025-05-01T00:00:00Z' } },
+    });
+  });
+
+  it('goes round again when the legacy item changed between the read and the second put', async () => {
+    const read = legacyItem(sampleOrder({ timestamp: '2025-05-01T00:00:00Z' }));
+    let puts = 0;
+    const { repository } = repositoryWith(() => {
+      puts++;
+      if (puts === 1 || puts === 2) throw conditionFailed(puts === 1 ? read : undefined);
+      // Round 2: someone brought the item under the rule meanwhile, with a later event.
+      throw conditionFailed(storedItem('1746273700', sampleOrder({ status: 'shipped' })));
+    });
+    await expect(repository.save(timed(sampleOrder({ status: 'paid' })))).resolves.toEqual({ outcome: 'stale' });
+    expect(puts).toBe(3);
   });
 });

@@ -1,4 +1,12 @@
-import type { Clock, DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
+import type {
+  Clock,
+  DeleteFailure,
+  MessageQueue,
+  ReceivedMessage,
+  ReceiveOptions,
+  VisibilityChange,
+  VisibilityChangeFailure,
+} from '@orders/core';
 import { IdSequence } from './id-sequence';
 import { MinHeap } from './min-heap';
 
@@ -164,6 +172,19 @@ export class InMemoryQueue implements MessageQueue {
       throw new Error(`MessageNotInflight: ${receiptHandle} is not the latest handle of an in-flight message`);
     }
     this.reschedule(message, this.clock.now() + visibilityTimeoutSeconds * 1000);
+  }
+
+  /** Each change as `changeVisibility` would apply it; an entry that fails is reported, as SQS does. */
+  async changeVisibilityBatch(changes: readonly VisibilityChange[]): Promise<readonly VisibilityChangeFailure[]> {
+    const failures: VisibilityChangeFailure[] = [];
+    for (const { receiptHandle, visibilityTimeoutSeconds } of changes) {
+      try {
+        await this.changeVisibility(receiptHandle, visibilityTimeoutSeconds);
+      } catch (error) {
+        failures.push({ receiptHandle, code: 'MessageNotInflight', message: (error as Error).message });
+      }
+    }
+    return failures;
   }
 
   depth(): QueueDepth {

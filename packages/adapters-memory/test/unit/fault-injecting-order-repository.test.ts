@@ -12,9 +12,13 @@ const draws =
   };
 
 // With no fault rate the decorator must be the store it wraps: the shared contract says so.
-describeOrderRepositoryContract('fault-injecting (rates 0)', async () => ({
-  repository: new FaultInjectingOrderRepository(new InMemoryOrderRepository(), { random: seededRandom(1) }),
-}));
+describeOrderRepositoryContract('fault-injecting (rates 0)', async () => {
+  const store = new InMemoryOrderRepository();
+  return {
+    repository: new FaultInjectingOrderRepository(store, { random: seededRandom(1) }),
+    putLegacyItem: async (item) => store.putLegacy(item),
+  };
+});
 
 describe('FaultInjectingOrderRepository', () => {
   it('fails before the write: RepositoryUnavailableError, and nothing is stored', async () => {
@@ -45,7 +49,7 @@ describe('FaultInjectingOrderRepository', () => {
     await expect(repository.save(timed(sampleOrder()))).rejects.toBeInstanceOf(RepositoryUnavailableError);
     expect(store.all()).toEqual([sampleOrder()]);
     // The retry that follows is an ordinary redelivery: the store calls it a duplicate.
-    await expect(repository.save(timed(sampleOrder()))).resolves.toBe('duplicate');
+    await expect(repository.save(timed(sampleOrder()))).resolves.toEqual({ outcome: 'duplicate' });
     expect(repository.injected).toEqual({ beforeWrite: 0, afterWrite: 1, read: 0 });
   });
 
@@ -55,7 +59,7 @@ describe('FaultInjectingOrderRepository', () => {
       beforeWriteRate: 0.1,
       afterWriteRate: 0.1,
     });
-    await expect(repository.save(timed(sampleOrder()))).resolves.toBe('created');
+    await expect(repository.save(timed(sampleOrder()))).resolves.toEqual({ outcome: 'created' });
     expect(repository.injected).toEqual({ beforeWrite: 0, afterWrite: 0, read: 0 });
   });
 
@@ -76,7 +80,7 @@ describe('FaultInjectingOrderRepository', () => {
     const random = jest.fn(() => 0);
     const repository = new FaultInjectingOrderRepository(new InMemoryOrderRepository(), { random, beforeWriteRate: 1 });
     repository.enabled = false;
-    await expect(repository.save(timed(sampleOrder()))).resolves.toBe('created');
+    await expect(repository.save(timed(sampleOrder()))).resolves.toEqual({ outcome: 'created' });
     await expect(repository.findById('O1234')).resolves.toEqual(sampleOrder());
     expect(random).not.toHaveBeenCalled();
   });
@@ -93,6 +97,7 @@ describe('FaultInjectingOrderRepository', () => {
         results.push(
           await repository
             .save(timed(sampleOrder({ orderId: `O-${i % 50}` })))
+            .then((result) => result.outcome)
             .catch((e: unknown) => (e as Error).message.slice(0, 40)),
         );
       }

@@ -1,7 +1,10 @@
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { describeOrderRepositoryContract, sampleOrder, timed } from '@orders/testkit';
 
-describeOrderRepositoryContract('in-memory', async () => ({ repository: new InMemoryOrderRepository() }));
+describeOrderRepositoryContract('in-memory', async () => {
+  const repository = new InMemoryOrderRepository();
+  return { repository, putLegacyItem: async (item) => repository.putLegacy(item) };
+});
 
 describe('InMemoryOrderRepository', () => {
   it('does not let a caller mutate what it stored', async () => {

@@ -31,7 +31,7 @@ describe('generated valid orders through InMemoryOrderRepository', () => {
         assert.ok(validated.ok, `rejected: ${JSON.stringify(validated)}`);
         // A fresh store per run: every order is new, so the outcome must be `created`.
         const repository = new InMemoryOrderRepository();
-        assert.equal(await repository.save(validated.value), 'created');
+        assert.deepEqual(await repository.save(validated.value), { outcome: 'created' });
         assert.deepEqual(await repository.findById(order.orderId), order);
         for (const [label, covers] of Object.entries(COVERAGE))
           if (covers(order)) seen.set(label, (seen.get(label) ?? 0) + 1);

@@ -17,6 +17,8 @@ import {
   type QueueConsumerOptions,
   type ReceivedMessage,
   type ReceiveOptions,
+  type VisibilityChange,
+  type VisibilityChangeFailure,
 } from '@orders/core';
 import { createOrderGenerator } from '@orders/testkit';
 
@@ -62,6 +64,10 @@ class HookedQueue implements MessageQueue {
     await this.beforeChangeVisibility(seconds);
     await this.inner.changeVisibility(receiptHandle, seconds);
     this.log.push(`visibility ${seconds} applied`);
+  }
+
+  changeVisibilityBatch(changes: readonly VisibilityChange[]): Promise<readonly VisibilityChangeFailure[]> {
+    return this.inner.changeVisibilityBatch(changes);
   }
 }
 
@@ -267,6 +273,7 @@ describe('MessageHolds', () => {
         now += 2_000; // two seconds on the wire
         if (handle === 'h-b') throw new Error('MessageNotInflight');
       },
+      changeVisibilityBatch: async () => [],
     };
     const holds = new MessageHolds(
       queue,

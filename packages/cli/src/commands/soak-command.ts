@@ -7,6 +7,7 @@ import { createProgressBar } from '../soak/soak-progress';
 import { DEFAULT_SOAK_OPTIONS, FAULT_MODES, type SoakOptions } from '../soak/soak-options';
 import type { SoakTargetFactory, SoakTargetKind } from '../soak/soak-target';
 import { parseInteger } from '../output/parse-integer';
+import { parseOutage } from '../soak/outage-window';
 
 const parseRate =
   (name: string) =>
@@ -19,10 +20,13 @@ const parseRate =
   };
 
 /** The soak's own options, plus how to run and report it. */
-interface SoakCommandOptions extends SoakOptions {
+interface SoakCommandOptions extends Omit<SoakOptions, 'outage'> {
   readonly progress: boolean;
   readonly logs: boolean;
   readonly checkDeterminism: boolean;
+  readonly checkConvergence: boolean;
+  readonly outage?: { readonly startSeconds: number; readonly durationSeconds: number };
+  readonly outageClass: 'systemic' | 'transient';
   readonly target: SoakTargetKind;
   readonly keep: boolean;
   readonly iKnowThisIsRealAws: boolean;
@@ -87,6 +91,34 @@ export function soakCommand(): Command {
         d.reorderRate,
       )
       .option(
+        '--tie-rate <p>',
+        'probability that an event gets a twin at the same instant (different content, or the same content re-spelled in another zone)',
+        parseRate('--tie-rate'),
+        d.tieRate,
+      )
+      .option(
+        '--delivery-seed <s>',
+        'publish the same messages in an order drawn from this seed (another delivery order of the same events)',
+        parseInteger('--delivery-seed', 0, 2 ** 32 - 1),
+      )
+      .option(
+        '--outage <start:duration>',
+        'seconds into the drain, and for how long, every store call fails (e.g. 600:3000); a valid message must not reach OrderDLQ unless the outage outlasts the retry pacing',
+        (raw: string) => {
+          const parsed = parseOutage(raw);
+          if (!parsed) throw new InvalidArgumentError('--outage must be START:DURATION in seconds, e.g. 600:3000');
+          return parsed;
+        },
+      )
+      .addOption(
+        new Option(
+          '--outage-class <class>',
+          'what the outage looks like: systemic (access revoked) or transient (service down)',
+        )
+          .choices(['systemic', 'transient'])
+          .default('systemic'),
+      )
+      .option(
         '--crash-rate <p>',
         'probability that an invocation dies after the handler ran (whole batch retried)',
         parseRate('--crash-rate'),
@@ -111,6 +143,11 @@ export function soakCommand(): Command {
       .option(
         '--check-determinism',
         'run the soak twice and fail unless both summaries match (apart from timings; in-memory target only)',
+        false,
+      )
+      .option(
+        '--check-convergence',
+        'run the same events again in another delivery order and fail unless the final tables are identical (table_digest)',
         false,
       )
       .addOption(
@@ -147,10 +184,13 @@ export function soakCommand(): Command {
           poisonRate: raw.poisonRate,
           duplicateRate: raw.duplicateRate,
           reorderRate: raw.reorderRate,
+          tieRate: raw.tieRate,
           crashRate: raw.crashRate,
           maxReceiveCount: raw.maxReceiveCount,
           batchSize: raw.batchSize,
           seed: raw.seed,
+          ...(raw.deliverySeed === undefined ? {} : { deliverySeed: raw.deliverySeed }),
+          ...(raw.outage === undefined ? {} : { outage: { ...raw.outage, failureClass: raw.outageClass } }),
           rawDelivery: raw.rawDelivery,
         };
         if (raw.target !== 'aws' && raw.networkFaultRate > 0) {
@@ -168,10 +208,10 @@ export function soakCommand(): Command {
         const logger = raw.logs
           ? createPowertoolsLogger({ serviceName: 'OrderProcessor', logLevel: 'info' })
           : undefined;
-        const run = async (): Promise<SoakSummary> => {
+        const run = async (runOptions: SoakOptions = options): Promise<SoakSummary> => {
           try {
             const hooks = { ...(logger ? { logger } : {}), ...(progress ? { onProgress: progress.update } : {}) };
-            return (await runSoak(options, hooks, createTarget)).summary;
+            return (await runSoak(runOptions, hooks, createTarget)).summary;
           } finally {
             progress?.stop();
           }
@@ -188,9 +228,45 @@ export function soakCommand(): Command {
             determinism_check: { runs: 2, same, digests: [summary.digest, again.digest] },
           };
         }
+        if (raw.checkConvergence) summary = await checkConvergence(summary, options, run);
         process.exitCode = reportSoak(summary, process);
       })
   );
+}
+
+/**
+ * Runs the same events again in another delivery order (a different `deliverySeed`) and requires the
+ * same final table, byte for byte: the ordering rule makes the result independent of arrival order.
+ */
+async function checkConvergence(
+  summary: SoakSummary,
+  options: SoakOptions,
+  run: (options: SoakOptions) => Promise<SoakSummary>,
+): Promise<SoakSummary> {
+  // Any other seed gives another order; derived from the seed so the check is reproducible.
+  const otherSeed = ((options.deliverySeed ?? options.seed) ^ 0x5bd1e995) >>> 0;
+  const again = await run({ ...options, deliverySeed: otherSeed });
+  const same = again.table_digest === summary.table_digest;
+  const violations = [
+    ...summary.violations,
+    ...again.violations.map((violation) => `in the run with delivery seed ${otherSeed}: ${violation}`),
+    ...(same
+      ? []
+      : [
+          `convergence: the same events in another delivery order (seed ${otherSeed}) ended at a different table ` +
+            `(table_digest ${again.table_digest} vs ${summary.table_digest})`,
+        ]),
+  ];
+  return {
+    ...summary,
+    ok: violations.length === 0,
+    violations,
+    convergence_check: {
+      delivery_seeds: [options.deliverySeed ?? null, otherSeed],
+      same,
+      table_digests: [summary.table_digest, again.table_digest],
+    },
+  };
 }
 
 /**

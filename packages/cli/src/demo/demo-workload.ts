@@ -1,9 +1,17 @@
-import { serializeOrder, type Order, type OutboundOrderMessage } from '@orders/core';
+import {
+  greatestEvent,
+  ORDER_STATUSES,
+  type Order,
+  type OutboundOrderMessage,
+  parseRfc3339Instant,
+  serializeOrder,
+  type TimedOrder,
+} from '@orders/core';
 import { SEED_DUMMY_ORDER, createOrderGenerator, nextEvent, seededRandom } from '@orders/testkit';
 
 export interface DemoWorkload {
   readonly messages: readonly OutboundOrderMessage[];
-  /** What each order must look like once everything is processed: its newest event. */
+  /** What each order must look like once everything is processed: its greatest event under the ordering rule. */
   readonly expectedOrders: ReadonlyMap<string, Order>;
   /** How many published messages can never become an order. */
   readonly poisonCount: number;
@@ -33,8 +41,9 @@ const message = (order: Order): OutboundOrderMessage => ({
 
 /**
  * The demo's traffic: the seed's dummy order O1234, generated orders that each move through a few
- * statuses, some events published twice (duplicates) or out of order (stale), and poison messages.
- * Deterministic for a seed.
+ * statuses, some events published twice (duplicates) or out of order (stale), some producers
+ * stamping two different events with one instant (a tie the ordering rule decides: a conflict for
+ * the loser), and poison messages. Deterministic for a seed.
  */
 export function buildDemoWorkload(orderCount: number, seed = 7): DemoWorkload {
   const random = seededRandom(seed);
@@ -55,9 +64,21 @@ export function buildDemoWorkload(orderCount: number, seed = 7): DemoWorkload {
     }
     // A duplicate: SNS and SQS are at-least-once, so the same event can arrive twice.
     if (random() < 0.3) published.push(published[Math.floor(random() * published.length)] as Order);
+    // A tie: the newest step stamped again with the status before it (the first order always has one).
+    if (i === 0 || random() < 0.15) {
+      const newest = events[events.length - 1] as Order;
+      const earlierStatus = ORDER_STATUSES[Math.max(0, ORDER_STATUSES.indexOf(newest.status) - 1)] ?? 'new';
+      published.push({ ...newest, status: earlierStatus });
+    }
     messages.push(...published.map(message));
-    expectedOrders.set(events[0]!.orderId, events[events.length - 1] as Order);
+    expectedOrders.set(events[0]!.orderId, (greatestEvent(published.map(timed)) as TimedOrder).order);
   }
   messages.push(...POISON_BODIES.map(({ body }) => ({ body })));
   return { messages, expectedOrders, poisonCount: POISON_BODIES.length };
+}
+
+function timed(order: Order): TimedOrder {
+  const parsed = parseRfc3339Instant(order.timestamp);
+  if (!parsed.ok) throw new Error(`demo bug: generated timestamp ${order.timestamp} does not parse`);
+  return { order, instant: parsed.instant };
 }

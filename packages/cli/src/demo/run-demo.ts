@@ -11,6 +11,7 @@ import {
 } from '@orders/lambda-entry';
 import { CountingMetrics } from './counting-metrics';
 import { buildDemoWorkload } from './demo-workload';
+import { seededRandom } from '@orders/testkit';
 
 export interface DemoOptions {
   readonly orders: number;
@@ -45,8 +46,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const pipeline = createOrderPipeline({ maxReceiveCount: options.maxReceiveCount });
   const repository = new InMemoryOrderRepository();
   const metrics = new CountingMetrics();
-  const config = readEntryConfig({ ORDERS_REPOSITORY: 'memory' });
-  const container = buildContainer(config, { repository, metrics, logger: options.logger ?? silentLogger });
+  const config = readEntryConfig({
+    ORDERS_REPOSITORY: 'memory',
+    ORDERS_MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
+  });
+  const container = buildContainer(config, {
+    repository,
+    metrics,
+    logger: options.logger ?? silentLogger,
+    // Failed retries are paced on the simulator's own queue and clock; seeded jitter keeps a run repeatable.
+    visibilityFor: () => pipeline.queue,
+    random: seededRandom(options.seed ^ 0x2545f491),
+  });
   const handler = container.resolve<SqsBatchHandler>(SQS_BATCH_HANDLER);
 
   const workload = buildDemoWorkload(options.orders, options.seed);

@@ -19,6 +19,10 @@ export class DeliveryLedger {
   crashes = 0;
   /** The highest receive count any delivery carried. */
   maxReceiveCountDelivered = 0;
+  /** Failed deliveries per message id: how many fell inside an injected outage, and how many outside. */
+  readonly failures = new Map<string, { inOutage: number; outside: number }>();
+  /** Tells whether an injected outage is on right now (none by default). */
+  inOutage: () => boolean = () => false;
   private processedInLastInvocation: ReadonlySet<string> = new Set();
   private readonly handleToId = new Map<string, string>();
 
@@ -52,6 +56,7 @@ export class DeliveryLedger {
         return failures;
       },
       changeVisibility: (receiptHandle: string, seconds: number) => queue.changeVisibility(receiptHandle, seconds),
+      changeVisibilityBatch: (changes, options) => queue.changeVisibilityBatch(changes, options),
     };
   }
 
@@ -64,14 +69,32 @@ export class DeliveryLedger {
     return async (event, context) => {
       this.invocations++;
       this.processedInLastInvocation = new Set();
-      const response = await handler(event, context);
+      let response: Awaited<ReturnType<SqsBatchHandler>>;
+      try {
+        response = await handler(event, context);
+      } catch (error) {
+        // An invocation error fails every record of the batch.
+        this.recordFailures(event.Records.map((r) => r.messageId));
+        throw error;
+      }
       if (crash()) {
         this.crashes++;
         throw new Error('injected crash: the invocation died before Lambda got its response');
       }
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      this.recordFailures([...failed]);
       this.processedInLastInvocation = new Set(event.Records.map((r) => r.messageId).filter((id) => !failed.has(id)));
       return response;
     };
+  }
+
+  private recordFailures(messageIds: readonly string[]): void {
+    const inOutage = this.inOutage();
+    for (const messageId of messageIds) {
+      const counts = this.failures.get(messageId) ?? { inOutage: 0, outside: 0 };
+      if (inOutage) counts.inOutage++;
+      else counts.outside++;
+      this.failures.set(messageId, counts);
+    }
   }
 }

@@ -30,10 +30,11 @@ export async function createMemorySoakTarget(options: SoakOptions): Promise<Soak
   return {
     kind: 'memory',
     deterministic: true,
-    entryEnvironment: { ORDERS_REPOSITORY: 'memory' },
+    entryEnvironment: { ORDERS_REPOSITORY: 'memory', ORDERS_MAX_RECEIVE_COUNT: String(options.maxReceiveCount) },
     store,
     queue: pipeline.queue,
     queueArn: pipeline.queue.arn,
+    now: () => clock.now(),
     waitTimeSeconds: 0,
     onIdle: advanceClockWhenIdle(pipeline.queue, clock),
     publish: async (messages) => {

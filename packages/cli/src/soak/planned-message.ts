@@ -20,5 +20,10 @@ export function publishedAs(messageId: string, message: PlannedMessage): Publish
   if (message.kind === 'poison') return { messageId, kind: 'poison' };
   const parsed = parseRfc3339Instant(message.order.timestamp);
   if (!parsed.ok) throw new Error(`soak bug: generated timestamp ${message.order.timestamp} does not parse`);
-  return { messageId, kind: 'valid', orderId: message.order.orderId, instant: parsed.instant };
+  return {
+    messageId,
+    kind: 'valid',
+    orderId: message.order.orderId,
+    event: { order: message.order, instant: parsed.instant },
+  };
 }

@@ -1,6 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { FaultInjectingOrderRepository } from '@orders/adapters-memory';
-import { MESSAGE_STATUSES, silentLogger, type Logger, type Order, type OrderRepository } from '@orders/core';
+import {
+  greatestEvent,
+  type Logger,
+  MESSAGE_STATUSES,
+  type Order,
+  type OrderRepository,
+  parseRfc3339Instant,
+  silentLogger,
+  type TimedOrder,
+  deadLetterTimeline,
+} from '@orders/core';
 import {
   buildContainer,
   readEntryConfig,
@@ -12,9 +22,10 @@ import { seededRandom } from '@orders/testkit';
 import { CountingMetrics } from '../demo/counting-metrics';
 import { DeliveryLedger } from './delivery-ledger';
 import { createMemorySoakTarget } from './memory-soak-target';
-import { evaluateSoak, type SoakFacts } from './soak-invariants';
+import { evaluateSoak, type OutageFacts, type SoakFacts } from './soak-invariants';
+import { OutageWindow } from './outage-window';
 import { soakOptionProblems, type SoakOptions } from './soak-options';
-import { summaryDigest, type OutcomeCounts, type PhaseSummary, type SoakSummary } from './soak-summary';
+import { type OutcomeCounts, type PhaseSummary, type SoakSummary, summaryDigest, tableDigest } from './soak-summary';
 import type { SoakTarget, SoakTargetFactory } from './soak-target';
 import { buildSoakWorkload, type PlannedMessage, type ValidPlanned } from './soak-workload';
 
@@ -92,17 +103,24 @@ async function soakOn(
     beforeWriteRate: options.faultRate * beforeShare,
     afterWriteRate: options.faultRate * (1 - beforeShare),
   });
+  const outage = options.outage === undefined ? undefined : new OutageWindow(options.outage, target.now);
+  const store = outage ? outage.wrap(repository) : repository;
   const metrics = new CountingMetrics();
-  const container = buildContainer(readEntryConfig(target.entryEnvironment), {
-    repository: hooks.wrapRepository ? hooks.wrapRepository(repository) : repository,
+  const entryConfig = readEntryConfig(target.entryEnvironment);
+  const container = buildContainer(entryConfig, {
+    repository: hooks.wrapRepository ? hooks.wrapRepository(store) : store,
     metrics,
     logger: hooks.logger ?? silentLogger,
+    // Failed records are paced on the target's own OrderQueue, with jitter from the seed.
+    visibilityFor: () => target.queue,
+    random: stream(options.seed, 3),
   });
   const realHandler = container.resolve<SqsBatchHandler>(SQS_BATCH_HANDLER);
   const handler = hooks.wrapHandler ? hooks.wrapHandler(realHandler) : realHandler;
   const crashRandom = stream(options.seed, 2);
   let crashesOn = true;
   const ledger = new DeliveryLedger();
+  if (outage) ledger.inOutage = () => outage.isActive();
   const trackedHandler = ledger.invoke(
     handler,
     () => crashesOn && options.crashRate > 0 && crashRandom() < options.crashRate,
@@ -178,6 +196,7 @@ async function soakOn(
     };
   };
 
+  outage?.begin();
   const first = await drain('drain', publishedCount);
   const deadLettersAfterDrain = await target.deadLetters();
   const drainedAt = performance.now();
@@ -190,7 +209,7 @@ async function soakOn(
   const redrivenAt = performance.now();
 
   // Check.
-  const expectedOrders = newestEvents(workload.messages);
+  const expectedOrders = greatestEvents(workload.messages);
   const storedOrders = await target.storedOrders(expectedOrders);
   const identified = target.identify({
     acknowledged: ledger.acknowledged,
@@ -209,6 +228,7 @@ async function soakOn(
     deadLettersAfterRedrive: identified.deadLettersAfterRedrive,
     leftOnQueue: { afterDrain: first.left, afterRedrive: second.left },
     drainsFinished: first.finished && second.finished,
+    ...(outage ? { outage: outageFacts(outage, identified, ledger, deadLettersAfterDrain, entryConfig, options) } : {}),
   };
   const verdict = evaluateSoak(facts);
   const finished = performance.now();
@@ -225,6 +245,7 @@ async function soakOn(
     dlq_after_redrive: deadLettersAfterRedrive.length,
     lost: verdict.lost,
     stale_overwrites: verdict.staleOverwrites,
+    table_digest: tableDigest(storedOrders.values()),
     max_receive_count_seen: verdict.maxReceiveCountSeen,
     elapsed_ms: round(finished - started),
     ok: verdict.violations.length === 0,
@@ -247,10 +268,24 @@ async function soakOn(
       read: injected.read,
       crashes: ledger.crashes,
     },
+    ...(facts.outage
+      ? {
+          outage: {
+            start_s: options.outage?.startSeconds ?? 0,
+            duration_s: facts.outage.durationSeconds,
+            failure_class: options.outage?.failureClass ?? 'systemic',
+            survivable_s: facts.outage.survivableSeconds,
+            refused_calls: facts.outage.refusedCalls,
+            valid_dead_lettered: facts.outage.validDeadLetteredByOutage.length,
+          },
+        }
+      : {}),
     workload: {
       duplicates_republished: valid.filter((m) => m.duplicate?.kind === 'republish').length,
       duplicates_sns_redelivered: valid.filter((m) => m.duplicate?.kind === 'sns-redelivery').length,
       reordered_orders: workload.stats.reorderedOrders,
+      ties_different_content: workload.stats.ties.differentContent,
+      ties_same_content_respelled: workload.stats.ties.sameContentRespelled,
       offset_timestamps: valid.filter((m) => !m.duplicate && !m.order.timestamp.endsWith('Z')).length,
       poison_kinds: workload.stats.poisonKinds,
     },
@@ -270,14 +305,44 @@ async function soakOn(
   return { summary, facts };
 }
 
-/** Each order's newest published event. The workload never publishes two events of one order at one instant. */
-function newestEvents(messages: readonly PlannedMessage[]): Map<string, Order> {
-  const newest = new Map<string, { order: Order; ms: number }>();
+/** Each order's greatest published event under the ordering rule (ties included): what it must end at. */
+function greatestEvents(messages: readonly PlannedMessage[]): Map<string, Order> {
+  const events = new Map<string, TimedOrder[]>();
   for (const message of messages) {
     if (message.kind !== 'valid') continue;
-    const ms = Date.parse(message.order.timestamp);
-    const current = newest.get(message.order.orderId);
-    if (current === undefined || ms > current.ms) newest.set(message.order.orderId, { order: message.order, ms });
+    const parsed = parseRfc3339Instant(message.order.timestamp);
+    if (!parsed.ok) throw new Error(`soak bug: generated timestamp ${message.order.timestamp} does not parse`);
+    const list = events.get(message.order.orderId);
+    const event = { order: message.order, instant: parsed.instant };
+    if (list === undefined) events.set(message.order.orderId, [event]);
+    else list.push(event);
   }
-  return new Map([...newest].map(([id, { order }]) => [id, order]));
+  return new Map([...events].map(([orderId, list]) => [orderId, (greatestEvent(list) as TimedOrder).order]));
+}
+
+/**
+ * What the outage did: the valid messages it dead-lettered on its own (every failed receive fell
+ * inside it), against the window the retry pacing promises to survive.
+ */
+function outageFacts(
+  outage: OutageWindow,
+  identified: { readonly published: readonly { messageId: string; kind: string }[] },
+  ledger: DeliveryLedger,
+  deadLettersAfterDrain: readonly { messageId: string }[],
+  entryConfig: ReturnType<typeof readEntryConfig>,
+  options: SoakOptions,
+): OutageFacts {
+  const valid = new Set(identified.published.filter((m) => m.kind === 'valid').map((m) => m.messageId));
+  const deadLetteredByOutage = deadLettersAfterDrain
+    .map((d) => d.messageId)
+    .filter((id) => {
+      const failures = ledger.failures.get(id);
+      return valid.has(id) && failures !== undefined && failures.outside === 0 && failures.inOutage > 0;
+    });
+  return {
+    durationSeconds: outage.options.durationSeconds,
+    survivableSeconds: deadLetterTimeline(options.maxReceiveCount, entryConfig.retryPacing).survivableOutageSeconds,
+    refusedCalls: outage.refused,
+    validDeadLetteredByOutage: deadLetteredByOutage,
+  };
 }

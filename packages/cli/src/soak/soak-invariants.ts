@@ -1,12 +1,12 @@
-import { compareInstants, parseRfc3339Instant, type Instant, type Order } from '@orders/core';
+import { compareOrderEvents, type Order, parseRfc3339Instant, type TimedOrder } from '@orders/core';
 
 /** One message on OrderQueue as published, by its SQS message id. */
 export interface PublishedMessage {
   readonly messageId: string;
   readonly kind: 'valid' | 'poison';
-  /** Valid messages: the order the event belongs to, and its instant. */
+  /** Valid messages: the order the event belongs to, and the event with its instant. */
   readonly orderId?: string;
-  readonly instant?: Instant;
+  readonly event?: TimedOrder;
 }
 
 /** A message in OrderDLQ and how many times it had been received when it moved there. */
@@ -19,7 +19,7 @@ export interface DeadLetterRecord {
 export interface SoakFacts {
   readonly maxReceiveCount: number;
   readonly published: readonly PublishedMessage[];
-  /** Each valid order's newest published event: what it must look like at the end. */
+  /** Each valid order's greatest published event under the total order: what it must look like at the end. */
   readonly expectedOrders: ReadonlyMap<string, Order>;
   /** What the repository holds at the end. */
   readonly storedOrders: ReadonlyMap<string, Order>;
@@ -33,6 +33,18 @@ export interface SoakFacts {
   readonly leftOnQueue: { readonly afterDrain: number; readonly afterRedrive: number };
   /** False if a drain hit its safety bound on invocations instead of emptying the queue. */
   readonly drainsFinished: boolean;
+  /** Set when the run injected a store outage. */
+  readonly outage?: OutageFacts;
+}
+
+/** What an injected outage did, against the window the retry pacing promises to survive. */
+export interface OutageFacts {
+  readonly durationSeconds: number;
+  /** The shortest span of a message's receives: an outage shorter than this dead-letters no valid message. */
+  readonly survivableSeconds: number;
+  readonly refusedCalls: number;
+  /** Valid messages in OrderDLQ after the drain whose every failed receive fell inside the outage. */
+  readonly validDeadLetteredByOutage: readonly string[];
 }
 
 export interface LostDetail {
@@ -42,7 +54,7 @@ export interface LostDetail {
   readonly poison_acknowledged: number;
   /** Deleted although the handler did not report them processed. */
   readonly deleted_without_success: number;
-  /** Valid messages acknowledged while their order is not stored at (or after) their instant. */
+  /** Valid messages acknowledged while their order is not stored at (or after) their event, under the total order. */
   readonly acknowledged_without_effect: number;
 }
 
@@ -70,10 +82,12 @@ const examples = (ids: readonly string[]): string => (ids.length === 0 ? '' : ` 
 /**
  * Computes the soak's measures from what it observed and checks every invariant:
  * - lost = 0: each published message was acknowledged as processed, or is in OrderDLQ;
- * - stale_overwrites = 0, and no order that no valid message carried;
+ * - stale_overwrites = 0: every order equals its greatest event under the total order (ties
+ *   included), byte for byte; and no order that no valid message carried;
  * - after the redrive, OrderDLQ holds exactly the poison messages;
  * - every message that moved to OrderDLQ had been received exactly maxReceiveCount times;
- * - both drains emptied OrderQueue.
+ * - both drains emptied OrderQueue;
+ * - an injected store outage shorter than the retry pacing's window dead-lettered no valid message.
  */
 export function evaluateSoak(facts: SoakFacts): SoakVerdict {
   const violations: string[] = [];
@@ -81,14 +95,14 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
   const finalDeadLetters = new Set(facts.deadLettersAfterRedrive.map((d) => d.messageId));
 
   // lost
-  const storedInstants = new Map<string, Instant | undefined>();
-  const storedInstant = (orderId: string): Instant | undefined => {
-    if (!storedInstants.has(orderId)) {
+  const storedEvents = new Map<string, TimedOrder | undefined>();
+  const storedEvent = (orderId: string): TimedOrder | undefined => {
+    if (!storedEvents.has(orderId)) {
       const stored = facts.storedOrders.get(orderId);
       const parsed = stored === undefined ? undefined : parseRfc3339Instant(stored.timestamp);
-      storedInstants.set(orderId, parsed?.ok ? parsed.instant : undefined);
+      storedEvents.set(orderId, stored && parsed?.ok ? { order: stored, instant: parsed.instant } : undefined);
     }
-    return storedInstants.get(orderId);
+    return storedEvents.get(orderId);
   };
   const lostIds: string[] = [];
   const detail = { unaccounted: 0, poison_acknowledged: 0, deleted_without_success: 0, acknowledged_without_effect: 0 };
@@ -108,8 +122,9 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
       lost = true;
     }
     if (acknowledged && message.kind === 'valid') {
-      const stored = storedInstant(message.orderId as string);
-      if (stored === undefined || message.instant === undefined || compareInstants(stored, message.instant) < 0) {
+      // Acknowledged means its effect is durable: the store holds it, or an event after it.
+      const stored = storedEvent(message.orderId as string);
+      if (stored === undefined || message.event === undefined || compareOrderEvents(stored, message.event) < 0) {
         detail.acknowledged_without_effect++;
         lost = true;
       }
@@ -132,7 +147,7 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
   }
   if (staleIds.length > 0) {
     violations.push(
-      `stale_overwrites = ${staleIds.length}, expected 0: orders whose stored state is not their newest event${examples(staleIds)}`,
+      `stale_overwrites = ${staleIds.length}, expected 0: orders whose stored state is not their greatest event${examples(staleIds)}`,
     );
   }
   const unexpectedIds = [...facts.storedOrders.keys()].filter((id) => !facts.expectedOrders.has(id));
@@ -168,6 +183,15 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
     violations.push(
       `receive count at the move to OrderDLQ must be exactly ${K}: ${wrongCount.length} messages moved after ` +
         `${[...new Set(wrongCount.map((d) => d.receiveCount))].sort((a, b) => a - b).join('/')} receives${examples(wrongCount.map((d) => d.messageId))}`,
+    );
+  }
+
+  // an outage shorter than the pacing's window dead-letters no valid message
+  const outage = facts.outage;
+  if (outage && outage.durationSeconds < outage.survivableSeconds && outage.validDeadLetteredByOutage.length > 0) {
+    violations.push(
+      `outage: ${outage.validDeadLetteredByOutage.length} valid messages reached OrderDLQ during a ${outage.durationSeconds} s outage, ` +
+        `shorter than the ${outage.survivableSeconds} s the retry pacing must survive${examples([...outage.validDeadLetteredByOutage])}`,
     );
   }
 

@@ -1,3 +1,5 @@
+import type { OutageOptions } from './outage-window';
+
 /** How injected store faults strike relative to the write (see FaultInjectingOrderRepository). */
 export type FaultMode = 'before-write' | 'after-write' | 'mixed';
 
@@ -20,6 +22,11 @@ export interface SoakOptions {
   /** Probability that an order with two or more events has them delivered out of order. */
   readonly reorderRate: number;
   /**
+   * Probability that an event gets a twin at the same instant: different content (a tie the
+   * ordering rule decides; the loser is a `conflict`) or the same content in another zone spelling.
+   */
+  readonly tieRate: number;
+  /**
    * Probability that an invocation dies after the handler did its work (a timeout or crash): Lambda
    * gets no response, so the whole batch, successes included, comes back.
    */
@@ -29,6 +36,13 @@ export interface SoakOptions {
   /** Records per invocation (the event source mapping's BatchSize, 1–10). */
   readonly batchSize: number;
   readonly seed: number;
+  /**
+   * When set, the same messages are published in an order drawn from this seed (another delivery
+   * order of the same events); the final table must not change. Unset: the workload's own order.
+   */
+  readonly deliverySeed?: number;
+  /** A window in which every store call fails (`--outage START:DURATION`); none by default. */
+  readonly outage?: OutageOptions;
   /** SNS RawMessageDelivery: the order JSON itself instead of the notification envelope. */
   readonly rawDelivery: boolean;
 }
@@ -40,6 +54,7 @@ export const DEFAULT_SOAK_OPTIONS: SoakOptions = {
   poisonRate: 0.02,
   duplicateRate: 0.1,
   reorderRate: 0.1,
+  tieRate: 0.05,
   crashRate: 0,
   maxReceiveCount: 3,
   batchSize: 10,
@@ -66,7 +81,15 @@ export function soakOptionProblems(options: SoakOptions): string[] {
   rate('poisonRate', options.poisonRate);
   rate('duplicateRate', options.duplicateRate);
   rate('reorderRate', options.reorderRate);
+  rate('tieRate', options.tieRate);
+  if (options.deliverySeed !== undefined) integer('deliverySeed', options.deliverySeed, 0, 2 ** 32 - 1);
   rate('crashRate', options.crashRate);
+  if (options.outage !== undefined) {
+    integer('outage start', options.outage.startSeconds, 0, 10_000_000);
+    integer('outage duration', options.outage.durationSeconds, 1, 10_000_000);
+    if (options.outage.failureClass !== 'transient' && options.outage.failureClass !== 'systemic')
+      problems.push(`outage class must be transient or systemic, got ${String(options.outage.failureClass)}`);
+  }
   if (!FAULT_MODES.includes(options.faultMode))
     problems.push(`faultMode must be one of ${FAULT_MODES.join(', ')}, got ${options.faultMode}`);
   return problems;

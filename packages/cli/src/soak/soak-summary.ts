@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MessageStatus } from '@orders/core';
+import { compareCodePoints, type MessageStatus, type Order, serializeOrder } from '@orders/core';
 import type { LostDetail } from './soak-invariants';
 import type { SoakOptions } from './soak-options';
 
@@ -23,6 +23,8 @@ export interface SoakSummary {
   readonly dlq_after_redrive: number;
   readonly lost: number;
   readonly stale_overwrites: number;
+  /** sha256 (16 hex digits) of the final table, every stored field byte for byte: equal for every delivery order. */
+  readonly table_digest: string;
   readonly max_receive_count_seen: number;
   readonly elapsed_ms: number;
   readonly ok: boolean;
@@ -47,10 +49,21 @@ export interface SoakSummary {
     readonly read: number;
     readonly crashes: number;
   };
+  /** Set when `--outage` injected a store outage: what it did against the window the pacing survives. */
+  readonly outage?: {
+    readonly start_s: number;
+    readonly duration_s: number;
+    readonly failure_class: string;
+    readonly survivable_s: number;
+    readonly refused_calls: number;
+    readonly valid_dead_lettered: number;
+  };
   readonly workload: {
     readonly duplicates_republished: number;
     readonly duplicates_sns_redelivered: number;
     readonly reordered_orders: number;
+    readonly ties_different_content: number;
+    readonly ties_same_content_respelled: number;
     readonly offset_timestamps: number;
     readonly poison_kinds: Readonly<Record<string, number>>;
   };
@@ -69,10 +82,22 @@ export interface SoakSummary {
   };
   /** Set by `--check-determinism`: the soak ran twice with the same options. */
   readonly determinism_check?: { readonly runs: number; readonly same: boolean; readonly digests: readonly string[] };
+  /** Set by `--check-convergence`: the same events ran again in another delivery order. */
+  readonly convergence_check?: {
+    readonly delivery_seeds: readonly (number | null)[];
+    readonly same: boolean;
+    readonly table_digests: readonly string[];
+  };
 }
 
 /** Keys that change from run to run (wall-clock time): left out of determinism checks and the digest. */
-export const NONDETERMINISTIC_KEYS = ['elapsed_ms', 'timings_ms', 'digest', 'determinism_check'] as const;
+export const NONDETERMINISTIC_KEYS = [
+  'elapsed_ms',
+  'timings_ms',
+  'digest',
+  'determinism_check',
+  'convergence_check',
+] as const;
 
 /** The summary without its wall-clock fields: what must be identical for the same seed. */
 export function deterministicPart(summary: SoakSummary): Record<string, unknown> {
@@ -87,4 +112,12 @@ export function summaryDigest(summary: Omit<SoakSummary, 'digest' | 'timings_ms'
     .update(JSON.stringify(deterministicPart(summary as SoakSummary)))
     .digest('hex')
     .slice(0, 16);
+}
+
+/** The first 16 hex digits of the sha256 of the table: each order as published JSON, sorted by id. */
+export function tableDigest(orders: Iterable<Order>): string {
+  const sorted = [...orders].sort((a, b) => compareCodePoints(a.orderId, b.orderId));
+  const hash = createHash('sha256');
+  for (const order of sorted) hash.update(`${serializeOrder(order)}\n`);
+  return hash.digest('hex').slice(0, 16);
 }

@@ -45,6 +45,8 @@ export interface SoakTarget {
   /** OrderQueue, as the event source mapping polls it. */
   readonly queue: MessageQueue;
   readonly queueArn: string;
+  /** The clock the run lives on (the simulator's manual clock, or real time), in ms. */
+  readonly now: () => number;
   /** Long-poll wait of each receive. */
   readonly waitTimeSeconds: number;
   /** Called when a receive returned nothing: true to poll again, false when OrderQueue is drained. */

@@ -1,4 +1,4 @@
-import { decodeOrderMessage, serializeOrder, type Order } from '@orders/core';
+import { decodeOrderMessage, ORDER_STATUSES, type Order, serializeOrder } from '@orders/core';
 import { createOrderGenerator, nextEvent, seededRandom } from '@orders/testkit';
 import { POISON_KINDS } from './poison-messages';
 
@@ -14,6 +14,8 @@ export interface ValidPlanned {
   readonly order: Order;
   /** Set on a copy: how it was duplicated, and the planned message it copies. */
   readonly duplicate?: { readonly kind: DuplicateKind; readonly of: ValidPlanned };
+  /** Set on a twin at an existing event's instant: different content (a tie to decide) or the same re-spelled. */
+  readonly twin?: 'different-content' | 'respelled';
   /** True when an `sns-redelivery` copy needs this message's body as SNS delivered it. */
   bodyNeeded?: boolean;
 }
@@ -35,6 +37,8 @@ export interface SoakWorkload {
     readonly reorderedOrders: number;
     /** Poison messages published, by kind. */
     readonly poisonKinds: Readonly<Record<string, number>>;
+    /** Twins published at an existing event's instant: different content (a tie to decide), or the same content re-spelled. */
+    readonly ties: { readonly differentContent: number; readonly sameContentRespelled: number };
   };
 }
 
@@ -43,7 +47,10 @@ export interface WorkloadOptions {
   readonly poisonRate: number;
   readonly duplicateRate: number;
   readonly reorderRate: number;
+  readonly tieRate: number;
   readonly seed: number;
+  /** When set, the whole workload is published in an order drawn from this seed instead of as planned. */
+  readonly deliverySeed?: number | undefined;
 }
 
 /** Orders in flight at once: a new order starts only when one of these has published everything. */
@@ -66,10 +73,31 @@ export function withOffset(iso: string, offsetMinutes: number): string {
 }
 
 /**
- * The soak's traffic, deterministic for a seed: orders that each go through 1–4 events (newest
- * must win), published interleaved across up to 64 orders at a time; some orders' events
- * shuffled (reordering), some events published again later (duplicates, of both kinds), some
- * timestamps written with a UTC offset, and poison messages of many kinds in between.
+ * A twin of `event` at the same instant: either different content (another status or quantity, so
+ * the ordering rule's tie-break decides, and the loser is a `conflict`), or the same content with
+ * the timestamp in another zone spelling (a duplicate whose stored spelling the tie-break picks).
+ */
+function twinAtSameInstant(event: Order, random: () => number): { twin: Order; differentContent: boolean } {
+  if (random() < 0.5) {
+    const offset = OFFSETS_MINUTES[Math.floor(random() * OFFSETS_MINUTES.length)] as number;
+    const utc = new Date(Date.parse(event.timestamp)).toISOString();
+    const respelled = event.timestamp.endsWith('Z') ? withOffset(utc, offset) : utc;
+    return { twin: { ...event, timestamp: respelled }, differentContent: false };
+  }
+  const others = ORDER_STATUSES.filter((status) => status !== event.status);
+  const twin =
+    random() < 0.5
+      ? { ...event, status: others[Math.floor(random() * others.length)] as Order['status'] }
+      : { ...event, quantity: event.quantity === 1 ? 2 : event.quantity - 1 };
+  return { twin, differentContent: true };
+}
+
+/**
+ * The soak's traffic, deterministic for a seed: orders that each go through 1–4 events (the
+ * greatest under the ordering rule must win), published interleaved across up to 64 orders at a
+ * time; some orders' events shuffled (reordering), some events published again later (duplicates,
+ * of both kinds), some given a twin at the same instant (ties), some timestamps written with a UTC
+ * offset, and poison messages of many kinds in between.
  */
 export function buildSoakWorkload(options: WorkloadOptions): SoakWorkload {
   const random = seededRandom(options.seed);
@@ -90,6 +118,12 @@ export function buildSoakWorkload(options: WorkloadOptions): SoakWorkload {
       const offset = OFFSETS_MINUTES[Math.floor(random() * OFFSETS_MINUTES.length)] as number;
       return { kind: 'valid', order: { ...event, timestamp: withOffset(event.timestamp, offset) } };
     });
+    for (const event of [...planned]) {
+      if (random() >= options.tieRate) continue;
+      const { twin, differentContent } = twinAtSameInstant(event.order, random);
+      const kind = differentContent ? 'different-content' : 'respelled';
+      planned.splice(Math.floor(random() * (planned.length + 1)), 0, { kind: 'valid', order: twin, twin: kind });
+    }
     if (planned.length > 1 && random() < options.reorderRate) {
       reorderedOrders++;
       shuffle(planned, random);
@@ -141,7 +175,39 @@ export function buildSoakWorkload(options: WorkloadOptions): SoakWorkload {
     }
     messages.push(stream.pop() as ValidPlanned);
   }
-  return { messages, stats: { reorderedOrders, poisonKinds } };
+  const delivered = options.deliverySeed === undefined ? messages : inDeliveryOrder(messages, options.deliverySeed);
+  const twins = messages.filter((m): m is ValidPlanned => m.kind === 'valid' && m.twin !== undefined && !m.duplicate);
+  const ties = {
+    differentContent: twins.filter((m) => m.twin === 'different-content').length,
+    sameContentRespelled: twins.filter((m) => m.twin === 'respelled').length,
+  };
+  return { messages: delivered, stats: { reorderedOrders, poisonKinds, ties } };
+}
+
+/**
+ * The same messages in another order, drawn from `deliverySeed`: what a second deployment fed the
+ * same events, or a redrive, would see. An SNS redelivery still follows the delivery it repeats
+ * (it is that notification delivered again).
+ */
+function inDeliveryOrder(messages: readonly PlannedMessage[], deliverySeed: number): PlannedMessage[] {
+  const shuffled = [...messages];
+  shuffle(shuffled, seededRandom(deliverySeed));
+  const emitted = new Set<PlannedMessage>();
+  const waiting = new Map<PlannedMessage, PlannedMessage[]>();
+  const ordered: PlannedMessage[] = [];
+  const emit = (message: PlannedMessage): void => {
+    ordered.push(message);
+    emitted.add(message);
+    for (const copy of waiting.get(message) ?? []) emit(copy);
+    waiting.delete(message);
+  };
+  for (const message of shuffled) {
+    const original =
+      message.kind === 'valid' && message.duplicate?.kind === 'sns-redelivery' ? message.duplicate.of : undefined;
+    if (original === undefined || emitted.has(original)) emit(message);
+    else waiting.set(original, [...(waiting.get(original) ?? []), message]);
+  }
+  return ordered;
 }
 
 function shuffle<T>(items: T[], random: () => number): void {

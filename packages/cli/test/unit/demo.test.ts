@@ -40,7 +40,7 @@ describe('the local demo (pnpm start)', () => {
     expect(output).toContain('OrderDLQ (6 messages)');
     expect(output).toContain('[missing_zone]');
     expect(output).toMatch(
-      /Outcomes over all deliveries: created \d+ · updated \d+ · duplicate \d+ · stale \d+ · invalid 18 · failed 0/,
+      /Outcomes over all deliveries: created \d+ · updated \d+ · duplicate \d+ · conflict [1-9]\d* · stale \d+ · invalid 18 · failed 0/,
     );
     expect(output).toContain('All checks passed');
   });

@@ -46,7 +46,7 @@ describe('MessageIdentities (which published message an SQS message is)', () => 
       ['q-5', 'poison', undefined],
       ['q-4', 'poison', undefined],
     ]);
-    expect(published[1]?.instant).toEqual({ epochSeconds: Date.parse('2025-05-03T13:00:00Z') / 1000, nanos: 0 });
+    expect(published[1]?.event?.instant).toEqual({ epochSeconds: Date.parse('2025-05-03T13:00:00Z') / 1000, nanos: 0 });
     expect(identities.highestReceiveCount('q-1')).toBe(2);
     expect([identities.extraDeliveries, identities.neverDelivered, identities.expectedMessages]).toEqual([0, 0, 5]);
   });

@@ -67,6 +67,26 @@ describe('pnpm soak (the command line)', () => {
   );
 
   it(
+    '--check-convergence runs the same events in a second delivery order and compares the final tables',
+    () => {
+      const run = cli('--messages', '800', '--tie-rate', '0.3', '--seed', '6', '--check-convergence', '--no-progress');
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const summary = JSON.parse(lastLine(run.stdout)) as Record<string, unknown>;
+      const check = summary['convergence_check'] as {
+        same: boolean;
+        table_digests: string[];
+        delivery_seeds: unknown[];
+      };
+      expect(check.same).toBe(true);
+      expect(check.table_digests).toEqual([summary['table_digest'], summary['table_digest']]);
+      expect(check.delivery_seeds).toEqual([null, expect.any(Number)]);
+      expect((summary['outcomes'] as Record<string, number>)['conflict']).toBeGreaterThan(0);
+    },
+    SPAWN_TIMEOUT_MS,
+  );
+
+  it(
     'rejects an out-of-range option with a message and a non-zero exit',
     () => {
       const run = cli('--messages', '100', '--fault-rate', '2');

@@ -1,4 +1,4 @@
-import type { OrderRepository, SaveOutcome } from '@orders/core';
+import type { OrderRepository, SaveResult } from '@orders/core';
 import type { SqsBatchHandler } from '@orders/lambda-entry';
 import { deterministicPart, runSoak, type SoakResult } from '../../src/soak/run-soak';
 import { DEFAULT_SOAK_OPTIONS, type SoakOptions } from '../../src/soak/soak-options';
@@ -127,16 +127,39 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
       expect(summary.lost_detail.acknowledged_without_effect).toBeGreaterThan(0);
     });
 
+    it('a store where the first of two events at one instant wins: tables that depend on delivery order', async () => {
+      // The old rule ("same instant = duplicate"), through the port: a tie keeps whatever came first.
+      const firstAtInstantWins = (inner: OrderRepository): OrderRepository => {
+        const instants = new Map<string, string>();
+        return {
+          save: async (event) => {
+            const key = `${event.instant.epochSeconds}.${event.instant.nanos}`;
+            if (instants.get(event.order.orderId) === key) return { outcome: 'duplicate' };
+            const result = await inner.save(event);
+            if (result.outcome === 'created' || result.outcome === 'updated') instants.set(event.order.orderId, key);
+            return result.outcome === 'conflict' ? { outcome: 'duplicate' } : result;
+          },
+          findById: (orderId) => inner.findById(orderId),
+        };
+      };
+      const options = { ...DEFAULT_SOAK_OPTIONS, messages: 3000, seed: 12, tieRate: 0.3, faultRate: 0 };
+      const planned = await runSoak(options, { wrapRepository: firstAtInstantWins });
+      const shuffled = await runSoak({ ...options, deliverySeed: 99 }, { wrapRepository: firstAtInstantWins });
+      expect(shuffled.summary.table_digest).not.toBe(planned.summary.table_digest);
+      expect(planned.summary.stale_overwrites + shuffled.summary.stale_overwrites).toBeGreaterThan(0);
+      expect(planned.summary.ok && shuffled.summary.ok).toBe(false);
+    });
+
     it('a store that lets the last write win, whatever its instant: stale overwrites', async () => {
       // Through the port only: an event the store calls stale is written again under a forged,
       // ever later instant, so whatever arrives last wins.
       let forged = 4_000_000_000;
       const lastWriteWins = (inner: OrderRepository): OrderRepository => ({
         save: async (event) => {
-          const outcome: SaveOutcome = await inner.save(event);
-          if (outcome !== 'stale') return outcome;
+          const result: SaveResult = await inner.save(event);
+          if (result.outcome !== 'stale' && result.outcome !== 'conflict') return result;
           await inner.save({ order: event.order, instant: { epochSeconds: forged++, nanos: 0 } });
-          return 'updated';
+          return { outcome: 'updated' };
         },
         findById: (orderId) => inner.findById(orderId),
       });

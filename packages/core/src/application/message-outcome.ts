@@ -1,13 +1,16 @@
+import type { ContentField } from '../domain/event-order';
+import type { ErrorDescription, FailureClass } from '../errors/infrastructure-error';
 import type { ValidationProblem } from '../domain/validation-problem';
 import type { SaveOutcome } from '../ports/order-repository';
 
-/** Every way one message can end. The first four are successes: the message is acknowledged. */
+/** Every way one message can end. The save outcomes are successes: the message is acknowledged. */
 export type MessageStatus = SaveOutcome | 'invalid' | 'failed';
 
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'created',
   'updated',
   'duplicate',
+  'conflict',
   'stale',
   'invalid',
   'failed',
@@ -22,6 +25,8 @@ interface OutcomeBase {
 export interface AcknowledgedOutcome extends OutcomeBase {
   readonly status: SaveOutcome;
   readonly orderId: string;
+  /** A tie at one instant was decided against different content: which content fields differ. */
+  readonly differingFields?: readonly ContentField[];
 }
 
 /** The message can never become an order: retrying won't help, so it belongs in the DLQ. */
@@ -30,10 +35,10 @@ export interface InvalidOutcome extends OutcomeBase {
   readonly problems: readonly ValidationProblem[];
 }
 
-/** Something around the message failed (storage, a deadline): worth retrying. */
+/** Something around the message failed (storage, a deadline): worth retrying, paced by its class. */
 export interface FailedOutcome extends OutcomeBase {
   readonly status: 'failed';
-  readonly error: { readonly name: string; readonly code: string; readonly message: string };
+  readonly error: ErrorDescription;
 }
 
 export type MessageOutcome = AcknowledgedOutcome | InvalidOutcome | FailedOutcome;
@@ -48,15 +53,36 @@ export function outcomeErrorCode(outcome: MessageOutcome): string | undefined {
   return undefined;
 }
 
+/** Why a failed outcome failed (`invalid`, `transient`, `systemic`); undefined for a success. */
+export function failureClassOf(outcome: MessageOutcome): FailureClass | undefined {
+  if (outcome.status === 'invalid') return 'invalid';
+  if (outcome.status === 'failed') return outcome.error.failureClass;
+  return undefined;
+}
+
+/** How many messages failed with each class and code: what metrics and alarms count. */
+export interface FailureTally {
+  readonly failureClass: FailureClass;
+  readonly code: string;
+  readonly count: number;
+}
+
+export function tallyFailures(outcomes: readonly MessageOutcome[]): FailureTally[] {
+  const tallies = new Map<string, { failureClass: FailureClass; code: string; count: number }>();
+  for (const outcome of outcomes) {
+    const failureClass = failureClassOf(outcome);
+    const code = outcomeErrorCode(outcome);
+    if (failureClass === undefined || code === undefined) continue;
+    const key = `${failureClass}:${code}`;
+    const tally = tallies.get(key) ?? { failureClass, code, count: 0 };
+    tally.count++;
+    tallies.set(key, tally);
+  }
+  return [...tallies.values()];
+}
+
 export function countByStatus(outcomes: readonly MessageOutcome[]): Record<MessageStatus, number> {
-  const counts: Record<MessageStatus, number> = {
-    created: 0,
-    updated: 0,
-    duplicate: 0,
-    stale: 0,
-    invalid: 0,
-    failed: 0,
-  };
+  const counts = Object.fromEntries(MESSAGE_STATUSES.map((status) => [status, 0])) as Record<MessageStatus, number>;
   for (const outcome of outcomes) counts[outcome.status]++;
   return counts;
 }

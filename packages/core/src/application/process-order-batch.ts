@@ -1,12 +1,21 @@
 import { decodeOrderMessage } from '../messages/decode-message';
 import type { InboundMessage } from '../messages/inbound-message';
-import { describeError } from '../errors/infrastructure-error';
+import { describeError, type ErrorDescription } from '../errors/infrastructure-error';
 import { systemClock, type Clock } from '../ports/clock';
 import { silentLogger, type LogFields, type Logger } from '../ports/logger';
 import { noMetrics, type MetricsRecorder } from '../ports/metrics';
-import type { OrderRepository, SaveOutcome } from '../ports/order-repository';
+import { SAVE_OUTCOMES, type SaveOutcome, type SaveResult } from '../domain/save-decision';
+import type { AbortSignalLike } from '../ports/abort-signal';
+import type { OrderRepository } from '../ports/order-repository';
 import { mapWithConcurrency } from './map-with-concurrency';
-import { countByStatus, isFailure, outcomeErrorCode, type MessageOutcome } from './message-outcome';
+import {
+  countByStatus,
+  failureClassOf,
+  isFailure,
+  type MessageOutcome,
+  outcomeErrorCode,
+  tallyFailures,
+} from './message-outcome';
 
 export interface ProcessOrderBatchDependencies {
   readonly repository: OrderRepository;
@@ -29,6 +38,20 @@ export interface BatchContext {
    * invocation timing out and every record, successes included, coming back.
    */
   readonly shouldStop?: () => boolean;
+  /** Records in flight at once for this call (e.g. 1 for a FIFO source); default: the use case's bound. */
+  readonly concurrency?: number;
+  /**
+   * Asked before each record starts (after `shouldStop`): a reason to hand the record back unprocessed
+   * (it becomes a `failed` outcome with that error, logged and counted like any other), or undefined.
+   */
+  readonly handBack?: (message: InboundMessage) => ErrorDescription | undefined;
+  /** Told each record's outcome as soon as it is known (before later records start, at concurrency 1). */
+  readonly onOutcome?: (message: InboundMessage, outcome: MessageOutcome) => void;
+  /**
+   * Aborts the saves still in flight (their store requests are cancelled and the records fail as
+   * `deadline_exceeded`), so no save outlives the invocation that started it.
+   */
+  readonly signal?: AbortSignalLike;
 }
 
 export interface BatchResult {
@@ -38,13 +61,17 @@ export interface BatchResult {
   readonly failedMessageIds: readonly string[];
 }
 
+const KNOWN_SAVE_OUTCOMES: ReadonlySet<unknown> = new Set<SaveOutcome>(SAVE_OUTCOMES);
+
+function isSaveResult(value: unknown): value is SaveResult {
+  return typeof value === 'object' && value !== null && KNOWN_SAVE_OUTCOMES.has((value as SaveResult).outcome);
+}
+
 /**
  * Records of one batch saved at once by default. 100 puts a batch of up to 100 records all in
  * flight (measured against an all-in-flight floor in docs/benchmarks.md); the AWS SDK's own agent
  * still caps a process at 50 sockets, so the store never sees more than that.
  */
-const SAVE_OUTCOMES: ReadonlySet<unknown> = new Set<SaveOutcome>(['created', 'updated', 'duplicate', 'stale']);
-
 export const DEFAULT_CONCURRENCY = 100;
 
 /**
@@ -73,21 +100,30 @@ export class ProcessOrderBatch {
   async execute(messages: readonly InboundMessage[], context: BatchContext = {}): Promise<BatchResult> {
     const startedAt = this.clock.now();
     const logger = context.logger ?? this.logger;
-    const outcomes = await mapWithConcurrency(messages, this.concurrency, (message) =>
-      context.shouldStop?.() ? Promise.resolve(deadlineExceeded(message)) : this.processOne(message),
-    );
+    const outcomes = await mapWithConcurrency(messages, context.concurrency ?? this.concurrency, async (message) => {
+      const handedBack = context.handBack?.(message);
+      const outcome =
+        context.shouldStop?.() || context.signal?.aborted
+          ? deadlineExceeded(message)
+          : handedBack
+            ? failedUnprocessed(message, handedBack)
+            : await this.processOne(message, context.signal);
+      context.onOutcome?.(message, outcome);
+      return outcome;
+    });
     for (const [index, outcome] of outcomes.entries()) logOutcome(logger, outcome, messages[index]?.receiveCount);
 
     const failedMessageIds = [...new Set(outcomes.filter(isFailure).map((outcome) => outcome.messageId))];
     this.metrics.recordBatch({
       counts: countByStatus(outcomes),
+      failures: tallyFailures(outcomes),
       batchSize: messages.length,
       durationMs: this.clock.now() - startedAt,
     });
     return { outcomes, failedMessageIds };
   }
 
-  private async processOne(message: InboundMessage): Promise<MessageOutcome> {
+  private async processOne(message: InboundMessage, signal: AbortSignalLike | undefined): Promise<MessageOutcome> {
     const { messageId } = message;
     try {
       const decoded = decodeOrderMessage(message.body);
@@ -98,9 +134,9 @@ export class ProcessOrderBatch {
       }
       const { orderId } = decoded.value.order;
       try {
-        const status = await this.repository.save(decoded.value);
+        const saved: unknown = await this.repository.save(decoded.value, signal === undefined ? {} : { signal });
         // A repository that answers something else has a bug; acknowledging would lose the message.
-        if (!SAVE_OUTCOMES.has(status)) {
+        if (!isSaveResult(saved)) {
           return {
             status: 'failed',
             messageId,
@@ -109,11 +145,13 @@ export class ProcessOrderBatch {
               name: 'InvalidSaveOutcome',
               code: 'invalid_save_outcome',
               message: 'the repository answered an unknown outcome',
+              failureClass: 'systemic',
             },
             ...sns,
           };
         }
-        return { status, messageId, orderId, ...sns };
+        const differing = saved.differingFields === undefined ? {} : { differingFields: saved.differingFields };
+        return { status: saved.outcome, messageId, orderId, ...differing, ...sns };
       } catch (error) {
         return { status: 'failed', messageId, orderId, error: describeError(error), ...sns };
       }
@@ -125,15 +163,17 @@ export class ProcessOrderBatch {
 }
 
 function deadlineExceeded(message: InboundMessage): MessageOutcome {
-  return {
-    status: 'failed',
-    messageId: message.messageId,
-    error: {
-      name: 'DeadlineExceeded',
-      code: 'deadline_exceeded',
-      message: 'not started before the invocation deadline',
-    },
-  };
+  return failedUnprocessed(message, {
+    name: 'DeadlineExceeded',
+    code: 'deadline_exceeded',
+    message: 'not started before the invocation deadline',
+    failureClass: 'transient',
+  });
+}
+
+/** A record handed back without being tried: it comes back later, like any failure. */
+function failedUnprocessed(message: InboundMessage, error: ErrorDescription): MessageOutcome {
+  return { status: 'failed', messageId: message.messageId, error };
 }
 
 /** One line per message: ids, outcome and why, never the payload. */
@@ -145,6 +185,7 @@ function logOutcome(logger: Logger, outcome: MessageOutcome, receiveCount: numbe
     outcome: outcome.status,
     receiveCount,
     errorCode: outcomeErrorCode(outcome),
+    failureClass: failureClassOf(outcome),
   };
   switch (outcome.status) {
     case 'invalid':
@@ -155,9 +196,20 @@ function logOutcome(logger: Logger, outcome: MessageOutcome, receiveCount: numbe
       });
       return;
     case 'failed':
-      logger.error('order message failed', { ...fields, error: outcome.error });
+      logger.error('order message failed', { ...fields, error: { ...outcome.error } });
+      return;
+    case 'conflict':
+      // Acknowledged (a retry would lose the same tie), but a producer stamped two different
+      // contents with one instant: worth a look. Field names only, never their values.
+      logger.warn('order event lost a tie to different content at the same instant', {
+        ...fields,
+        differingFields: outcome.differingFields,
+      });
       return;
     default:
-      logger.info('order message processed', fields);
+      logger.info('order message processed', {
+        ...fields,
+        ...(outcome.differingFields === undefined ? {} : { tieBreak: true, differingFields: outcome.differingFields }),
+      });
   }
 }

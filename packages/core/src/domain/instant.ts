@@ -14,9 +14,9 @@ export interface Instant {
   readonly nanos: number;
 }
 
-/** Negative when `a` is before `b`, 0 when they are the same instant, positive after. */
 const NANOS_PER_SECOND = 1_000_000_000n;
 
+/** Negative when `a` is before `b`, 0 when they are the same instant, positive after. */
 export function compareInstants(a: Instant, b: Instant): number {
   return a.epochSeconds !== b.epochSeconds ? a.epochSeconds - b.epochSeconds : a.nanos - b.nanos;
 }

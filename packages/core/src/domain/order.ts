@@ -14,6 +14,22 @@ export interface Order {
   readonly timestamp: string;
 }
 
+/** An order's fields, in the seed's order: what is published, stored and compared — and nothing else. */
+export const ORDER_FIELDS = [
+  'orderId',
+  'userId',
+  'itemName',
+  'quantity',
+  'status',
+  'timestamp',
+] as const satisfies readonly (keyof Order)[];
+
+/** Exactly the order's fields, in the seed's order: an event object may carry more, and none of it is kept. */
+export function pickOrderFields(order: Order): Order {
+  const { orderId, userId, itemName, quantity, status, timestamp } = order;
+  return { orderId, userId, itemName, quantity, status, timestamp };
+}
+
 /** An order plus the instant its timestamp names: what repositories order events by. */
 export interface TimedOrder {
   readonly order: Order;

@@ -1,7 +1,6 @@
-import type { Order } from './order';
+import { type Order, pickOrderFields } from './order';
 
 /** The order as JSON with exactly the seed's fields, in the seed's order: what we publish. */
 export function serializeOrder(order: Order): string {
-  const { orderId, userId, itemName, quantity, status, timestamp } = order;
-  return JSON.stringify({ orderId, userId, itemName, quantity, status, timestamp });
+  return JSON.stringify(pickOrderFields(order));
 }

@@ -1,5 +1,6 @@
 import { parseRfc3339Instant, type Instant } from './instant';
 import { ORDER_LIMITS, ORDER_STATUSES, type Order, type OrderStatus, type TimedOrder } from './order';
+import { isPlainObject, ownField } from './plain-object';
 import { codePointLength, hasControlCharacter, isWellFormedUnicode } from './text';
 import { problem, type ValidationProblem } from './validation-problem';
 
@@ -9,13 +10,6 @@ export type OrderValidationResult =
 
 const NON_SPACE = /\S/u;
 const STATUS_SET: ReadonlySet<string> = new Set(ORDER_STATUSES);
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Reads an own property only: `{"__proto__": …}` or a missing key never reaches the prototype chain. */
-const ownField = (record: Record<string, unknown>, key: string): unknown =>
-  Object.hasOwn(record, key) ? record[key] : undefined;
 
 interface TextRule {
   readonly maxLength: number;

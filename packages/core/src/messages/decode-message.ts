@@ -1,5 +1,6 @@
-import type { TimedOrder } from '../domain/order';
-import { hasControlCharacter, isWellFormedUnicode, utf8ByteLength } from '../domain/text';
+import { ORDER_FIELDS, ORDER_LIMITS, type TimedOrder } from '../domain/order';
+import { isPlainObject, ownField } from '../domain/plain-object';
+import { codePointLength, hasControlCharacter, isWellFormedUnicode, utf8ByteLength } from '../domain/text';
 import { validateOrder } from '../domain/validate-order';
 import { problem, type ValidationProblem } from '../domain/validation-problem';
 
@@ -44,16 +45,10 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const hasOwn = (record: Record<string, unknown>, key: string): boolean => Object.hasOwn(record, key);
 
-/** The fields of an order: SNS never puts any of them on its envelope. */
-const ORDER_FIELDS = ['orderId', 'userId', 'itemName', 'quantity', 'status', 'timestamp'] as const;
-
 /**
- * An SNS envelope has a `Type` and none of an order's fields. Checking `Type` alone would turn a raw
+ * An SNS envelope has a `Type` and none of an order's fields (SNS never puts any of them on it). Checking `Type` alone would turn a raw
  * order that carries an unknown `"Type"` field into an "unsupported envelope", although unknown
  * fields must be ignored; SNS's own message types (Notification, SubscriptionConfirmation, …) never
  * carry order fields, so they are still recognised as envelopes.
@@ -62,7 +57,7 @@ const isSnsEnvelope = (outer: Record<string, unknown>): boolean =>
   hasOwn(outer, 'Type') && !ORDER_FIELDS.some((field) => hasOwn(outer, field));
 
 const ownString = (record: Record<string, unknown>, key: string): string | undefined => {
-  const value = Object.hasOwn(record, key) ? record[key] : undefined;
+  const value = ownField(record, key);
   return typeof value === 'string' ? value : undefined;
 };
 
@@ -78,7 +73,12 @@ const plausibleSnsMessageId = (id: string | undefined): string | undefined =>
 function salvageOrderId(candidate: unknown): string | undefined {
   if (!isPlainObject(candidate)) return undefined;
   const id = ownString(candidate, 'orderId');
-  return id !== undefined && id.length > 0 && id.length <= 128 && !hasControlCharacter(id) && isWellFormedUnicode(id)
+  return id !== undefined &&
+    id.length > 0 &&
+    id.length <= 2 * ORDER_LIMITS.idMaxLength && // cheap bound before counting code points
+    codePointLength(id) <= ORDER_LIMITS.idMaxLength &&
+    !hasControlCharacter(id) &&
+    isWellFormedUnicode(id)
     ? id
     : undefined;
 }

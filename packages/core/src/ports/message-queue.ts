@@ -1,4 +1,7 @@
 import type { InboundMessage } from '../messages/inbound-message';
+import type { AbortSignalLike } from './abort-signal';
+
+export type { AbortSignalLike } from './abort-signal';
 
 /** A message handed out by a queue, with what is needed to acknowledge or extend it. */
 export interface ReceivedMessage extends InboundMessage {
@@ -8,16 +11,6 @@ export interface ReceivedMessage extends InboundMessage {
   readonly sentTimestamp: number;
   /** When this delivery was handed out (ms since the epoch). */
   readonly firstReceiveTimestamp?: number;
-}
-
-/**
- * The part of the platform's AbortSignal a consumer or a queue needs (core declares it
- * structurally, since it compiles without DOM or Node types; a real AbortSignal fits).
- */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 export interface ReceiveOptions {
@@ -41,8 +34,30 @@ export interface DeleteFailure {
   readonly message: string;
 }
 
+/** When one message may be received again: now (0), or after this many seconds. */
+export interface VisibilityChange {
+  readonly receiptHandle: string;
+  readonly visibilityTimeoutSeconds: number;
+}
+
+/** An entry a batch call could not apply (the others were). */
+export type VisibilityChangeFailure = DeleteFailure;
+
+/** Changing when received messages come back: retries paced by why they failed, heartbeats. */
+export interface MessageVisibility {
+  /**
+   * Applies every change (the adapter batches them, e.g. by SQS's 10 per call) and reports the
+   * entries it could not apply instead of throwing. A message whose change failed simply comes
+   * back after the visibility it already had.
+   */
+  changeVisibilityBatch(
+    changes: readonly VisibilityChange[],
+    options?: { readonly signal?: AbortSignalLike },
+  ): Promise<readonly VisibilityChangeFailure[]>;
+}
+
 /** The operations a consumer needs from a queue: SQS semantics, any transport. */
-export interface MessageQueue {
+export interface MessageQueue extends MessageVisibility {
   receive(options: ReceiveOptions): Promise<readonly ReceivedMessage[]>;
   /** Deletes acknowledged messages; reports the entries it could not delete instead of throwing. */
   deleteBatch(receiptHandles: readonly string[]): Promise<readonly DeleteFailure[]>;

@@ -1,8 +1,10 @@
-import type { MessageStatus } from '../application/message-outcome';
+import type { FailureTally, MessageStatus } from '../application/message-outcome';
 
 /** What one batch did, handed to the metrics port once per batch. */
 export interface BatchMetrics {
   readonly counts: Readonly<Record<MessageStatus, number>>;
+  /** The failed messages by class and code (`transient`/`throttled`, `invalid`/`not_json`, …). */
+  readonly failures: readonly FailureTally[];
   readonly batchSize: number;
   readonly durationMs: number;
 }

@@ -1,22 +1,24 @@
 import type { Order, TimedOrder } from '../domain/order';
+import type { SaveResult } from '../domain/save-decision';
+import type { AbortSignalLike } from './abort-signal';
+
+export type { SaveOutcome, SaveResult } from '../domain/save-decision';
 
 /**
- * What saving an order event did:
- * - `created`   no order with that id was stored; this one now is
- * - `updated`   the stored order had an older instant; this one replaced it
- * - `duplicate` the stored order has the same instant; nothing changed (a redelivery)
- * - `stale`     the stored order is newer; nothing changed (an event that arrived late)
+ * Stores orders under the total order of `compareOrderEvents`: the greater event wins, so every
+ * delivery order of the same events ends at the same stored item, byte for byte. An item written
+ * before this rule (no stored instant, e.g. by the original write-up's handler) is ordered by its
+ * own timestamp and loses ties. Implementations must decide atomically (no read-then-write race
+ * between concurrent events for one order) and throw an {@link InfrastructureError} when the store
+ * cannot answer.
  */
-export type SaveOutcome = 'created' | 'updated' | 'duplicate' | 'stale';
+export interface SaveOptions {
+  /** Cancels the save (e.g. at the invocation deadline); the save then throws an InfrastructureError. */
+  readonly signal?: AbortSignalLike;
+}
 
-/**
- * Stores orders under the ordering rule: a newer timestamp instant wins, the same instant is a
- * duplicate, an older one is stale. Implementations must decide atomically (no read-then-write
- * race between concurrent events for one order) and throw an {@link InfrastructureError} when the
- * store cannot answer.
- */
 export interface OrderRepository {
-  save(event: TimedOrder): Promise<SaveOutcome>;
+  save(event: TimedOrder, options?: SaveOptions): Promise<SaveResult>;
   findById(orderId: string): Promise<Order | undefined>;
 }
 

@@ -1,4 +1,4 @@
-import { compareInstants, type Order, type OrderRepository, type SaveOutcome, type TimedOrder } from '../../src';
+import { decideSave, type Order, type OrderRepository, type SaveResult, type TimedOrder } from '../../src';
 
 export interface FakeRepositoryOptions {
   /** Throw this (an Error or any value) from `save` for these order ids. */
@@ -8,7 +8,7 @@ export interface FakeRepositoryOptions {
 }
 
 /**
- * A hand-written OrderRepository for core's tests: the ordering rule in a Map, plus knobs for
+ * A hand-written OrderRepository for core's tests: core's ordering rule over a Map, plus knobs for
  * failures and latency, and a count of concurrent saves. Core tests never import an adapter.
  */
 export class FakeOrderRepository implements OrderRepository {
@@ -19,7 +19,7 @@ export class FakeOrderRepository implements OrderRepository {
 
   constructor(private readonly options: FakeRepositoryOptions = {}) {}
 
-  async save(event: TimedOrder): Promise<SaveOutcome> {
+  async save(event: TimedOrder): Promise<SaveResult> {
     const { orderId } = event.order;
     this.saveCalls.push(orderId);
     this.inFlight++;
@@ -28,15 +28,9 @@ export class FakeOrderRepository implements OrderRepository {
       await new Promise((resolve) => setTimeout(resolve, this.options.delayMs ?? 0));
       if (this.options.failures?.has(orderId)) throw this.options.failures.get(orderId);
       const current = this.stored.get(orderId);
-      if (!current) {
-        this.stored.set(orderId, event);
-        return 'created';
-      }
-      const order = compareInstants(event.instant, current.instant);
-      if (order === 0) return 'duplicate';
-      if (order < 0) return 'stale';
-      this.stored.set(orderId, event);
-      return 'updated';
+      const decision = decideSave(current && { kind: 'current', event: current }, event);
+      if (decision.write) this.stored.set(orderId, event);
+      return decision.result;
     } finally {
       this.inFlight--;
     }

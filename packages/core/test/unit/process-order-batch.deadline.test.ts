@@ -18,7 +18,12 @@ describe('ProcessOrderBatch: the invocation deadline', () => {
     expect(result.outcomes[3]).toEqual({
       status: 'failed',
       messageId: 'm3',
-      error: { name: 'DeadlineExceeded', code: 'deadline_exceeded', message: expect.any(String) },
+      error: {
+        name: 'DeadlineExceeded',
+        code: 'deadline_exceeded',
+        message: expect.any(String),
+        failureClass: 'transient',
+      },
     });
     expect(result.failedMessageIds).toEqual(['m2', 'm3', 'm4']);
     expect([...repository.stored.keys()]).toEqual(['O0', 'O1']);

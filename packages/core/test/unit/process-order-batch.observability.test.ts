@@ -6,6 +6,7 @@ import { ManualClock, RecordingMetrics } from '../support/recording-metrics';
 
 const USER = 'U-PRIVATE-4242';
 const ITEM = 'Confidential Widget ☂';
+const OTHER_ITEM = 'Another Secret Gadget';
 const secretOrder = (orderId: string, timestamp = '2025-05-03T12:00:00Z') =>
   sampleOrder({ orderId, userId: USER, itemName: ITEM, timestamp });
 
@@ -15,6 +16,8 @@ function mixedBatch(): InboundMessage[] {
     { messageId: 'm-created', body: snsEnvelopeBody(secretOrder('A')), receiveCount: 1 },
     { messageId: 'm-updated', body: rawBody(secretOrder('P', '2025-05-03T12:00:05Z')), receiveCount: 2 },
     { messageId: 'm-duplicate', body: rawBody(secretOrder('P', '2025-05-03T14:00:05+02:00')) },
+    // Same instant as m-updated, another private itemName that loses the tie ('A…' < 'C…').
+    { messageId: 'm-conflict', body: rawBody({ ...secretOrder('P', '2025-05-03T12:00:05Z'), itemName: OTHER_ITEM }) },
     { messageId: 'm-stale', body: rawBody(secretOrder('P', '2025-05-03T11:00:00Z')) },
     { messageId: 'm-invalid', body: JSON.stringify({ ...secretOrder('I'), quantity: 0, status: 'lost' }) },
     {
@@ -55,6 +58,7 @@ describe('ProcessOrderBatch: logs', () => {
       'created',
       'updated',
       'duplicate',
+      'conflict',
       'stale',
       'invalid',
       'invalid',
@@ -65,6 +69,7 @@ describe('ProcessOrderBatch: logs', () => {
       ['info', 'm-created', 'created'],
       ['info', 'm-updated', 'updated'],
       ['info', 'm-duplicate', 'duplicate'],
+      ['warn', 'm-conflict', 'conflict'],
       ['info', 'm-stale', 'stale'],
       ['warn', 'm-invalid', 'invalid'],
       ['warn', 'm-invalid-in-envelope', 'invalid'],
@@ -88,7 +93,12 @@ describe('ProcessOrderBatch: logs', () => {
       }),
     );
     const failed = logger.calls.find((c) => c.fields['messageId'] === 'm-failed');
-    expect(failed?.fields).toEqual(expect.objectContaining({ orderId: 'BROKEN', errorCode: 'repository_unavailable' }));
+    expect(failed?.fields).toEqual(
+      expect.objectContaining({ orderId: 'BROKEN', errorCode: 'repository_unavailable', failureClass: 'transient' }),
+    );
+    expect(invalid?.fields).toEqual(expect.objectContaining({ failureClass: 'invalid' }));
+    const conflict = logger.calls.find((c) => c.fields['messageId'] === 'm-conflict');
+    expect(conflict?.fields).toEqual(expect.objectContaining({ orderId: 'P', differingFields: ['itemName'] }));
     const created = logger.calls.find((c) => c.fields['messageId'] === 'm-created');
     expect(created?.fields).toEqual(
       expect.objectContaining({ orderId: 'A', receiveCount: 1, snsMessageId: expect.any(String) }),
@@ -100,6 +110,7 @@ describe('ProcessOrderBatch: logs', () => {
     const logged = logger.serialized();
     expect(logged).not.toContain(USER);
     expect(logged).not.toContain('Confidential Widget');
+    expect(logged).not.toContain(OTHER_ITEM);
     expect(logged).not.toContain(JSON.stringify(ITEM).slice(1, -1));
     for (const { body } of messages) expect(logged).not.toContain(body);
     expect(logged).not.toContain('"quantity":0');
@@ -110,7 +121,7 @@ describe('ProcessOrderBatch: logs', () => {
     const requestLogger = new RecordingLogger().child({ requestId: 'req-1' }) as RecordingLogger;
     const { logger } = await run({ logger: base, contextLogger: requestLogger });
     expect(logger.calls).toEqual([]);
-    expect(requestLogger.calls).toHaveLength(8);
+    expect(requestLogger.calls).toHaveLength(9);
     expect(requestLogger.calls.every((c) => c.fields['requestId'] === 'req-1')).toBe(true);
   });
 });
@@ -120,9 +131,16 @@ describe('ProcessOrderBatch: metrics', () => {
     const { metrics } = await run();
     expect(metrics.batches).toEqual([
       {
-        counts: { created: 1, updated: 1, duplicate: 1, stale: 1, invalid: 3, failed: 1 },
-        batchSize: 8,
-        durationMs: 5 * 7,
+        counts: { created: 1, updated: 1, duplicate: 1, conflict: 1, stale: 1, invalid: 3, failed: 1 },
+        // Why they failed, by class and code: what the per-code metrics and the alarms count.
+        failures: expect.arrayContaining([
+          { failureClass: 'invalid', code: 'out_of_range', count: 1 },
+          { failureClass: 'invalid', code: 'control_character', count: 1 },
+          { failureClass: 'invalid', code: 'not_json', count: 1 },
+          { failureClass: 'transient', code: 'repository_unavailable', count: 1 },
+        ]),
+        batchSize: 9,
+        durationMs: 6 * 7,
       },
     ]);
   });
@@ -132,7 +150,8 @@ describe('ProcessOrderBatch: metrics', () => {
     await new ProcessOrderBatch({ repository: new FakeOrderRepository(), metrics }).execute([]);
     expect(metrics.batches).toEqual([
       {
-        counts: { created: 0, updated: 0, duplicate: 0, stale: 0, invalid: 0, failed: 0 },
+        counts: { created: 0, updated: 0, duplicate: 0, conflict: 0, stale: 0, invalid: 0, failed: 0 },
+        failures: [],
         batchSize: 0,
         durationMs: expect.any(Number),
       },

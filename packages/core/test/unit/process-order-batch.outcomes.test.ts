@@ -14,7 +14,7 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     expect(repository.saveCalls).toEqual([]);
   });
 
-  it('reports created, updated, duplicate, stale and invalid in input order, failing only the invalid', async () => {
+  it('reports created, updated, duplicate, conflict, stale and invalid in input order, failing only the invalid', async () => {
     const repository = new FakeOrderRepository();
     const useCase = new ProcessOrderBatch({ repository }, { concurrency: 1 });
     await useCase.execute([message('seed', rawBody(sampleOrder({ orderId: 'A', timestamp: '2025-05-03T12:00:00Z' })))]);
@@ -22,6 +22,12 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     const result = await useCase.execute([
       message('m-new', snsEnvelopeBody(sampleOrder({ orderId: 'B' }))),
       message('m-newer', rawBody(sampleOrder({ orderId: 'A', status: 'paid', timestamp: '2025-05-03T12:00:01Z' }))),
+      // The same event as m-newer, in another zone: a duplicate.
+      message(
+        'm-same-event',
+        rawBody(sampleOrder({ orderId: 'A', status: 'paid', timestamp: '2025-05-03T14:00:01+02:00' })),
+      ),
+      // The same instant with different content that loses the tie (new < paid): a conflict.
       message('m-same-instant', rawBody(sampleOrder({ orderId: 'A', timestamp: '2025-05-03T14:00:01+02:00' }))),
       message(
         'm-older',
@@ -34,20 +40,22 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     expect(result.outcomes.map((o) => [o.messageId, o.status])).toEqual([
       ['m-new', 'created'],
       ['m-newer', 'updated'],
-      ['m-same-instant', 'duplicate'],
+      ['m-same-event', 'duplicate'],
+      ['m-same-instant', 'conflict'],
       ['m-older', 'stale'],
       ['m-bad', 'invalid'],
       ['m-garbage', 'invalid'],
     ]);
     expect(result.failedMessageIds).toEqual(['m-bad', 'm-garbage']);
     expect(repository.stored.get('A')?.order.status).toBe('paid');
-    expect(result.outcomes[4]).toEqual(
+    expect(result.outcomes[3]).toEqual(expect.objectContaining({ status: 'conflict', differingFields: ['status'] }));
+    expect(result.outcomes[5]).toEqual(
       expect.objectContaining({
         orderId: 'C',
         problems: expect.arrayContaining([expect.objectContaining({ field: 'quantity', code: 'wrong_type' })]),
       }),
     );
-    expect(result.outcomes[5]).not.toHaveProperty('orderId');
+    expect(result.outcomes[6]).not.toHaveProperty('orderId');
   });
 
   it('carries the SNS MessageId of an enveloped message into its outcome', async () => {
@@ -75,7 +83,12 @@ describe('ProcessOrderBatch: one outcome per message', () => {
       status: 'failed',
       messageId: 'm2',
       orderId: 'BROKEN',
-      error: { name: 'RepositoryUnavailableError', code: 'repository_unavailable', message: 'table unreachable' },
+      error: {
+        name: 'RepositoryUnavailableError',
+        code: 'repository_unavailable',
+        message: 'table unreachable',
+        failureClass: 'transient',
+      },
     });
     expect(result.failedMessageIds).toEqual(['m2']);
     expect([...repository.stored.keys()].sort()).toEqual(['OK-1', 'OK-2']);
@@ -114,7 +127,7 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     expect(result.outcomes[0]).toEqual(
       expect.objectContaining({
         status: 'failed',
-        error: { name: 'NonError', code: 'unexpected_error', message: expect.any(String) },
+        error: { name: 'NonError', code: 'unexpected_error', message: expect.any(String), failureClass: 'systemic' },
       }),
     );
     expect(JSON.stringify(result.outcomes)).not.toContain('U-SECRET');
@@ -177,5 +190,31 @@ describe('ProcessOrderBatch with a repository that answers nonsense', () => {
     ]);
     expect(result.failedMessageIds).toEqual(['m1']);
     expect(result.outcomes[0]).toMatchObject({ status: 'failed', error: { code: 'invalid_save_outcome' } });
+  });
+
+  it('hands back the records a context says to, in order at concurrency 1, telling each outcome as it is known', async () => {
+    const repository = new FakeOrderRepository();
+    const seen: string[] = [];
+    let blocked = false;
+    const result = await new ProcessOrderBatch({ repository }).execute(
+      [message('m1', 'bad'), message('m2', rawBody(sampleOrder({ orderId: 'X2' })))],
+      {
+        concurrency: 1,
+        handBack: () =>
+          blocked
+            ? { name: 'Blocked', code: 'blocked', message: 'an earlier record failed', failureClass: 'transient' }
+            : undefined,
+        onOutcome: (m, outcome) => {
+          seen.push(`${m.messageId}:${outcome.status}`);
+          if (outcome.status !== 'created') blocked = true;
+        },
+      },
+    );
+    expect(seen).toEqual(['m1:invalid', 'm2:failed']);
+    expect(result.outcomes[1]).toMatchObject({
+      status: 'failed',
+      error: { code: 'blocked', failureClass: 'transient' },
+    });
+    expect(repository.saveCalls).toEqual([]);
   });
 });

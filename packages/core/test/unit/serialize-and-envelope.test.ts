@@ -66,7 +66,18 @@ describe('describeError', () => {
       name: 'RepositoryUnavailableError',
       code: 'repository_unavailable',
       message: 'down',
+      failureClass: 'transient',
     });
+  });
+
+  it('classes a non-retryable InfrastructureError as systemic, a retryable one as transient, unless told', () => {
+    expect(describeError(new InfrastructureError('access_denied', 'no', { retryable: false })).failureClass).toBe(
+      'systemic',
+    );
+    expect(describeError(new InfrastructureError('throttled', 'slow down')).failureClass).toBe('transient');
+    expect(
+      describeError(new RepositoryUnavailableError('x', { code: 'weird', retryable: true, failureClass: 'systemic' })),
+    ).toMatchObject({ code: 'weird', failureClass: 'systemic' });
   });
 
   it('does not leak a thrown non-Error value', () => {
@@ -74,6 +85,7 @@ describe('describeError', () => {
       name: 'NonError',
       code: 'unexpected_error',
       message: expect.not.stringContaining('U-SECRET'),
+      failureClass: 'systemic',
     });
   });
 });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createSqsClient, queueUrlFromArn, SqsMessageQueue } from '@orders/adapters-aws';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import {
   CLOCK,
@@ -9,6 +10,7 @@ import {
   systemClock,
   type Clock,
   type Logger,
+  type MessageVisibility,
   type MetricsRecorder,
   type OrderRepository,
 } from '@orders/core';
@@ -25,6 +27,10 @@ export interface ContainerOverrides {
   readonly logger?: Logger;
   readonly metrics?: MetricsRecorder & { flush?: () => void };
   readonly clock?: Clock;
+  /** The queue whose visibility paces failed records' retries, by source ARN (default: SQS). */
+  readonly visibilityFor?: (queueArn: string) => MessageVisibility | undefined;
+  /** Jitter for the pacing (default Math.random). */
+  readonly random?: () => number;
 }
 
 /**
@@ -79,6 +85,10 @@ export function buildContainer(config: EntryConfig, overrides: ContainerOverride
         processOrderBatch: c.resolve<ProcessOrderBatch>(PROCESS_ORDER_BATCH),
         logger,
         deadlineMarginMs: config.deadlineMarginMs,
+        retryPacing: config.retryPacing,
+        maxReceiveCount: config.maxReceiveCount,
+        visibilityFor: overrides.visibilityFor ?? sqsVisibilityByArn(config),
+        ...(overrides.random ? { random: overrides.random } : {}),
         onInvocationStart: (context) => {
           // Lambda always passes a context; a local caller may not, and logging must not fail the batch.
           if (!overrides.logger && typeof context === 'object' && context !== null) {
@@ -91,6 +101,31 @@ export function buildContainer(config: EntryConfig, overrides: ContainerOverride
   });
   return container;
 }
+
+/**
+ * The SQS queue behind a Lambda record's `eventSourceARN`, one client for all of them, made on the
+ * first failure that needs pacing (a batch that succeeds never pays for it), on the endpoint the
+ * configuration names (AWS_ENDPOINT_URL_SQS, else AWS_ENDPOINT_URL) like the DynamoDB client.
+ */
+function sqsVisibilityByArn(config: EntryConfig): (queueArn: string) => MessageVisibility | undefined {
+  let client: ReturnType<typeof createSqsClient> | undefined;
+  const queues = new Map<string, SqsMessageQueue>();
+  return (queueArn) => {
+    const queueUrl = queueUrlFromArn(queueArn);
+    if (queueUrl === undefined) return undefined;
+    client ??= createSqsClient({
+      ...(config.region === undefined ? {} : { region: config.region }),
+      ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
+      requestTimeoutMs: PACING_REQUEST_TIMEOUT_MS,
+    });
+    const queue = queues.get(queueUrl) ?? new SqsMessageQueue({ queueUrl, client });
+    queues.set(queueUrl, queue);
+    return queue;
+  };
+}
+
+/** A visibility change answers in milliseconds; pacing must never hold an invocation for long. */
+const PACING_REQUEST_TIMEOUT_MS = 2_000;
 
 /** Metrics must never cost a batch its result: a flush failure is logged, not thrown. */
 function flushMetrics(metrics: { flush?: () => void }, logger: Logger): void {

@@ -1,4 +1,10 @@
-import { DEFAULT_CONCURRENCY, type LogLevel } from '@orders/core';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_RETRY_PACING,
+  type LogLevel,
+  type RetryPacingOptions,
+  retryPacingProblems,
+} from '@orders/core';
 
 export type RepositoryKind = 'dynamodb' | 'memory';
 
@@ -8,12 +14,24 @@ export interface EntryConfig {
   readonly repository: RepositoryKind;
   readonly tableName: string;
   readonly region: string | undefined;
-  /** A custom endpoint (LocalStack, moto); every AWS client honours it. */
+  /** A custom DynamoDB endpoint (LocalStack, moto): AWS_ENDPOINT_URL_DYNAMODB, else AWS_ENDPOINT_URL. */
   readonly endpoint: string | undefined;
+  /** A custom SQS endpoint for the paced retries: AWS_ENDPOINT_URL_SQS, else AWS_ENDPOINT_URL. */
+  readonly sqsEndpoint: string | undefined;
   readonly logLevel: LogLevel;
   readonly concurrency: number;
-  /** Records not started this close to the Lambda timeout are handed back for redelivery. */
-  readonly deadlineMarginMs: number;
+  /**
+   * Records not started this close to the Lambda timeout are handed back for redelivery.
+   * Undefined: scaled to the invocation (a tenth of its time, at most 3 s).
+   */
+  readonly deadlineMarginMs: number | undefined;
+  /** How the retries of failed records are paced (ChangeMessageVisibility by failure class and receive count). */
+  readonly retryPacing: RetryPacingOptions;
+  /**
+   * The source queue's maxReceiveCount, when the deployment says (ORDERS_MAX_RECEIVE_COUNT): a
+   * record failing on its last receive is then made visible at once, to reach the DLQ now.
+   */
+  readonly maxReceiveCount: number | undefined;
   readonly serviceName: string;
   readonly metricsNamespace: string;
 }
@@ -37,6 +55,32 @@ function positiveInteger(env: Environment, name: string, fallback: number, max: 
   return value;
 }
 
+function optionalPositiveInteger(env: Environment, name: string, max: number): number | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : positiveInteger(env, name, 1, max);
+}
+
+function numberIn(env: Environment, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new ConfigurationError(`${name} must be a number, got "${raw}"`);
+  return value;
+}
+
+function readRetryPacing(env: Environment): RetryPacingOptions {
+  const d = DEFAULT_RETRY_PACING;
+  const pacing: RetryPacingOptions = {
+    baseDelaySeconds: numberIn(env, 'ORDERS_RETRY_BASE_DELAY_SECONDS', d.baseDelaySeconds),
+    backoffFactor: numberIn(env, 'ORDERS_RETRY_BACKOFF_FACTOR', d.backoffFactor),
+    maxDelaySeconds: numberIn(env, 'ORDERS_RETRY_MAX_DELAY_SECONDS', d.maxDelaySeconds),
+    jitterRatio: numberIn(env, 'ORDERS_RETRY_JITTER', d.jitterRatio),
+  };
+  const problems = retryPacingProblems(pacing);
+  if (problems.length > 0) throw new ConfigurationError(`ORDERS_RETRY_* settings are invalid: ${problems.join('; ')}`);
+  return pacing;
+}
+
 function nonBlank(env: Environment, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
@@ -45,12 +89,21 @@ function nonBlank(env: Environment, name: string): string | undefined {
 /**
  * Reads the configuration: `ORDERS_TABLE_NAME` (default `Orders`), `AWS_REGION`,
  * `AWS_ENDPOINT_URL`, `ORDERS_REPOSITORY` (`dynamodb` default, or `memory`), `LOG_LEVEL`,
- * `ORDERS_CONCURRENCY` (default 100), `ORDERS_DEADLINE_MARGIN_MS` (default 3000).
+ * `ORDERS_CONCURRENCY` (default 100), `ORDERS_DEADLINE_MARGIN_MS` (default: a tenth of the
+ * invocation's time, at most 3 s), and the retry pacing `ORDERS_RETRY_BASE_DELAY_SECONDS` (60),
+ * `ORDERS_RETRY_BACKOFF_FACTOR` (60), `ORDERS_RETRY_MAX_DELAY_SECONDS` (42000), `ORDERS_RETRY_JITTER` (0.2).
  */
 export function readEntryConfig(env: Environment): EntryConfig {
   const repository = (nonBlank(env, 'ORDERS_REPOSITORY') ?? 'dynamodb').toLowerCase();
   if (repository !== 'dynamodb' && repository !== 'memory') {
     throw new ConfigurationError(`ORDERS_REPOSITORY must be "dynamodb" or "memory", got "${repository}"`);
+  }
+  if (repository === 'memory' && nonBlank(env, 'AWS_LAMBDA_FUNCTION_NAME') !== undefined) {
+    // Each execution environment would keep its own orders, acknowledge every message and lose
+    // them all when Lambda recycles it: a silent data loss, so the function refuses to start.
+    throw new ConfigurationError(
+      "ORDERS_REPOSITORY=memory is for local runs only: inside Lambda (AWS_LAMBDA_FUNCTION_NAME is set) orders would live in one execution environment's memory and vanish with it; unset it to store them in DynamoDB",
+    );
   }
   const logLevel = (nonBlank(env, 'LOG_LEVEL') ?? nonBlank(env, 'POWERTOOLS_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -67,9 +120,12 @@ export function readEntryConfig(env: Environment): EntryConfig {
     tableName,
     region: nonBlank(env, 'AWS_REGION') ?? nonBlank(env, 'AWS_DEFAULT_REGION'),
     endpoint: nonBlank(env, 'AWS_ENDPOINT_URL_DYNAMODB') ?? nonBlank(env, 'AWS_ENDPOINT_URL'),
+    sqsEndpoint: nonBlank(env, 'AWS_ENDPOINT_URL_SQS') ?? nonBlank(env, 'AWS_ENDPOINT_URL'),
     logLevel: logLevel as LogLevel,
     concurrency: positiveInteger(env, 'ORDERS_CONCURRENCY', DEFAULT_CONCURRENCY, 1000),
-    deadlineMarginMs: positiveInteger(env, 'ORDERS_DEADLINE_MARGIN_MS', 3000, 900_000),
+    deadlineMarginMs: optionalPositiveInteger(env, 'ORDERS_DEADLINE_MARGIN_MS', 900_000),
+    retryPacing: readRetryPacing(env),
+    maxReceiveCount: optionalPositiveInteger(env, 'ORDERS_MAX_RECEIVE_COUNT', 1000),
     serviceName: nonBlank(env, 'POWERTOOLS_SERVICE_NAME') ?? 'OrderProcessor',
     metricsNamespace: nonBlank(env, 'POWERTOOLS_METRICS_NAMESPACE') ?? 'OrderProcessing',
   };

@@ -167,7 +167,6 @@ describe('the deployable bundle against DynamoDB', () => {
         AWS_ENDPOINT_URL: environment.endpoint,
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       encoding: 'utf8',
     });

@@ -36,6 +36,27 @@ describe('the deployable bundle (dist/index.mjs)', () => {
     expect(existsSync(`${bundlePath}.map`)).toBe(true);
   });
 
+  it('keeps error class names through minification (the runtime reports constructor.name as errorType)', () => {
+    const script = `
+      const { handler } = await import(${JSON.stringify(bundlePath)});
+      try {
+        await handler({ Records: [{ body: '{}' }] }, { awsRequestId: 'names', getRemainingTimeInMillis: () => 30000 });
+      } catch (error) {
+        process.stdout.write('THROWN ' + JSON.stringify({ constructor: error.constructor.name, name: error.name }) + '\\n');
+      }
+    `;
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env['PATH'] ?? '', ORDERS_REPOSITORY: 'memory', AWS_REGION: 'us-east-1' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const thrown = stdout.split('\n').find((l) => l.startsWith('THROWN '));
+    expect(JSON.parse(thrown?.slice('THROWN '.length) ?? 'null')).toEqual({
+      constructor: 'MalformedEventError',
+      name: 'MalformedEventError',
+    });
+  });
+
   it('exports a handler that reports exactly the bad records and logs JSON lines with EMF metrics', () => {
     const event = sqsEvent([
       sqsRecord(snsEnvelopeBody(SEED_DUMMY_ORDER), { messageId: 'good-enveloped' }),
@@ -56,17 +77,27 @@ describe('the deployable bundle (dist/index.mjs)', () => {
       function_request_id: 'bundle-test',
       orderId: 'O1234',
     });
-    // One CloudWatch Embedded Metric Format document per invocation.
+    // One CloudWatch Embedded Metric Format document per invocation, then one per failure class and code.
     const emfLines = lines.filter((l) => typeof l['_aws'] === 'object');
-    expect(emfLines).toHaveLength(1);
+    expect(emfLines).toHaveLength(2);
     const emf = emfLines[0] as Record<string, unknown>;
+    expect(emfLines[1]).toMatchObject({
+      failedRecords: 1,
+      failureClass: 'invalid',
+      errorCode: 'not_json',
+      service: 'OrderProcessor',
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['service', 'failureClass', 'errorCode']] }] },
+    });
     expect(emf).toMatchObject({
       created: 2,
       updated: 0,
       duplicate: 0,
+      conflict: 0,
       stale: 0,
       invalid: 1,
       failed: 0,
+      transient: 0,
+      systemic: 0,
       batchSize: 3,
       service: 'OrderProcessor',
     });
@@ -81,7 +112,18 @@ describe('the deployable bundle (dist/index.mjs)', () => {
         Namespace: 'OrderProcessing',
         Dimensions: [['service']],
         Metrics: expect.arrayContaining([
-          ...['created', 'updated', 'duplicate', 'stale', 'invalid', 'failed', 'batchSize'].map((Name) => ({
+          ...[
+            'created',
+            'updated',
+            'duplicate',
+            'conflict',
+            'stale',
+            'invalid',
+            'failed',
+            'transient',
+            'systemic',
+            'batchSize',
+          ].map((Name) => ({
             Name,
             Unit: 'Count',
           })),

@@ -2,6 +2,7 @@ import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { RepositoryUnavailableError, serializeOrder, type OrderRepository } from '@orders/core';
 import {
   SEED_DUMMY_ORDER,
+  TEST_QUEUE_ARN,
   lambdaContext,
   rawBody,
   sampleOrder,
@@ -10,6 +11,7 @@ import {
   sqsRecord,
 } from '@orders/testkit';
 import type { SQSEvent } from 'aws-lambda';
+import { FullBatchFailureError } from '../../src/invocation/full-batch-failure';
 import { handlerWith } from './support';
 
 describe('OrderProcessor handler', () => {
@@ -67,22 +69,66 @@ describe('OrderProcessor handler', () => {
     await expect(repository.findById('O1234')).resolves.toEqual(newer);
   });
 
-  it('reports every record a storage outage touched, never swallowing one', async () => {
+  it('fails the invocation when every record failed in an outage, after reporting and pacing each one', async () => {
     const down: OrderRepository = {
       save: async () => {
-        throw new RepositoryUnavailableError('DynamoDB is unreachable');
+        throw new RepositoryUnavailableError('DynamoDB is unreachable', { code: 'throttled' });
       },
       findById: async () => undefined,
     };
-    const { handler, logger } = handlerWith(down);
+    const { handler, logger, visibility, metrics } = handlerWith(down);
     const records = [1, 2, 3, 4, 5].map((n) =>
-      sqsRecord(snsEnvelopeBody(sampleOrder({ orderId: `O${n}` })), { messageId: `m${n}` }),
+      sqsRecord(snsEnvelopeBody(sampleOrder({ orderId: `O${n}` })), {
+        messageId: `m${n}`,
+        attributes: { ...sqsRecord('').attributes, ApproximateReceiveCount: String(n <= 3 ? 1 : 2) },
+      }),
     );
-    const response = await handler(sqsEvent(records), lambdaContext());
-    expect(response.batchItemFailures).toEqual(records.map((r) => ({ itemIdentifier: r.messageId })));
+    // A partial response failing every record counts as a success in Lambda's Errors metric: throw.
+    const error = await handler(sqsEvent(records), lambdaContext()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FullBatchFailureError);
+    expect(error).toMatchObject({ name: 'FullBatchFailureError', code: 'full_batch_failure' });
+    expect((error as Error).message).toBe(
+      'All 5 records failed: 5 throttled (transient). Their retries are paced; failing the invocation so the Errors alarm sees it.',
+    );
     const failed = logger.calls.filter((l) => l.fields['outcome'] === 'failed');
     expect(failed).toHaveLength(5);
-    expect(failed.every((l) => l.fields['errorCode'] === 'repository_unavailable' && l.level === 'error')).toBe(true);
+    expect(failed.every((l) => l.fields['errorCode'] === 'throttled' && l.fields['failureClass'] === 'transient')).toBe(
+      true,
+    );
+    // Paced before it threw: 60 s after a first receive, an hour after a second.
+    expect(visibility.delays()).toEqual({
+      AQEBm1: 60,
+      AQEBm2: 60,
+      AQEBm3: 60,
+      AQEBm4: 3600,
+      AQEBm5: 3600,
+    });
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it('answers (does not throw) when the only failures are poison, and makes poison visible at once', async () => {
+    const { handler, visibility } = handlerWith();
+    const records = [
+      sqsRecord('not json', { messageId: 'p1' }),
+      sqsRecord('[]', { messageId: 'p2', attributes: { ...sqsRecord('').attributes, ApproximateReceiveCount: '3' } }),
+    ];
+    await expect(handler(sqsEvent(records), lambdaContext())).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'p1' }, { itemIdentifier: 'p2' }],
+    });
+    expect(visibility.delays()).toEqual({ AQEBp1: 0, AQEBp2: 0 });
+    expect(visibility.changes.every((c) => c.queueArn === TEST_QUEUE_ARN)).toBe(true);
+  });
+
+  it('still reports a failed record whose pacing the queue refused', async () => {
+    const { handler, visibility, logger } = handlerWith();
+    visibility.refuse.add('AQEBp1');
+    const records = [sqsRecord('not json', { messageId: 'p1' }), sqsRecord(rawBody(SEED_DUMMY_ORDER))];
+    await expect(handler(sqsEvent(records), lambdaContext())).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'p1' }],
+    });
+    expect(logger.calls.some((l) => l.level === 'warn' && l.fields['errorCode'] === 'ReceiptHandleIsInvalid')).toBe(
+      true,
+    );
   });
 
   it('fails only the records whose save failed when the store fails intermittently', async () => {
@@ -130,11 +176,49 @@ describe('OrderProcessor handler', () => {
   });
 
   it('hands back records not started before the deadline instead of timing out the whole batch', async () => {
-    const { handler, repository } = handlerWith();
+    const { handler, repository } = handlerWith(undefined, { ORDERS_DEADLINE_MARGIN_MS: '3000' });
     const records = [1, 2, 3].map((n) => sqsRecord(rawBody(sampleOrder({ orderId: `D${n}` })), { messageId: `d${n}` }));
-    const response = await handler(sqsEvent(records), lambdaContext({ getRemainingTimeInMillis: () => 1000 }));
-    expect(response.batchItemFailures).toHaveLength(3);
+    const error = await handler(sqsEvent(records), lambdaContext({ getRemainingTimeInMillis: () => 1000 })).catch(
+      (e: unknown) => e,
+    );
+    // None started: every record failed (deadline_exceeded, transient), so the invocation fails too.
+    expect(error).toBeInstanceOf(FullBatchFailureError);
+    expect((error as FullBatchFailureError).failures).toEqual([
+      { failureClass: 'transient', code: 'deadline_exceeded', count: 3 },
+    ]);
     await expect(repository.findById('D1')).resolves.toBeUndefined();
+  });
+
+  it('scales the default margin to the invocation: a 3 s function still processes its records', async () => {
+    const { handler, repository } = handlerWith();
+    const records = [1, 2].map((n) => sqsRecord(rawBody(sampleOrder({ orderId: `S${n}` })), { messageId: `s${n}` }));
+    const context = lambdaContext({}, 3_000);
+    await expect(handler(sqsEvent(records), context)).resolves.toEqual({ batchItemFailures: [] });
+    await expect(repository.findById('S2')).resolves.toBeDefined();
+  });
+
+  it('cancels saves still running near the deadline, so none outlives the invocation', async () => {
+    let aborted = 0;
+    const hanging: OrderRepository = {
+      save: (_event, options) =>
+        new Promise((_resolve, reject) => {
+          options?.signal?.addEventListener('abort', () => {
+            aborted++;
+            reject(new RepositoryUnavailableError('cut short', { code: 'deadline_exceeded' }));
+          });
+        }),
+      findById: async () => undefined,
+    };
+    const { handler } = handlerWith(hanging);
+    const records = [sqsRecord(rawBody(sampleOrder({ orderId: 'H1' })), { messageId: 'h1' })];
+    const started = Date.now();
+    const error = await handler(sqsEvent(records), lambdaContext({}, 400)).catch((e: unknown) => e);
+    // 400 ms left: the default margin is 50 ms (a tenth, at least 50), saves are cut at half of it.
+    expect(Date.now() - started).toBeLessThan(400);
+    expect(aborted).toBe(1);
+    expect((error as FullBatchFailureError).failures).toEqual([
+      { failureClass: 'transient', code: 'deadline_exceeded', count: 1 },
+    ]);
   });
 
   it('on a FIFO source, hands back every record after the first failure, in order', async () => {
@@ -149,6 +233,38 @@ describe('OrderProcessor handler', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'f2' }, { itemIdentifier: 'f3' }]);
     await expect(repository.findById('F1')).resolves.toBeDefined();
     await expect(repository.findById('F3')).resolves.toBeUndefined();
+  });
+
+  it("on a FIFO source, hands back only the failed message group's later records; other groups go on", async () => {
+    const { handler, repository, logger, visibility, metrics } = handlerWith();
+    const fifo = 'arn:aws:sqs:us-east-1:000000000000:OrderQueue.fifo';
+    const inGroup = (group: string, messageId: string, body: string) =>
+      sqsRecord(body, {
+        messageId,
+        eventSourceARN: fifo,
+        attributes: { ...sqsRecord('').attributes, MessageGroupId: group },
+      });
+    const records = [
+      inGroup('A', 'a1', rawBody(sampleOrder({ orderId: 'A1' }))),
+      inGroup('B', 'b1', rawBody(sampleOrder({ orderId: 'B1' }))),
+      inGroup('A', 'a2', 'bad'),
+      inGroup('B', 'b2', rawBody(sampleOrder({ orderId: 'B2' }))),
+      inGroup('A', 'a3', rawBody(sampleOrder({ orderId: 'A3' }))),
+    ];
+    const response = await handler(sqsEvent(records), lambdaContext());
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a2' }, { itemIdentifier: 'a3' }]);
+    for (const id of ['A1', 'B1', 'B2']) await expect(repository.findById(id)).resolves.toBeDefined();
+    await expect(repository.findById('A3')).resolves.toBeUndefined();
+    // The handed-back record has its own outcome and log line; it was not tried, so it is not paced.
+    expect(logger.calls.find((l) => l.fields['messageId'] === 'a3')?.fields).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'fifo_group_blocked',
+      failureClass: 'transient',
+    });
+    expect(visibility.delays()).toEqual({ AQEBa2: 0 });
+    // One batch, counted once (not one metrics record per FIFO record).
+    expect(metrics.batches).toHaveLength(1);
+    expect(metrics.batches[0]).toMatchObject({ batchSize: 5, counts: { created: 3, invalid: 1, failed: 1 } });
   });
 
   it('logs one structured line per record with ids and outcome, never the payload', async () => {
@@ -182,7 +298,7 @@ describe('OrderProcessor handler', () => {
     expect(metrics.batches).toEqual([
       expect.objectContaining({
         batchSize: 2,
-        counts: { created: 1, updated: 0, duplicate: 0, stale: 0, invalid: 1, failed: 0 },
+        counts: { created: 1, updated: 0, duplicate: 0, conflict: 0, stale: 0, invalid: 1, failed: 0 },
       }),
     ]);
     expect(metrics.flushes).toBe(1);

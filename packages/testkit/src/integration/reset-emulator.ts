@@ -49,6 +49,7 @@ export function uniqueResourceNames(label: string): {
   topicName: string;
   queueName: string;
   dlqName: string;
+  subscriptionDlqName: string;
 } {
   const suffix = `${label}-${Date.now().toString(36)}-${++uniqueCounter}`;
   return {
@@ -56,5 +57,6 @@ export function uniqueResourceNames(label: string): {
     topicName: `OrderTopic-${suffix}`,
     queueName: `OrderQueue-${suffix}`,
     dlqName: `OrderDLQ-${suffix}`,
+    subscriptionDlqName: `OrderSubscriptionDLQ-${suffix}`,
   };
 }

@@ -1,5 +1,13 @@
 import type { SqsMessageQueue } from '@orders/adapters-aws';
-import type { DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
+import type {
+  AbortSignalLike,
+  DeleteFailure,
+  MessageQueue,
+  ReceivedMessage,
+  ReceiveOptions,
+  VisibilityChange,
+  VisibilityChangeFailure,
+} from '@orders/core';
 import type { AwsSoakPublisher } from './aws-soak-publisher';
 import type { MessageIdentities } from './message-identities';
 
@@ -48,6 +56,13 @@ export class AwsDrainQueue implements MessageQueue {
 
   changeVisibility(receiptHandle: string, seconds: number): Promise<void> {
     return this.queue.changeVisibility(receiptHandle, seconds);
+  }
+
+  changeVisibilityBatch(
+    changes: readonly VisibilityChange[],
+    options?: { readonly signal?: AbortSignalLike },
+  ): Promise<readonly VisibilityChangeFailure[]> {
+    return this.queue.changeVisibilityBatch(changes, options);
   }
 
   /** For the event source mapping: true to poll again, false when OrderQueue is drained. */

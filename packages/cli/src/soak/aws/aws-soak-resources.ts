@@ -33,6 +33,7 @@ export function soakResourceNames(): ResourceNames {
     topicName: `OrderTopic-${suffix}`,
     queueName: `OrderQueue-${suffix}`,
     dlqName: `OrderDLQ-${suffix}`,
+    subscriptionDlqName: `OrderSubscriptionDLQ-${suffix}`,
   };
 }
 
@@ -40,6 +41,7 @@ const tapNames = (names: ResourceNames): ResourceNames => ({
   ...names,
   queueName: `${names.queueName}-tap`,
   dlqName: `${names.dlqName}-tap`,
+  subscriptionDlqName: `${names.subscriptionDlqName}-tap`,
 });
 
 /**
@@ -80,7 +82,12 @@ export function deleteProvisioned(resources: SoakResources, clientOptions: AwsCl
     {
       tableName: main.names.tableName,
       topicArn: main.topicArn,
-      queueUrls: [main.queueUrl, main.dlqUrl, ...(tap ? [tap.queueUrl, tap.dlqUrl] : [])],
+      queueUrls: [
+        main.queueUrl,
+        main.dlqUrl,
+        main.subscriptionDlqUrl,
+        ...(tap ? [tap.queueUrl, tap.dlqUrl, tap.subscriptionDlqUrl] : []),
+      ],
     },
     { clientOptions },
   );
@@ -92,7 +99,8 @@ async function deleteByName(names: ResourceNames, clients: AwsClients, clientOpt
     const tap = tapNames(names);
     const topicArn = await findTopicArn(clients.sns, names.topicName);
     const queueUrls: string[] = [];
-    for (const name of [names.queueName, names.dlqName, tap.queueName, tap.dlqName]) {
+    const queueNames = [names.queueName, names.dlqName, names.subscriptionDlqName];
+    for (const name of [...queueNames, tap.queueName, tap.dlqName, tap.subscriptionDlqName]) {
       const url = await findQueueUrl(clients.sqs, name);
       if (url !== undefined) queueUrls.push(url);
     }

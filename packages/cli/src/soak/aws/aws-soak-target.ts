@@ -171,10 +171,16 @@ export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
         ...(settings.region === undefined ? {} : { AWS_REGION: settings.region }),
         ...(settings.endpoint === undefined ? {} : { AWS_ENDPOINT_URL: settings.endpoint }),
         ...(concurrency === undefined ? {} : { ORDERS_CONCURRENCY: String(concurrency) }),
+        // Paced retries scaled to the soak's short visibility timeout: the same shape, in seconds, not hours.
+        ORDERS_RETRY_BASE_DELAY_SECONDS: String(visibilityTimeoutSeconds),
+        ORDERS_RETRY_BACKOFF_FACTOR: '1',
+        ORDERS_RETRY_JITTER: '0',
+        ORDERS_MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
       },
       store,
       queue: drainQueue,
       queueArn: main.queueArn,
+      now: () => Date.now(),
       // A long poll ends as soon as a message is there, and asks every SQS server when none is.
       waitTimeSeconds: 1,
       onIdle: drainQueue.onIdle,

@@ -1,0 +1,75 @@
+import { Command } from 'commander';
+import { DynamoDbOrderRepository, type StoredOrderRecord } from '@orders/adapters-aws';
+import { instantFromDecimalSeconds } from '@orders/core';
+import { formatTable } from '../output/format-table';
+import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+
+interface GetCommandOptions extends AwsCommandOptions {
+  readonly json: boolean;
+}
+
+/** `orders get ORDER_ID…`: what the table holds for these orders, as the ordering rule sees it. */
+export function getCommand(): Command {
+  return withAwsOptions(
+    new Command('get')
+      .description(
+        'Show stored orders: their fields, the instant the ordering rule compares, and when they were stored',
+      )
+      .argument('<orderId...>', 'one or more order ids')
+      .option('--json', 'one JSON object per order, one per line', false),
+  ).action(async (orderIds: string[], options: GetCommandOptions) => {
+    const repository = new DynamoDbOrderRepository({
+      tableName: resourceNamesFrom(options).tableName,
+      clientOptions: clientOptionsFrom(options),
+    });
+    const found = await Promise.all(
+      orderIds.map(async (orderId) => ({ orderId, record: await repository.findStored(orderId) })),
+    );
+    if (options.json) {
+      for (const { orderId, record } of found)
+        process.stdout.write(`${JSON.stringify(record ? recordJson(record) : { orderId, found: false })}\n`);
+    } else {
+      process.stdout.write(`${storedOrdersTable(found.flatMap(({ record }) => (record ? [record] : [])))}\n`);
+      for (const { orderId, record } of found)
+        if (!record) process.stderr.write(`orders: no order "${orderId}" is stored\n`);
+    }
+    if (found.some(({ record }) => record === undefined)) process.exitCode = 1;
+  });
+}
+
+/** The record as JSON: the order's fields, then the rule's bookkeeping. */
+export function recordJson(record: StoredOrderRecord): Record<string, unknown> {
+  return {
+    ...(record.order ?? { orderId: record.orderId }),
+    instant: record.instant ?? null,
+    storedAt: record.storedAt ?? null,
+    ...(record.order ? {} : { readable: false }),
+    ...(record.instant === undefined ? { writtenBeforeOrderingRule: true } : {}),
+  };
+}
+
+export function storedOrdersTable(records: readonly StoredOrderRecord[]): string {
+  return formatTable(
+    ['orderId', 'status', 'quantity', 'timestamp', 'instant (UTC)', 'stored at'],
+    records.map((record) => [
+      record.orderId,
+      record.order?.status ?? '?',
+      record.order ? String(record.order.quantity) : '?',
+      record.order?.timestamp ?? '?',
+      instantText(record.instant),
+      record.storedAt ?? '— (before the ordering rule)',
+    ]),
+  );
+}
+
+/** The stored decimal seconds as a readable UTC time, nanoseconds kept. */
+function instantText(decimal: string | undefined): string {
+  if (decimal === undefined) return '—';
+  try {
+    const { epochSeconds, nanos } = instantFromDecimalSeconds(decimal);
+    const iso = new Date(epochSeconds * 1000).toISOString().slice(0, 19);
+    return nanos === 0 ? `${iso}Z` : `${iso}.${String(nanos).padStart(9, '0').replace(/0+$/, '')}Z`;
+  } catch {
+    return decimal;
+  }
+}

@@ -1,0 +1,130 @@
+import type { FailureClass } from '../errors/infrastructure-error';
+
+/**
+ * How long a failed message stays invisible before its next try, by why it failed and how many
+ * times it has been received. SQS moves a message to the DLQ when it is received once more after
+ * `maxReceiveCount` receives, so these delays — not the queue's visibility timeout — decide how
+ * long a failing message gets before it is dead-lettered:
+ * - `invalid` (poison) is made visible again at once: it reaches the DLQ after `maxReceiveCount`
+ *   receives within seconds, instead of after `maxReceiveCount` visibility timeouts;
+ * - `transient` and `systemic` back off exponentially by receive count, with jitter, so an outage
+ *   shorter than the delays between the first and the last receive dead-letters nothing, and the
+ *   retries after it are spread out instead of arriving at once;
+ * - a message on its last receive (`maxReceiveCount`, when known) has no retry left whatever the
+ *   delay: it is made visible at once so SQS moves it to the DLQ now, where the alarm sees it.
+ */
+export interface RetryPacingOptions {
+  /** Delay after the first failed receive. */
+  readonly baseDelaySeconds: number;
+  /** Each further failed receive multiplies the delay by this. */
+  readonly backoffFactor: number;
+  /**
+   * The longest delay. SQS refuses a visibility timeout that reaches past 12 h after the receive;
+   * the default leaves 20 min for the invocation and its batching window.
+   */
+  readonly maxDelaySeconds: number;
+  /** Up to this share of a delay is added at random, so retries after an outage do not arrive at once. */
+  readonly jitterRatio: number;
+}
+
+/** SQS's limit for a visibility timeout, in seconds (12 h). */
+export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+
+/**
+ * 1 min, then 1 h (+ up to 20 %): with the default maxReceiveCount of 3, a message's three receives
+ * span at least 61 minutes, so an outage of an hour dead-letters nothing, while a one-off blip
+ * costs a minute. (With more receives the next delays grow ×60 up to the cap.)
+ */
+export const DEFAULT_RETRY_PACING: RetryPacingOptions = Object.freeze({
+  baseDelaySeconds: 60,
+  backoffFactor: 60,
+  maxDelaySeconds: MAX_VISIBILITY_TIMEOUT_SECONDS - 1_200,
+  jitterRatio: 0.2,
+});
+
+/** Every problem with a pacing configuration, each naming the option; empty when it is usable. */
+export function retryPacingProblems(options: RetryPacingOptions): string[] {
+  const problems: string[] = [];
+  const { baseDelaySeconds, backoffFactor, maxDelaySeconds, jitterRatio } = options;
+  if (
+    !Number.isInteger(baseDelaySeconds) ||
+    baseDelaySeconds < 0 ||
+    baseDelaySeconds > MAX_VISIBILITY_TIMEOUT_SECONDS
+  ) {
+    problems.push(
+      `baseDelaySeconds must be an integer from 0 to ${MAX_VISIBILITY_TIMEOUT_SECONDS}, got ${baseDelaySeconds}`,
+    );
+  }
+  if (!Number.isFinite(backoffFactor) || backoffFactor < 1 || backoffFactor > 1000) {
+    problems.push(`backoffFactor must be a number from 1 to 1000, got ${backoffFactor}`);
+  }
+  if (
+    !Number.isInteger(maxDelaySeconds) ||
+    maxDelaySeconds < baseDelaySeconds ||
+    maxDelaySeconds > MAX_VISIBILITY_TIMEOUT_SECONDS
+  ) {
+    problems.push(
+      `maxDelaySeconds must be an integer from baseDelaySeconds (${baseDelaySeconds}) to ${MAX_VISIBILITY_TIMEOUT_SECONDS}, got ${maxDelaySeconds}`,
+    );
+  }
+  if (!Number.isFinite(jitterRatio) || jitterRatio < 0 || jitterRatio > 1) {
+    problems.push(`jitterRatio must be a number from 0 to 1, got ${jitterRatio}`);
+  }
+  return problems;
+}
+
+/** The delay before jitter: base × factor^(receives − 1), capped. */
+function unjitteredDelay(receiveCount: number, options: RetryPacingOptions): number {
+  const exponent = Math.max(0, Math.floor(receiveCount) - 1);
+  return Math.min(options.maxDelaySeconds, options.baseDelaySeconds * options.backoffFactor ** exponent);
+}
+
+/**
+ * Seconds until the message may be received again. Jitter only adds (never shortens), so the
+ * documented minimum time to the DLQ holds; the result never passes `maxDelaySeconds`.
+ */
+export function retryDelaySeconds(
+  failureClass: FailureClass,
+  receiveCount: number,
+  options: RetryPacingOptions = DEFAULT_RETRY_PACING,
+  random: () => number = Math.random,
+  maxReceiveCount?: number,
+): number {
+  if (failureClass === 'invalid') return 0;
+  if (maxReceiveCount !== undefined && receiveCount >= maxReceiveCount) return 0;
+  const delay = unjitteredDelay(receiveCount, options);
+  return Math.min(options.maxDelaySeconds, Math.round(delay * (1 + options.jitterRatio * random())));
+}
+
+/** When a message that keeps failing for a reason other than poison is received, and dead-lettered. */
+export interface DeadLetterTimeline {
+  /** The delay after each failed receive that still has a retry (1 … maxReceiveCount − 1), shortest and longest. */
+  readonly delays: readonly { readonly receive: number; readonly minSeconds: number; readonly maxSeconds: number }[];
+  /**
+   * The shortest span from the first receive to the last: an outage shorter than this dead-letters
+   * no valid message (one of its receives falls after the outage).
+   */
+  readonly survivableOutageSeconds: number;
+  /** The longest time from the first failure until the message is in the DLQ (processing time aside). */
+  readonly latestDeadLetterSeconds: number;
+}
+
+/** The timeline for transient and systemic failures (poison goes after `maxReceiveCount` quick receives). */
+export function deadLetterTimeline(
+  maxReceiveCount: number,
+  options: RetryPacingOptions = DEFAULT_RETRY_PACING,
+): DeadLetterTimeline {
+  const delays = Array.from({ length: Math.max(0, maxReceiveCount - 1) }, (_, i) => {
+    const base = unjitteredDelay(i + 1, options);
+    return {
+      receive: i + 1,
+      minSeconds: base,
+      maxSeconds: Math.min(options.maxDelaySeconds, Math.round(base * (1 + options.jitterRatio))),
+    };
+  });
+  return {
+    delays,
+    survivableOutageSeconds: delays.reduce((sum, d) => sum + d.minSeconds, 0),
+    latestDeadLetterSeconds: delays.reduce((sum, d) => sum + d.maxSeconds, 0),
+  };
+}

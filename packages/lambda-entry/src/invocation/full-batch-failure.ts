@@ -1,0 +1,30 @@
+import { failureClassOf, type FailureTally, type MessageOutcome, tallyFailures } from '@orders/core';
+
+/**
+ * Every record of the invocation failed, and not (only) because it was poison: the store or its
+ * access is down. The records are reported and paced all the same; the invocation then ends as an
+ * error so Lambda's `Errors` metric and alarm see the outage (a partial batch response that fails
+ * every record counts as a success there).
+ */
+export class FullBatchFailureError extends Error {
+  override readonly name = 'FullBatchFailureError';
+  readonly code = 'full_batch_failure';
+  readonly failures: readonly FailureTally[];
+
+  constructor(failures: readonly FailureTally[], total: number) {
+    const byCode = failures.map((f) => `${f.count} ${f.code} (${f.failureClass})`).join(', ');
+    super(
+      `All ${total} records failed: ${byCode}. Their retries are paced; failing the invocation so the Errors alarm sees it.`,
+    );
+    this.failures = failures;
+  }
+}
+
+/** The error to end the invocation with, or undefined when some record succeeded or every failure was poison. */
+export function fullBatchFailure(outcomes: readonly MessageOutcome[]): FullBatchFailureError | undefined {
+  if (outcomes.length === 0) return undefined;
+  const classes = outcomes.map(failureClassOf);
+  if (classes.some((failureClass) => failureClass === undefined)) return undefined;
+  if (classes.every((failureClass) => failureClass === 'invalid')) return undefined;
+  return new FullBatchFailureError(tallyFailures(outcomes), outcomes.length);
+}

@@ -1,0 +1,50 @@
+import { createPowertoolsMetrics } from '@orders/lambda-entry';
+
+const batch = {
+  counts: { created: 1, updated: 0, duplicate: 0, conflict: 0, stale: 0, invalid: 1, failed: 2 },
+  failures: [
+    { failureClass: 'invalid' as const, code: 'not_json', count: 1 },
+    { failureClass: 'transient' as const, code: 'throttled', count: 2 },
+  ],
+  batchSize: 4,
+  durationMs: 12,
+};
+
+describe('PowertoolsMetricsRecorder', () => {
+  it('publishes nothing for an invocation that recorded no batch (no stray warning line)', () => {
+    const recorder = createPowertoolsMetrics({ namespace: 'Test', serviceName: 'test' });
+    const publish = jest
+      .spyOn(recorder.powertools, 'publishStoredMetrics')
+      .mockImplementation(() => recorder.powertools);
+    recorder.flush();
+    expect(publish).not.toHaveBeenCalled();
+  });
+
+  it('publishes the batch once, then one failedRecords metric per failure class and code', () => {
+    const recorder = createPowertoolsMetrics({ namespace: 'Test', serviceName: 'test' });
+    const publish = jest
+      .spyOn(recorder.powertools, 'publishStoredMetrics')
+      .mockImplementation(() => recorder.powertools);
+    const singles: { dimensions: Record<string, string>; metric: [string, number] }[] = [];
+    jest.spyOn(recorder.powertools, 'singleMetric').mockImplementation(() => {
+      const single = { dimensions: {} as Record<string, string>, metric: ['', 0] as [string, number] };
+      singles.push(single);
+      return {
+        addDimension: (name: string, value: string) => {
+          single.dimensions[name] = value;
+        },
+        addMetric: (name: string, _unit: unknown, value: number) => {
+          single.metric = [name, value];
+        },
+      } as unknown as ReturnType<typeof recorder.powertools.singleMetric>;
+    });
+    recorder.recordBatch(batch);
+    recorder.flush();
+    recorder.flush();
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(singles).toEqual([
+      { dimensions: { failureClass: 'invalid', errorCode: 'not_json' }, metric: ['failedRecords', 1] },
+      { dimensions: { failureClass: 'transient', errorCode: 'throttled' }, metric: ['failedRecords', 2] },
+    ]);
+  });
+});
