@@ -128,3 +128,60 @@ export function deadLetterTimeline(
     latestDeadLetterSeconds: delays.reduce((sum, d) => sum + d.maxSeconds, 0),
   };
 }
+
+/**
+ * A fixed delay for every transient or systemic failure, in place of the backoff (poison still comes
+ * back at once, and a message on its last receive too): e.g. `orders consume --retry-delay 0` to
+ * drain a queue on an emulator without waiting out the paced delays.
+ */
+export function fixedRetryDelay(seconds: number): RetryPacingOptions {
+  return { baseDelaySeconds: seconds, backoffFactor: 1, maxDelaySeconds: seconds, jitterRatio: 0 };
+}
+
+/**
+ * The environment variables the pacing is read from, by the Lambda and by `orders consume` alike
+ * (README, "Configuration"): one name per setting, so both runners read the same deployment values.
+ */
+export const RETRY_PACING_ENVIRONMENT: Readonly<Record<keyof RetryPacingOptions, string>> = Object.freeze({
+  baseDelaySeconds: 'ORDERS_RETRY_BASE_DELAY_SECONDS',
+  backoffFactor: 'ORDERS_RETRY_BACKOFF_FACTOR',
+  maxDelaySeconds: 'ORDERS_RETRY_MAX_DELAY_SECONDS',
+  jitterRatio: 'ORDERS_RETRY_JITTER',
+});
+
+/** A pacing read from settings: usable when `problems` is empty (each problem names its variable or option). */
+export interface RetryPacingSettings {
+  readonly pacing: RetryPacingOptions;
+  readonly problems: readonly string[];
+}
+
+/**
+ * The pacing from environment variables (RETRY_PACING_ENVIRONMENT; blank or unset: the default),
+ * then `overrides` (a runner's own options) on top, checked as a whole. Pure: the caller passes
+ * its environment in and decides what a problem means (a cold start that fails, a CLI error).
+ */
+export function retryPacingFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: Partial<RetryPacingOptions> = {},
+  defaults: RetryPacingOptions = DEFAULT_RETRY_PACING,
+): RetryPacingSettings {
+  const problems: string[] = [];
+  const read = (setting: keyof RetryPacingOptions): number => {
+    const override = overrides[setting];
+    if (override !== undefined) return override;
+    const name = RETRY_PACING_ENVIRONMENT[setting];
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return defaults[setting];
+    const value = Number(raw);
+    if (Number.isFinite(value)) return value;
+    problems.push(`${name} must be a number, got "${raw}"`);
+    return defaults[setting];
+  };
+  const pacing: RetryPacingOptions = {
+    baseDelaySeconds: read('baseDelaySeconds'),
+    backoffFactor: read('backoffFactor'),
+    maxDelaySeconds: read('maxDelaySeconds'),
+    jitterRatio: read('jitterRatio'),
+  };
+  return { pacing, problems: [...problems, ...retryPacingProblems(pacing)] };
+}

@@ -1,10 +1,4 @@
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_RETRY_PACING,
-  type LogLevel,
-  type RetryPacingOptions,
-  retryPacingProblems,
-} from '@orders/core';
+import { DEFAULT_CONCURRENCY, type LogLevel, type RetryPacingOptions, retryPacingFromEnvironment } from '@orders/core';
 
 export type RepositoryKind = 'dynamodb' | 'memory';
 
@@ -60,23 +54,9 @@ function optionalPositiveInteger(env: Environment, name: string, max: number): n
   return raw === undefined || raw.trim() === '' ? undefined : positiveInteger(env, name, 1, max);
 }
 
-function numberIn(env: Environment, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new ConfigurationError(`${name} must be a number, got "${raw}"`);
-  return value;
-}
-
+/** The pacing both runners read (core's RETRY_PACING_ENVIRONMENT); a bad value fails the cold start. */
 function readRetryPacing(env: Environment): RetryPacingOptions {
-  const d = DEFAULT_RETRY_PACING;
-  const pacing: RetryPacingOptions = {
-    baseDelaySeconds: numberIn(env, 'ORDERS_RETRY_BASE_DELAY_SECONDS', d.baseDelaySeconds),
-    backoffFactor: numberIn(env, 'ORDERS_RETRY_BACKOFF_FACTOR', d.backoffFactor),
-    maxDelaySeconds: numberIn(env, 'ORDERS_RETRY_MAX_DELAY_SECONDS', d.maxDelaySeconds),
-    jitterRatio: numberIn(env, 'ORDERS_RETRY_JITTER', d.jitterRatio),
-  };
-  const problems = retryPacingProblems(pacing);
+  const { pacing, problems } = retryPacingFromEnvironment(env);
   if (problems.length > 0) throw new ConfigurationError(`ORDERS_RETRY_* settings are invalid: ${problems.join('; ')}`);
   return pacing;
 }
