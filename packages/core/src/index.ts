@@ -29,4 +29,7 @@ export * from './application/retry-pacing';
 export * from './application/pace-retries';
 export * from './application/queue-consumer';
 export * from './application/consumer/message-holds';
+export * from './application/consumer/delete-batcher';
+export * from './application/consumer/drain-watch';
+export * from './application/consumer/in-flight-limit';
 export * from './application/consumer/stop-signal';

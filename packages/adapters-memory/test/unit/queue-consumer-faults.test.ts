@@ -5,6 +5,7 @@ import {
   type ManualClock,
 } from '@orders/adapters-memory';
 import {
+  fixedRetryDelay,
   MessageHolds,
   ProcessOrderBatch,
   QueueConsumer,
@@ -44,6 +45,8 @@ function gate<T = void>() {
 /** The in-memory queue, with hooks around the calls the consumer makes (what a slow network would do). */
 class HookedQueue implements MessageQueue {
   readonly log: string[] = [];
+  /** Calls of each kind, as SQS would count them. */
+  readonly calls = { changeVisibilityBatch: 0, deleteBatch: 0, changeVisibility: 0 };
   beforeChangeVisibility: (seconds: number) => Promise<void> = async () => undefined;
   beforeDelete: () => Promise<void> = async () => undefined;
 
@@ -54,20 +57,26 @@ class HookedQueue implements MessageQueue {
   }
 
   async deleteBatch(receiptHandles: readonly string[]): Promise<readonly DeleteFailure[]> {
+    this.calls.deleteBatch++;
     await this.beforeDelete();
     this.log.push('delete');
     return this.inner.deleteBatch(receiptHandles);
   }
 
   async changeVisibility(receiptHandle: string, seconds: number): Promise<void> {
-    this.log.push(`visibility ${seconds} sent`);
-    await this.beforeChangeVisibility(seconds);
+    this.calls.changeVisibility++;
     await this.inner.changeVisibility(receiptHandle, seconds);
-    this.log.push(`visibility ${seconds} applied`);
   }
 
-  changeVisibilityBatch(changes: readonly VisibilityChange[]): Promise<readonly VisibilityChangeFailure[]> {
-    return this.inner.changeVisibilityBatch(changes);
+  /** Logs one line per call, by the timeout its entries ask for (the consumer sends one kind per call here). */
+  async changeVisibilityBatch(changes: readonly VisibilityChange[]): Promise<readonly VisibilityChangeFailure[]> {
+    this.calls.changeVisibilityBatch++;
+    const seconds = [...new Set(changes.map((change) => change.visibilityTimeoutSeconds))].join('/');
+    this.log.push(`visibility ${seconds} sent`);
+    await this.beforeChangeVisibility(changes[0]?.visibilityTimeoutSeconds ?? -1);
+    const failures = await this.inner.changeVisibilityBatch(changes);
+    this.log.push(`visibility ${seconds} applied`);
+    return failures;
   }
 }
 
@@ -124,7 +133,7 @@ describe('a batch that outlives the batch timeout', () => {
     };
     const { pipeline, scheduler, consumer } = setUp(hangsOnce, {
       batchTimeoutMs: 5_000,
-      retryDelaySeconds: 0,
+      retryPacing: fixedRetryDelay(0),
       batchSize: 5,
     });
     await publish(pipeline, 20);
@@ -144,7 +153,13 @@ describe('heartbeats and retry delays', () => {
   it('sends a retry delay only after the heartbeat in flight has ended, so the heartbeat cannot undo it', async () => {
     const save = gate<never>();
     const failing: OrderRepository = { save: () => save.promise, findById: async () => undefined };
-    const { pipeline, scheduler, queue, consumer } = setUp(failing, { retryDelaySeconds: 5, stopTimeoutMs: 600_000 });
+    // One message in flight at most: the poller waits instead of idling (which moves the manual clock).
+    const { pipeline, scheduler, queue, consumer } = setUp(failing, {
+      retryPacing: fixedRetryDelay(5),
+      stopTimeoutMs: 600_000,
+      batchSize: 1,
+      maxInFlight: 1,
+    });
     await publish(pipeline, 1);
     const heartbeatOnWire = gate();
     queue.beforeChangeVisibility = (seconds) => (seconds === TIMEOUT_S ? heartbeatOnWire.promise : Promise.resolve());
@@ -178,7 +193,12 @@ describe('heartbeats and retry delays', () => {
 describe('a graceful stop that cannot finish in time', () => {
   it('hands back what is still in hand after the stop timeout and returns, saying what it left', async () => {
     const never: OrderRepository = { save: () => new Promise(() => undefined), findById: async () => undefined };
-    const { pipeline, scheduler, consumer } = setUp(never, { stopTimeoutMs: 3_000, handBackTimeoutMs: 1_000 });
+    // No room for a second batch: an idle poller would move the manual clock past the batch timeout.
+    const { pipeline, scheduler, consumer } = setUp(never, {
+      stopTimeoutMs: 3_000,
+      handBackTimeoutMs: 1_000,
+      maxInFlight: 10,
+    });
     await publish(pipeline, 4);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
@@ -224,8 +244,9 @@ describe('what counts as acknowledged', () => {
       },
       findById: (id) => memory.findById(id),
     };
-    // A stop timeout longer than anything here: the stop only ends the run after the batch.
-    const { pipeline, scheduler, queue, consumer } = setUp(slow, { stopTimeoutMs: 600_000 });
+    // A stop timeout longer than anything here: the stop only ends the run after the batch. No
+    // room for a second batch: the poller waits instead of idling (which moves the manual clock).
+    const { pipeline, scheduler, queue, consumer } = setUp(slow, { stopTimeoutMs: 600_000, maxInFlight: 10 });
     await publish(pipeline, 3);
     queue.beforeDelete = async () => scheduler.advance(deleteMs); // the delete's answer takes that long
     const stop = new AbortController();
@@ -263,29 +284,41 @@ describe('MessageHolds', () => {
     sentTimestamp: 0,
   });
 
-  it('counts a deadline from when a request was sent, and only from heartbeats that succeeded', async () => {
+  it('counts a deadline from when a request was sent, moves it only by heartbeats that succeeded, and pulls it back when SQS says the handle no longer holds the message', async () => {
     let now = 1_000;
     const failures: string[] = [];
+    const batches: string[][] = [];
     const queue: MessageQueue = {
       receive: async () => [],
       deleteBatch: async () => [],
-      changeVisibility: async (handle) => {
-        now += 2_000; // two seconds on the wire
-        if (handle === 'h-b') throw new Error('MessageNotInflight');
+      changeVisibility: async () => {
+        throw new Error('the holds use batch calls only');
       },
-      changeVisibilityBatch: async () => [],
+      changeVisibilityBatch: async (changes) => {
+        batches.push(changes.map((change) => change.receiptHandle));
+        now += 2_000; // two seconds on the wire
+        return changes.flatMap(({ receiptHandle }) =>
+          receiptHandle === 'h-b'
+            ? [{ receiptHandle, code: 'ReceiptHandleIsInvalid', message: 'stale' }]
+            : receiptHandle === 'h-c'
+              ? [{ receiptHandle, code: 'InternalError', message: 'try again' }]
+              : [],
+        );
+      },
     };
     const holds = new MessageHolds(
       queue,
       { now: () => now },
       { onHeartbeatFailure: (h) => failures.push(h.message.messageId) },
     );
-    const [a, b] = holds.hold([message('a'), message('b')], 500, 10);
-    expect(a?.deadline).toBe(10_500);
-    holds.extendDue([a!, b!], 10, 10_000);
-    await holds.quiesce([a!, b!]);
-    expect(a?.deadline).toBe(11_000); // sent at 1,000 (not answered at 3,000) + 10 s
-    expect(b?.deadline).toBe(10_500);
-    expect(failures).toEqual(['b']);
+    const held = holds.hold([message('a'), message('b'), message('c')], 500, 10);
+    expect(held[0]?.deadline).toBe(10_500);
+    holds.extendDue(held, 10, 10_000);
+    await holds.quiesce(held);
+    expect(batches).toEqual([['h-a', 'h-b', 'h-c']]); // one call for the three
+    expect(held[0]?.deadline).toBe(11_000); // sent at 1,000 (not answered at 3,000) + 10 s
+    expect(held[1]?.deadline).toBe(1_000); // not ours since (at the latest) the heartbeat was sent
+    expect(held[2]?.deadline).toBe(10_500); // refused for another reason: as it was
+    expect(failures).toEqual(['b', 'c']);
   });
 });

@@ -17,7 +17,9 @@ import { createOrderGenerator, nextEvent } from '@orders/testkit';
 // The long-running consumer lives in core; it is tested here, on the in-memory queue it is
 // meant to be interchangeable with SQS against.
 
-function setUp(options: { repository?: OrderRepository; maxReceiveCount?: number; pollers?: number } = {}) {
+function setUp(
+  options: { repository?: OrderRepository; maxReceiveCount?: number; pollers?: number; maxInFlight?: number } = {},
+) {
   const pipeline = createOrderPipeline({ maxReceiveCount: options.maxReceiveCount ?? 3, visibilityTimeoutSeconds: 30 });
   const scheduler = new ManualScheduler(pipeline.clock as ManualClock);
   const repository = options.repository ?? new InMemoryOrderRepository();
@@ -26,6 +28,7 @@ function setUp(options: { repository?: OrderRepository; maxReceiveCount?: number
     {
       visibilityTimeoutSeconds: 30,
       pollers: options.pollers ?? 2,
+      ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
       waitTimeSeconds: 0,
       idleDelayMs: 1000,
       // Longer than any test here holds a batch: the batch timeout has tests of its own.
@@ -91,8 +94,8 @@ describe('QueueConsumer', () => {
       },
       findById: (id) => memory.findById(id),
     };
-    // One poller: a second one would idle on the manual clock, moving time for us.
-    const { pipeline, scheduler, consumer } = setUp({ repository: slow, pollers: 1 });
+    // One poller with no room for a second batch: an idle poller would move the manual clock for us.
+    const { pipeline, scheduler, consumer } = setUp({ repository: slow, pollers: 1, maxInFlight: 10 });
     await pipeline.topic.publish({ body: serializeOrder(createOrderGenerator(1).next()) });
     const running = consumer.run();
     await new Promise((resolve) => setImmediate(resolve));

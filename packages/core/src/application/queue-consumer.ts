@@ -1,19 +1,17 @@
-import { describeError } from '../errors/infrastructure-error';
+import { describeError, type FailureClass } from '../errors/infrastructure-error';
 import type { Logger } from '../ports/logger';
 import { silentLogger } from '../ports/logger';
 import type { AbortSignalLike, MessageQueue, ReceivedMessage } from '../ports/message-queue';
 import type { Scheduler } from '../ports/scheduler';
-import { MessageHolds, type DeleteTally, type Hold } from './consumer/message-holds';
+import { DeleteBatcher } from './consumer/delete-batcher';
+import { DrainWatch, type QueueDepthSnapshot } from './consumer/drain-watch';
+import { InFlightLimit } from './consumer/in-flight-limit';
+import { MessageHolds, type DeleteTally, type Hold, type HoldFailure } from './consumer/message-holds';
 import { RunningCount } from './consumer/running-count';
 import { STOPPED, StopSignal, unlessStopped } from './consumer/stop-signal';
+import { failureClassOf } from './message-outcome';
 import type { ProcessOrderBatch } from './process-order-batch';
-
-export interface QueueDepthSnapshot {
-  readonly visible: number;
-  readonly inFlight: number;
-  /** Sent with a delay and not yet visible (SQS DelaySeconds); they still have to be consumed. */
-  readonly delayed?: number;
-}
+import { DEFAULT_RETRY_PACING, retryDelaySeconds, retryPacingProblems, type RetryPacingOptions } from './retry-pacing';
 
 export interface QueueConsumerDependencies {
   readonly queue: MessageQueue;
@@ -27,31 +25,44 @@ export interface QueueConsumerOptions {
   readonly visibilityTimeoutSeconds: number;
   /** Messages per receive, 1–10. */
   readonly batchSize?: number;
-  /** Receive loops running at once; each processes its batch with the use case's own bound. */
+  /** Receive loops running at once. Each has its next receive in flight while its last batch is processed. */
   readonly pollers?: number;
+  /**
+   * Most messages held at once: received and not yet deleted or released (default: 3 batches per
+   * poller — one being received, one processed, one being deleted). Polling runs ahead of
+   * processing only this far.
+   */
+  readonly maxInFlight?: number;
   /** Long-poll wait per receive (SQS allows 0–20). */
   readonly waitTimeSeconds?: number;
-  /** Extend visibility while a batch is still being processed (default on). */
+  /** Extend visibility while a message is still being processed (default on). */
   readonly heartbeat?: boolean;
   /**
-   * When set, a failed message is made visible again after this many seconds instead of after
-   * the whole visibility timeout: retries (and the trip to the DLQ) come sooner.
+   * When a failed message comes back, by why it failed and how often it was received (the Lambda's
+   * pacing, core's `retryDelaySeconds`): poison at once, transient and systemic failures backing off.
+   * Default: DEFAULT_RETRY_PACING.
    */
-  readonly retryDelaySeconds?: number;
-  /** When set, the consumer stops once a receive finds nothing and this reports an empty queue. */
+  readonly retryPacing?: RetryPacingOptions;
+  /** The queue's maxReceiveCount (its redrive policy), when known: a message on its last receive comes back at once, to reach the DLQ now. */
+  readonly maxReceiveCount?: number;
+  /** The pacing's jitter source (tests pass a fixed one). */
+  readonly random?: () => number;
+  /** When set, the consumer stops as soon as this shows the queue drained (see DrainWatch). */
   readonly untilEmpty?: () => Promise<QueueDepthSnapshot>;
   /** Pause after an empty receive when the queue does not long-poll (ms). */
   readonly idleDelayMs?: number;
   /**
    * Longest a batch may be processed (ms, default 60 s). A batch that takes longer is left for
-   * redelivery (after `retryDelaySeconds` when set, else its visibility timeout) and the poller
-   * goes on; records it had not started are not started.
+   * redelivery (paced as a transient failure) and the consumer goes on; records it had not
+   * started are not started.
    */
   readonly batchTimeoutMs?: number;
-  /** After a stop is asked for: how long batches in hand and the last long poll may take (ms, default 10 s). */
+  /** After a stop is asked for: how long batches in hand and the last long polls may take (ms, default 10 s). */
   readonly stopTimeoutMs?: number;
   /** After the stop timeout: how long handing back what is still in hand may take (ms, default 2 s). */
   readonly handBackTimeoutMs?: number;
+  /** Longest a processed message waits for others to share its DeleteMessageBatch call (ms, default 20). */
+  readonly deleteFlushDelayMs?: number;
 }
 
 export interface ConsumerReport {
@@ -65,7 +76,7 @@ export interface ConsumerReport {
    * message may come back (and be applied again, harmlessly). Not counted as acknowledged.
    */
   readonly deletedLate: number;
-  /** Reported failed by the use case: left for redelivery. */
+  /** Reported failed by the use case: left for redelivery, paced by failure class. */
   readonly failed: number;
   readonly deleteFailures: number;
   readonly receiveErrors: number;
@@ -73,7 +84,7 @@ export interface ConsumerReport {
   readonly timedOutBatches: number;
   readonly timedOut: number;
   readonly heartbeatFailures: number;
-  /** Retry delays (and hand-backs at stop) SQS did not confirm: those messages wait out their visibility timeout. */
+  /** Paced retries (and hand-backs at stop) SQS did not confirm: those messages wait out their visibility timeout. */
   readonly releaseFailures: number;
   /** Messages still in hand when the stop timeout ran out. They come back to the queue. */
   readonly left: number;
@@ -93,30 +104,61 @@ type Counters = {
 const DEFAULT_BATCH_TIMEOUT_MS = 60_000;
 const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 const DEFAULT_HAND_BACK_TIMEOUT_MS = 2_000;
+const DEFAULT_DELETE_FLUSH_DELAY_MS = 20;
+/** Batches of headroom per poller by default: one being received, one processed, one being deleted. */
+const DEFAULT_BATCHES_IN_FLIGHT_PER_POLLER = 3;
+/**
+ * A receive still unanswered after this long found the queue empty (SQS answers a long poll at once
+ * when it has messages; a round trip is tens of ms): with `untilEmpty`, the depth is asked then.
+ */
+const IDLE_RECEIVE_MS = 200;
 
-type ResolvedOptions = Required<Omit<QueueConsumerOptions, 'retryDelaySeconds' | 'untilEmpty'>> &
-  Pick<QueueConsumerOptions, 'retryDelaySeconds' | 'untilEmpty'>;
+type ResolvedOptions = Required<Omit<QueueConsumerOptions, 'untilEmpty' | 'maxReceiveCount'>> &
+  Pick<QueueConsumerOptions, 'untilEmpty' | 'maxReceiveCount'>;
 
-/** The signals of one run: a graceful stop, its timeout, and the end of the hand-back. */
+/** The signals of one run. */
 interface RunSignals {
-  /** No new receive starts; batches in hand finish. */
+  /** A graceful stop was asked for: no new receive starts; batches in hand finish. */
   readonly stop: StopSignal;
-  /** The stop timeout ran out: the last long poll is cut and batches in hand are handed back. */
+  /** No new receive starts: a stop, or the queue is drained. */
+  readonly noMoreReceives: StopSignal;
+  /** The receives in flight are cut: the queue is drained, or the stop timeout ran out. */
+  readonly cutReceives: StopSignal;
+  /** The stop timeout ran out: batches in hand are handed back. */
   readonly hardStop: StopSignal;
 }
 
+/** A failed message and why it failed, for pacing. */
+interface FailedHold {
+  readonly hold: Hold;
+  readonly failureClass: FailureClass;
+}
+
 /**
- * The same use case as the Lambda, driven by an SQS poller, for services that don't run on
- * Lambda: bounded concurrency, batch deletes of successes, failures left for redelivery (so they
- * reach the DLQ after maxReceiveCount), visibility heartbeats, a timeout per batch, and a bounded
- * graceful stop. Nothing received is dropped: it is acknowledged, or it comes back. Under network
- * faults every count is conservative: a message counts as acknowledged only when its delete was
- * confirmed before its visibility deadline (see MessageHolds).
+ * The same use case as the Lambda, driven by an SQS poller, for services that don't run on Lambda.
  *
- * Stopping: once `signal` aborts, no new receive starts, and the long poll and batches in hand
- * finish and are deleted. If that takes longer than `stopTimeoutMs`, the long poll is cut, batches
- * still processing are handed back (made visible at once, for another consumer), and `run`
- * resolves at the latest `handBackTimeoutMs` later, reporting what it left.
+ * - **Pipelined, bounded polling.** Each poller has its next receive in flight while the batch it
+ *   received last is processed; deletes go out in the background, batched across pollers
+ *   (DeleteBatcher). At most `maxInFlight` messages are held at once (InFlightLimit): a poller
+ *   reserves a batch's worth before it receives.
+ * - **Batched visibility changes** (MessageHolds): heartbeats, paced retries and the hand-back at
+ *   stop go out as ChangeMessageVisibilityBatch calls, one change per message on the wire at a time,
+ *   so a heartbeat can never undo a retry delay.
+ * - **Paced retries**, as the Lambda's: a failed message comes back by its failure class and
+ *   receive count (poison at once; transient and systemic failures backing off, with jitter; on its
+ *   last receive at once, to reach the DLQ now).
+ * - A timeout per batch, and a bounded graceful stop. Nothing received is dropped: it is
+ *   acknowledged, or it comes back. Under network faults every count is conservative: a message
+ *   counts as acknowledged only when its delete was confirmed before its visibility deadline.
+ *
+ * Stopping: once `signal` aborts, no new receive starts; what the batches in hand and the receives
+ * in flight hold is processed and deleted. While anything is held, a receive in flight is not cut
+ * (SQS may already have handed out messages for it, and a cut request would leave them invisible
+ * for a whole visibility timeout); once nothing is, the idle long polls are cut rather than waited
+ * out. If finishing takes longer than `stopTimeoutMs`, batches still processing are handed back
+ * (made visible at once, for another consumer), and `run` resolves at the latest
+ * `handBackTimeoutMs` later, reporting what it left. With `untilEmpty`, `run` resolves as soon as
+ * the queue is drained (DrainWatch).
  */
 export class QueueConsumer {
   private readonly queue: MessageQueue;
@@ -124,13 +166,21 @@ export class QueueConsumer {
   private readonly scheduler: Scheduler;
   private readonly logger: Logger;
   private readonly holds: MessageHolds;
+  private readonly deletes: DeleteBatcher;
   private readonly options: ResolvedOptions;
+  private readonly limit: InFlightLimit;
+  private readonly drain: DrainWatch | undefined;
   private readonly abandoned = new RunningCount();
+  /** Every batch from its receive until each of its messages is settled. */
+  private readonly batchesRunning = new RunningCount();
   /** Messages received and not yet settled (deleted, released or left): what a stop leaves behind. */
   private readonly inHand = new Set<Hold>();
+  /** Held messages whose delete or release is on its way. */
+  private readonly leaving = new Set<Hold>();
   private readonly leftBehind = new Set<Hold>();
-  private inFlightBatches = 0;
-  private drained = false;
+  /** Batches in the use case right now; when none is, waiting deletes go out at once. */
+  private processing = 0;
+  private signals: RunSignals | undefined;
   private report: Counters = {
     batches: 0,
     received: 0,
@@ -151,29 +201,70 @@ export class QueueConsumer {
     this.processOrderBatch = dependencies.processOrderBatch;
     this.scheduler = dependencies.scheduler;
     this.logger = dependencies.logger ?? silentLogger;
+    const batchSize = options.batchSize ?? 10;
+    const pollers = options.pollers ?? 2;
     this.options = {
-      batchSize: 10,
-      pollers: 2,
+      batchSize,
+      pollers,
+      maxInFlight: pollers * batchSize * DEFAULT_BATCHES_IN_FLIGHT_PER_POLLER,
       waitTimeSeconds: 20,
       heartbeat: true,
+      retryPacing: DEFAULT_RETRY_PACING,
+      random: Math.random,
       idleDelayMs: options.waitTimeSeconds === 0 ? 200 : 0,
       batchTimeoutMs: DEFAULT_BATCH_TIMEOUT_MS,
       stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
       handBackTimeoutMs: DEFAULT_HAND_BACK_TIMEOUT_MS,
+      deleteFlushDelayMs: DEFAULT_DELETE_FLUSH_DELAY_MS,
       ...options,
     };
     checkOptions(this.options);
+    this.limit = new InFlightLimit(this.options.maxInFlight);
     this.holds = new MessageHolds(this.queue, this.scheduler, {
-      onHeartbeatFailure: (hold, error) => {
+      onHeartbeatFailure: (hold, failure) => {
         this.report.heartbeatFailures++;
-        this.logger.warn('visibility heartbeat failed', { messageId: hold.message.messageId, ...errorFields(error) });
+        this.logger.warn('visibility heartbeat failed', {
+          messageId: hold.message.messageId,
+          errorCode: failure.code,
+          errorMessage: failure.message,
+        });
       },
     });
+    this.deletes = new DeleteBatcher(this.holds, this.scheduler, {
+      flushDelayMs: this.options.deleteFlushDelayMs,
+      onTally: (tally) => this.countDeletes(tally),
+    });
+    const { untilEmpty } = this.options;
+    this.drain =
+      untilEmpty === undefined
+        ? undefined
+        : new DrainWatch({
+            depth: untilEmpty,
+            inHand: () => this.inHand,
+            leaving: (hold) => this.leaving.has(hold),
+            onDrained: () => {
+              this.logger.info('queue drained; stopping');
+              this.signals?.cutReceives.stop();
+            },
+            onProbeFailure: (error) => this.logger.warn('queue depth unavailable; keeps polling', errorFields(error)),
+          });
   }
 
   /** Consumes until `signal` aborts (or, with `untilEmpty`, the queue is drained). */
   async run(signal?: AbortSignalLike): Promise<ConsumerReport> {
-    const signals: RunSignals = { stop: new StopSignal(), hardStop: new StopSignal() };
+    const signals: RunSignals = {
+      stop: new StopSignal(),
+      noMoreReceives: new StopSignal(),
+      cutReceives: new StopSignal(),
+      hardStop: new StopSignal(),
+    };
+    this.signals = signals;
+    signals.cutReceives.addEventListener('abort', () => signals.noMoreReceives.stop());
+    signals.stop.addEventListener('abort', () => {
+      signals.noMoreReceives.stop();
+      this.cutIdleReceives();
+    });
+    signals.hardStop.addEventListener('abort', () => signals.cutReceives.stop());
     // The hand-back's own bound: once it is over, `run` returns whatever is still going on.
     const over = new StopSignal();
     const cancels: (() => void)[] = [];
@@ -188,57 +279,74 @@ export class QueueConsumer {
     };
     if (signal?.aborted) onStop();
     else signal?.addEventListener('abort', onStop, { once: true });
+    if (this.options.heartbeat) cancels.push(this.startHeartbeat());
     try {
       const pollers = Promise.all(Array.from({ length: this.options.pollers }, () => this.poll(signals)));
-      await unlessStopped(pollers, over);
+      const everything = pollers.then(async () => {
+        this.deletes.flush();
+        await this.batchesRunning.below(1);
+      });
+      await unlessStopped(everything, over);
     } finally {
       signal?.removeEventListener('abort', onStop);
       for (const cancel of cancels) cancel();
+      this.deletes.flush();
     }
     const left = new Set([...this.leftBehind, ...this.inHand]);
     return {
       ...this.report,
       left: left.size,
       abandonedRunning: this.abandoned.value,
-      stoppedBy: this.drained ? 'empty' : 'signal',
+      stoppedBy: this.drain?.drained ? 'empty' : 'signal',
       stopTimedOut: signals.hardStop.aborted,
     };
   }
 
-  private async poll({ stop, hardStop }: RunSignals): Promise<void> {
-    const stopping = (): boolean => stop.aborted || this.drained;
+  private async poll(signals: RunSignals): Promise<void> {
+    const { noMoreReceives, cutReceives, hardStop } = signals;
+    const { batchSize, waitTimeSeconds, visibilityTimeoutSeconds } = this.options;
     let backoffMs = 0;
-    while (!stopping()) {
-      await this.waitForAbandonedWork(stop);
-      if (stopping()) break;
+    while (!noMoreReceives.aborted) {
+      await this.waitForAbandonedWork(noMoreReceives);
+      // Room for a whole receive's worth first: polling runs ahead of processing only this far.
+      if (noMoreReceives.aborted || !(await this.limit.reserve(batchSize, noMoreReceives))) break;
       const receiveSentAt = this.scheduler.now();
+      const drain = this.drain;
+      const cancelIdleCheck = drain
+        ? this.scheduler.after(IDLE_RECEIVE_MS, () => void drain.suspectEmpty())
+        : () => undefined;
       let messages: readonly ReceivedMessage[];
       try {
-        // The long poll is not cut on a graceful stop: SQS may already have handed out messages for
-        // a cut request, and they would stay invisible for a whole visibility timeout. Stopping
-        // waits for the poll (at most waitTimeSeconds), unless the stop timeout runs out first.
+        // Cut only when nothing can be waiting for it: the queue is drained, a stop has nothing
+        // left to finish, or the stop timeout ran out (see the class comment).
         messages = await this.queue.receive({
-          maxMessages: this.options.batchSize,
-          waitTimeSeconds: this.options.waitTimeSeconds,
-          visibilityTimeoutSeconds: this.options.visibilityTimeoutSeconds,
-          signal: hardStop,
+          maxMessages: batchSize,
+          waitTimeSeconds,
+          visibilityTimeoutSeconds,
+          signal: cutReceives,
         });
         backoffMs = 0;
       } catch (error) {
+        this.limit.release(batchSize);
         this.report.receiveErrors++;
         backoffMs = Math.min(Math.max(backoffMs * 2, 500), 20_000);
         this.logger.error('receive failed; backing off', { ...errorFields(error), backoffMs });
-        await this.scheduler.sleep(backoffMs, stop);
+        await this.scheduler.sleep(backoffMs, noMoreReceives);
         continue;
+      } finally {
+        cancelIdleCheck();
       }
+      this.limit.release(batchSize - messages.length);
       if (messages.length === 0) {
-        if ((await unlessStopped(this.isDrained(), hardStop)) === true) break;
-        if (this.options.idleDelayMs > 0) await this.scheduler.sleep(this.options.idleDelayMs, stop);
+        if (drain) await unlessStopped(drain.suspectEmpty(), hardStop);
+        if (this.options.idleDelayMs > 0) await this.scheduler.sleep(this.options.idleDelayMs, noMoreReceives);
         continue;
       }
-      // Received messages are always processed, even if a stop arrived meanwhile: that is
-      // "finish in-flight work", and it is cheaper than letting them time out.
-      await this.processBatch(messages, receiveSentAt, hardStop);
+      this.drain?.received(messages.length);
+      // Received messages are always processed, even if a stop arrived meanwhile: that is "finish
+      // in-flight work", and it is cheaper than letting them time out. The poller does not wait:
+      // its next receive goes out while this batch is processed.
+      this.batchesRunning.track(this.processBatch(messages, receiveSentAt, hardStop));
     }
   }
 
@@ -260,31 +368,20 @@ export class QueueConsumer {
     cancel();
   }
 
-  private async isDrained(): Promise<boolean> {
-    if (!this.options.untilEmpty || this.inFlightBatches > 0) return false;
-    try {
-      const depth = await this.options.untilEmpty();
-      // Re-check: another poller may have taken a batch while we asked.
-      const pending = depth.visible + depth.inFlight + (depth.delayed ?? 0);
-      if (pending === 0 && this.inFlightBatches === 0) this.drained = true;
-    } catch (error) {
-      this.logger.warn('queue depth unavailable; keeps polling', errorFields(error));
-    }
-    return this.drained;
-  }
-
+  /** One batch from its receive until every message of it is settled; never rejects. */
   private async processBatch(
     messages: readonly ReceivedMessage[],
     receiveSentAt: number,
     hardStop: StopSignal,
   ): Promise<void> {
-    const { visibilityTimeoutSeconds: timeout, batchTimeoutMs } = this.options;
-    this.inFlightBatches++;
+    const { visibilityTimeoutSeconds, batchTimeoutMs, heartbeat } = this.options;
+    this.processing++;
     this.report.batches++;
     this.report.received += messages.length;
-    const holds = this.holds.hold(messages, receiveSentAt, timeout);
+    const holds = this.holds.hold(messages, receiveSentAt, visibilityTimeoutSeconds);
     for (const hold of holds) this.inHand.add(hold);
-    const stopHeartbeat = this.startHeartbeat(holds);
+    // A message handed out early in a long poll may already be half-way through its timeout.
+    if (heartbeat) this.holds.extendDue(holds, visibilityTimeoutSeconds, (visibilityTimeoutSeconds * 1000) / 2);
     // Given up on: the batch timed out, or the stop timeout ran out. Records not started yet are
     // then not started, and the batch's messages are left or handed back.
     const giveUp = new StopSignal();
@@ -299,59 +396,90 @@ export class QueueConsumer {
     };
     if (hardStop.aborted) onHardStop();
     else hardStop.addEventListener('abort', onHardStop);
+    let settling: Promise<unknown>;
     try {
       const execution = this.execute(messages, () => giveUp.aborted);
       const result = await unlessStopped(execution, giveUp);
-      stopHeartbeat();
-      cancelTimeout();
       if (result === STOPPED) {
         this.abandoned.track(execution);
-        if (reason === 'timeout') await this.leaveTimedOut(holds);
-        else await this.handBack(holds);
-        return;
+        settling = reason === 'timeout' ? this.leaveTimedOut(holds) : this.handBack(holds);
+      } else {
+        const succeeded = holds.filter((hold) => !result.has(hold.message.messageId));
+        const failures = holds.flatMap((hold): FailedHold[] => {
+          const failureClass = result.get(hold.message.messageId);
+          return failureClass === undefined ? [] : [{ hold, failureClass }];
+        });
+        this.report.failed += failures.length;
+        for (const hold of succeeded) this.leaving.add(hold);
+        settling = Promise.all([this.deletes.delete(succeeded), this.paceRetries(failures)]);
       }
-      const failed = new Set(result);
-      const succeeded = holds.filter((hold) => !failed.has(hold.message.messageId));
-      const failures = holds.filter((hold) => failed.has(hold.message.messageId));
-      this.report.failed += failures.length;
-      this.count(await this.holds.delete(succeeded));
-      await this.releaseForRetry(failures);
     } finally {
       hardStop.removeEventListener('abort', onHardStop);
-      stopHeartbeat();
       cancelTimeout();
-      for (const hold of holds) this.inHand.delete(hold);
-      this.inFlightBatches--;
+      this.processing--;
+      // Nothing else is about to add deletes: the ones waiting go out now instead of after the delay.
+      if (this.processing === 0) this.deletes.flush();
     }
+    await settling;
   }
 
-  /** The use case's failed message ids; never rejects (a throw fails the whole batch). */
-  private async execute(messages: readonly ReceivedMessage[], shouldStop: () => boolean): Promise<readonly string[]> {
+  /** Why each failed message failed, by message id (absent: succeeded); never rejects (a throw fails the whole batch). */
+  private async execute(
+    messages: readonly ReceivedMessage[],
+    shouldStop: () => boolean,
+  ): Promise<ReadonlyMap<string, FailureClass>> {
+    const failed = new Map<string, FailureClass>();
     try {
-      return (await this.processOrderBatch.execute(messages, { shouldStop })).failedMessageIds;
+      const result = await this.processOrderBatch.execute(messages, { shouldStop });
+      const classes = new Map<string, FailureClass>();
+      for (const outcome of result.outcomes) {
+        const failureClass = failureClassOf(outcome);
+        if (failureClass !== undefined && !classes.has(outcome.messageId)) classes.set(outcome.messageId, failureClass);
+      }
+      // An id reported failed without a classified outcome is paced as a transient failure.
+      for (const messageId of result.failedMessageIds) failed.set(messageId, classes.get(messageId) ?? 'transient');
     } catch (error) {
       // The use case reports per message and should never throw; if something around it does
       // (a log sink, a metrics sink), this poller must not die while the others go on: the whole
-      // batch is left for redelivery, and the next one is tried.
+      // batch is left for redelivery (paced as a systemic failure: something is broken), and the
+      // next one is tried.
       this.logger.error('batch failed as a whole; its messages will be redelivered', errorFields(error));
-      return messages.map((message) => message.messageId);
+      for (const message of messages) failed.set(message.messageId, 'systemic');
     }
+    return failed;
   }
 
   /**
-   * Heartbeats: a check every quarter of the visibility timeout, extending each message whose
-   * deadline is less than half a timeout away, and one check at once (a message handed out early
-   * in a long poll may already be half-way through its timeout).
+   * Heartbeats for every held message: a check every quarter of the visibility timeout, extending
+   * in one batch call per 10 the messages whose deadline is less than half a timeout away.
    */
-  private startHeartbeat(holds: readonly Hold[]): () => void {
-    if (!this.options.heartbeat) return () => undefined;
-    const timeoutMs = this.options.visibilityTimeoutSeconds * 1000;
-    const beat = (): void => this.holds.extendDue(holds, this.options.visibilityTimeoutSeconds, timeoutMs / 2);
-    beat();
-    return this.scheduler.every(Math.max(100, timeoutMs / 4), beat);
+  private startHeartbeat(): () => void {
+    const { visibilityTimeoutSeconds } = this.options;
+    const timeoutMs = visibilityTimeoutSeconds * 1000;
+    return this.scheduler.every(Math.max(100, timeoutMs / 4), () =>
+      this.holds.extendDue(this.inHand, visibilityTimeoutSeconds, timeoutMs / 2),
+    );
   }
 
-  private count(tally: DeleteTally): void {
+  /** A message's life in the consumer ends: its slot is free, and the drain watch is told how. */
+  private settle(hold: Hold, deleted: boolean): void {
+    if (!this.inHand.delete(hold)) return;
+    this.leaving.delete(hold);
+    this.limit.release(1);
+    this.drain?.settled(hold, deleted);
+    this.cutIdleReceives();
+  }
+
+  /**
+   * Once a graceful stop has nothing left to finish, the receives still in flight are idle long
+   * polls: they are cut instead of waited out (up to 20 s). The queue adapter still lets a receive
+   * that is being answered finish (SqsMessageQueue's abort grace), and what it brings is processed.
+   */
+  private cutIdleReceives(): void {
+    if (this.signals?.stop.aborted && this.inHand.size === 0) this.signals.cutReceives.stop();
+  }
+
+  private countDeletes(tally: DeleteTally): void {
     this.report.acknowledged += tally.acknowledged.length;
     this.report.deletedLate += tally.late.length;
     this.report.deleteFailures += tally.failed.length;
@@ -368,22 +496,36 @@ export class QueueConsumer {
         messageId: hold.message.messageId,
       });
     }
+    for (const hold of tally.acknowledged) this.settle(hold, true);
+    for (const hold of tally.late) this.settle(hold, false);
+    for (const { hold } of tally.failed) this.settle(hold, false);
   }
 
-  private async releaseForRetry(holds: readonly Hold[]): Promise<void> {
-    const delay = this.options.retryDelaySeconds;
-    if (holds.length === 0) return;
-    if (delay === undefined) {
-      this.holds.settle(holds);
-      return;
-    }
-    const { failed } = await this.holds.release(holds, delay);
+  /**
+   * Makes each failed message visible again after its paced delay, through the holds (so no
+   * heartbeat can undo it). A change that fails never turns a failure into a success: the message
+   * simply comes back after the visibility it already had.
+   */
+  private async paceRetries(failures: readonly FailedHold[]): Promise<void> {
+    if (failures.length === 0) return;
+    const { retryPacing, random, maxReceiveCount } = this.options;
+    const requests = failures.map(({ hold, failureClass }) => ({
+      hold,
+      seconds: retryDelaySeconds(failureClass, hold.message.receiveCount, retryPacing, random, maxReceiveCount),
+    }));
+    for (const { hold } of requests) this.leaving.add(hold);
+    const { failed } = await this.holds.release(requests);
     this.report.releaseFailures += failed.length;
-    for (const hold of failed) {
-      this.logger.warn('could not shorten the visibility of a failed message; it waits out its timeout', {
-        messageId: hold.message.messageId,
-      });
-    }
+    this.logFailedReleases(
+      failed,
+      'could not pace the retry of a failed message; it comes back after its current visibility',
+    );
+    this.logger.info('failed messages paced', {
+      paced: requests.length - failed.length,
+      notPaced: failed.length,
+      longestDelaySeconds: Math.max(...requests.map((request) => request.seconds)),
+    });
+    for (const { hold } of requests) this.settle(hold, false);
   }
 
   private async leaveTimedOut(holds: readonly Hold[]): Promise<void> {
@@ -393,13 +535,17 @@ export class QueueConsumer {
       batchTimeoutMs: this.options.batchTimeoutMs,
       messageIds: holds.map((hold) => hold.message.messageId),
     });
-    await this.releaseForRetry(holds);
+    // Not started, or started and not finished in time: a deadline, as the Lambda's `deadline_exceeded`.
+    await this.paceRetries(holds.map((hold) => ({ hold, failureClass: 'transient' })));
   }
 
   /** The stop timeout ran out with this batch in hand: give its messages back for another consumer now. */
   private async handBack(holds: readonly Hold[]): Promise<void> {
-    for (const hold of holds) this.leftBehind.add(hold);
-    const { released, failed } = await this.holds.release(holds, 0);
+    for (const hold of holds) {
+      this.leftBehind.add(hold);
+      this.leaving.add(hold);
+    }
+    const { released, failed } = await this.holds.release(holds.map((hold) => ({ hold, seconds: 0 })));
     this.report.handedBack += released.length;
     this.report.releaseFailures += failed.length;
     this.logger.warn('stop timeout: messages in hand handed back to the queue', {
@@ -407,18 +553,31 @@ export class QueueConsumer {
       notHandedBack: failed.length,
       messageIds: holds.map((hold) => hold.message.messageId),
     });
+    for (const hold of holds) this.settle(hold, false);
+  }
+
+  private logFailedReleases(failed: readonly HoldFailure[], text: string): void {
+    for (const { hold, code, message } of failed) {
+      this.logger.warn(text, { messageId: hold.message.messageId, errorCode: code, errorMessage: message });
+    }
   }
 }
 
 function checkOptions(options: ResolvedOptions): void {
-  const { batchSize, pollers, waitTimeSeconds, visibilityTimeoutSeconds } = options;
+  const { batchSize, pollers, maxInFlight, waitTimeSeconds, visibilityTimeoutSeconds, maxReceiveCount } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10)
     throw new RangeError('batchSize must be from 1 to 10');
   if (!Number.isInteger(pollers) || pollers < 1) throw new RangeError('pollers must be a positive integer');
+  if (!Number.isInteger(maxInFlight) || maxInFlight < batchSize)
+    throw new RangeError(`maxInFlight must be an integer of at least batchSize (${batchSize}), got ${maxInFlight}`);
   if (!Number.isInteger(waitTimeSeconds) || waitTimeSeconds < 0 || waitTimeSeconds > 20)
     throw new RangeError('waitTimeSeconds must be from 0 to 20');
   if (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 1 || visibilityTimeoutSeconds > 43_200)
     throw new RangeError('visibilityTimeoutSeconds must be an integer from 1 to 43200');
+  if (maxReceiveCount !== undefined && (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1))
+    throw new RangeError('maxReceiveCount must be a positive integer');
+  const pacingProblems = retryPacingProblems(options.retryPacing);
+  if (pacingProblems.length > 0) throw new RangeError(`retryPacing: ${pacingProblems.join('; ')}`);
   const positive = (name: string, value: number): void => {
     if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of ms`);
   };
@@ -426,6 +585,8 @@ function checkOptions(options: ResolvedOptions): void {
   positive('handBackTimeoutMs', options.handBackTimeoutMs);
   if (!Number.isFinite(options.stopTimeoutMs) || options.stopTimeoutMs < 0)
     throw new RangeError('stopTimeoutMs must be 0 or more ms');
+  if (!Number.isFinite(options.deleteFlushDelayMs) || options.deleteFlushDelayMs < 0)
+    throw new RangeError('deleteFlushDelayMs must be 0 or more ms');
 }
 
 function errorFields(error: unknown): { errorCode: string; errorName: string; errorMessage: string } {

@@ -1,0 +1,106 @@
+import type { Hold } from './message-holds';
+
+/** How many messages a queue holds, as the queue reports it (SQS: GetQueueAttributes' approximations). */
+export interface QueueDepthSnapshot {
+  readonly visible: number;
+  readonly inFlight: number;
+  /** Sent with a delay and not yet visible (SQS DelaySeconds); they still have to be consumed. */
+  readonly delayed?: number;
+}
+
+export interface DrainWatchDependencies {
+  /** Asks the queue how many messages it holds. */
+  readonly depth: () => Promise<QueueDepthSnapshot>;
+  /** The messages the consumer holds now (received, not yet settled). */
+  readonly inHand: () => Iterable<Hold>;
+  /** True for a held message whose delete or release is already on its way (SQS may or may not count it). */
+  readonly leaving: (hold: Hold) => boolean;
+  /** Called once, when the queue is drained. */
+  readonly onDrained: () => void;
+  readonly onProbeFailure: (error: unknown) => void;
+}
+
+/**
+ * Decides when `--until-empty` may stop: as soon as the queue is provably drained, without waiting
+ * out another long poll, and without asking the queue's depth after every receive.
+ *
+ * The consumer calls `suspectEmpty` on evidence that the queue may be empty — a receive that came
+ * back empty, or one that has waited for an answer longer than a queue with messages would make it
+ * wait — and the watch then asks the depth (one request, one at a time). The queue is drained when:
+ * - nothing is visible or delayed, and everything in flight is ours: the in-flight count is at most
+ *   the number of messages we hold whose delete or release has not started (SQS may or may not
+ *   still count those that have, so they are not ours to claim), and no message arrived meanwhile;
+ * - and then every message we held at that moment ends deleted. One that fails (and so comes back),
+ *   a delete SQS refused or confirmed late, or any new message received calls the verdict off, and
+ *   the next evidence asks again.
+ * The counts are SQS's approximations: exact on an emulator, "eventually consistent" on SQS itself,
+ * where a message sent a moment before the question may not be counted yet.
+ */
+export class DrainWatch {
+  private probe: Promise<void> | undefined;
+  /** Messages that must all end deleted for the last probe's verdict to stand. */
+  private candidate: Set<Hold> | undefined;
+  private receivedMessages = 0;
+  private done = false;
+
+  constructor(private readonly dependencies: DrainWatchDependencies) {}
+
+  get drained(): boolean {
+    return this.done;
+  }
+
+  /** A receive handed out messages: whatever a probe found is out of date. */
+  received(count: number): void {
+    if (count <= 0) return;
+    this.receivedMessages += count;
+    this.candidate = undefined;
+  }
+
+  /** Evidence that the queue may be empty: asks its depth, unless a question is already out. Never rejects. */
+  suspectEmpty(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    this.probe ??= this.ask().finally(() => {
+      this.probe = undefined;
+    });
+    return this.probe;
+  }
+
+  /** A held message was settled: deleted in time (`deleted`), or anything else. */
+  settled(hold: Hold, deleted: boolean): void {
+    if (this.candidate === undefined || !this.candidate.has(hold)) return;
+    if (!deleted) {
+      this.candidate = undefined;
+      return;
+    }
+    this.candidate.delete(hold);
+    if (this.candidate.size === 0) this.declare();
+  }
+
+  private async ask(): Promise<void> {
+    const { depth, inHand, leaving, onProbeFailure } = this.dependencies;
+    const receivedBefore = this.receivedMessages;
+    const oursBefore = new Set([...inHand()].filter((hold) => !leaving(hold)));
+    let snapshot: QueueDepthSnapshot;
+    try {
+      snapshot = await depth();
+    } catch (error) {
+      onProbeFailure(error);
+      return;
+    }
+    if (this.done || this.receivedMessages !== receivedBefore) return;
+    const held = [...inHand()];
+    // Ours: held, and neither deleted nor released at any moment the count could have been taken.
+    const ours = held.filter((hold) => oursBefore.has(hold) && !leaving(hold)).length;
+    const othersPending = snapshot.visible + (snapshot.delayed ?? 0) + Math.max(0, snapshot.inFlight - ours);
+    if (othersPending > 0) return;
+    this.candidate = new Set(held);
+    if (this.candidate.size === 0) this.declare();
+  }
+
+  private declare(): void {
+    if (this.done) return;
+    this.done = true;
+    this.candidate = undefined;
+    this.dependencies.onDrained();
+  }
+}

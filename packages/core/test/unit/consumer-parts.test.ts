@@ -1,0 +1,329 @@
+import {
+  DeleteBatcher,
+  DrainWatch,
+  InFlightLimit,
+  MessageHolds,
+  retryPacingFromEnvironment,
+  StopSignal,
+  type DeleteTally,
+  type Hold,
+  type MessageQueue,
+  type QueueDepthSnapshot,
+  type ReceivedMessage,
+  type Scheduler,
+  type VisibilityChange,
+  type VisibilityChangeFailure,
+} from '../../src';
+
+// The consumer's parts on their own (the consumer itself is tested on the in-memory queue, in
+// packages/adapters-memory/test/unit/queue-consumer*.test.ts).
+
+const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const message = (id: string, receiveCount = 1): ReceivedMessage => ({
+  messageId: id,
+  receiptHandle: `h-${id}`,
+  body: '{}',
+  receiveCount,
+  sentTimestamp: 0,
+});
+
+/** A scheduler whose timers run only when the test says so. */
+class StepScheduler implements Scheduler {
+  private time = 0;
+  private timers: { at: number; task: () => void }[] = [];
+  now(): number {
+    return this.time;
+  }
+  async sleep(): Promise<void> {}
+  every(): () => void {
+    return () => undefined;
+  }
+  after(ms: number, task: () => void): () => void {
+    const timer = { at: this.time + ms, task };
+    this.timers.push(timer);
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+  advance(ms: number): void {
+    this.time += ms;
+    const due = this.timers.filter((t) => t.at <= this.time);
+    this.timers = this.timers.filter((t) => t.at > this.time);
+    for (const timer of due) timer.task();
+  }
+}
+
+/** A queue whose visibility calls wait until the test answers them. */
+class ScriptedQueue implements MessageQueue {
+  readonly visibilityCalls: {
+    changes: readonly VisibilityChange[];
+    answer: (f?: VisibilityChangeFailure[]) => void;
+  }[] = [];
+  readonly deleteCalls: string[][] = [];
+  async receive(): Promise<readonly ReceivedMessage[]> {
+    return [];
+  }
+  async deleteBatch(receiptHandles: readonly string[]) {
+    this.deleteCalls.push([...receiptHandles]);
+    return [];
+  }
+  async changeVisibility(): Promise<void> {
+    throw new Error('batch calls only');
+  }
+  changeVisibilityBatch(changes: readonly VisibilityChange[]): Promise<readonly VisibilityChangeFailure[]> {
+    return new Promise((resolve) => this.visibilityCalls.push({ changes, answer: (f = []) => resolve(f) }));
+  }
+}
+
+describe('MessageHolds: one visibility change per message on the wire, batched', () => {
+  it('sends a release only once the heartbeat on the wire for that message has been answered, and the free ones at once', async () => {
+    const queue = new ScriptedQueue();
+    const clock = new StepScheduler();
+    const holds = new MessageHolds(queue, clock);
+    const [a, b, c] = holds.hold([message('a'), message('b'), message('c')], 0, 30);
+    holds.extendDue([a!, b!], 30, 60_000); // a and b: a heartbeat goes out, and hangs
+    expect(queue.visibilityCalls.map((call) => call.changes.map((change) => change.receiptHandle))).toEqual([
+      ['h-a', 'h-b'],
+    ]);
+
+    const released = holds.release([
+      { hold: a!, seconds: 5 },
+      { hold: b!, seconds: 0 },
+      { hold: c!, seconds: 60 },
+    ]);
+    await tick();
+    // c had nothing on the wire: it goes at once; a and b wait for their heartbeat.
+    expect(queue.visibilityCalls.map((call) => call.changes.map((change) => change.receiptHandle))).toEqual([
+      ['h-a', 'h-b'],
+      ['h-c'],
+    ]);
+    queue.visibilityCalls[1]?.answer();
+    queue.visibilityCalls[0]?.answer();
+    await tick();
+    // Then both releases together, in one call.
+    expect(queue.visibilityCalls[2]?.changes).toEqual([
+      { receiptHandle: 'h-a', visibilityTimeoutSeconds: 5 },
+      { receiptHandle: 'h-b', visibilityTimeoutSeconds: 0 },
+    ]);
+    queue.visibilityCalls[2]?.answer([{ receiptHandle: 'h-b', code: 'ReceiptHandleIsInvalid', message: 'stale' }]);
+    const tally = await released;
+    expect(tally.released.map((hold) => hold.message.messageId).sort()).toEqual(['a', 'c']);
+    expect(tally.failed).toEqual([{ hold: b, code: 'ReceiptHandleIsInvalid', message: 'stale' }]);
+  });
+
+  it('does not extend a message already released or being deleted, and splits a heartbeat over 10 messages into calls of 10', async () => {
+    const queue = new ScriptedQueue();
+    const holds = new MessageHolds(queue, new StepScheduler());
+    const many = holds.hold(
+      Array.from({ length: 23 }, (_, i) => message(`m${i}`)),
+      0,
+      30,
+    );
+    holds.settle(many.slice(0, 2));
+    holds.extendDue(many, 30, 60_000);
+    expect(queue.visibilityCalls.map((call) => call.changes.length)).toEqual([10, 10, 1]);
+  });
+
+  it('keeps the deadline when a heartbeat call fails as a whole: the answer says nothing about the handle', async () => {
+    const failing: MessageQueue = {
+      receive: async () => [],
+      deleteBatch: async () => [],
+      changeVisibility: async () => undefined,
+      changeVisibilityBatch: async () => {
+        throw Object.assign(new Error('socket hang up'), { code: 'ReceiptHandleIsInvalid' });
+      },
+    };
+    const failures: string[] = [];
+    const holds = new MessageHolds(failing, new StepScheduler(), {
+      onHeartbeatFailure: (_hold, failure) => failures.push(failure.code),
+    });
+    const [a] = holds.hold([message('a')], 0, 30);
+    holds.extendDue([a!], 30, 60_000);
+    await holds.quiesce([a!]);
+    expect(a?.deadline).toBe(30_000);
+    expect(failures).toEqual(['ReceiptHandleIsInvalid']);
+  });
+
+  it('judges a delete against the deadline: in time is acknowledged, after it is late', async () => {
+    const clock = new StepScheduler();
+    const queue: MessageQueue = {
+      receive: async () => [],
+      deleteBatch: async (handles) => {
+        clock.advance(20_000); // the answer takes 20 s
+        return handles.includes('h-x') ? [{ receiptHandle: 'h-x', code: 'InternalError', message: 'no' }] : [];
+      },
+      changeVisibility: async () => undefined,
+      changeVisibilityBatch: async () => [],
+    };
+    const holds = new MessageHolds(queue, clock);
+    const early = holds.hold([message('a'), message('x')], 0, 30);
+    clock.advance(5_000);
+    const late = holds.hold([message('b')], -20_000, 30);
+    const tally = await holds.delete([...early, ...late]);
+    expect(tally.acknowledged.map((h) => h.message.messageId)).toEqual(['a']);
+    expect(tally.late.map((h) => h.message.messageId)).toEqual(['b']);
+    expect(tally.failed.map((f) => [f.hold.message.messageId, f.code])).toEqual([['x', 'InternalError']]);
+  });
+});
+
+describe('DeleteBatcher', () => {
+  function setUp(flushDelayMs = 20) {
+    const queue = new ScriptedQueue();
+    const clock = new StepScheduler();
+    const holds = new MessageHolds(queue, clock);
+    const tallies: DeleteTally[] = [];
+    const batcher = new DeleteBatcher(holds, clock, { flushDelayMs, onTally: (tally) => tallies.push(tally) });
+    const held = (prefix: string, n: number): Hold[] =>
+      holds.hold(
+        Array.from({ length: n }, (_, i) => message(`${prefix}${i}`)),
+        0,
+        30,
+      );
+    return { queue, clock, batcher, tallies, held };
+  }
+
+  it('sends a call as soon as 10 are waiting, across the batches that add them', async () => {
+    const { queue, batcher, tallies, held } = setUp();
+    void batcher.delete(held('a', 6));
+    expect(queue.deleteCalls).toEqual([]);
+    const done = batcher.delete(held('b', 7));
+    expect(queue.deleteCalls.map((call) => call.length)).toEqual([10]);
+    expect(batcher.pending).toBe(3);
+    batcher.flush();
+    await done;
+    expect(queue.deleteCalls.map((call) => call.length)).toEqual([10, 3]);
+    expect(tallies.reduce((sum, tally) => sum + tally.acknowledged.length, 0)).toBe(13);
+  });
+
+  it('sends what is waiting after the flush delay when nothing else comes', async () => {
+    const { queue, clock, batcher, held } = setUp(20);
+    const done = batcher.delete(held('a', 3));
+    clock.advance(19);
+    expect(queue.deleteCalls).toEqual([]);
+    clock.advance(1);
+    expect(queue.deleteCalls.map((call) => call.length)).toEqual([3]);
+    await done;
+  });
+});
+
+describe('InFlightLimit', () => {
+  it('reserves in arrival order, gives back what is released, and lets a stop end a wait', async () => {
+    const limit = new InFlightLimit(20);
+    const stop = new StopSignal();
+    await expect(limit.reserve(10, stop)).resolves.toBe(true);
+    await expect(limit.reserve(10, stop)).resolves.toBe(true);
+    const order: string[] = [];
+    const first = limit.reserve(10, stop).then((ok) => order.push(`first ${ok}`));
+    const second = limit.reserve(5, stop).then((ok) => order.push(`second ${ok}`));
+    limit.release(5); // room for the second, but the first is ahead of it
+    await tick();
+    expect(order).toEqual([]);
+    limit.release(5);
+    await first;
+    expect(order).toEqual(['first true']);
+    limit.release(5);
+    await second;
+    expect(order).toEqual(['first true', 'second true']);
+    expect(limit.inUse).toBe(20);
+    const waiting = limit.reserve(10, stop);
+    stop.stop();
+    await expect(waiting).resolves.toBe(false);
+    expect(() => limit.reserve(21, stop)).toThrow(RangeError);
+  });
+});
+
+describe('DrainWatch', () => {
+  function setUp(depths: QueueDepthSnapshot[]) {
+    const inHand = new Set<Hold>();
+    const leaving = new Set<Hold>();
+    let drained = 0;
+    let probes = 0;
+    const watch = new DrainWatch({
+      depth: async () => depths[Math.min(probes++, depths.length - 1)] as QueueDepthSnapshot,
+      inHand: () => inHand,
+      leaving: (hold) => leaving.has(hold),
+      onDrained: () => drained++,
+      onProbeFailure: () => undefined,
+    });
+    const holds = new MessageHolds(new ScriptedQueue(), new StepScheduler());
+    return { watch, inHand, leaving, holds, drained: () => drained, probes: () => probes };
+  }
+
+  it('calls the queue drained when nothing is visible or delayed and everything in flight is ours, once ours are deleted', async () => {
+    const s = setUp([{ visible: 0, inFlight: 2, delayed: 0 }]);
+    const [a, b] = s.holds.hold([message('a'), message('b')], 0, 30);
+    s.inHand.add(a!).add(b!);
+    await s.watch.suspectEmpty();
+    expect(s.drained()).toBe(0); // ours are still to be deleted
+    s.inHand.delete(a!);
+    s.watch.settled(a!, true);
+    expect(s.drained()).toBe(0);
+    s.inHand.delete(b!);
+    s.watch.settled(b!, true);
+    expect(s.drained()).toBe(1);
+    expect(s.watch.drained).toBe(true);
+  });
+
+  it('calls the verdict off when one of ours fails and comes back, or a new message arrives', async () => {
+    const s = setUp([{ visible: 0, inFlight: 1 }]);
+    const [a] = s.holds.hold([message('a')], 0, 30);
+    s.inHand.add(a!);
+    await s.watch.suspectEmpty();
+    s.inHand.delete(a!);
+    s.watch.settled(a!, false);
+    expect(s.drained()).toBe(0);
+
+    const [b] = s.holds.hold([message('b')], 0, 30);
+    s.inHand.add(b!);
+    await s.watch.suspectEmpty();
+    s.watch.received(1);
+    s.inHand.delete(b!);
+    s.watch.settled(b!, true);
+    expect(s.drained()).toBe(0);
+  });
+
+  it('does not count as ours a message whose delete or release is on its way, nor see drained while others are in flight or delayed', async () => {
+    const s = setUp([
+      { visible: 0, inFlight: 1 },
+      { visible: 0, inFlight: 0, delayed: 1 },
+      { visible: 1, inFlight: 0 },
+      { visible: 0, inFlight: 0 },
+    ]);
+    const [a] = s.holds.hold([message('a')], 0, 30);
+    s.inHand.add(a!);
+    s.leaving.add(a!); // SQS may or may not count it: the one in flight could be someone else's
+    await s.watch.suspectEmpty();
+    s.inHand.delete(a!);
+    s.watch.settled(a!, true);
+    expect(s.drained()).toBe(0);
+    await s.watch.suspectEmpty();
+    await s.watch.suspectEmpty();
+    expect(s.drained()).toBe(0);
+    await s.watch.suspectEmpty();
+    expect(s.drained()).toBe(1);
+    expect(s.probes()).toBe(4);
+  });
+
+  it('asks one question at a time', async () => {
+    const s = setUp([{ visible: 3, inFlight: 0 }]);
+    await Promise.all([s.watch.suspectEmpty(), s.watch.suspectEmpty(), s.watch.suspectEmpty()]);
+    expect(s.probes()).toBe(1);
+  });
+});
+
+describe('retryPacingFromEnvironment (shared by the Lambda and orders consume)', () => {
+  it('reads ORDERS_RETRY_*, lets a runner override them, and names every problem', () => {
+    expect(
+      retryPacingFromEnvironment(
+        { ORDERS_RETRY_BASE_DELAY_SECONDS: '5', ORDERS_RETRY_JITTER: '' },
+        { backoffFactor: 2 },
+      ).pacing,
+    ).toEqual({ baseDelaySeconds: 5, backoffFactor: 2, maxDelaySeconds: 42_000, jitterRatio: 0.2 });
+    const { problems } = retryPacingFromEnvironment({ ORDERS_RETRY_BACKOFF_FACTOR: 'fast' }, { jitterRatio: 2 });
+    expect(problems).toEqual([
+      'ORDERS_RETRY_BACKOFF_FACTOR must be a number, got "fast"',
+      'jitterRatio must be a number from 0 to 1, got 2',
+    ]);
+  });
+});
