@@ -12,6 +12,7 @@ export * from './dynamodb-ordering-condition';
 export * from './sns-order-publisher';
 export * from './sqs-message-queue';
 export * from './sqs-queue-lookup';
+export * from './consume-queue-lookup';
 export * from './sns-topic-lookup';
 export * from './dlq-diagnosis';
 export * from './dlq-tools';
