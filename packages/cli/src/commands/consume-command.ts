@@ -1,18 +1,22 @@
 import { Command } from 'commander';
-import { describeResources, DynamoDbOrderRepository, SqsMessageQueue } from '@orders/adapters-aws';
+import { createSqsClient, DynamoDbOrderRepository, lookUpConsumeQueue, SqsMessageQueue } from '@orders/adapters-aws';
 import { DEFAULT_CONCURRENCY, ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
 import { createPowertoolsLogger } from '@orders/lambda-entry';
+import {
+  consumerRetryPacing,
+  type ConsumerTuningOptions,
+  withConsumerTuningOptions,
+} from '../consume/consumer-settings';
 import { parseInteger } from '../output/parse-integer';
 import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 import { systemScheduler } from '../runtime/system-scheduler';
 
-interface ConsumeCommandOptions extends AwsCommandOptions {
+interface ConsumeCommandOptions extends AwsCommandOptions, ConsumerTuningOptions {
   readonly untilEmpty: boolean;
   readonly pollers: number;
   readonly concurrency: number;
   readonly waitSeconds: number;
   readonly visibilityTimeout?: number;
-  readonly retryDelay?: number;
   readonly batchTimeout: number;
   readonly stopTimeout: number;
   readonly quiet: boolean;
@@ -21,7 +25,7 @@ interface ConsumeCommandOptions extends AwsCommandOptions {
 
 export function consumeCommand(): Command {
   return withAwsOptions(
-    new Command('consume')
+    withConsumerTuningOptions(new Command('consume'))
       .description(
         'Run the long-running consumer: OrderQueue → the same use case as the Lambda → Orders (Ctrl-C stops gracefully)',
       )
@@ -40,11 +44,6 @@ export function consumeCommand(): Command {
         parseInteger('--visibility-timeout', 1, 43_200),
       )
       .option(
-        '--retry-delay <seconds>',
-        'make a failed message visible again after this long instead of the full timeout',
-        parseInteger('--retry-delay', 0, 43_200),
-      )
-      .option(
         '--batch-timeout <seconds>',
         'give up on a batch that takes longer (it is left for redelivery) and go on',
         parseInteger('--batch-timeout', 1, 43_200),
@@ -60,14 +59,18 @@ export function consumeCommand(): Command {
       .option('--json', 'print the final report as JSON', false),
   ).action(async (options: ConsumeCommandOptions) => {
     const clientOptions = clientOptionsFrom(options);
-    const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
-    const queue = new SqsMessageQueue({ queueUrl: resources.queueUrl, clientOptions });
-    // The heartbeat must beat the queue's real timeout, so read it unless told otherwise.
-    const visibilityTimeoutSeconds = options.visibilityTimeout ?? Math.max(1, await queue.visibilityTimeoutSeconds());
+    const names = resourceNamesFrom(options);
+    const retryPacing = consumerRetryPacing(options, process.env);
+    // Only what consuming needs before the first receive: the queue URL and its attributes.
+    const sqs = createSqsClient(clientOptions);
+    const target = await lookUpConsumeQueue(sqs, names.queueName);
+    const queue = new SqsMessageQueue({ queueUrl: target.queueUrl, client: sqs, clientOptions });
+    // The heartbeat must beat the queue's real timeout, so use it unless told otherwise.
+    const visibilityTimeoutSeconds = options.visibilityTimeout ?? Math.max(1, target.visibilityTimeoutSeconds);
     const logger = options.quiet
       ? silentLogger
       : createPowertoolsLogger({ serviceName: 'orders-consumer', logLevel: 'info' });
-    const repository = new DynamoDbOrderRepository({ tableName: resources.names.tableName, clientOptions });
+    const repository = new DynamoDbOrderRepository({ tableName: names.tableName, clientOptions });
     const consumer = new QueueConsumer(
       {
         queue,
@@ -81,7 +84,9 @@ export function consumeCommand(): Command {
         waitTimeSeconds: options.waitSeconds,
         batchTimeoutMs: options.batchTimeout * 1000,
         stopTimeoutMs: options.stopTimeout * 1000,
-        ...(options.retryDelay === undefined ? {} : { retryDelaySeconds: options.retryDelay }),
+        retryPacing,
+        ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+        ...(target.maxReceiveCount === undefined ? {} : { maxReceiveCount: target.maxReceiveCount }),
         ...(options.untilEmpty ? { untilEmpty: () => queue.depth() } : {}),
       },
     );

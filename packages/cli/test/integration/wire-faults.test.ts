@@ -271,7 +271,7 @@ describe('the CLI under faults, stopping and redriving at once', () => {
       rules: [
         { services: ['dynamodb'], actions: ['PutItem'], rate: 1, kinds: { hang: 1 } },
         // Faults on the consumer's own work, not on its start-up lookups (see runPastStartUp).
-        { actions: ['ReceiveMessage', 'DeleteMessageBatch', 'ChangeMessageVisibility'], rate: 0.2 },
+        { actions: ['ReceiveMessage', 'DeleteMessageBatch', 'ChangeMessageVisibilityBatch'], rate: 0.2 },
       ],
       delayMs: 3 * REQUEST_TIMEOUT_MS,
     });
