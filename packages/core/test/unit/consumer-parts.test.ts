@@ -283,7 +283,7 @@ describe('DrainWatch', () => {
     expect(s.drained()).toBe(0);
   });
 
-  it('does not count as ours a message whose delete or release is on its way, nor see drained while others are in flight or delayed', async () => {
+  it('waits until no delete of ours is on the wire before asking (SQS may or may not count it), and never sees drained while others are in flight, delayed or visible', async () => {
     const s = setUp([
       { visible: 0, inFlight: 1 },
       { visible: 0, inFlight: 0, delayed: 1 },
@@ -292,17 +292,32 @@ describe('DrainWatch', () => {
     ]);
     const [a] = s.holds.hold([message('a')], 0, 30);
     s.inHand.add(a!);
-    s.leaving.add(a!); // SQS may or may not count it: the one in flight could be someone else's
+    s.leaving.add(a!);
     await s.watch.suspectEmpty();
+    expect(s.probes()).toBe(0); // deferred: a's delete is on the wire
     s.inHand.delete(a!);
-    s.watch.settled(a!, true);
+    s.watch.settled(a!, true); // now the question goes out: someone else's message is in flight
+    await s.watch.suspectEmpty(); // joins the question already out
+    expect(s.probes()).toBe(1);
     expect(s.drained()).toBe(0);
-    await s.watch.suspectEmpty();
-    await s.watch.suspectEmpty();
+    await s.watch.suspectEmpty(); // delayed
+    await s.watch.suspectEmpty(); // visible
     expect(s.drained()).toBe(0);
     await s.watch.suspectEmpty();
     expect(s.drained()).toBe(1);
     expect(s.probes()).toBe(4);
+  });
+
+  it('does not ask again while a verdict only waits for our own messages to be deleted', async () => {
+    const s = setUp([{ visible: 0, inFlight: 1 }]);
+    const [a] = s.holds.hold([message('a')], 0, 30);
+    s.inHand.add(a!);
+    await s.watch.suspectEmpty();
+    await s.watch.suspectEmpty();
+    expect(s.probes()).toBe(1);
+    s.inHand.delete(a!);
+    s.watch.settled(a!, true);
+    expect(s.drained()).toBe(1);
   });
 
   it('asks one question at a time', async () => {

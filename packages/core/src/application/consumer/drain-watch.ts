@@ -42,6 +42,8 @@ export class DrainWatch {
   private candidate: Set<Hold> | undefined;
   private receivedMessages = 0;
   private done = false;
+  /** Evidence came while a delete or release of ours was on the wire: ask once none is. */
+  private deferred = false;
 
   constructor(private readonly dependencies: DrainWatchDependencies) {}
 
@@ -54,11 +56,21 @@ export class DrainWatch {
     if (count <= 0) return;
     this.receivedMessages += count;
     this.candidate = undefined;
+    this.deferred = false;
   }
 
-  /** Evidence that the queue may be empty: asks its depth, unless a question is already out. Never rejects. */
+  /**
+   * Evidence that the queue may be empty: asks its depth, unless a question is already out, or a
+   * verdict is only waiting for our own messages to be deleted. While a delete or release of ours
+   * is on the wire the answer could not prove anything (SQS may or may not count that message), so
+   * the question waits until none is. Never rejects.
+   */
   suspectEmpty(): Promise<void> {
-    if (this.done) return Promise.resolve();
+    if (this.done || this.candidate !== undefined) return Promise.resolve();
+    if (this.anyLeaving()) {
+      this.deferred = true;
+      return Promise.resolve();
+    }
     this.probe ??= this.ask().finally(() => {
       this.probe = undefined;
     });
@@ -67,13 +79,23 @@ export class DrainWatch {
 
   /** A held message was settled: deleted in time (`deleted`), or anything else. */
   settled(hold: Hold, deleted: boolean): void {
-    if (this.candidate === undefined || !this.candidate.has(hold)) return;
-    if (!deleted) {
-      this.candidate = undefined;
-      return;
+    if (this.candidate?.has(hold)) {
+      if (deleted) {
+        this.candidate.delete(hold);
+        if (this.candidate.size === 0) this.declare();
+      } else {
+        this.candidate = undefined;
+      }
     }
-    this.candidate.delete(hold);
-    if (this.candidate.size === 0) this.declare();
+    if (this.deferred && !this.done && !this.anyLeaving()) {
+      this.deferred = false;
+      void this.suspectEmpty();
+    }
+  }
+
+  private anyLeaving(): boolean {
+    for (const hold of this.dependencies.inHand()) if (this.dependencies.leaving(hold)) return true;
+    return false;
   }
 
   private async ask(): Promise<void> {
