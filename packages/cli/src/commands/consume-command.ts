@@ -24,8 +24,8 @@ interface ConsumeCommandOptions extends AwsCommandOptions, ConsumerTuningOptions
 }
 
 export function consumeCommand(): Command {
-  return withAwsOptions(
-    withConsumerTuningOptions(new Command('consume'))
+  const command = withConsumerTuningOptions(
+    new Command('consume')
       .description(
         'Run the long-running consumer: OrderQueue → the same use case as the Lambda → Orders (Ctrl-C stops gracefully)',
       )
@@ -57,7 +57,8 @@ export function consumeCommand(): Command {
       )
       .option('--quiet', 'no per-message log lines', false)
       .option('--json', 'print the final report as JSON', false),
-  ).action(async (options: ConsumeCommandOptions) => {
+  );
+  return withAwsOptions(command).action(async (options: ConsumeCommandOptions) => {
     const clientOptions = clientOptionsFrom(options);
     const names = resourceNamesFrom(options);
     const retryPacing = consumerRetryPacing(options, process.env);

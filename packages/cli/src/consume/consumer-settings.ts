@@ -61,25 +61,25 @@ export function withConsumerTuningOptions(command: Command): Command {
     .addOption(
       new Option(
         '--retry-base-delay <seconds>',
-        `paced retries: delay after the first failed receive (${env.baseDelaySeconds}, 60)`,
+        `paced retries: delay after the first failed receive (default: ${env.baseDelaySeconds}, else 60)`,
       ).argParser(parseInteger('--retry-base-delay', 0, 43_200)),
     )
     .addOption(
       new Option(
         '--retry-backoff <factor>',
-        `paced retries: each further failed receive multiplies the delay (${env.backoffFactor}, 60)`,
+        `paced retries: each further failed receive multiplies the delay (default: ${env.backoffFactor}, else 60)`,
       ).argParser(parseNumber('--retry-backoff', 1, 1000)),
     )
     .addOption(
       new Option(
         '--retry-max-delay <seconds>',
-        `paced retries: the longest delay (${env.maxDelaySeconds}, 42000)`,
+        `paced retries: the longest delay (default: ${env.maxDelaySeconds}, else 42000)`,
       ).argParser(parseInteger('--retry-max-delay', 0, 43_200)),
     )
     .addOption(
       new Option(
         '--retry-jitter <ratio>',
-        `paced retries: up to this share of a delay is added at random (${env.jitterRatio}, 0.2)`,
+        `paced retries: up to this share of a delay is added at random (default: ${env.jitterRatio}, else 0.2)`,
       ).argParser(parseNumber('--retry-jitter', 0, 1)),
     );
 }
