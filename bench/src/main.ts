@@ -1,6 +1,8 @@
 /**
  * `pnpm bench` — ours against the seed-style, Powertools-style and floor reference handlers:
- * cold start, bundle contents, batch latency, per-record CPU and end-to-end throughput.
+ * cold start, bundle contents, batch latency, per-record CPU and end-to-end throughput; and the
+ * long-running consumer (`orders consume`) against sqs-consumer and a bare loop on the SQS and
+ * DynamoDB stand-ins.
  * Prints tables, then one JSON line with every figure. `--smoke` runs a tiny version (CI; no
  * figure is asserted anywhere). `--no-build` measures packages/lambda-entry/dist as it is.
  * Method and latest results: docs/benchmarks.md.
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { readEntryConfig } from '@orders/lambda-entry';
 import { buildCpuProbes, buildProbes } from './attribution';
+import { consumerJson, consumerTables, measureConsumers, SLOW_PUT_MS, SQS_DELAYS } from './consumers/measure-consumers';
 import { buildReferenceBundles, loadOursBundle, topContributors, type BuiltBundle } from './bundles';
 import { measureColdStarts, type ColdStartSamples, type ColdStartTarget } from './cold-start';
 import { key as ricKey, measureThroughRuntimeClient, type RuntimeClientSamples } from './runtime-client';
@@ -194,8 +197,12 @@ async function main(): Promise<void> {
   let standins: Standins | undefined;
   let moto: Moto | undefined;
   try {
-    standins = await startStandins({ fakeDelaysMs: [DELAY_MS, 0], proxies: [] });
-    const [fake8, fake0] = standins.fakeUrls as [string, string];
+    standins = await startStandins({
+      fakeDelaysMs: [DELAY_MS, 0, SLOW_PUT_MS],
+      proxies: [],
+      sqs: { delays: SQS_DELAYS },
+    });
+    const [fake8, fake0, fakeSlow] = standins.fakeUrls as [string, string, string];
     await createTable(fake8);
 
     const dynamo = oursStartsWithDynamoDb(ours.file, fake0);
@@ -448,6 +455,17 @@ async function main(): Promise<void> {
     };
     const sdkCpu = (label: string): number[] | undefined => latency.cpuUsPerRecord[label]?.[10];
     const sdkCpuRatio = tryRatio(sdkCpu('ours'), sdkCpu('floor'));
+
+    // ── Long-running consumers: ours, sqs-consumer, a bare loop (issue 15) ───────────────────
+    const consumers = await measureConsumers({
+      standins,
+      dynamodb: { url: fake8, putMs: DELAY_MS },
+      slowDynamodb: fakeSlow,
+      smoke: SMOKE,
+      rebuild: REBUILD,
+      log,
+    });
+    notes.push(...consumers.notes);
 
     // ── End-to-end throughput on moto ────────────────────────────────────────────────────────
     let throughput: ThroughputResult[] = [];
@@ -745,6 +763,7 @@ async function main(): Promise<void> {
         ]),
       ),
     );
+    out.push(...consumerTables(consumers));
     const loadavgEnd = loadavg().map((l) => round(l, 2));
     out.push(`\nload average at end: ${loadavgEnd.join(' ')}`);
     if (notes.length > 0) out.push(`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
@@ -837,6 +856,7 @@ async function main(): Promise<void> {
         ratios: mapValues(cpuRatios, ratioJson),
       },
       throughput,
+      consumers: consumerJson(consumers),
       targets,
       notes,
     };

@@ -47,10 +47,13 @@ export class FakeDynamoDbState {
   readonly tables = new Map<string, Table>();
   readonly conditions = new Map<string, Condition>();
   requests = 0;
+  /** Requests by operation (PutItem, GetItem, …), since the start. */
+  readonly byOperation: Record<string, number> = {};
 
   handle(target: string, input: Record<string, unknown>): Reply {
     this.requests++;
     const operation = target.split('.')[1] ?? '';
+    this.byOperation[operation] = (this.byOperation[operation] ?? 0) + 1;
     try {
       switch (operation) {
         case 'PutItem':

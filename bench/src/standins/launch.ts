@@ -1,12 +1,17 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { StandinConfig, StandinReady } from './standin-process';
+import type { StandinConfig, StandinQuestion, StandinReady } from './standin-process';
 
 export interface Standins {
   readonly fakeUrls: readonly string[];
   readonly proxyUrls: readonly string[];
+  /** The fake SQS without delay, and behind its delay proxy (when the config asked for it). */
+  readonly sqsUrl?: string;
+  readonly sqsProxyUrl?: string;
   requests(): Promise<number>;
+  /** Asks the stand-in process a question (see StandinQuestion) and resolves with its answer. */
+  ask<T>(question: StandinQuestion): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -20,14 +25,26 @@ export function startStandins(config: StandinConfig): Promise<Standins> {
     child.once('exit', onExit);
     child.once('message', (message: StandinReady) => {
       child.off('exit', onExit);
+      let nextId = 0;
+      const pending = new Map<number, (answer: unknown) => void>();
+      child.on('message', (reply: { id?: number; answer?: unknown }) => {
+        if (reply.id === undefined) return;
+        pending.get(reply.id)?.(reply.answer);
+        pending.delete(reply.id);
+      });
+      const ask = <T>(question: StandinQuestion): Promise<T> =>
+        new Promise<T>((done) => {
+          const id = ++nextId;
+          pending.set(id, (answer) => done(answer as T));
+          child.send({ id, question });
+        });
       resolve({
         fakeUrls: message.fakeUrls,
         proxyUrls: message.proxyUrls,
-        requests: () =>
-          new Promise((done) => {
-            child.once('message', (reply: { requests: number }) => done(reply.requests));
-            child.send({ type: 'requests' });
-          }),
+        ...(message.sqsUrl === undefined ? {} : { sqsUrl: message.sqsUrl }),
+        ...(message.sqsProxyUrl === undefined ? {} : { sqsProxyUrl: message.sqsProxyUrl }),
+        requests: () => ask<number>({ type: 'requests' }),
+        ask,
         stop: () => stopChild(child),
       });
     });

@@ -1,0 +1,65 @@
+/**
+ * The reference: bbc's `sqs-consumer` (latest major, a bench-only dependency) at its best realistic
+ * configuration for this workload, driving the same use case as ours (decode, validate, one
+ * conditional PutItem per message through DynamoDbOrderRepository), compiled to JavaScript like
+ * ours and run as its own process:
+ * - `handleMessageBatch` with `batchSize: 10`: one receive, the batch's puts all at once
+ *   (ProcessOrderBatch, concurrency 100, as ours), one DeleteMessageBatch for the successes;
+ * - one Consumer per poller (sqs-consumer polls one receive at a time), sharing one SQS client
+ *   built like ours (same timeouts and retries);
+ * - `visibilityTimeout` and `heartbeatInterval` set, so its heartbeats (ChangeMessageVisibilityBatch)
+ *   fire for batches that take long;
+ * - the queue URL comes from configuration, as a deployed service would have it: no lookups.
+ * It has no notion of "until empty": it writes a line on each `empty` event, and the parent stops it.
+ */
+import type { Message } from '@aws-sdk/client-sqs';
+import { createSqsClient, DynamoDbOrderRepository } from '@orders/adapters-aws';
+import { ProcessOrderBatch } from '@orders/core';
+import { Consumer } from 'sqs-consumer';
+import { emptyLine, type HarnessConfig } from './harness-config';
+
+// A warm-up run only loads the modules (the parent's first measured run then starts from a warm file cache).
+if (process.env['BENCH_WARMUP'] === '1') process.exit(0);
+const config = JSON.parse(process.argv[2] ?? '{}') as HarnessConfig;
+// Our client settings (timeouts, retries), with a request timeout that outlasts the long poll: the
+// SDK would otherwise give up on an idle long poll (ours sets that per receive, this does not).
+const sqs = createSqsClient({
+  endpoint: config.sqsEndpoint,
+  region: config.region,
+  requestTimeoutMs: (config.waitTimeSeconds + 5) * 1000,
+});
+const repository = new DynamoDbOrderRepository({
+  tableName: config.tableName,
+  clientOptions: { endpoint: config.dynamodbEndpoint, region: config.region },
+});
+const useCase = new ProcessOrderBatch({ repository });
+
+async function handleMessageBatch(messages: Message[]): Promise<Message[]> {
+  const { failedMessageIds } = await useCase.execute(
+    messages.map((message) => ({
+      messageId: message.MessageId ?? '',
+      body: message.Body ?? '',
+      receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1),
+    })),
+  );
+  const failed = new Set(failedMessageIds);
+  return messages.filter((message) => !failed.has(message.MessageId ?? ''));
+}
+
+for (let i = 0; i < config.pollers; i++) {
+  const consumer = Consumer.create({
+    queueUrl: config.queueUrl,
+    sqs,
+    batchSize: 10,
+    waitTimeSeconds: config.waitTimeSeconds,
+    visibilityTimeout: config.visibilityTimeoutSeconds,
+    heartbeatInterval: config.heartbeatIntervalSeconds,
+    messageSystemAttributeNames: ['ApproximateReceiveCount'],
+    handleMessageBatch,
+  });
+  consumer.on('empty', () => process.stdout.write(emptyLine()));
+  consumer.on('error', (error) => process.stderr.write(`sqs-consumer error: ${error.message}\n`));
+  consumer.on('processing_error', (error) => process.stderr.write(`sqs-consumer processing error: ${error.message}\n`));
+  consumer.start();
+}
+process.on('SIGTERM', () => process.exit(0));

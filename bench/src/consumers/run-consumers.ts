@@ -1,0 +1,74 @@
+/**
+ * `pnpm --filter @orders/bench bench:consumers [--smoke] [--no-build]`: the consumer comparison of
+ * `pnpm bench` on its own (a few minutes; `--smoke` in about 20 s). Prints the tables, then one
+ * JSON line; writes bench/.bench/last-consumers-{full,smoke}.{txt,json}.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BENCH_TABLE } from '../environment';
+import { OUT_DIR } from '../paths';
+import { startStandins } from '../standins/launch';
+import { consumerJson, consumerTables, measureConsumers, SLOW_PUT_MS, SQS_DELAYS } from './measure-consumers';
+
+const PUT_MS = 8;
+const args = new Set(process.argv.slice(2));
+const smoke = args.has('--smoke');
+const log = (message: string): void => {
+  process.stderr.write(`[bench:consumers] ${message}\n`);
+};
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const loadStart = loadavg().map((l) => l.toFixed(2));
+  const standins = await startStandins({
+    fakeDelaysMs: [PUT_MS, SLOW_PUT_MS],
+    proxies: [],
+    sqs: { delays: SQS_DELAYS },
+  });
+  try {
+    const [fast, slow] = standins.fakeUrls as [string, string];
+    const client = new DynamoDBClient({
+      endpoint: fast,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    });
+    await client.send(
+      new CreateTableCommand({
+        TableName: BENCH_TABLE,
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    client.destroy();
+    const measurement = await measureConsumers({
+      standins,
+      dynamodb: { url: fast, putMs: PUT_MS },
+      slowDynamodb: slow,
+      smoke,
+      rebuild: !args.has('--no-build'),
+      log,
+    });
+    const header = `pnpm bench:consumers (${smoke ? 'SMOKE: tiny samples, figures meaningless' : 'full'}) — ${cpus().length} cores, node ${process.version}, load at start ${loadStart.join(' ')}, at end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, ${((Date.now() - startedAt) / 1000).toFixed(0)} s`;
+    const text = [header, ...consumerTables(measurement), ...measurement.notes.map((note) => `- ${note}`)].join('\n');
+    const json = { bench: 'consumers', mode: smoke ? 'smoke' : 'full', ...consumerJson(measurement) };
+    mkdirSync(OUT_DIR, { recursive: true });
+    const name = `last-consumers-${smoke ? 'smoke' : 'full'}`;
+    writeFileSync(join(OUT_DIR, `${name}.txt`), `${text}\n`);
+    writeFileSync(join(OUT_DIR, `${name}.json`), JSON.stringify(json, null, 2));
+    process.stdout.write(`${text}\n\n${JSON.stringify(json)}\n`);
+  } finally {
+    await standins.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:consumers failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
