@@ -82,6 +82,13 @@ class Queue {
 
 const now = (): number => performance.timeOrigin + performance.now();
 
+/** The query-protocol codes SQS sends beside its JSON errors (`x-amzn-query-error`), which the SDK maps back to its classes. */
+const QUERY_ERROR_CODES: Readonly<Record<string, string>> = {
+  QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
+  InvalidAction: 'InvalidAction',
+  InternalError: 'InternalError',
+};
+
 class SqsError extends Error {
   constructor(
     readonly type: string,
@@ -437,7 +444,8 @@ export async function startFakeSqs(state: FakeSqsState, port = 0): Promise<{ ser
         const error = caught instanceof SqsError ? caught : new SqsError('InternalError', String(caught), 500);
         status = error.status;
         body = { __type: `com.amazonaws.sqs#${error.type}`, message: error.message };
-        headers['x-amzn-query-error'] = `AWS.SimpleQueueService.${error.type};Sender`;
+        headers['x-amzn-query-error'] =
+          `${QUERY_ERROR_CODES[error.type] ?? error.type};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
       }
       if (response.destroyed) return;
       const payload = JSON.stringify(body);

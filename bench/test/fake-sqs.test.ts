@@ -1,0 +1,166 @@
+import type { Server } from 'node:http';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { startDelayProxy } from '../src/standins/delay-proxy';
+import { FakeSqsState, startFakeSqs } from '../src/standins/fake-sqs';
+
+// The SQS stand-in the consumer comparison runs on: what the real SDK client (the one ours and
+// sqs-consumer use) must see for the comparison to mean anything.
+
+let server: Server;
+let url: string;
+let state: FakeSqsState;
+let client: SQSClient;
+
+beforeAll(async () => {
+  state = new FakeSqsState(() => url);
+  ({ server, url } = await startFakeSqs(state));
+  client = new SQSClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+});
+
+afterAll(async () => {
+  client.destroy();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function queueWith(name: string, bodies: string[], visibilityTimeout = 30): Promise<string> {
+  const { QueueUrl } = await client.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(visibilityTimeout) } }),
+  );
+  if (bodies.length > 0) {
+    await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl,
+        Entries: bodies.map((body, i) => ({ Id: `m${i}`, MessageBody: body })),
+      }),
+    );
+  }
+  return QueueUrl as string;
+}
+
+const depth = async (QueueUrl: string) =>
+  (
+    await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'VisibilityTimeout'],
+      }),
+    )
+  ).Attributes;
+
+describe('the SQS stand-in, through the real SDK client', () => {
+  it('hides received messages for the visibility timeout, counts them, and deletes only with the current handle', async () => {
+    const QueueUrl = await queueWith('hide', ['a', 'b', 'c']);
+    await expect(client.send(new GetQueueUrlCommand({ QueueName: 'hide' }))).resolves.toMatchObject({ QueueUrl });
+    const first = await client.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 2, MessageSystemAttributeNames: ['All'] }),
+    );
+    expect(first.Messages?.map((m) => m.Body)).toEqual(['a', 'b']); // the SDK checked each MD5OfBody
+    expect(first.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe('1');
+    await expect(depth(QueueUrl)).resolves.toEqual({
+      ApproximateNumberOfMessages: '1',
+      ApproximateNumberOfMessagesNotVisible: '2',
+      VisibilityTimeout: '30',
+    });
+    // Back at once, received again with a new handle: the old one deletes nothing (as SQS answers).
+    const [a] = first.Messages ?? [];
+    await client.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl,
+        Entries: [{ Id: '0', ReceiptHandle: a?.ReceiptHandle, VisibilityTimeout: 0 }],
+      }),
+    );
+    const again = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    expect(again.Messages?.map((m) => m.Body).sort()).toEqual(['a', 'c']);
+    const stale = await client.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', ReceiptHandle: a?.ReceiptHandle }] }),
+    );
+    expect(stale.Successful).toEqual([{ Id: '0' }]);
+    expect(state.stats('hide')?.remaining).toBe(3);
+    const deleted = await client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl,
+        Entries: [...(again.Messages ?? []), first.Messages?.[1]].map((m, i) => ({
+          Id: String(i),
+          ReceiptHandle: m?.ReceiptHandle,
+        })),
+      }),
+    );
+    expect(deleted.Successful).toHaveLength(3);
+    expect(state.stats('hide')).toMatchObject({ remaining: 0, drainedAt: expect.any(Number) });
+    // The heartbeat of a message no longer held is refused per entry.
+    const refused = await client.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl,
+        Entries: [{ Id: '0', ReceiptHandle: a?.ReceiptHandle, VisibilityTimeout: 30 }],
+      }),
+    );
+    expect(refused.Failed?.[0]?.Code).toBe('ReceiptHandleIsInvalid');
+  });
+
+  it('long-polls: an empty receive waits, and answers as soon as a message arrives', async () => {
+    const QueueUrl = await queueWith('long-poll', []);
+    const started = Date.now();
+    const waiting = client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'late' }] }));
+    const answered = await waiting;
+    expect(answered.Messages?.map((m) => m.Body)).toEqual(['late']);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const empty = await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    expect(empty.Messages).toBeUndefined();
+  });
+
+  it('hands nothing to a long poll its client gave up on, through the delay proxy too', async () => {
+    const proxy = await startDelayProxy(url, { defaultMs: 5, byAction: { ReceiveMessage: 20 } });
+    const viaProxy = new SQSClient({
+      endpoint: proxy.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    try {
+      const QueueUrl = await queueWith('abandoned', []);
+      const abort = new AbortController();
+      const cut = viaProxy.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }), {
+        abortSignal: abort.signal,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      abort.abort();
+      await expect(cut).rejects.toThrow();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'kept' }] }));
+      await expect(depth(QueueUrl)).resolves.toMatchObject({ ApproximateNumberOfMessages: '1' });
+      const started = Date.now();
+      const received = await viaProxy.send(new ReceiveMessageCommand({ QueueUrl }));
+      expect(received.Messages?.map((m) => m.Body)).toEqual(['kept']);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(19); // the proxy's round trip for a receive
+      expect(state.stats('abandoned')?.requests.map((r) => r.action)).toEqual([
+        'ReceiveMessage',
+        'SendMessageBatch',
+        'GetQueueAttributes',
+        'ReceiveMessage',
+      ]);
+    } finally {
+      viaProxy.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('answers an unknown queue as SQS does, so the SDK raises QueueDoesNotExist', async () => {
+    await expect(client.send(new GetQueueUrlCommand({ QueueName: 'nope' }))).rejects.toThrow(QueueDoesNotExist);
+  });
+});
