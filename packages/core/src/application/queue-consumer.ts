@@ -310,6 +310,10 @@ export class QueueConsumer {
       await this.waitForAbandonedWork(noMoreReceives);
       // Room for a whole receive's worth first: polling runs ahead of processing only this far.
       if (noMoreReceives.aborted || !(await this.limit.reserve(batchSize, noMoreReceives))) break;
+      if (noMoreReceives.aborted) {
+        this.limit.release(batchSize);
+        break;
+      }
       const receiveSentAt = this.scheduler.now();
       const drain = this.drain;
       const cancelIdleCheck = drain
