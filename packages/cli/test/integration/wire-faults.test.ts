@@ -67,9 +67,9 @@ function orders(
 }
 
 /**
- * Runs a command until it gets past its start-up: the resource lookups a command makes first are
- * retried by the SDK only (a long-running consumer's start-up is reworked in a later change), so
- * at these rates one of them fails now and then. The command must then say so in one sentence,
+ * Runs a command until it gets past its start-up: the resource lookups a command makes first (for
+ * `orders consume`, GetQueueUrl and GetQueueAttributes) are retried by the SDK only, so at these
+ * rates one of them fails now and then. The command must then say so in one sentence,
  * having done nothing, and exit 1: the operator (or a supervisor) runs it again.
  */
 async function runPastStartUp(proxy: FaultProxy, args: readonly string[], limitMs: number): Promise<Run> {
