@@ -295,8 +295,10 @@ describe('the CLI under faults, stopping and redriving at once', () => {
         onStart: (started) => {
           pid = started;
         },
-        // Each hung write takes 4 attempts of 4 s: a batch cannot fail before the stop timeout either.
-        env: { ORDERS_AWS_REQUEST_TIMEOUT_MS: '4000' },
+        // Each attempt of a hung write takes 15 s, so no batch can fail before the stop timeout (9 s
+        // in), however many messages the consumer holds: with every message of the queue in flight at
+        // once, the SDK's retry quota runs dry and writes fail after their first attempt.
+        env: { ORDERS_AWS_REQUEST_TIMEOUT_MS: '15000' },
       },
     );
     await new Promise((resolve) => setTimeout(resolve, 6_000));
