@@ -5,6 +5,7 @@
 export * from './errors';
 export * from './aws-error-translation';
 export * from './aws-client-config';
+export * from './caller-identity';
 export * from './batching';
 export * from './dynamodb-order-item';
 export * from './dynamodb-order-repository';
