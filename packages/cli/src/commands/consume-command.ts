@@ -3,7 +3,7 @@ import { describeResources, DynamoDbOrderRepository, SqsMessageQueue } from '@or
 import { DEFAULT_CONCURRENCY, ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
 import { createPowertoolsLogger } from '@orders/lambda-entry';
 import { parseInteger } from '../output/parse-integer';
-import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 import { systemScheduler } from '../runtime/system-scheduler';
 
 interface ConsumeCommandOptions extends AwsCommandOptions {
@@ -59,7 +59,7 @@ export function consumeCommand(): Command {
       .option('--quiet', 'no per-message log lines', false)
       .option('--json', 'print the final report as JSON', false),
   ).action(async (options: ConsumeCommandOptions) => {
-    const clientOptions = clientOptionsFrom(options);
+    const clientOptions = await openAwsTarget('consume', options);
     const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
     const queue = new SqsMessageQueue({ queueUrl: resources.queueUrl, clientOptions });
     // The heartbeat must beat the queue's real timeout, so read it unless told otherwise.
