@@ -23,7 +23,10 @@ export function publishCommand(): Command {
   return withAwsOptions(
     new Command('publish')
       .description('Publish orders to OrderTopic from a JSON Lines file (one order per line) or generated samples')
-      .option('--file <path>', 'JSON Lines file; invalid lines are reported with their line numbers and not published')
+      .option(
+        '--file <path>',
+        'JSON Lines file (- for standard input); invalid lines are reported with their line numbers and not published',
+      )
       .option('--sample <n>', 'publish n generated valid orders', parseInteger('--sample', 1, 10_000_000))
       .option('--seed <n>', 'seed for --sample', parseInteger('--seed', 0, 2 ** 31), 1)
       .option('--unchecked', 'publish every line as it is, even invalid ones (to exercise the DLQ)', false)
@@ -34,7 +37,8 @@ export function publishCommand(): Command {
       throw new UsageError('publish needs exactly one of --file <path> or --sample <n>');
     }
     // Check the input before touching AWS: a typo in a path should not cost a round trip.
-    const file = options.file === undefined ? undefined : readableFile(options.file);
+    const fromStdin = options.file === '-';
+    const file = options.file === undefined || fromStdin ? undefined : readableFile(options.file);
     const target = awsTargetFrom(options);
     // Poison on purpose is for an emulator; in a real account it needs saying so.
     if (options.unchecked) requireRealAwsConsent('publish --unchecked', target, options.iKnowThisIsRealAws);
@@ -49,6 +53,11 @@ export function publishCommand(): Command {
         totalBytes: file.bytes,
         ...progressOption(terminalProgress('publishing', 64 * 1024, ' bytes')),
       });
+    } else if (fromStdin) {
+      summary = await publishFile(publisher, process.stdin, { unchecked: options.unchecked, totalBytes: 0 });
+      if (summary.published + summary.invalid.length + summary.failed.length === 0) {
+        throw new UsageError('standard input (--file -) held no order; write one order (JSON) per line');
+      }
     } else {
       summary = await publishSample(publisher, options.sample ?? 0, {
         seed: options.seed,
