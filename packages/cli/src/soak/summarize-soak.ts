@@ -1,8 +1,9 @@
 import type { SoakFacts, SoakVerdict } from './soak-invariants';
 import type { SoakOptions } from './soak-options';
 import type { DrainsObserved } from './soak-facts';
-import { type SoakSummary, summaryDigest, tableDigest } from './soak-summary';
+import { type SoakOptionsSummary, type SoakSummary, summaryDigest, tableDigest } from './soak-summary';
 import type { SoakSystem } from './soak-system';
+import { snakeCaseKeys } from './summary-keys';
 import type { IdentifiedMessages } from './soak-target';
 import type { SoakWorkload, ValidPlanned } from './soak-workload';
 
@@ -83,7 +84,7 @@ function headline({ workload, drains, facts, verdict, marks, options }: Finished
 function detail({ options, workload, system, drains, facts, identified, verdict }: FinishedSoak) {
   const { ledger, metrics } = system;
   return {
-    options,
+    options: optionsSummary(options),
     orders: facts.expectedOrders.size,
     unexpected_orders: verdict.unexpectedOrders,
     lost_detail: verdict.lostDetail,
@@ -98,6 +99,34 @@ function detail({ options, workload, system, drains, facts, identified, verdict 
     ...(facts.outage ? { outage: outageSummary(options, facts.outage) } : {}),
     workload: workloadSummary(workload),
   } satisfies Partial<SummaryWithoutDigest>;
+}
+
+/** In the order the command line builds its options, so a renamed key is the only change the digest saw. */
+export function optionsSummary(options: SoakOptions): SoakOptionsSummary {
+  return {
+    messages: options.messages,
+    fault_rate: options.faultRate,
+    fault_mode: options.faultMode,
+    poison_rate: options.poisonRate,
+    duplicate_rate: options.duplicateRate,
+    reorder_rate: options.reorderRate,
+    tie_rate: options.tieRate,
+    crash_rate: options.crashRate,
+    max_receive_count: options.maxReceiveCount,
+    batch_size: options.batchSize,
+    seed: options.seed,
+    ...(options.deliverySeed === undefined ? {} : { delivery_seed: options.deliverySeed }),
+    ...(options.outage === undefined
+      ? {}
+      : {
+          outage: {
+            start_s: options.outage.startSeconds,
+            duration_s: options.outage.durationSeconds,
+            failure_class: options.outage.failureClass,
+          },
+        }),
+    raw_delivery: options.rawDelivery,
+  };
 }
 
 function faultsInjected({ faultyStore, ledger }: SoakSystem): SoakSummary['faults_injected'] {
@@ -131,7 +160,7 @@ function workloadSummary(workload: SoakWorkload): SoakSummary['workload'] {
     ties_different_content: workload.stats.ties.differentContent,
     ties_same_content_respelled: workload.stats.ties.sameContentRespelled,
     offset_timestamps: valid.filter((m) => !m.duplicate && !m.order.timestamp.endsWith('Z')).length,
-    poison_kinds: workload.stats.poisonKinds,
+    poison_kinds: snakeCaseKeys(workload.stats.poisonKinds),
   };
 }
 

@@ -26,6 +26,7 @@ import { SoakNetworkFaults } from './aws-network-faults';
 import { AwsSoakPublisher } from './aws-soak-publisher';
 import { deleteProvisioned, provisionSoakResources, type SoakResources } from './aws-soak-resources';
 import { type AwsSoakSettings, type ResolvedAwsSoakSettings, resolveAwsSoakSettings } from './aws-soak-settings';
+import { snakeCaseKeys } from '../summary-keys';
 import { MessageIdentities, unwrapSnsEnvelope } from './message-identities';
 
 export {
@@ -218,7 +219,7 @@ class AwsSoakTarget implements SoakTarget {
       kind: 'aws',
       endpoint: settings.endpoint ?? 'AWS (no custom endpoint)',
       region: settings.region ?? null,
-      resources: { ...main.names, ...(tap ? { tapQueueName: tap.names.queueName } : {}) },
+      resources: snakeCaseKeys({ ...main.names, ...(tap ? { tapQueueName: tap.names.queueName } : {}) }),
       resources_kept: settings.keep,
       provisioning_ms: provisioningMs,
       visibility_timeout_seconds: settings.visibilityTimeoutSeconds,
