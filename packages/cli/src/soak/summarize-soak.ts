@@ -101,7 +101,10 @@ function detail({ options, workload, system, drains, facts, identified, verdict 
   } satisfies Partial<SummaryWithoutDigest>;
 }
 
-/** In the order the command line builds its options, so a renamed key is the only change the digest saw. */
+/**
+ * The options field by field under their summary names, in the order the command line builds them
+ * (the key order is part of the digest, and no longer depends on how a caller ordered its object).
+ */
 export function optionsSummary(options: SoakOptions): SoakOptionsSummary {
   return {
     messages: options.messages,
