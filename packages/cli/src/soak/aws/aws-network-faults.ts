@@ -1,5 +1,6 @@
 import { DYNAMODB_CLIENT_DEFAULTS, resolveClientTimeouts, type AwsClientOptions } from '@orders/adapters-aws';
 import { startFaultProxy, type FaultCounts, type FaultProxy } from '@orders/testkit';
+import { snakeCaseKeys } from '../summary-keys';
 
 /** Every fault kind the proxy has, equally likely: on DynamoDB a stalled body is cut as fast as a silent one. */
 const ALL_KINDS = {
@@ -68,7 +69,7 @@ export class SoakNetworkFaults {
       on: "the function's DynamoDB calls",
       requests: counts.requests,
       injected: counts.totalFaults,
-      by_kind: counts.faults,
+      by_kind: snakeCaseKeys(counts.faults),
     };
   }
 
