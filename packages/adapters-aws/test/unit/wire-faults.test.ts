@@ -3,7 +3,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { InfrastructureError } from '@orders/core';
-import { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy } from '@orders/testkit';
+import { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy } from '@orders/simulation';
 import {
   createDynamoDbClient,
   createSnsClient,

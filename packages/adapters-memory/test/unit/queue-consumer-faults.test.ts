@@ -20,7 +20,7 @@ import {
   type VisibilityChange,
   type VisibilityChangeFailure,
 } from '@orders/core';
-import { createOrderGenerator } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 
 // The long-running consumer when the calls under it misbehave: a batch that never finishes, a
 // heartbeat still in flight when a retry delay is set, a stop that cannot finish in time, a delete

@@ -11,7 +11,7 @@ import {
 } from '@orders/lambda-entry';
 import { CountingMetrics } from './counting-metrics';
 import { buildDemoWorkload } from './demo-workload';
-import { seededRandom } from '@orders/testkit';
+import { seededRandom } from '@orders/simulation';
 
 export interface DemoOptions {
   readonly orders: number;

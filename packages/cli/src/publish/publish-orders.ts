@@ -6,7 +6,7 @@ import {
   type OutboundOrderMessage,
   type ValidationProblem,
 } from '@orders/core';
-import { createOrderGenerator } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 import { checkOrderLine, readableAttributes } from './order-lines';
 
 export interface InvalidLine {

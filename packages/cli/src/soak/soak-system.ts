@@ -1,7 +1,7 @@
 import { FaultInjectingOrderRepository } from '@orders/adapters-memory';
 import { type RetryPacingOptions, silentLogger } from '@orders/core';
 import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
-import { seededRandom } from '@orders/testkit';
+import { seededRandom } from '@orders/simulation';
 import { CountingMetrics } from '../demo/counting-metrics';
 import { DeliveryLedger } from './delivery-ledger';
 import { OutageWindow } from './outage-window';

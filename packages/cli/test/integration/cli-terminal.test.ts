@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { provisionResources, SnsOrderPublisher } from '@orders/adapters-aws';
 import { serializeOrder } from '@orders/core';
-import { createOrderGenerator } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // `./orders consume` as a person runs it: in a terminal (a pseudo-terminal from util-linux's

@@ -10,7 +10,7 @@ import {
   type ProvisionResult,
 } from '@orders/adapters-aws';
 import { serializeOrder, type Order } from '@orders/core';
-import { createOrderGenerator, nextEvent, startFaultProxy, type FaultProxy, type FaultRule } from '@orders/testkit';
+import { createOrderGenerator, nextEvent, startFaultProxy, type FaultProxy, type FaultRule } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // `orders publish`, `orders consume` and `orders dlq redrive` as an operator runs them, with a

@@ -1,4 +1,4 @@
-import { FAULT_KINDS } from '@orders/testkit';
+import { FAULT_KINDS } from '@orders/simulation';
 import { SoakNetworkFaults } from '../../src/soak/aws/aws-network-faults';
 import { POISON_KINDS } from '../../src/soak/poison-messages';
 import { runSoak } from '../../src/soak/run-soak';

@@ -1,4 +1,5 @@
-import { rawBody, SEED_DUMMY_ORDER, snsEnvelopeBody } from '@orders/testkit';
+import { rawBody, snsEnvelopeBody } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import { decodeOrderMessage, MAX_BODY_BYTES, MAX_ORDER_BYTES, type DecodeResult } from '../../src';
 import { validRecord } from '../support/orders';
 

@@ -1,4 +1,4 @@
-import { SEED_DUMMY_ORDER } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import {
   describeError,
   InfrastructureError,

@@ -15,7 +15,7 @@ import {
   SQS_BATCH_HANDLER,
   type SqsBatchHandler,
 } from '@orders/lambda-entry';
-import { createOrderGenerator } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // A total DynamoDB outage (the table deleted) that lasts longer than maxReceiveCount × the

@@ -17,15 +17,8 @@ import {
   SQS_BATCH_HANDLER,
   type SqsBatchHandler,
 } from '@orders/lambda-entry';
-import {
-  createOrderGenerator,
-  nextEvent,
-  SEED_DUMMY_ORDER,
-  sqsEvent,
-  sqsRecord,
-  snsEnvelopeBody,
-  rawBody,
-} from '@orders/testkit';
+import { sqsEvent, sqsRecord, snsEnvelopeBody, rawBody } from '@orders/testkit';
+import { createOrderGenerator, nextEvent, SEED_DUMMY_ORDER } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // SNS → SQS → the real handler (driven like Lambda's event source mapping) → DynamoDB, against

@@ -6,7 +6,7 @@ import {
   runEventSourceMapping,
   type SqsBatchHandler,
 } from '@orders/lambda-entry';
-import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/testkit';
+import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/simulation';
 import { handlerWith } from './support';
 
 describe('local event source mapping', () => {

@@ -1,7 +1,6 @@
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { RepositoryUnavailableError, serializeOrder, type OrderRepository } from '@orders/core';
 import {
-  SEED_DUMMY_ORDER,
   TEST_QUEUE_ARN,
   lambdaContext,
   rawBody,
@@ -10,6 +9,7 @@ import {
   sqsEvent,
   sqsRecord,
 } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import type { SQSEvent } from 'aws-lambda';
 import { FullBatchFailureError } from '../../src/invocation/full-batch-failure';
 import { handlerWith } from './support';

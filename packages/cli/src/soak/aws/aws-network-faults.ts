@@ -1,5 +1,5 @@
 import { DYNAMODB_CLIENT_DEFAULTS, resolveClientTimeouts, type AwsClientOptions } from '@orders/adapters-aws';
-import { startFaultProxy, type FaultCounts, type FaultProxy } from '@orders/testkit';
+import { startFaultProxy, type FaultCounts, type FaultProxy } from '@orders/simulation';
 import { snakeCaseKeys } from '../summary-keys';
 
 /** Every fault kind the proxy has, equally likely: on DynamoDB a stalled body is cut as fast as a silent one. */

@@ -1,0 +1,12 @@
+/**
+ * @orders/simulation — traffic and faults to run the system against, reproducible from a seed.
+ *
+ * - `createOrderGenerator`, `nextEvent`, `SEED_DUMMY_ORDER`: valid orders and their later events.
+ * - `seededRandom`: the PRNG every workload, fault plan and delivery order draws from.
+ * - `startFaultProxy`: an HTTP proxy between an AWS SDK client and its endpoint that resets
+ *   connections, loses answers, answers 5xx or throttling in the service's own error shape, answers
+ *   late or never (`pnpm fault-proxy` runs it alone).
+ */
+export * from './seeded-random';
+export * from './order-generator';
+export * from './fault-proxy';
