@@ -7,7 +7,5 @@ export * from './sqs-batch-handler';
 export * from './composition/entry-config';
 export * from './composition/container';
 export * from './composition/tokens';
-export * from './observability/powertools-logger';
-export * from './observability/powertools-metrics';
 export * from './local/event-source-mapping-runner';
 export * from './local/manual-clock-idle';

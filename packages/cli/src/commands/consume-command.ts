@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describeResources, DynamoDbOrderRepository, SqsMessageQueue } from '@orders/adapters-aws';
 import { DEFAULT_CONCURRENCY, ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
-import { createPowertoolsLogger } from '@orders/lambda-entry';
+import { createPowertoolsLogger } from '@orders/observability';
 import { ConsumeProgress } from '../consume/consume-progress';
 import { parseInteger } from '../output/parse-integer';
 import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';

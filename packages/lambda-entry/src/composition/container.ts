@@ -14,8 +14,8 @@ import {
   type MetricsRecorder,
   type OrderRepository,
 } from '@orders/core';
-import { createPowertoolsLogger, type PowertoolsLoggerAdapter } from '../observability/powertools-logger';
-import { createPowertoolsMetrics, type PowertoolsMetricsRecorder } from '../observability/powertools-metrics';
+import { createPowertoolsLogger, type PowertoolsLoggerAdapter } from '@orders/observability';
+import { createPowertoolsMetrics, type PowertoolsMetricsRecorder } from '@orders/observability';
 import { createSqsBatchHandler, type SqsBatchHandler } from '../sqs-batch-handler';
 import type { EntryConfig } from './entry-config';
 import { createOrderRepository } from './repository-factory';
