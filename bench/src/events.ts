@@ -1,4 +1,5 @@
-import { lambdaContext, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import { lambdaContext } from '@orders/lambda-local';
+import { snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
 import { createOrderGenerator, type OrderGenerator } from '@orders/simulation';
 import type { Context, SQSEvent } from './references/types';
 

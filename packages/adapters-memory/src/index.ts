@@ -6,3 +6,4 @@ export * from './messaging/in-memory-topic';
 export * from './messaging/order-pipeline';
 export * from './messaging/manual-scheduler';
 export * from './fault-injecting-order-repository';
+export * from './messaging/advance-clock-when-idle';

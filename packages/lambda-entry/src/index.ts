@@ -7,5 +7,3 @@ export * from './sqs-batch-handler';
 export * from './composition/entry-config';
 export * from './composition/container';
 export * from './composition/tokens';
-export * from './local/event-source-mapping-runner';
-export * from './local/manual-clock-idle';

@@ -7,6 +7,8 @@
  *   client behind a Runtime API server, cold starts, timeouts, init and invocation errors.
  * - `SqsEventSource`: Lambda's SQS event source mapping (batching, partial batch responses).
  * - `RuntimeApiServer`: the Runtime API alone, for any runtime client.
+ * - `runEventSourceMapping`, `lambdaContext`: a handler called in this process under the same
+ *   event source rules, one batch after another (the simulator, the soak, tests).
  */
 export * from './errors';
 export * from './template/cloud-assembly';
@@ -24,3 +26,5 @@ export * from './host/task-directory';
 export * from './event-source/batch-item-failures';
 export * from './event-source/sqs-event';
 export * from './event-source/sqs-event-source';
+export * from './in-process/lambda-context';
+export * from './in-process/event-source-mapping-runner';

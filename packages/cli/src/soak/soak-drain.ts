@@ -1,5 +1,5 @@
 import { MESSAGE_STATUSES, type MessageQueue } from '@orders/core';
-import { runEventSourceMapping } from '@orders/lambda-entry';
+import { runEventSourceMapping } from '@orders/lambda-local';
 import type { SoakHooks, SoakPhase } from './soak-hooks';
 import type { SoakOptions } from './soak-options';
 import type { OutcomeCounts, PhaseSummary } from './soak-summary';

@@ -8,13 +8,8 @@ import {
   SqsMessageQueue,
 } from '@orders/adapters-aws';
 import { type Order, serializeOrder } from '@orders/core';
-import {
-  buildContainer,
-  readEntryConfig,
-  runEventSourceMapping,
-  SQS_BATCH_HANDLER,
-  type SqsBatchHandler,
-} from '@orders/lambda-entry';
+import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+import { runEventSourceMapping } from '@orders/lambda-local';
 import { createOrderGenerator } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 

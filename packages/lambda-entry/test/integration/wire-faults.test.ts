@@ -12,7 +12,8 @@ import {
   type ProvisionResult,
 } from '@orders/adapters-aws';
 import { serializeOrder, type Order } from '@orders/core';
-import { runEventSourceMapping, type SqsBatchHandler } from '@orders/lambda-entry';
+import { runEventSourceMapping } from '@orders/lambda-local';
+import type { SqsBatchHandler } from '@orders/lambda-entry';
 import { createOrderGenerator, nextEvent, startFaultProxy, type FaultProxy } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 

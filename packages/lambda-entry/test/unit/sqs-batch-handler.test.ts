@@ -1,14 +1,7 @@
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { RepositoryUnavailableError, serializeOrder, type OrderRepository } from '@orders/core';
-import {
-  TEST_QUEUE_ARN,
-  lambdaContext,
-  rawBody,
-  sampleOrder,
-  snsEnvelopeBody,
-  sqsEvent,
-  sqsRecord,
-} from '@orders/testkit';
+import { TEST_QUEUE_ARN, rawBody, sampleOrder, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import { lambdaContext } from '@orders/lambda-local';
 import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import type { SQSEvent } from 'aws-lambda';
 import { FullBatchFailureError } from '../../src/invocation/full-batch-failure';
