@@ -3,6 +3,7 @@ import { createSqsClient, queueUrlFromArn, SqsMessageQueue } from '@orders/adapt
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import {
   CLOCK,
+  errorLogFields,
   LOGGER,
   METRICS_RECORDER,
   ORDER_REPOSITORY,
@@ -132,7 +133,7 @@ function flushMetrics(metrics: { flush?: () => void }, logger: Logger): void {
   try {
     metrics.flush?.();
   } catch (error) {
-    logger.warn('metrics flush failed', { errorMessage: error instanceof Error ? error.message : String(error) });
+    logger.warn('metrics flush failed', errorLogFields(error));
   }
 }
 

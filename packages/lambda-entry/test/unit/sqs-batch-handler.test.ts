@@ -97,6 +97,13 @@ describe('OrderProcessor handler', () => {
       AQEBm5: 3600,
     });
     expect(metrics.flushes).toBe(1);
+    const invocationLine = logger.calls.find((l) => l.level === 'error' && l.message.startsWith('every record failed'));
+    expect(invocationLine?.fields).toMatchObject({
+      errorName: 'FullBatchFailureError',
+      errorCode: 'full_batch_failure',
+      failureClass: 'transient',
+      failures: [{ failureClass: 'transient', code: 'throttled', count: 5 }],
+    });
   });
 
   it('answers (does not throw) when the only failures are poison, and makes poison visible at once', async () => {
@@ -179,6 +186,8 @@ describe('OrderProcessor handler', () => {
     expect((error as FullBatchFailureError).failures).toEqual([
       { failureClass: 'transient', code: 'deadline_exceeded', count: 3 },
     ]);
+    // Only transient failures: the invocation's error is transient too (systemic wakes an operator).
+    expect(error).toMatchObject({ failureClass: 'transient', retryable: true });
     await expect(repository.findById('D1')).resolves.toBeUndefined();
   });
 
