@@ -13,6 +13,7 @@ export * from './domain/save-decision';
 export * from './messages/inbound-message';
 export * from './messages/decode-message';
 export * from './messages/sns-envelope';
+export * from './messages/message-status';
 export * from './ports/order-repository';
 export * from './ports/logger';
 export * from './ports/metrics';

@@ -20,7 +20,7 @@ import { createPowertoolsMetrics, type PowertoolsMetricsRecorder } from '@orders
 import { createSqsBatchHandler, type SqsBatchHandler } from '../sqs-batch-handler';
 import type { EntryConfig } from './entry-config';
 import { createOrderRepository } from './repository-factory';
-import { ENTRY_CONFIG, POWERTOOLS_LOGGER, PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './tokens';
+import { POWERTOOLS_LOGGER, PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './tokens';
 
 /** Replace any port's adapter, e.g. an in-memory repository in a test or a local run. */
 export interface ContainerOverrides {
@@ -42,7 +42,6 @@ export interface ContainerOverrides {
  */
 export function buildContainer(config: EntryConfig, overrides: ContainerOverrides = {}): DependencyContainer {
   const container = rootContainer.createChildContainer();
-  container.register(ENTRY_CONFIG, { useValue: config });
   container.register(CLOCK, { useValue: overrides.clock ?? systemClock });
   container.register(POWERTOOLS_LOGGER, {
     useFactory: instanceCachingFactory(() =>
