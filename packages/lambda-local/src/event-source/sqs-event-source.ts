@@ -67,6 +67,28 @@ export interface EventSourceReport {
   readonly stoppedBy: 'signal' | 'empty';
 }
 
+type EventSourceCounts = { -readonly [K in Exclude<keyof EventSourceReport, 'stoppedBy'>]: number };
+
+const zeroCounts = (): EventSourceCounts => ({
+  invocations: 0,
+  received: 0,
+  deleted: 0,
+  left: 0,
+  failedInvocations: 0,
+  coldStarts: 0,
+  deleteFailures: 0,
+  receiveErrors: 0,
+});
+
+/** Several pollers' reports as one: counts added; stopped by `empty` only when every poller was. */
+export function combineEventSourceReports(reports: readonly EventSourceReport[]): EventSourceReport {
+  const total = zeroCounts();
+  for (const report of reports) {
+    for (const key of Object.keys(total) as (keyof EventSourceCounts)[]) total[key] += report[key];
+  }
+  return { ...total, stoppedBy: reports.every((r) => r.stoppedBy === 'empty') ? 'empty' : 'signal' };
+}
+
 export class EventSourceError extends LambdaLocalError {
   override readonly name = 'EventSourceError';
 }
@@ -94,16 +116,7 @@ const BACKOFF_MAX_MS = 20_000;
  * `untilEmpty`, when the queue is drained.
  */
 export class SqsEventSource {
-  private readonly report = {
-    invocations: 0,
-    received: 0,
-    deleted: 0,
-    left: 0,
-    failedInvocations: 0,
-    coldStarts: 0,
-    deleteFailures: 0,
-    receiveErrors: 0,
-  };
+  private readonly report = zeroCounts();
 
   constructor(private readonly options: SqsEventSourceOptions) {
     const { batchSize, maximumBatchingWindowSeconds: window } = options;
