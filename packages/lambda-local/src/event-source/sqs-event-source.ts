@@ -220,12 +220,8 @@ export class SqsEventSource {
       durationMs: result.durationMs,
     };
     if (result.status === 'error') {
-      this.leaveAll(messages);
-      this.options.onBatch?.({
+      this.leaveAll(messages, {
         ...facts,
-        deleted: 0,
-        left: messages.length,
-        deleteFailures: 0,
         outcome: result.kind,
         errorType: result.error.errorType,
         detail: result.error.errorMessage,
@@ -238,15 +234,7 @@ export class SqsEventSource {
       this.options.reportBatchItemFailures,
     );
     if (verdict.kind === 'whole-batch-failed') {
-      this.leaveAll(messages);
-      this.options.onBatch?.({
-        ...facts,
-        deleted: 0,
-        left: messages.length,
-        deleteFailures: 0,
-        outcome: 'invalid-response',
-        detail: verdict.reason,
-      });
+      this.leaveAll(messages, { ...facts, outcome: 'invalid-response', detail: verdict.reason });
       return;
     }
     const succeeded = messages.filter((m) => !verdict.failedIds.has(m.messageId)).map((m) => m.receiptHandle);
@@ -265,9 +253,14 @@ export class SqsEventSource {
     });
   }
 
-  private leaveAll(messages: readonly ReceivedMessage[]): void {
+  /** The invocation failed as a whole: every message is left for redelivery, none deleted. */
+  private leaveAll(
+    messages: readonly ReceivedMessage[],
+    batch: Omit<BatchReport, 'deleted' | 'left' | 'deleteFailures'>,
+  ): void {
     this.report.failedInvocations++;
     this.report.left += messages.length;
+    this.options.onBatch?.({ ...batch, deleted: 0, left: messages.length, deleteFailures: 0 });
   }
 
   private async isDrained(): Promise<boolean> {
