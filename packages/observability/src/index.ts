@@ -19,5 +19,5 @@
  * metrics.flush();
  * ```
  */
-export * from './powertools-logger';
-export * from './powertools-metrics';
+export { createPowertoolsLogger, PowertoolsLoggerAdapter } from './powertools-logger';
+export { createPowertoolsMetrics, PowertoolsMetricsRecorder } from './powertools-metrics';

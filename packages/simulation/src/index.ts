@@ -7,6 +7,15 @@
  *   connections, loses answers, answers 5xx or throttling in the service's own error shape, answers
  *   late or never (`pnpm fault-proxy` runs it alone).
  */
-export * from './seeded-random';
-export * from './order-generator';
-export * from './fault-proxy';
+export { createOrderGenerator, nextEvent, type OrderGenerator, SEED_DUMMY_ORDER } from './order-generator';
+export { seededRandom } from './seeded-random';
+export { type FaultProxy, type FaultProxyOptions, startFaultProxy } from './fault-proxy/fault-injecting-proxy';
+export {
+  type ActionCounts,
+  DEFAULT_FAULT_WEIGHTS,
+  FAULT_KINDS,
+  type FaultCounts,
+  type FaultKind,
+  type FaultRule,
+} from './fault-proxy/fault-plan';
+export type { AwsServiceName } from './fault-proxy/aws-request-identity';

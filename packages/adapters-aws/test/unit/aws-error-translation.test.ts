@@ -12,9 +12,8 @@ import {
   MissingCredentialsError,
   MissingRegionError,
   ResourceMissingError,
-  toInfrastructureError,
-  type AwsCallContext,
 } from '../../src';
+import { toInfrastructureError, type AwsCallContext } from '../../src/aws-error-translation';
 import { connectionRefused } from './support/fake-client';
 
 const context: AwsCallContext = {

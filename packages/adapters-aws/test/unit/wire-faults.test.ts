@@ -9,9 +9,9 @@ import {
   createSnsClient,
   createSqsClient,
   SqsMessageQueue,
-  toInfrastructureError,
   type AwsClientOptions,
 } from '../../src';
+import { toInfrastructureError } from '../../src/aws-error-translation';
 
 // The SDK clients as the adapters build them, through the fault-injecting proxy, against a
 // stand-in that answers like each service: every fault on the wire must end as a typed error

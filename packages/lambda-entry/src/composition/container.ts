@@ -16,7 +16,7 @@ import {
   type OrderRepository,
 } from '@orders/core';
 import { createPowertoolsLogger, type PowertoolsLoggerAdapter } from '@orders/observability';
-import { createPowertoolsMetrics, type PowertoolsMetricsRecorder } from '@orders/observability';
+import { createPowertoolsMetrics } from '@orders/observability';
 import { createSqsBatchHandler, type SqsBatchHandler } from '../sqs-batch-handler';
 import type { EntryConfig } from './entry-config';
 import { createOrderRepository } from './repository-factory';
@@ -135,5 +135,3 @@ function flushMetrics(metrics: { flush?: () => void }, logger: Logger): void {
     logger.warn('metrics flush failed', errorLogFields(error));
   }
 }
-
-export type { PowertoolsMetricsRecorder };
