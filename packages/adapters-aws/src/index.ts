@@ -3,15 +3,8 @@
  * lookup and DLQ tools a CLI needs. Every adapter accepts an injected SDK client; every client
  * made here has a request timeout and a bounded number of attempts.
  *
- * @example
- * ```ts
- * import { ProcessOrderBatch } from '@orders/core';
- * import { DynamoDbOrderRepository } from '@orders/adapters-aws';
- *
- * const repository = new DynamoDbOrderRepository({ tableName: 'Orders' });
- * const result = await new ProcessOrderBatch({ repository }).execute([{ messageId: 'm-1', body }]);
- * // result.failedMessageIds: what to leave on the queue for redelivery (and, after 3 receives, the DLQ)
- * ```
+ * Start from `DynamoDbOrderRepository` (its example stores orders through core's use case) and
+ * `provisionResources` (the table, topic, queues and DLQs, idempotently).
  */
 
 // Clients: timeouts and retry bounds in one place (ORDERS_AWS_REQUEST_TIMEOUT_MS, AWS_MAX_ATTEMPTS, …).

@@ -9,14 +9,17 @@
  *
  * @example
  * ```ts
+ * import assert from 'node:assert/strict';
+ * import { InMemoryOrderRepository } from '@orders/adapters-memory';
  * import { ProcessOrderBatch } from '@orders/core';
  * import { createPowertoolsLogger, createPowertoolsMetrics } from '@orders/observability';
  *
- * const logger = createPowertoolsLogger({ serviceName: 'orders', logLevel: 'info' });
+ * const logger = createPowertoolsLogger({ serviceName: 'orders', logLevel: 'warn' });
  * const metrics = createPowertoolsMetrics({ namespace: 'Orders', serviceName: 'orders' });
- * const processOrderBatch = new ProcessOrderBatch({ repository, logger, metrics });
- * // … after each batch:
- * metrics.flush();
+ * const useCase = new ProcessOrderBatch({ repository: new InMemoryOrderRepository(), logger, metrics });
+ * const { failedMessageIds } = await useCase.execute([{ messageId: 'm-1', body: 'not json' }]);
+ * assert.deepEqual(failedMessageIds, ['m-1']); // logged at warn: ids and the reason, never the body
+ * metrics.flush(); // one EMF line on stdout, then one for `invalid`/`not_json`
  * ```
  */
 export { createPowertoolsLogger, PowertoolsLoggerAdapter } from './powertools-logger';

@@ -27,7 +27,22 @@ export interface OrderGenerator {
   next(): Order;
 }
 
-/** Deterministic valid orders: `O-<seed>-000001`, … with varied users, items and quantities. */
+/** Deterministic valid orders: `O-<seed>-000001`, … with varied users, items and quantities. *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { validateOrder } from '@orders/core';
+ * import { createOrderGenerator, nextEvent } from '@orders/simulation';
+ *
+ * const orders = createOrderGenerator(7);
+ * const first = orders.next();
+ * assert.deepEqual(createOrderGenerator(7).next(), first); // the same seed, the same orders
+ * assert.equal(first.orderId, 'O-7-000001');
+ * const later = nextEvent(first, 60); // its next status, a minute later
+ * assert.equal(later.status, 'paid');
+ * assert.ok(validateOrder(later).ok);
+ * ```
+ */
 export function createOrderGenerator(seed = 1, baseTime = Date.UTC(2025, 4, 3, 12)): OrderGenerator {
   const random = seededRandom(seed);
   let counter = 0;

@@ -4,8 +4,9 @@ import {
   ManualScheduler,
   type ManualClock,
 } from '@orders/adapters-memory';
+// MessageHolds is core's internal: this suite drives it against the in-memory queue.
+import { MessageHolds } from '../../../core/src/application/consumer/message-holds';
 import {
-  MessageHolds,
   ProcessOrderBatch,
   QueueConsumer,
   RepositoryUnavailableError,

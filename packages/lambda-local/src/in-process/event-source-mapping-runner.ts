@@ -43,6 +43,26 @@ export interface EventSourceMappingReport {
  * rules for the response are applied as written (`readBatchItemFailures`, with
  * ReportBatchItemFailures on). One poller, no batching window, no timeout: for the simulator and
  * the soak on a manual clock. `SqsEventSource` feeds a `LocalLambda` the same way, in real time.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { advanceClockWhenIdle, createOrderPipeline, ManualClock } from '@orders/adapters-memory';
+ * import { runEventSourceMapping } from '@orders/lambda-local';
+ *
+ * // SNS → SQS → DLQ in memory on a manual clock, and a handler that fails every record it is given.
+ * const clock = new ManualClock();
+ * const pipeline = createOrderPipeline({ maxReceiveCount: 3, clock });
+ * await pipeline.topic.publish({ body: 'an order' });
+ * const report = await runEventSourceMapping({
+ *   queue: pipeline.queue,
+ *   queueArn: pipeline.queue.arn,
+ *   handler: async (event) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }),
+ *   onIdle: advanceClockWhenIdle(pipeline.queue, clock), // waits out visibility timeouts at once
+ * });
+ * assert.equal(report.invocations, 3); // three receives, then SQS's redrive policy moves it
+ * assert.equal(pipeline.deadLetterQueue.peekAll().length, 1);
+ * ```
  */
 export async function runEventSourceMapping(options: EventSourceMappingOptions): Promise<EventSourceMappingReport> {
   const batchSize = options.batchSize ?? 10;
