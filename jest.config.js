@@ -29,6 +29,9 @@ module.exports = {
         '<rootDir>/infra/test/**/*.test.ts',
         '<rootDir>/bench/test/**/*.test.ts',
       ],
+      // A scratch directory as TMPDIR for the run, removed at the end (testkit's scratch-directory).
+      globalSetup: '<rootDir>/packages/testkit/src/unit-global-setup.ts',
+      globalTeardown: '<rootDir>/packages/testkit/src/unit-global-teardown.ts',
     },
     {
       ...common,

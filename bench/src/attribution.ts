@@ -19,6 +19,8 @@ interface Probe {
 
 const ENTRY_SRC = join(LAMBDA_ENTRY_DIR, 'src');
 const ADAPTERS_AWS_SRC = join(REPO_DIR, 'packages', 'adapters-aws', 'src');
+/** Where Powertools is a dependency (pnpm resolves a package only from its dependents). */
+const OBSERVABILITY_SRC = join(REPO_DIR, 'packages', 'observability', 'src');
 
 export const PROBES: readonly Probe[] = [
   { name: 'probe-empty', description: 'an empty ESM module: node start-up alone', resolveDir: ENTRY_SRC, source: '' },
@@ -42,14 +44,14 @@ export const value = child.resolve(Symbol.for('x'));`,
   {
     name: 'probe-powertools-logger',
     description: '@aws-lambda-powertools/logger, one Logger',
-    resolveDir: ENTRY_SRC,
+    resolveDir: OBSERVABILITY_SRC,
     source: `import { Logger } from '@aws-lambda-powertools/logger';
 export const logger = new Logger({ serviceName: 'OrderProcessor', logLevel: 'INFO' });`,
   },
   {
     name: 'probe-powertools-metrics',
     description: '@aws-lambda-powertools/metrics, one Metrics',
-    resolveDir: ENTRY_SRC,
+    resolveDir: OBSERVABILITY_SRC,
     source: `import { Metrics } from '@aws-lambda-powertools/metrics';
 export const metrics = new Metrics({ namespace: 'OrderProcessing', serviceName: 'OrderProcessor' });`,
   },
@@ -75,8 +77,7 @@ export const repository = new DynamoDbOrderRepository({ tableName: 'Orders' });`
     source: `import { ProcessOrderBatch, systemClock } from '@orders/core';
 import { DynamoDbOrderRepository } from '@orders/adapters-aws';
 import { createSqsBatchHandler } from './sqs-batch-handler';
-import { createPowertoolsLogger } from './observability/powertools-logger';
-import { createPowertoolsMetrics } from './observability/powertools-metrics';
+import { createPowertoolsLogger, createPowertoolsMetrics } from '@orders/observability';
 import { readEntryConfig } from './composition/entry-config';
 const config = readEntryConfig(process.env);
 const logger = createPowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel });

@@ -1,11 +1,6 @@
-import {
-  createOrderGenerator,
-  lambdaContext,
-  snsEnvelopeBody,
-  sqsEvent,
-  sqsRecord,
-  type OrderGenerator,
-} from '@orders/testkit';
+import { lambdaContext } from '@orders/lambda-local';
+import { snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import { createOrderGenerator, type OrderGenerator } from '@orders/simulation';
 import type { Context, SQSEvent } from './references/types';
 
 /**

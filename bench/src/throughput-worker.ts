@@ -12,7 +12,8 @@
  * Everything is looked up by name at run time, so the bench builds while those packages move.
  */
 import { pathToFileURL } from 'node:url';
-import { createOrderGenerator, snsEnvelopeBody } from '@orders/testkit';
+import { snsEnvelopeBody } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 import { serveWorker } from './workers';
 import type { BenchHandler } from './references/types';
 

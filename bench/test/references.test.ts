@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { lambdaContext, rawBody, sampleOrder, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import { lambdaContext } from '@orders/lambda-local';
+import { rawBody, sampleOrder, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
 import { createFloorHandler } from '../src/references/floor';
 import { InMemoryDynamoDb } from '../src/references/in-memory-dynamodb';
 import { createPowertoolsStyleHandler } from '../src/references/powertools-style';

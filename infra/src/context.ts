@@ -1,6 +1,6 @@
 import { Duration, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { LOG_LEVELS, type LogLevel, type OrderProcessingStackProps } from './order-processing-stack';
+import { LOG_LEVELS, type LogLevel, type OrderProcessingStackProps } from './stack/props';
 
 /**
  * CDK context keys the app reads (`pnpm synth -- -c batchSize=20 -c maxBatchingWindowSeconds=2`,

@@ -11,13 +11,8 @@
  *
  * Prints µs of CPU per record (median of 8 rounds × 300 batches of 10) on stderr.
  */
-import {
-  buildContainer,
-  PowertoolsLoggerAdapter,
-  readEntryConfig,
-  SQS_BATCH_HANDLER,
-  type SqsBatchHandler,
-} from '@orders/lambda-entry';
+import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+import { PowertoolsLoggerAdapter } from '@orders/observability';
 import type { LogFields } from '@orders/core';
 import { BatchFactory, benchContext } from '../events';
 import { median } from '../stats';

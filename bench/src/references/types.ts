@@ -1,4 +1,5 @@
-import type { lambdaContext, sqsEvent, sqsRecord } from '@orders/testkit';
+import type { lambdaContext } from '@orders/lambda-local';
+import type { sqsEvent, sqsRecord } from '@orders/testkit';
 import type { SqsBatchHandler } from '@orders/lambda-entry';
 
 // The Lambda event types, borrowed (type-only, erased from bundles) from the workspace packages

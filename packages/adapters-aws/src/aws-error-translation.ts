@@ -11,7 +11,7 @@ import {
 
 /** Where a failed call was going: used to word the error and to name a missing resource. */
 export interface AwsCallContext {
-  readonly service: 'DynamoDB' | 'SNS' | 'SQS';
+  readonly service: 'DynamoDB' | 'SNS' | 'SQS' | 'STS';
   readonly operation: string;
   /** The resource the call addressed: a "not found" answer then becomes a ResourceMissingError. */
   readonly resource?: MissingResource;
@@ -174,7 +174,25 @@ export function toInfrastructureError(error: unknown, context: AwsCallContext): 
     );
   }
   if (/region is missing/i.test(sdk.message)) return new MissingRegionError({ cause: error });
+  if (sdk.name === 'TypeError' && /invalid url/i.test(sdk.message)) {
+    return new InfrastructureError(
+      'endpoint_invalid',
+      `${call} failed: the endpoint is not a URL; write it with its scheme, e.g. http://127.0.0.1:4566.`,
+      { cause: error, retryable: false },
+    );
+  }
   if (isNetworkError(error)) return new EndpointUnreachableError(networkTarget(sdk), { cause: error });
+  if (sdk.name === 'SyntaxError') {
+    // The SDK could not parse the answer: whatever answered is not speaking AWS's protocol (a wrong
+    // port, a proxy's error page, an emulator refusing an unknown region).
+    const status = httpStatusOf(sdk);
+    const serverError = status !== undefined && status >= 500;
+    return new InfrastructureError(
+      serverError ? 'aws_server_error' : 'aws_response_unreadable',
+      `${call} failed: the endpoint answered${status === undefined ? '' : ` ${status}`} with something that is not an AWS response; check the endpoint URL and the region.`,
+      { cause: error, retryable: serverError },
+    );
+  }
   if (context.resource && NOT_FOUND_NAMES.has(sdk.name))
     return new ResourceMissingError([context.resource], { cause: error });
 

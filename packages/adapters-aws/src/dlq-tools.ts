@@ -375,14 +375,7 @@ export class DlqTools {
     } catch (error) {
       // Unknown whether SQS stored any copy: keeping every original in the DLQ is the side that loses nothing.
       const translated = toInfrastructureError(error, { service: 'SQS', operation: 'SendMessageBatch' });
-      for (const message of messages) {
-        failures.push({
-          messageId: message.MessageId,
-          stage: 'not_sent',
-          code: translated.code,
-          message: translated.message,
-        });
-      }
+      failures.push(...everyMessageFailed(messages, 'not_sent', translated));
       return { ids, error: translated };
     }
   }
@@ -431,14 +424,7 @@ export class DlqTools {
       return { count: 0 };
     } catch (error) {
       const translated = toInfrastructureError(error, { service: 'SQS', operation: 'DeleteMessageBatch' });
-      for (const message of messages) {
-        failures.push({
-          messageId: message.MessageId,
-          stage: 'not_deleted',
-          code: translated.code,
-          message: translated.message,
-        });
-      }
+      failures.push(...everyMessageFailed(messages, 'not_deleted', translated));
       return { count: 0, error: translated };
     }
   }
@@ -565,4 +551,13 @@ function copyAttributes(attributes: Record<string, MessageAttributeValue>): Reco
  */
 export function moveTaskFailureAllowsFallback(error: InfrastructureError): boolean {
   return !['credentials_missing', 'region_missing', 'resource_missing'].includes(error.code);
+}
+
+/** A batch call that failed as a whole fails each of its messages, at that stage, for the same reason. */
+function everyMessageFailed(
+  messages: readonly ReceivedDlqMessage[],
+  stage: RedriveFailure['stage'],
+  error: InfrastructureError,
+): RedriveFailure[] {
+  return messages.map((message) => ({ messageId: message.MessageId, stage, code: error.code, message: error.message }));
 }

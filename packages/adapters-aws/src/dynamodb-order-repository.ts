@@ -71,6 +71,25 @@ type PutResult =
  * An item from before the rule (no `instant`) never satisfies the condition; it is classified by its
  * own timestamp, and when the event wins it is replaced by a second put conditioned on it being
  * unchanged since it was read.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { DynamoDbOrderRepository, provisionResources, suffixedResourceNames } from '@orders/adapters-aws';
+ * import { ProcessOrderBatch } from '@orders/core';
+ *
+ * // Against AWS_ENDPOINT_URL (moto or LocalStack): Orders-example and its queues, created if missing.
+ * const { names } = await provisionResources({ names: suffixedResourceNames('example') });
+ * const repository = new DynamoDbOrderRepository({ tableName: names.tableName });
+ * const order = { orderId: 'O1', userId: 'U1', itemName: 'Laptop', quantity: 1, status: 'new', timestamp: '2025-05-03T12:00:00Z' };
+ * const body = JSON.stringify(order);
+ * const { outcomes } = await new ProcessOrderBatch({ repository }).execute([
+ *   { messageId: 'm-1', body },
+ *   { messageId: 'm-2', body }, // a redelivery: one conditional write each, the second one a duplicate
+ * ]);
+ * assert.deepEqual(outcomes.map((o) => o.status).sort(), ['created', 'duplicate']);
+ * assert.deepEqual(await repository.findById('O1'), order);
+ * ```
  */
 export class DynamoDbOrderRepository implements OrderRepository {
   readonly tableName: string;

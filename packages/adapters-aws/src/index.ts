@@ -1,24 +1,98 @@
 /**
  * @orders/adapters-aws — core's ports on AWS SDK v3 (DynamoDB, SNS, SQS), plus the provisioning,
- * lookup and DLQ tools a CLI needs. Every adapter accepts an injected SDK client.
+ * lookup and DLQ tools a CLI needs. Every adapter accepts an injected SDK client; every client
+ * made here has a request timeout and a bounded number of attempts.
+ *
+ * Start from `DynamoDbOrderRepository` (its example stores orders through core's use case) and
+ * `provisionResources` (the table, topic, queues and DLQs, idempotently).
  */
-export * from './errors';
-export * from './aws-error-translation';
-export * from './aws-client-config';
-export * from './batching';
-export * from './dynamodb-order-item';
-export * from './dynamodb-order-repository';
-export * from './dynamodb-ordering-condition';
-export * from './sns-order-publisher';
-export * from './sqs-message-queue';
-export * from './sqs-queue-lookup';
-export * from './consume-queue-lookup';
-export * from './sns-topic-lookup';
-export * from './dlq-diagnosis';
-export * from './dlq-tools';
-export * from './redrive-lease';
-export * from './queue-policies';
-export * from './resource-names';
-export * from './provisioning';
-export * from './resource-lookup';
-export * from './resource-teardown';
+
+// Clients: timeouts and retry bounds in one place (ORDERS_AWS_REQUEST_TIMEOUT_MS, AWS_MAX_ATTEMPTS, …).
+export {
+  type AwsClientOptions,
+  type AwsClients,
+  CLIENT_ENVIRONMENT,
+  type ClientDefaults,
+  ClientSettingError,
+  createAwsClients,
+  createDynamoDbClient,
+  createSnsClient,
+  createSqsClient,
+  DYNAMODB_CLIENT_DEFAULTS,
+  resolveClientTimeouts,
+} from './aws-client-config';
+export { callerIdentity, type CallerIdentity } from './caller-identity';
+
+// Errors: each an InfrastructureError with a stable code and failure class, its message never echoing input.
+export {
+  AwsRequestError,
+  type AwsRequestErrorCode,
+  type AwsRequestErrorDetails,
+  type AwsResourceType,
+  EndpointUnreachableError,
+  MalformedStoredItemError,
+  MissingCredentialsError,
+  MissingRegionError,
+  type MissingResource,
+  ResourceMissingError,
+} from './errors';
+
+// DynamoDB: the repository (one conditional write per event) and the table's item format.
+export { DynamoDbOrderRepository, type DynamoDbOrderRepositoryOptions } from './dynamodb-order-repository';
+export {
+  fromOrderItem,
+  type OrderItem,
+  storedOrderRecord,
+  type StoredOrderRecord,
+  toOrderItem,
+} from './dynamodb-order-item';
+export { storedComesBeforeCondition, type WriteCondition } from './dynamodb-ordering-condition';
+
+// SNS and SQS: the publisher and the queue behind core's ports.
+export { SnsOrderPublisher, type SnsOrderPublisherOptions } from './sns-order-publisher';
+export { type QueueDepth, queueUrlFromArn, SqsMessageQueue, type SqsMessageQueueOptions } from './sqs-message-queue';
+export { findQueueUrl } from './sqs-queue-lookup';
+export { type ConsumeQueue, lookUpConsumeQueue } from './consume-queue-lookup';
+export { findTopicArn } from './sns-topic-lookup';
+
+// The DLQ: list, diagnose, redrive (one redrive at a time per queue, by a lease).
+export {
+  type DlqListing,
+  type DlqListOptions,
+  type DlqMessage,
+  DlqTools,
+  type DlqToolsOptions,
+  type ManualRedrive,
+  type MoveTaskRedrive,
+  type RedriveFailure,
+  type RedriveOptions,
+  type RedriveResult,
+  type RedriveStrategy,
+} from './dlq-tools';
+export { diagnoseDlqBody, type DlqDiagnosis } from './dlq-diagnosis';
+export {
+  DEFAULT_REDRIVE_LEASE_MS,
+  DynamoDbRedriveLease,
+  type DynamoDbRedriveLeaseOptions,
+  type HeldRedriveLease,
+  RedriveInProgressError,
+  type RedriveLease,
+} from './redrive-lease';
+
+// The resources: names, provisioning, lookup, teardown.
+export {
+  DEFAULT_RESOURCE_NAMES,
+  type OrderResources,
+  resolveResourceNames,
+  type ResourceNames,
+  suffixedResourceNames,
+} from './resource-names';
+export { type ProvisionChange, type ProvisionOptions, provisionResources, type ProvisionResult } from './provisioning';
+export {
+  countTableItems,
+  describeResources,
+  type LookupOptions,
+  type NewestOrders,
+  newestStoredOrders,
+} from './resource-lookup';
+export { deleteOrderResources, type ResourcesToDelete, type TeardownReport } from './resource-teardown';

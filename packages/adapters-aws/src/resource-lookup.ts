@@ -1,10 +1,9 @@
-import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type StoredOrderRecord, storedOrderRecord } from './dynamodb-order-item';
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-client-config';
-import { toInfrastructureError } from './aws-error-translation';
 import { ResourceMissingError, type MissingResource } from './errors';
+import { scanOrderItems } from './order-table-scan';
 import { describeTable } from './provisioning';
-import { INTERNAL_KEY_PREFIX } from './redrive-lease';
 import { resolveResourceNames, type OrderResources, type ResourceNames } from './resource-names';
 import { findQueueSubscriptions, findTopicArn } from './sns-topic-lookup';
 import { findQueueUrl, getQueueArn } from './sqs-queue-lookup';
@@ -58,29 +57,9 @@ export async function describeResources(options: LookupOptions = {}): Promise<Or
  */
 export async function countTableItems(client: DynamoDBClient, tableName: string): Promise<number> {
   let count = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  try {
-    do {
-      const page = await client.send(
-        new ScanCommand({
-          TableName: tableName,
-          Select: 'COUNT',
-          FilterExpression: 'NOT begins_with(#key, :internal)',
-          ExpressionAttributeNames: { '#key': 'orderId' },
-          ExpressionAttributeValues: { ':internal': { S: INTERNAL_KEY_PREFIX } },
-          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-        }),
-      );
-      count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-  } catch (error) {
-    throw toInfrastructureError(error, {
-      service: 'DynamoDB',
-      operation: 'Scan',
-      resource: { type: 'DynamoDB table', name: tableName },
-    });
-  }
+  await scanOrderItems(client, tableName, { select: 'COUNT' }, (page) => {
+    count += page.Count ?? 0;
+  });
   return count;
 }
 
@@ -103,30 +82,11 @@ export async function newestStoredOrders(
   options: { readonly limit: number; readonly maxScanned: number },
 ): Promise<NewestOrders> {
   const records: StoredOrderRecord[] = [];
-  let scanned = 0;
-  let startKey: Record<string, AttributeValue> | undefined;
-  try {
-    do {
-      const page = await client.send(
-        new ScanCommand({
-          TableName: tableName,
-          Limit: Math.min(1000, options.maxScanned - scanned),
-          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-        }),
-      );
-      for (const item of page.Items ?? []) records.push(storedOrderRecord(item));
-      scanned += page.Items?.length ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && scanned < options.maxScanned);
-  } catch (error) {
-    throw toInfrastructureError(error, {
-      service: 'DynamoDB',
-      operation: 'Scan',
-      resource: { type: 'DynamoDB table', name: tableName },
-    });
-  }
+  const { scanned, complete } = await scanOrderItems(client, tableName, { maxScanned: options.maxScanned }, (page) => {
+    for (const item of page.Items ?? []) records.push(storedOrderRecord(item));
+  });
   // ISO 8601 UTC strings sort as time; items from before the rule (no updatedAt) come last.
   const storedAt = (record: StoredOrderRecord): string => record.storedAt ?? '';
   records.sort((a, b) => (storedAt(a) < storedAt(b) ? 1 : storedAt(a) > storedAt(b) ? -1 : 0));
-  return { records: records.slice(0, options.limit), scanned, complete: startKey === undefined };
+  return { records: records.slice(0, options.limit), scanned, complete };
 }

@@ -16,6 +16,18 @@ export const DEFAULT_RESOURCE_NAMES: ResourceNames = {
   subscriptionDlqName: 'OrderSubscriptionDLQ',
 };
 
+/** The default names, each with `-<suffix>`: a set no other run uses (soak runs, test suites). */
+export function suffixedResourceNames(suffix: string): ResourceNames {
+  const suffixed = (name: string): string => `${name}-${suffix}`;
+  return {
+    tableName: suffixed(DEFAULT_RESOURCE_NAMES.tableName),
+    topicName: suffixed(DEFAULT_RESOURCE_NAMES.topicName),
+    queueName: suffixed(DEFAULT_RESOURCE_NAMES.queueName),
+    dlqName: suffixed(DEFAULT_RESOURCE_NAMES.dlqName),
+    subscriptionDlqName: suffixed(DEFAULT_RESOURCE_NAMES.subscriptionDlqName),
+  };
+}
+
 export function resolveResourceNames(names: Partial<ResourceNames> = {}): ResourceNames {
   const queueName = names.queueName ?? DEFAULT_RESOURCE_NAMES.queueName;
   return {

@@ -14,6 +14,24 @@ import {
  * OrderRepository in a Map, under exactly the rule the DynamoDB adapter applies on the server:
  * core's `decideSave`. JavaScript runs each `save` to completion before the next, so the
  * compare-and-set below is atomic, like DynamoDB's conditional put.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { InMemoryOrderRepository } from '@orders/adapters-memory';
+ * import { parseRfc3339Instant } from '@orders/core';
+ *
+ * const repository = new InMemoryOrderRepository();
+ * const event = (status: 'new' | 'paid', timestamp: string) => {
+ *   const parsed = parseRfc3339Instant(timestamp);
+ *   if (!parsed.ok) throw new Error(parsed.problem.reason);
+ *   return { order: { orderId: 'O1', userId: 'U1', itemName: 'Laptop', quantity: 1, status, timestamp }, instant: parsed.instant };
+ * };
+ * // The newer event wins whatever the arrival order: the older one, arriving late, is `stale`.
+ * assert.equal((await repository.save(event('paid', '2025-05-03T12:05:00Z'))).outcome, 'created');
+ * assert.equal((await repository.save(event('new', '2025-05-03T12:00:00Z'))).outcome, 'stale');
+ * assert.equal((await repository.findById('O1'))?.status, 'paid');
+ * ```
  */
 export class InMemoryOrderRepository implements OrderRepository {
   private readonly orders = new Map<string, StoredOrderState>();

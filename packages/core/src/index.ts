@@ -1,35 +1,137 @@
 /**
  * @orders/core — the order-processing domain, free of AWS, of any DI framework and of I/O,
- * so that any service (a Lambda, a container, a test) can reuse it.
+ * so that any service (a Lambda, a container, a test) can reuse it. Start from `ProcessOrderBatch`:
+ * give it an `OrderRepository` (the DynamoDB or in-memory adapter, or your own, checked by
+ * @orders/testkit's contract suite) and a batch of messages; it says what became of each.
  */
-export * from './domain/order';
-export * from './domain/plain-object';
-export * from './domain/instant';
-export * from './domain/validation-problem';
-export * from './domain/validate-order';
-export * from './domain/serialize-order';
-export * from './domain/event-order';
-export * from './domain/save-decision';
-export * from './messages/inbound-message';
-export * from './messages/decode-message';
-export * from './messages/sns-envelope';
-export * from './ports/order-repository';
-export * from './ports/logger';
-export * from './ports/metrics';
-export * from './ports/clock';
-export * from './ports/abort-signal';
-export * from './ports/message-queue';
-export * from './ports/scheduler';
-export * from './ports/order-event-publisher';
-export * from './errors/infrastructure-error';
-export * from './application/message-outcome';
-export * from './application/map-with-concurrency';
-export * from './application/process-order-batch';
-export * from './application/retry-pacing';
-export * from './application/pace-retries';
-export * from './application/queue-consumer';
-export * from './application/consumer/message-holds';
-export * from './application/consumer/delete-batcher';
-export * from './application/consumer/drain-watch';
-export * from './application/consumer/in-flight-limit';
-export * from './application/consumer/stop-signal';
+
+// The order: its fields and limits, validation, and its canonical JSON.
+export {
+  type Order,
+  ORDER_FIELDS,
+  ORDER_LIMITS,
+  ORDER_STATUSES,
+  type OrderStatus,
+  pickOrderFields,
+  type TimedOrder,
+} from './domain/order';
+export { type OrderValidationResult, validateOrder } from './domain/validate-order';
+export type { ProblemCode, ValidationProblem } from './domain/validation-problem';
+export { serializeOrder } from './domain/serialize-order';
+
+// Time: RFC 3339 instants to the nanosecond, compared as instants, never as text.
+export {
+  compareInstants,
+  type Instant,
+  instantFromDecimalSeconds,
+  type InstantParseResult,
+  instantToDecimalSeconds,
+  parseRfc3339Instant,
+} from './domain/instant';
+
+// Which event wins: one total order over events (time, then status, quantity, user, item, spelling).
+export {
+  compareCodePoints,
+  compareOrderEvents,
+  CONTENT_FIELDS,
+  type ContentField,
+  differingContentFields,
+  greatestEvent,
+  statusesRankedBelow,
+  TIE_BREAK_FIELDS,
+  type TieBreakField,
+} from './domain/event-order';
+export {
+  decideSave,
+  legacyOrderState,
+  type SaveDecision,
+  type SaveOutcome,
+  type SaveResult,
+  type StoredOrderState,
+} from './domain/save-decision';
+
+// Messages: an SQS body decoded (SNS envelope or raw), and what became of it.
+export type { InboundMessage } from './messages/inbound-message';
+export { decodeOrderMessage, type DecodeResult, type Delivery } from './messages/decode-message';
+export { type SnsEnvelopeOptions, type SnsNotificationEnvelope, wrapInSnsNotification } from './messages/sns-envelope';
+export { type FailureTally, MESSAGE_STATUSES, type MessageStatus } from './messages/message-status';
+
+// Ports: what the use case needs of the world, each an interface (the container's ones with a token).
+export { ORDER_REPOSITORY, type OrderRepository, type SaveOptions } from './ports/order-repository';
+export { type LogFields, type Logger, LOGGER, type LogLevel, type LogValue, silentLogger } from './ports/logger';
+export { type BatchMetrics, METRICS_RECORDER, type MetricsRecorder } from './ports/metrics';
+export { type Clock, CLOCK, systemClock } from './ports/clock';
+export type { AbortSignalLike } from './ports/abort-signal';
+export type {
+  DeleteFailure,
+  MessageQueue,
+  MessageVisibility,
+  ReceivedMessage,
+  ReceiveOptions,
+  VisibilityChange,
+  VisibilityChangeFailure,
+} from './ports/message-queue';
+export type { Scheduler } from './ports/scheduler';
+export type { OrderEventPublisher, OutboundOrderMessage, PublishFailure } from './ports/order-event-publisher';
+
+// Errors: a stable code, a failure class (transient or systemic), a message that never echoes input.
+export {
+  describeError,
+  type ErrorDescription,
+  type ErrorLogFields,
+  errorLogFields,
+  type FailureClass,
+  InfrastructureError,
+  type InfrastructureErrorOptions,
+  type InfrastructureFailureClass,
+  RepositoryUnavailableError,
+} from './errors/infrastructure-error';
+
+// The use case: a batch decoded, validated and stored, one outcome per message.
+export {
+  type BatchContext,
+  type BatchResult,
+  DEFAULT_CONCURRENCY,
+  ProcessOrderBatch,
+  type ProcessOrderBatchDependencies,
+  type ProcessOrderBatchOptions,
+} from './application/process-order-batch';
+export {
+  type AcknowledgedOutcome,
+  type FailedOutcome,
+  failureClassOf,
+  type InvalidOutcome,
+  isFailure,
+  type MessageOutcome,
+  outcomeErrorCode,
+  tallyFailures,
+} from './application/message-outcome';
+
+// Retries paced by why they failed, so an outage outlasts the DLQ's receive count.
+export {
+  deadLetterTimeline,
+  type DeadLetterTimeline,
+  DEFAULT_RETRY_PACING,
+  fixedRetryDelay,
+  RETRY_PACING_ENVIRONMENT,
+  retryDelaySeconds,
+  retryPacingFromEnvironment,
+  type RetryPacingOptions,
+  retryPacingProblems,
+  type RetryPacingSettings,
+} from './application/retry-pacing';
+export {
+  type FailedDelivery,
+  paceRetries,
+  type PaceRetriesOptions,
+  type PacingReport,
+} from './application/pace-retries';
+
+// The long-running consumer: the same use case on a queue outside Lambda (`orders consume`).
+export {
+  type ConsumerReport,
+  QueueConsumer,
+  type QueueConsumerDependencies,
+  type QueueConsumerOptions,
+  type QueueDepthSnapshot,
+} from './application/queue-consumer';

@@ -3,11 +3,12 @@
  * the local event-source-mapping runner. The deployable handler lives in `lambda-handler.ts`
  * (the bundle's entry), so importing this module never reads the environment or builds clients.
  */
-export * from './sqs-batch-handler';
-export * from './composition/entry-config';
-export * from './composition/container';
-export * from './composition/tokens';
-export * from './observability/powertools-logger';
-export * from './observability/powertools-metrics';
-export * from './local/event-source-mapping-runner';
-export * from './local/manual-clock-idle';
+export {
+  createSqsBatchHandler,
+  MalformedEventError,
+  type SqsBatchHandler,
+  type SqsBatchHandlerDependencies,
+} from './sqs-batch-handler';
+export { ConfigurationError, type EntryConfig, readEntryConfig, type RepositoryKind } from './composition/entry-config';
+export { buildContainer, type ContainerOverrides } from './composition/container';
+export { PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './composition/tokens';

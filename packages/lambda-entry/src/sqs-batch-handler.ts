@@ -1,5 +1,12 @@
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { InboundMessage, Logger, MessageVisibility, ProcessOrderBatch, RetryPacingOptions } from '@orders/core';
+import {
+  errorLogFields,
+  type InboundMessage,
+  type Logger,
+  type MessageVisibility,
+  type ProcessOrderBatch,
+  type RetryPacingOptions,
+} from '@orders/core';
 import { fifoBatchContext, isFifoSource, wasTried } from './invocation/fifo-groups';
 import { FullBatchFailureError, fullBatchFailure } from './invocation/full-batch-failure';
 import { invocationDeadline } from './invocation/invocation-deadline';
@@ -92,19 +99,11 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
     } catch (error) {
       if (error instanceof FullBatchFailureError) {
         invocationLogger.error('every record failed and not as poison; failing the invocation (retries are paced)', {
-          errorName: error.name,
-          errorCode: error.code,
+          ...errorLogFields(error),
           failures: error.failures.map((f) => ({ ...f })),
         });
       } else {
-        invocationLogger.error('batch failed as a whole; Lambda will retry every record', {
-          errorName: error instanceof Error ? error.name : 'NonError',
-          errorCode:
-            (error as { code?: unknown })?.code === undefined
-              ? 'unexpected_error'
-              : String((error as { code?: unknown }).code),
-          errorMessage: error instanceof Error ? error.message : undefined,
-        });
+        invocationLogger.error('batch failed as a whole; Lambda will retry every record', errorLogFields(error));
       }
       throw error;
     } finally {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { compareCodePoints, greatestEvent, ORDER_STATUSES, type Order, type TimedOrder } from '@orders/core';
 import { timed } from './order-repository-contract';
-import { seededRandom } from './orders';
+import { seededRandom } from '@orders/simulation';
 
 /**
  * Generated event histories for the convergence properties: a few orders, each with events built

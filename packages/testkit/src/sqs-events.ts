@@ -1,4 +1,4 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { serializeOrder, wrapInSnsNotification, type Order } from '@orders/core';
 
 export const TEST_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:OrderTopic';
@@ -46,23 +46,3 @@ export function sqsRecord(body: string, overrides: Partial<SQSRecord> = {}): SQS
 }
 
 export const sqsEvent = (records: readonly SQSRecord[]): SQSEvent => ({ Records: [...records] });
-
-/** A Lambda context good enough for handlers: a request id and a clock on the remaining time. */
-export function lambdaContext(overrides: Partial<Context> = {}, timeoutMs = 30_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'OrderProcessor',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:OrderProcessor',
-    memoryLimitInMB: '256',
-    awsRequestId: `req-${nextUuid()}`,
-    logGroupName: '/aws/lambda/OrderProcessor',
-    logStreamName: '2025/05/03/[$LATEST]test',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-    ...overrides,
-  };
-}

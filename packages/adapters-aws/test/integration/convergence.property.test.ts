@@ -4,13 +4,8 @@ import fc from 'fast-check';
 import { compareCodePoints, type Order, ProcessOrderBatch } from '@orders/core';
 import { deliveryPlan, expectedFinalTable, orderEventHistories, snsEnvelopeBody } from '@orders/testkit';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
-import {
-  awsClientConfig,
-  createDynamoDbClient,
-  DEFAULT_DYNAMODB_MAX_ATTEMPTS,
-  DynamoDbOrderRepository,
-  provisionResources,
-} from '../../src';
+import { awsClientConfig, DEFAULT_DYNAMODB_MAX_ATTEMPTS } from '../../src/aws-client-config';
+import { createDynamoDbClient, DynamoDbOrderRepository, provisionResources } from '../../src';
 
 // The convergence property on DynamoDB itself: the conditional write built from core's tie-break
 // must agree with core's total order, so every delivery order and batching of the same events,

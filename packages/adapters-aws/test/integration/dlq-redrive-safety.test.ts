@@ -6,6 +6,7 @@ import {
   createSqsClient,
   DlqTools,
   DynamoDbRedriveLease,
+  newestStoredOrders,
   provisionResources,
   RedriveInProgressError,
   SqsMessageQueue,
@@ -156,6 +157,10 @@ describe('the manual redrive on the emulator', () => {
     const held = await crashed.acquire();
     try {
       await expect(countTableItems(dynamodb, resources.names.tableName)).resolves.toBe(0);
+      // Nor listed as one (`orders list`).
+      await expect(
+        newestStoredOrders(dynamodb, resources.names.tableName, { limit: 10, maxScanned: 100 }),
+      ).resolves.toEqual({ records: [], scanned: 1, complete: true });
       await expect(toolsWith('next').redrive({ strategy: 'manual' })).rejects.toThrow(
         /^Another redrive of .* is running \(lease held by crashed-run until /,
       );

@@ -1,14 +1,8 @@
 import { serializeOrder } from '@orders/core';
 import { sampleOrder, snsEnvelopeBody } from '@orders/testkit';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
-import {
-  createSqsClient,
-  DlqTools,
-  provisionResources,
-  SqsMessageQueue,
-  VALID_MESSAGE_REASON,
-  type ProvisionResult,
-} from '../../src';
+import { createSqsClient, DlqTools, provisionResources, SqsMessageQueue, type ProvisionResult } from '../../src';
+import { VALID_MESSAGE_REASON } from '../../src/dlq-diagnosis';
 
 const sqs = createSqsClient();
 let resources: ProvisionResult;

@@ -3,14 +3,8 @@ import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-
 import { RepositoryUnavailableError } from '@orders/core';
 import { describeOrderRepositoryContract, type LegacyOrderItem, sampleOrder, timed } from '@orders/testkit';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
-import {
-  awsClientConfig,
-  createDynamoDbClient,
-  DEFAULT_DYNAMODB_MAX_ATTEMPTS,
-  DynamoDbOrderRepository,
-  provisionResources,
-  ResourceMissingError,
-} from '../../src';
+import { awsClientConfig, DEFAULT_DYNAMODB_MAX_ATTEMPTS } from '../../src/aws-client-config';
+import { createDynamoDbClient, DynamoDbOrderRepository, provisionResources, ResourceMissingError } from '../../src';
 
 const names = uniqueResourceNames('ddb');
 

@@ -1,5 +1,5 @@
 import { decodeOrderMessage, serializeOrder, type ReceivedMessage } from '@orders/core';
-import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/testkit';
+import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/simulation';
 import { resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 import {
   createSnsClient,

@@ -1,14 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ClientSettingError, createSqsClient, DlqTools, SqsMessageQueue } from '../../src';
 import {
-  ClientSettingError,
-  createSqsClient,
   DEFAULT_REQUEST_TIMEOUT_MS,
-  DlqTools,
   dynamoDbClientConfig,
   longPollRequestTimeoutMs,
-  SqsMessageQueue,
   sqsClientConfig,
-} from '../../src';
+} from '../../src/aws-client-config';
 import { fakeClient, TEST_CLIENT_CONFIG } from './support/fake-client';
 
 describe('every client has a request timeout and bounded retries, set in one place', () => {

@@ -12,9 +12,8 @@ import {
   MissingCredentialsError,
   MissingRegionError,
   ResourceMissingError,
-  toInfrastructureError,
-  type AwsCallContext,
 } from '../../src';
+import { toInfrastructureError, type AwsCallContext } from '../../src/aws-error-translation';
 import { connectionRefused } from './support/fake-client';
 
 const context: AwsCallContext = {
@@ -158,5 +157,37 @@ describe('toInfrastructureError', () => {
     expect(toInfrastructureError(thrown, { service: 'DynamoDB', operation: 'GetItem' })).toBeInstanceOf(
       MissingCredentialsError,
     );
+  });
+});
+
+describe('answers that are not AWS responses, and endpoints that are not URLs', () => {
+  const context = { service: 'SQS', operation: 'GetQueueUrl' } as const;
+
+  it('says the endpoint answered something that is not an AWS response, keeping a 5xx retryable', () => {
+    const unparsable = Object.assign(new Error('Unexpected token < in JSON'), {
+      name: 'SyntaxError',
+      $metadata: { httpStatusCode: 500 },
+    });
+    expect(toInfrastructureError(unparsable, context)).toMatchObject({
+      code: 'aws_server_error',
+      retryable: true,
+      message:
+        'SQS GetQueueUrl failed: the endpoint answered 500 with something that is not an AWS response; check the endpoint URL and the region.',
+    });
+    const noStatus = Object.assign(new Error('Unexpected end of JSON input'), { name: 'SyntaxError' });
+    expect(toInfrastructureError(noStatus, context)).toMatchObject({
+      code: 'aws_response_unreadable',
+      retryable: false,
+    });
+  });
+
+  it('names an endpoint that is not a URL in one sentence', () => {
+    const invalid = Object.assign(new TypeError('Invalid URL'), { code: 'ERR_INVALID_URL' });
+    expect(toInfrastructureError(invalid, context)).toMatchObject({
+      code: 'endpoint_invalid',
+      retryable: false,
+      message:
+        'SQS GetQueueUrl failed: the endpoint is not a URL; write it with its scheme, e.g. http://127.0.0.1:4566.',
+    });
   });
 });

@@ -1,13 +1,8 @@
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import {
-  awsClientConfig,
-  chunkForBatch,
-  createSqsClient,
-  DEFAULT_DYNAMODB_MAX_ATTEMPTS,
-  redrivePolicy,
-  sameJsonAttribute,
-  topicToQueuePolicy,
-} from '../../src';
+import { awsClientConfig, DEFAULT_DYNAMODB_MAX_ATTEMPTS } from '../../src/aws-client-config';
+import { chunkForBatch } from '../../src/batching';
+import { createSqsClient } from '../../src';
+import { redrivePolicy, sameJsonAttribute, topicToQueuePolicy } from '../../src/queue-policies';
 
 describe('chunkForBatch', () => {
   it('splits by count, keeping input indexes', () => {

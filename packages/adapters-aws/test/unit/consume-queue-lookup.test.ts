@@ -1,5 +1,6 @@
 import { QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
-import { lookUpConsumeQueue, maxReceiveCountOf, ResourceMissingError } from '../../src';
+import { lookUpConsumeQueue, ResourceMissingError } from '../../src';
+import { maxReceiveCountOf } from '../../src/consume-queue-lookup';
 import { fakeClient, TEST_CLIENT_CONFIG, type FakeHandler } from './support/fake-client';
 
 const QUEUE_URL = 'http://127.0.0.1:5000/000000000000/OrderQueue';

@@ -1,13 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Clock } from '@orders/core';
-import {
-  DlqTools,
-  MAX_SEND_BATCH_BYTES,
-  RedriveInProgressError,
-  sendBatchBytes,
-  type HeldRedriveLease,
-  type RedriveLease,
-} from '../../src';
+import { DlqTools, RedriveInProgressError, type HeldRedriveLease, type RedriveLease } from '../../src';
+import { MAX_SEND_BATCH_BYTES, sendBatchBytes } from '../../src/dlq-tools';
 import { fakeClient, TEST_CLIENT_CONFIG } from './support/fake-client';
 import { DLQ_URL, FakeSqs, SOURCE_URL } from './support/fake-sqs';
 

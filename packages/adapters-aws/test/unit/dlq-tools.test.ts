@@ -1,7 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { serializeOrder } from '@orders/core';
 import { sampleOrder, snsEnvelopeBody } from '@orders/testkit';
-import { diagnoseDlqBody, DlqTools, EndpointUnreachableError, VALID_MESSAGE_REASON } from '../../src';
+import { diagnoseDlqBody, DlqTools, EndpointUnreachableError } from '../../src';
+import { VALID_MESSAGE_REASON } from '../../src/dlq-diagnosis';
 import { connectionRefused, fakeClient, TEST_CLIENT_CONFIG } from './support/fake-client';
 import { DLQ_URL, FakeSqs, SOURCE_URL } from './support/fake-sqs';
 

@@ -1,11 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { DynamoDbOrderRepository } from '@orders/adapters-aws';
 import {
   awsClientConfig,
   DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   dynamoDbClientConfig,
-  DynamoDbOrderRepository,
-} from '@orders/adapters-aws';
+} from '../../src/aws-client-config';
 import { RepositoryUnavailableError } from '@orders/core';
 import { sampleOrder, timed } from '@orders/testkit';
 

@@ -1,5 +1,6 @@
 import { type AttributeValue, ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbRedriveLease, INTERNAL_KEY_PREFIX, RedriveInProgressError, redriveLeaseKey } from '../../src';
+import { DynamoDbRedriveLease, RedriveInProgressError } from '../../src';
+import { INTERNAL_KEY_PREFIX, redriveLeaseKey } from '../../src/redrive-lease';
 import { connectionRefused, fakeClient, TEST_CLIENT_CONFIG, type SentCommand } from './support/fake-client';
 
 type Item = Record<string, AttributeValue>;

@@ -1,6 +1,7 @@
 import { NotFoundException, SNSClient } from '@aws-sdk/client-sns';
 import type { OutboundOrderMessage } from '@orders/core';
-import { SnsOrderPublisher, MAX_PUBLISH_BATCH_BYTES, ResourceMissingError } from '../../src';
+import { SnsOrderPublisher, ResourceMissingError } from '../../src';
+import { MAX_PUBLISH_BATCH_BYTES } from '../../src/sns-order-publisher';
 import { fakeClient, TEST_CLIENT_CONFIG, type FakeHandler } from './support/fake-client';
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:OrderTopic';

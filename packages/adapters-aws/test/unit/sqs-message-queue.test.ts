@@ -1,5 +1,6 @@
 import { QueueDoesNotExist, SQSClient } from '@aws-sdk/client-sqs';
-import { ResourceMissingError, SqsMessageQueue, queueNameFromUrl, toReceivedMessage } from '../../src';
+import { ResourceMissingError, SqsMessageQueue } from '../../src';
+import { queueNameFromUrl, toReceivedMessage } from '../../src/sqs-message-queue';
 import { connectionRefused, fakeClient, TEST_CLIENT_CONFIG, type FakeHandler } from './support/fake-client';
 
 const QUEUE_URL = 'http://sqs.us-east-1.localhost.localstack.cloud:4566/000000000000/OrderQueue';

@@ -3,15 +3,15 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { InfrastructureError } from '@orders/core';
-import { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy } from '@orders/testkit';
+import { FAULT_KINDS, startFaultProxy, type FaultKind, type FaultProxy } from '@orders/simulation';
 import {
   createDynamoDbClient,
   createSnsClient,
   createSqsClient,
   SqsMessageQueue,
-  toInfrastructureError,
   type AwsClientOptions,
 } from '../../src';
+import { toInfrastructureError } from '../../src/aws-error-translation';
 
 // The SDK clients as the adapters build them, through the fault-injecting proxy, against a
 // stand-in that answers like each service: every fault on the wire must end as a typed error

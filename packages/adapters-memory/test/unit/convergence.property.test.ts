@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { type InboundMessage, type Order, type OrderRepository, ProcessOrderBatch } from '@orders/core';
-import {
-  deliveryPlan,
-  expectedFinalTable,
-  orderEventHistories,
-  rawBody,
-  seededRandom,
-  snsEnvelopeBody,
-} from '@orders/testkit';
+import { deliveryPlan, expectedFinalTable, orderEventHistories, rawBody, snsEnvelopeBody } from '@orders/testkit';
+import { seededRandom } from '@orders/simulation';
 
 // "Order-safe" means convergent: whatever order and batching SQS delivers the same events in, with
 // saves running concurrently, the table ends the same, byte for byte, and equal to each order's

@@ -1,6 +1,7 @@
 import { FaultInjectingOrderRepository, InMemoryOrderRepository } from '@orders/adapters-memory';
 import { RepositoryUnavailableError } from '@orders/core';
-import { describeOrderRepositoryContract, sampleOrder, seededRandom, timed } from '@orders/testkit';
+import { describeOrderRepositoryContract, sampleOrder, timed } from '@orders/testkit';
+import { seededRandom } from '@orders/simulation';
 
 /** A PRNG that returns the given draws in turn. */
 const draws =

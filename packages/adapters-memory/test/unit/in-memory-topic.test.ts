@@ -1,6 +1,6 @@
 import { createOrderPipeline, InMemoryQueue, InMemoryTopic, ManualClock } from '@orders/adapters-memory';
 import { decodeOrderMessage, serializeOrder } from '@orders/core';
-import { SEED_DUMMY_ORDER } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 
 describe('InMemoryTopic', () => {
   it('wraps each message in an SNS notification envelope with orderId and status attributes', async () => {

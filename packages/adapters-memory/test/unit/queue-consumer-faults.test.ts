@@ -4,9 +4,10 @@ import {
   ManualScheduler,
   type ManualClock,
 } from '@orders/adapters-memory';
+// MessageHolds is core's internal: this suite drives it against the in-memory queue.
+import { MessageHolds } from '../../../core/src/application/consumer/message-holds';
 import {
   fixedRetryDelay,
-  MessageHolds,
   ProcessOrderBatch,
   QueueConsumer,
   RepositoryUnavailableError,
@@ -21,7 +22,7 @@ import {
   type VisibilityChange,
   type VisibilityChangeFailure,
 } from '@orders/core';
-import { createOrderGenerator } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 
 // The long-running consumer when the calls under it misbehave: a batch that never finishes, a
 // heartbeat still in flight when a retry delay is set, a stop that cannot finish in time, a delete

@@ -21,7 +21,7 @@ import {
   type VisibilityChange,
   type VisibilityChangeFailure,
 } from '@orders/core';
-import { createOrderGenerator } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 
 // The consumer's pipeline (issue 15): receives run ahead of processing within a bound, deletes and
 // visibility changes go out in batch calls, failed messages come back paced by their class, and

@@ -12,7 +12,7 @@ import {
   type TimedOrder,
 } from '@orders/core';
 import { QueueConsumer } from '@orders/core';
-import { createOrderGenerator, nextEvent } from '@orders/testkit';
+import { createOrderGenerator, nextEvent } from '@orders/simulation';
 
 // The long-running consumer lives in core; it is tested here, on the in-memory queue it is
 // meant to be interchangeable with SQS against.

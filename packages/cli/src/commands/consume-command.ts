@@ -1,14 +1,16 @@
 import { Command } from 'commander';
 import { createSqsClient, DynamoDbOrderRepository, lookUpConsumeQueue, SqsMessageQueue } from '@orders/adapters-aws';
 import { DEFAULT_CONCURRENCY, ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
-import { createPowertoolsLogger } from '@orders/lambda-entry';
+import { createPowertoolsLogger } from '@orders/observability';
+import { ConsumeProgress } from '../consume/consume-progress';
 import {
   consumerRetryPacing,
   type ConsumerTuningOptions,
   withConsumerTuningOptions,
 } from '../consume/consumer-settings';
 import { parseInteger } from '../output/parse-integer';
-import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { stopOnSignals } from '../runtime/stop-on-signals';
 import { systemScheduler } from '../runtime/system-scheduler';
 
 interface ConsumeCommandOptions extends AwsCommandOptions, ConsumerTuningOptions {
@@ -20,6 +22,7 @@ interface ConsumeCommandOptions extends AwsCommandOptions, ConsumerTuningOptions
   readonly batchTimeout: number;
   readonly stopTimeout: number;
   readonly quiet: boolean;
+  readonly logs: boolean;
   readonly json: boolean;
 }
 
@@ -55,82 +58,100 @@ export function consumeCommand(): Command {
         parseInteger('--stop-timeout', 0, 3_600),
         10,
       )
-      .option('--quiet', 'no per-message log lines', false)
-      .option('--json', 'print the final report as JSON', false),
+      .option(
+        '--logs',
+        'one JSON log line per message on stdout even on a terminal (the default when not a terminal)',
+        false,
+      )
+      .option('--quiet', 'no per-message log lines, no status line', false)
+      .option('--json', 'print the final report as JSON on stdout', false),
   );
   return withAwsOptions(command).action(async (options: ConsumeCommandOptions) => {
-    const clientOptions = clientOptionsFrom(options);
-    const names = resourceNamesFrom(options);
-    const retryPacing = consumerRetryPacing(options, process.env);
-    // Only what consuming needs before the first receive: the queue URL and its attributes.
-    const sqs = createSqsClient(clientOptions);
-    const target = await lookUpConsumeQueue(sqs, names.queueName);
-    const queue = new SqsMessageQueue({ queueUrl: target.queueUrl, client: sqs, clientOptions });
-    // The heartbeat must beat the queue's real timeout, so use it unless told otherwise.
-    const visibilityTimeoutSeconds = options.visibilityTimeout ?? Math.max(1, target.visibilityTimeoutSeconds);
-    const logger = options.quiet
-      ? silentLogger
-      : createPowertoolsLogger({ serviceName: 'orders-consumer', logLevel: 'info' });
-    const repository = new DynamoDbOrderRepository({ tableName: names.tableName, clientOptions });
-    const consumer = new QueueConsumer(
-      {
-        queue,
-        processOrderBatch: new ProcessOrderBatch({ repository, logger }, { concurrency: options.concurrency }),
-        scheduler: systemScheduler,
-        logger,
-      },
-      {
-        visibilityTimeoutSeconds,
-        pollers: options.pollers,
-        waitTimeSeconds: options.waitSeconds,
-        batchTimeoutMs: options.batchTimeout * 1000,
-        stopTimeoutMs: options.stopTimeout * 1000,
-        retryPacing,
-        ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
-        ...(target.maxReceiveCount === undefined ? {} : { maxReceiveCount: target.maxReceiveCount }),
-        ...(options.untilEmpty ? { untilEmpty: () => queue.depth() } : {}),
-      },
-    );
-    const stop = stopOnSignals();
-    let report: ConsumerReport;
+    // Listen first: a stop that comes while the command is still looking up its queue is a stop too.
+    let progress: ConsumeProgress | undefined;
+    const stop = stopOnSignals('orders consume', {
+      finishing: `in-flight messages and the current long poll (up to ${options.waitSeconds} s)`,
+      beforeMessage: () => progress?.clear(),
+    });
     try {
-      report = await consumer.run(stop.signal);
+      await consume(options, stop.signal, (shown) => {
+        progress = shown;
+      });
     } finally {
       stop.dispose();
     }
-    await printReport(report, options.json);
-    // Work the consumer gave up on (a timed-out batch, what a stop left) may still hold sockets
-    // until its own timeouts: the process is done, so it does not wait for them.
-    if (report.stopTimedOut || report.abandonedRunning > 0) process.exit(0);
   });
 }
 
-/**
- * SIGINT/SIGTERM ask for a graceful stop: no new receive, in-flight batches finish and are
- * deleted, then the process exits 0; after --stop-timeout, what is still in hand is handed back to
- * the queue and the process exits anyway, saying so. A second signal exits at once (messages not
- * yet deleted are simply redelivered later: nothing is lost either way).
- */
-function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals): void => {
-    if (controller.signal.aborted) {
-      process.stderr.write(`orders consume: second ${name}, exiting now\n`);
-      process.exit(130);
-    }
-    process.stderr.write(
-      `orders consume: ${name} received, finishing in-flight messages (send again to exit at once)\n`,
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+async function consume(
+  options: ConsumeCommandOptions,
+  signal: AbortSignal,
+  showing: (progress: ConsumeProgress | undefined) => void,
+): Promise<void> {
+  const clientOptions = await openAwsTarget('consume', options);
+  const names = resourceNamesFrom(options);
+  const retryPacing = consumerRetryPacing(options, process.env);
+  // Only what consuming needs before the first receive: the queue URL and its attributes.
+  const sqs = createSqsClient(clientOptions);
+  const target = await lookUpConsumeQueue(sqs, names.queueName);
+  const queue = new SqsMessageQueue({ queueUrl: target.queueUrl, client: sqs, clientOptions });
+  // The heartbeat must beat the queue's real timeout, so use it unless told otherwise.
+  const visibilityTimeoutSeconds = options.visibilityTimeout ?? Math.max(1, target.visibilityTimeoutSeconds);
+  const output = consumeOutput(options, names.queueName);
+  showing(output.progress);
+  const logger = output.logs
+    ? createPowertoolsLogger({ serviceName: 'orders-consumer', logLevel: 'info' })
+    : silentLogger;
+  const repository = new DynamoDbOrderRepository({ tableName: names.tableName, clientOptions });
+  const consumer = new QueueConsumer(
+    {
+      queue,
+      processOrderBatch: new ProcessOrderBatch(
+        { repository, logger, ...(output.progress ? { metrics: output.progress } : {}) },
+        { concurrency: options.concurrency },
+      ),
+      scheduler: systemScheduler,
+      logger,
     },
+    {
+      visibilityTimeoutSeconds,
+      pollers: options.pollers,
+      waitTimeSeconds: options.waitSeconds,
+      batchTimeoutMs: options.batchTimeout * 1000,
+      stopTimeoutMs: options.stopTimeout * 1000,
+      retryPacing,
+      ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+      ...(target.maxReceiveCount === undefined ? {} : { maxReceiveCount: target.maxReceiveCount }),
+      ...(options.untilEmpty ? { untilEmpty: () => queue.depth() } : {}),
+    },
+  );
+  output.progress?.start();
+  let report: ConsumerReport;
+  try {
+    report = await consumer.run(signal);
+  } finally {
+    output.progress?.stop();
+  }
+  await printReport(report, options.json);
+  // Work the consumer gave up on (a timed-out batch, what a stop left) may still hold sockets
+  // until its own timeouts: the process is done, so it does not wait for them.
+  if (report.stopTimedOut || report.abandonedRunning > 0) process.exit(0);
+}
+
+/**
+ * What a person sees, by where the output goes: on a terminal, a status line (counts, rate,
+ * outcomes) and no per-message JSON unless `--logs`; not on a terminal (a pipe, a log collector),
+ * the JSON log lines as before. `--quiet` silences both.
+ */
+function consumeOutput(
+  options: Pick<ConsumeCommandOptions, 'quiet' | 'logs' | 'json'>,
+  queueName: string,
+): { logs: boolean; progress: ConsumeProgress | undefined } {
+  if (options.quiet) return { logs: false, progress: undefined };
+  const terminal = process.stderr.isTTY === true;
+  return {
+    logs: options.logs || !terminal,
+    progress: terminal && !options.logs ? new ConsumeProgress(queueName, process.stderr) : undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { MESSAGE_STATUSES } from '@orders/core';
-import { createPowertoolsLogger } from '@orders/lambda-entry';
+import { createPowertoolsLogger } from '@orders/observability';
 import { runDemo, type DemoResult } from '../demo/run-demo';
 import { formatTable } from '../output/format-table';
 import { parseInteger } from '../output/parse-integer';

@@ -9,7 +9,7 @@ import {
 } from '@orders/adapters-aws';
 import { formatTable } from '../output/format-table';
 import { parseInteger } from '../output/parse-integer';
-import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 
 interface DlqListCommandOptions extends AwsCommandOptions {
   readonly json: boolean;
@@ -31,7 +31,7 @@ async function dlqTools(
   options: AwsCommandOptions,
   redrive?: { readonly visibilityTimeoutSeconds: number },
 ): Promise<DlqTools> {
-  const clientOptions = clientOptionsFrom(options);
+  const clientOptions = await openAwsTarget(redrive === undefined ? 'dlq list' : 'dlq redrive', options);
   const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
   const lease =
     redrive === undefined
@@ -97,10 +97,13 @@ export function dlqCommand(): Command {
         `Started an SQS message move task (${result.taskHandle}); SQS moves the messages back in the background.\n`,
       );
     } else {
-      process.stdout.write(
-        `Moved ${result.moved} message(s) back to the source queue by receive → send → delete` +
-          `${result.fallbackReason ? ` (${result.fallbackReason})` : ''}.\n`,
-      );
+      // Not an error: an emulator without StartMessageMoveTask (moto) gets the copy path. The
+      // endpoint's answer stays in --json (fallbackReason) and ORDERS_DEBUG for whoever needs it.
+      const how = result.fallbackReason
+        ? 'copied one by one (receive → send → delete), as this endpoint offers no StartMessageMoveTask'
+        : 'copied one by one (receive → send → delete)';
+      process.stdout.write(`Moved ${result.moved} message(s) back to the source queue, ${how}.\n`);
+      if (result.fallbackReason && process.env['ORDERS_DEBUG']) process.stderr.write(`${result.fallbackReason}\n`);
       for (const failure of result.failures) {
         process.stderr.write(
           `message ${failure.messageId}: ${failure.stage.replaceAll('_', ' ')}: ${failure.message} [${failure.code}]\n`,

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { DynamoDbOrderRepository, type StoredOrderRecord } from '@orders/adapters-aws';
 import { instantFromDecimalSeconds } from '@orders/core';
 import { formatTable } from '../output/format-table';
-import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 
 interface GetCommandOptions extends AwsCommandOptions {
   readonly json: boolean;
@@ -20,7 +20,7 @@ export function getCommand(): Command {
   ).action(async (orderIds: string[], options: GetCommandOptions) => {
     const repository = new DynamoDbOrderRepository({
       tableName: resourceNamesFrom(options).tableName,
-      clientOptions: clientOptionsFrom(options),
+      clientOptions: await openAwsTarget('get', options),
     });
     const found = await Promise.all(
       orderIds.map(async (orderId) => ({ orderId, record: await repository.findStored(orderId) })),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { serveLambda, type ServeLambdaReport } from '../lambda/serve-lambda';
+import { openAwsTarget } from '../runtime/aws-options';
 import { parseInteger } from '../output/parse-integer';
 import { stopOnSignals } from '../runtime/stop-on-signals';
 
@@ -76,16 +77,14 @@ function serveCommand(): Command {
       if (options.visibilityTimeout !== undefined && !options.provision) {
         throw new InvalidArgumentError('--visibility-timeout only applies with --provision');
       }
+      const clientOptions = await openAwsTarget('lambda serve', options);
       const stop = stopOnSignals('orders lambda serve');
       try {
         const report = await serveLambda({
           cdkOut: options.cdkOut,
           ...(options.stack === undefined ? {} : { stackName: options.stack }),
           ...(options.function === undefined ? {} : { functionName: options.function }),
-          clientOptions: {
-            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-            ...(options.region === undefined ? {} : { region: options.region }),
-          },
+          clientOptions,
           environmentOverrides: options.env,
           ...(options.timeout === undefined ? {} : { timeoutSeconds: options.timeout }),
           ...(options.logFormat === undefined ? {} : { logFormat: options.logFormat }),

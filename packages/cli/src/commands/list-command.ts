@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { createDynamoDbClient, newestStoredOrders } from '@orders/adapters-aws';
 import { parseInteger } from '../output/parse-integer';
-import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 import { recordJson, storedOrdersTable } from './get-command';
 
 interface ListCommandOptions extends AwsCommandOptions {
@@ -19,7 +19,7 @@ export function listCommand(): Command {
       .option('--scan-limit <n>', 'items to read at most', parseInteger('--scan-limit', 1, 1_000_000), 10_000)
       .option('--json', 'one JSON object per order, one per line', false),
   ).action(async (options: ListCommandOptions) => {
-    const client = createDynamoDbClient(clientOptionsFrom(options));
+    const client = createDynamoDbClient(await openAwsTarget('list', options));
     try {
       const newest = await newestStoredOrders(client, resourceNamesFrom(options).tableName, {
         limit: options.limit,

@@ -1,13 +1,15 @@
 import { Command } from 'commander';
 import { provisionResources } from '@orders/adapters-aws';
 import { parseInteger } from '../output/parse-integer';
-import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { announceTarget, awsTargetFrom, requireRealAwsConsent } from '../runtime/aws-target';
 
 interface ProvisionCommandOptions extends AwsCommandOptions {
   readonly maxReceiveCount: number;
   readonly visibilityTimeout: number;
   readonly rawDelivery: boolean;
   readonly json: boolean;
+  readonly iKnowThisIsRealAws: boolean;
 }
 
 export function provisionCommand(): Command {
@@ -30,11 +32,15 @@ export function provisionCommand(): Command {
         180,
       )
       .option('--raw-delivery', 'deliver the order JSON itself instead of the SNS envelope', false)
-      .option('--json', 'print the result as JSON', false),
+      .option('--json', 'print the result as JSON', false)
+      .option('--i-know-this-is-real-aws', 'create the resources in AWS itself (no emulator endpoint is set)', false),
   ).action(async (options: ProvisionCommandOptions) => {
+    const target = awsTargetFrom(options);
+    requireRealAwsConsent('provision', target, options.iKnowThisIsRealAws);
+    await announceTarget('provision', target);
     const result = await provisionResources({
       names: resourceNamesFrom(options),
-      clientOptions: clientOptionsFrom(options),
+      clientOptions: target.clientOptions,
       maxReceiveCount: options.maxReceiveCount,
       visibilityTimeoutSeconds: options.visibilityTimeout,
       rawMessageDelivery: options.rawDelivery,

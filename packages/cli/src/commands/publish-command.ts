@@ -1,4 +1,4 @@
-import { statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { describeResources, SnsOrderPublisher } from '@orders/adapters-aws';
@@ -6,7 +6,9 @@ import { describeProblems } from '../publish/order-lines';
 import { publishFile, publishSample, type PublishSummary } from '../publish/publish-orders';
 import { parseInteger } from '../output/parse-integer';
 import { terminalProgress } from '../output/progress-bar';
-import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { announceTarget, awsTargetFrom, requireRealAwsConsent } from '../runtime/aws-target';
+import { UsageError } from '../runtime/usage-error';
 
 interface PublishCommandOptions extends AwsCommandOptions {
   readonly file?: string;
@@ -14,24 +16,34 @@ interface PublishCommandOptions extends AwsCommandOptions {
   readonly seed: number;
   readonly unchecked: boolean;
   readonly json: boolean;
+  readonly iKnowThisIsRealAws: boolean;
 }
 
 export function publishCommand(): Command {
   return withAwsOptions(
     new Command('publish')
       .description('Publish orders to OrderTopic from a JSON Lines file (one order per line) or generated samples')
-      .option('--file <path>', 'JSON Lines file; invalid lines are reported with their line numbers and not published')
+      .option(
+        '--file <path>',
+        'JSON Lines file (- for standard input); invalid lines are reported with their line numbers and not published',
+      )
       .option('--sample <n>', 'publish n generated valid orders', parseInteger('--sample', 1, 10_000_000))
       .option('--seed <n>', 'seed for --sample', parseInteger('--seed', 0, 2 ** 31), 1)
       .option('--unchecked', 'publish every line as it is, even invalid ones (to exercise the DLQ)', false)
-      .option('--json', 'print the summary as JSON', false),
+      .option('--json', 'print the summary as JSON', false)
+      .option('--i-know-this-is-real-aws', 'allow --unchecked against AWS itself (no emulator endpoint is set)', false),
   ).action(async (options: PublishCommandOptions) => {
     if ((options.file === undefined) === (options.sample === undefined)) {
-      throw new Error('publish needs exactly one of --file <path> or --sample <n>');
+      throw new UsageError('publish needs exactly one of --file <path> or --sample <n>');
     }
     // Check the input before touching AWS: a typo in a path should not cost a round trip.
-    const file = options.file === undefined ? undefined : readableFile(options.file);
-    const clientOptions = clientOptionsFrom(options);
+    const fromStdin = options.file === '-';
+    const file = options.file === undefined || fromStdin ? undefined : readableFile(options.file);
+    const target = awsTargetFrom(options);
+    // Poison on purpose is for an emulator; in a real account it needs saying so.
+    if (options.unchecked) requireRealAwsConsent('publish --unchecked', target, options.iKnowThisIsRealAws);
+    await announceTarget('publish', target);
+    const clientOptions = target.clientOptions;
     const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
     const publisher = new SnsOrderPublisher({ topicArn: resources.topicArn, clientOptions });
     let summary: PublishSummary;
@@ -41,6 +53,11 @@ export function publishCommand(): Command {
         totalBytes: file.bytes,
         ...progressOption(terminalProgress('publishing', 64 * 1024, ' bytes')),
       });
+    } else if (fromStdin) {
+      summary = await publishFile(publisher, process.stdin, { unchecked: options.unchecked, totalBytes: 0 });
+      if (summary.published + summary.invalid.length + summary.failed.length === 0) {
+        throw new UsageError('standard input (--file -) held no order; write one order (JSON) per line');
+      }
     } else {
       summary = await publishSample(publisher, options.sample ?? 0, {
         seed: options.seed,
@@ -62,10 +79,32 @@ function readableFile(given: string): { path: string; bytes: number } {
   try {
     stats = statSync(path);
   } catch {
-    throw new Error(`cannot read ${given}: no such file`);
+    throw new UsageError(`cannot read ${given}: no such file`);
   }
-  if (!stats.isFile()) throw new Error(`cannot read ${given}: not a file`);
+  if (!stats.isFile()) throw new UsageError(`cannot read ${given}: not a file`);
+  if (!hasNonBlankByte(path)) {
+    throw new UsageError(
+      `${given} holds no order: it is ${stats.size === 0 ? 'empty' : 'blank'}; write one order (JSON) per line`,
+    );
+  }
   return { path, bytes: stats.size };
+}
+
+/** Whether the file has anything but whitespace, reading only as far as the first such byte. */
+function hasNonBlankByte(path: string): boolean {
+  const descriptor = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let read = readSync(descriptor, chunk); read > 0; read = readSync(descriptor, chunk)) {
+      for (let i = 0; i < read; i++) {
+        const byte = chunk[i] as number;
+        if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return true;
+      }
+    }
+    return false;
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 const progressOption = <T>(progress: T | undefined): { progress?: T } => (progress === undefined ? {} : { progress });

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createPowertoolsLogger } from '@orders/lambda-entry';
+import { createPowertoolsLogger } from '@orders/observability';
 import { awsSoakTarget } from '../soak/aws/aws-soak-target';
 import { reachesRealAws } from '../soak/aws/aws-endpoint';
 import { deterministicPart, runSoak, type SoakSummary } from '../soak/run-soak';

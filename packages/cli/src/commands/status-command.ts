@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { countTableItems, createAwsClients, describeResources, SqsMessageQueue } from '@orders/adapters-aws';
-import { clientOptionsFrom, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 
 interface StatusCommandOptions extends AwsCommandOptions {
   readonly json: boolean;
@@ -12,7 +12,7 @@ export function statusCommand(): Command {
       .description('Queue depths (visible, in flight), DLQ depth and the number of orders stored')
       .option('--json', 'print the status as JSON', false),
   ).action(async (options: StatusCommandOptions) => {
-    const clientOptions = clientOptionsFrom(options);
+    const clientOptions = await openAwsTarget('status', options);
     const clients = createAwsClients(clientOptions);
     const resources = await describeResources({ names: resourceNamesFrom(options), clients });
     const [queue, dlq, orders] = await Promise.all([

@@ -7,7 +7,7 @@ import {
   serializeOrder,
   type TimedOrder,
 } from '@orders/core';
-import { SEED_DUMMY_ORDER, createOrderGenerator, nextEvent, seededRandom } from '@orders/testkit';
+import { SEED_DUMMY_ORDER, createOrderGenerator, nextEvent, seededRandom } from '@orders/simulation';
 
 export interface DemoWorkload {
   readonly messages: readonly OutboundOrderMessage[];

@@ -1,17 +1,11 @@
 import { createOrderPipeline, InMemoryOrderRepository, type ManualClock } from '@orders/adapters-memory';
 import { decodeOrderMessage, silentLogger, type Logger, type MessageStatus, type Order } from '@orders/core';
-import {
-  advanceClockWhenIdle,
-  buildContainer,
-  readEntryConfig,
-  runEventSourceMapping,
-  SQS_BATCH_HANDLER,
-  type EventSourceMappingReport,
-  type SqsBatchHandler,
-} from '@orders/lambda-entry';
+import { advanceClockWhenIdle } from '@orders/adapters-memory';
+import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+import { runEventSourceMapping, type EventSourceMappingReport } from '@orders/lambda-local';
 import { CountingMetrics } from './counting-metrics';
 import { buildDemoWorkload } from './demo-workload';
-import { seededRandom } from '@orders/testkit';
+import { seededRandom } from '@orders/simulation';
 
 export interface DemoOptions {
   readonly orders: number;

@@ -11,6 +11,7 @@ import {
 } from '@orders/adapters-aws';
 import {
   LocalLambda,
+  combineEventSourceReports,
   loadSynthesizedStack,
   readFunctionDefinition,
   readSqsEventSource,
@@ -148,7 +149,11 @@ export async function serveLambda(options: ServeLambdaOptions): Promise<ServeLam
           }).run(options.signal),
         ),
       );
-      return { ...sum(reports), functionName: fn.functionName, queueName: resources.names.queueName };
+      return {
+        ...combineEventSourceReports(reports),
+        functionName: fn.functionName,
+        queueName: resources.names.queueName,
+      };
     } finally {
       await Promise.all(lambdas.map((lambda) => lambda.close()));
     }
@@ -191,21 +196,4 @@ function describeBatch(batch: BatchReport): string {
     default:
       return `${head}: ${batch.outcome}${batch.errorType ? ` ${batch.errorType}` : ''}${batch.detail ? `: ${batch.detail}` : ''}; all ${batch.records} left for redelivery`;
   }
-}
-
-function sum(reports: readonly EventSourceReport[]): EventSourceReport {
-  const total = {
-    invocations: 0,
-    received: 0,
-    deleted: 0,
-    left: 0,
-    failedInvocations: 0,
-    coldStarts: 0,
-    deleteFailures: 0,
-    receiveErrors: 0,
-  };
-  for (const report of reports) {
-    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += report[key];
-  }
-  return { ...total, stoppedBy: reports.every((r) => r.stoppedBy === 'empty') ? 'empty' : 'signal' };
 }

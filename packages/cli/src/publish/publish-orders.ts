@@ -6,7 +6,7 @@ import {
   type OutboundOrderMessage,
   type ValidationProblem,
 } from '@orders/core';
-import { createOrderGenerator } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 import { checkOrderLine, readableAttributes } from './order-lines';
 
 export interface InvalidLine {
@@ -87,13 +87,16 @@ async function flush(
  */
 export async function publishFile(
   publisher: OrderEventPublisher,
-  path: string,
+  /** A file's path, or a readable stream of lines (stdin). */
+  path: string | NodeJS.ReadableStream,
   options: { unchecked: boolean; totalBytes: number; progress?: PublishProgress; retry?: PublishRetry },
 ): Promise<PublishSummary> {
   const summary = { published: 0, failed: [] as PublishFailureReport[] };
   const invalid: InvalidLine[] = [];
   const pending: Pending[] = [];
-  const stream = createReadStream(path, { encoding: 'utf8' });
+  const stream = typeof path === 'string' ? createReadStream(path, { encoding: 'utf8' }) : path;
+  const bytesRead = (): number =>
+    'bytesRead' in stream && typeof stream.bytesRead === 'number' ? stream.bytesRead : 0;
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   options.progress?.start(options.totalBytes);
   let lineNumber = 0;
@@ -114,7 +117,7 @@ export async function publishFile(
     }
     if (pending.length >= CHUNK) {
       await flush(publisher, pending, summary, options.retry);
-      options.progress?.update(stream.bytesRead);
+      options.progress?.update(bytesRead());
     }
   }
   await flush(publisher, pending, summary, options.retry);

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { resolveResourceNames, type AwsClientOptions, type ResourceNames } from '@orders/adapters-aws';
+import { announceTarget, awsTargetFrom } from './aws-target';
 
 /** The options every AWS-facing command shares: where to talk to, and which resources. */
 export interface AwsCommandOptions {
@@ -23,11 +24,15 @@ export function withAwsOptions(command: Command): Command {
     .addOption(new Option('--dlq <name>', 'dead-letter queue').default('OrderDLQ'));
 }
 
-export function clientOptionsFrom(options: AwsCommandOptions): AwsClientOptions {
-  return {
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.region === undefined ? {} : { region: options.region }),
-  };
+/**
+ * Where the command talks, validated (a bad endpoint or region is one sentence), and said on
+ * stderr before anything happens: `talking to http://127.0.0.1:4566` or `talking to AWS account
+ * 123456789012 in eu-west-1`.
+ */
+export async function openAwsTarget(command: string, options: AwsCommandOptions): Promise<AwsClientOptions> {
+  const target = awsTargetFrom(options);
+  await announceTarget(command, target);
+  return target.clientOptions;
 }
 
 export function resourceNamesFrom(options: AwsCommandOptions): ResourceNames {

@@ -79,6 +79,10 @@ export class DeliveryLedger {
       }
       if (crash()) {
         this.crashes++;
+        // The response is lost, so Lambda retries the whole batch: every record spent a receive
+        // here, whatever the handler answered. Without this a crash after an outage looked like
+        // no failure at all, and the outage was blamed for the receive it used up.
+        this.recordFailures(event.Records.map((r) => r.messageId));
         throw new Error('injected crash: the invocation died before Lambda got its response');
       }
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));

@@ -5,7 +5,7 @@ import {
   type InMemoryTopic,
   type ManualClock,
 } from '@orders/adapters-memory';
-import { advanceClockWhenIdle } from '@orders/lambda-entry';
+import { advanceClockWhenIdle } from '@orders/adapters-memory';
 import { outboundMessage, producerBody, publishedAs } from './planned-message';
 import type { DeadLetterRecord, PublishedMessage } from './soak-invariants';
 import type { SoakOptions } from './soak-options';

@@ -1,4 +1,4 @@
-import { serializeOrder, type Order } from '@orders/core';
+import { ORDER_LIMITS, serializeOrder, type Order } from '@orders/core';
 
 /**
  * What a poison message is built from: a sequence number (so every poison body is unique) and a
@@ -45,7 +45,7 @@ export const POISON_KINDS: readonly PoisonKind[] = [
   { label: 'quantity zero', body: ({ victim }) => tampered(victim, { quantity: 0 }) },
   { label: 'quantity negative', body: ({ victim }) => tampered(victim, { quantity: -1 }) },
   { label: 'quantity fractional', body: ({ victim }) => tampered(victim, { quantity: 1.5 }) },
-  { label: 'quantity too large', body: ({ victim }) => tampered(victim, { quantity: 1_000_001 }) },
+  { label: 'quantity too large', body: ({ victim }) => tampered(victim, { quantity: ORDER_LIMITS.quantityMax + 1 }) },
   {
     label: 'quantity huge exponent',
     body: ({ victim }) => tampered(victim, {}).replace(/"quantity":\d+/, '"quantity":1e400'),
@@ -55,13 +55,16 @@ export const POISON_KINDS: readonly PoisonKind[] = [
   { label: 'blank orderId', body: ({ victim }) => tampered(victim, { orderId: '   ' }) },
   {
     label: 'orderId too long',
-    body: ({ victim }) => tampered(victim, { orderId: `${victim.orderId}-${'x'.repeat(128)}` }),
+    body: ({ victim }) => tampered(victim, { orderId: `${victim.orderId}-${'x'.repeat(ORDER_LIMITS.idMaxLength)}` }),
   },
   { label: 'missing userId', body: ({ victim }) => withoutField(victim, 'userId') },
   { label: 'missing timestamp', body: ({ victim }) => withoutField(victim, 'timestamp') },
   { label: 'userId null', body: ({ victim }) => tampered(victim, { userId: null }) },
   { label: 'itemName an object', body: ({ victim }) => tampered(victim, { itemName: { name: victim.itemName } }) },
-  { label: 'itemName too long', body: ({ victim }) => tampered(victim, { itemName: 'x'.repeat(513) }) },
+  {
+    label: 'itemName too long',
+    body: ({ victim }) => tampered(victim, { itemName: 'x'.repeat(ORDER_LIMITS.itemNameMaxLength + 1) }),
+  },
   { label: 'control character', body: ({ victim }) => tampered(victim, { itemName: `${victim.itemName}\u0007` }) },
   {
     label: 'lone surrogate',

@@ -80,84 +80,127 @@ const sameOrder = (a: Order, b: Order): boolean =>
 const examples = (ids: readonly string[]): string => (ids.length === 0 ? '' : ` (e.g. ${ids.slice(0, 3).join(', ')})`);
 
 /**
- * Computes the soak's measures from what it observed and checks every invariant:
+ * Computes the soak's measures from what it observed and checks every invariant, one function
+ * each, in this order (the order of `violations`):
  * - lost = 0: each published message was acknowledged as processed, or is in OrderDLQ;
  * - stale_overwrites = 0: every order equals its greatest event under the total order (ties
  *   included), byte for byte; and no order that no valid message carried;
  * - after the redrive, OrderDLQ holds exactly the poison messages;
  * - every message that moved to OrderDLQ had been received exactly maxReceiveCount times;
- * - both drains emptied OrderQueue;
- * - an injected store outage shorter than the retry pacing's window dead-lettered no valid message.
+ * - an injected store outage shorter than the retry pacing's window dead-lettered no valid message;
+ * - both drains emptied OrderQueue.
  */
 export function evaluateSoak(facts: SoakFacts): SoakVerdict {
-  const violations: string[] = [];
-  const K = facts.maxReceiveCount;
   const finalDeadLetters = new Set(facts.deadLettersAfterRedrive.map((d) => d.messageId));
-
-  // lost
-  const storedEvents = new Map<string, TimedOrder | undefined>();
-  const storedEvent = (orderId: string): TimedOrder | undefined => {
-    if (!storedEvents.has(orderId)) {
-      const stored = facts.storedOrders.get(orderId);
-      const parsed = stored === undefined ? undefined : parseRfc3339Instant(stored.timestamp);
-      storedEvents.set(orderId, stored && parsed?.ok ? { order: stored, instant: parsed.instant } : undefined);
-    }
-    return storedEvents.get(orderId);
+  const lost = lostMessages(facts, finalDeadLetters);
+  const stale = staleOverwrites(facts);
+  const unexpected = unexpectedOrders(facts);
+  const moves = receiveCountsAtTheMove(facts);
+  const violations = [
+    lost.violation,
+    stale.violation,
+    unexpected.violation,
+    deadLettersArePoisonOnly(facts, finalDeadLetters),
+    moves.violation,
+    outageSurvived(facts),
+    queueDrained(facts),
+  ].filter((violation): violation is string => violation !== undefined);
+  return {
+    lost: lost.count,
+    lostDetail: lost.detail,
+    staleOverwrites: stale.count,
+    unexpectedOrders: unexpected.count,
+    maxReceiveCountSeen: moves.maxSeen,
+    violations,
   };
-  const lostIds: string[] = [];
-  const detail = { unaccounted: 0, poison_acknowledged: 0, deleted_without_success: 0, acknowledged_without_effect: 0 };
-  for (const message of facts.published) {
-    const acknowledged = facts.acknowledged.has(message.messageId);
-    let lost = false;
-    if (!acknowledged && !finalDeadLetters.has(message.messageId)) {
-      detail.unaccounted++;
-      lost = true;
-    }
-    if (facts.deletedWithoutSuccess.has(message.messageId)) {
-      detail.deleted_without_success++;
-      lost = true;
-    }
-    if (acknowledged && message.kind === 'poison') {
-      detail.poison_acknowledged++;
-      lost = true;
-    }
-    if (acknowledged && message.kind === 'valid') {
-      // Acknowledged means its effect is durable: the store holds it, or an event after it.
-      const stored = storedEvent(message.orderId as string);
-      if (stored === undefined || message.event === undefined || compareOrderEvents(stored, message.event) < 0) {
-        detail.acknowledged_without_effect++;
-        lost = true;
-      }
-    }
-    if (lost) lostIds.push(message.messageId);
-  }
-  if (lostIds.length > 0) {
-    violations.push(
-      `lost = ${lostIds.length}, expected 0: ${detail.unaccounted} neither acknowledged nor in OrderDLQ, ` +
-        `${detail.poison_acknowledged} poison acknowledged, ${detail.deleted_without_success} deleted without success, ` +
-        `${detail.acknowledged_without_effect} acknowledged without their write${examples(lostIds)}`,
-    );
-  }
+}
 
-  // stale_overwrites
+/** One invariant's measure, and the line that names it when it is broken. */
+interface Measured {
+  readonly count: number;
+  readonly violation: string | undefined;
+}
+
+/** lost = 0: a message is lost if any of the `LostDetail` reasons applies to it (it counts once). */
+function lostMessages(facts: SoakFacts, finalDeadLetters: ReadonlySet<string>): Measured & { detail: LostDetail } {
+  const detail = { unaccounted: 0, poison_acknowledged: 0, deleted_without_success: 0, acknowledged_without_effect: 0 };
+  const storedEvent = storedEventLookup(facts.storedOrders);
+  const lostIds: string[] = [];
+  for (const message of facts.published) {
+    const reasons = lostReasons(message, facts, finalDeadLetters, storedEvent);
+    for (const reason of reasons) detail[reason]++;
+    if (reasons.length > 0) lostIds.push(message.messageId);
+  }
+  const violation =
+    lostIds.length === 0
+      ? undefined
+      : `lost = ${lostIds.length}, expected 0: ${detail.unaccounted} neither acknowledged nor in OrderDLQ, ` +
+        `${detail.poison_acknowledged} poison acknowledged, ${detail.deleted_without_success} deleted without success, ` +
+        `${detail.acknowledged_without_effect} acknowledged without their write${examples(lostIds)}`;
+  return { count: lostIds.length, detail, violation };
+}
+
+/** Every reason a published message counts as lost; none when it was processed or dead-lettered properly. */
+function lostReasons(
+  message: PublishedMessage,
+  facts: SoakFacts,
+  finalDeadLetters: ReadonlySet<string>,
+  storedEvent: (orderId: string) => TimedOrder | undefined,
+): (keyof LostDetail)[] {
+  const reasons: (keyof LostDetail)[] = [];
+  const acknowledged = facts.acknowledged.has(message.messageId);
+  if (!acknowledged && !finalDeadLetters.has(message.messageId)) reasons.push('unaccounted');
+  if (facts.deletedWithoutSuccess.has(message.messageId)) reasons.push('deleted_without_success');
+  if (acknowledged && message.kind === 'poison') reasons.push('poison_acknowledged');
+  if (acknowledged && message.kind === 'valid') {
+    // Acknowledged means its effect is durable: the store holds it, or an event after it.
+    const stored = storedEvent(message.orderId as string);
+    if (stored === undefined || message.event === undefined || compareOrderEvents(stored, message.event) < 0) {
+      reasons.push('acknowledged_without_effect');
+    }
+  }
+  return reasons;
+}
+
+/** Each stored order as an event (its instant parsed once), or undefined when none is stored. */
+function storedEventLookup(storedOrders: ReadonlyMap<string, Order>): (orderId: string) => TimedOrder | undefined {
+  const events = new Map<string, TimedOrder | undefined>();
+  return (orderId) => {
+    if (!events.has(orderId)) {
+      const stored = storedOrders.get(orderId);
+      const parsed = stored === undefined ? undefined : parseRfc3339Instant(stored.timestamp);
+      events.set(orderId, stored && parsed?.ok ? { order: stored, instant: parsed.instant } : undefined);
+    }
+    return events.get(orderId);
+  };
+}
+
+/** stale_overwrites = 0: every expected order is stored exactly as its greatest event. */
+function staleOverwrites(facts: SoakFacts): Measured {
   const staleIds: string[] = [];
   for (const [orderId, expected] of facts.expectedOrders) {
     const stored = facts.storedOrders.get(orderId);
     if (stored === undefined || !sameOrder(stored, expected)) staleIds.push(orderId);
   }
-  if (staleIds.length > 0) {
-    violations.push(
-      `stale_overwrites = ${staleIds.length}, expected 0: orders whose stored state is not their greatest event${examples(staleIds)}`,
-    );
-  }
-  const unexpectedIds = [...facts.storedOrders.keys()].filter((id) => !facts.expectedOrders.has(id));
-  if (unexpectedIds.length > 0) {
-    violations.push(
-      `unexpected_orders = ${unexpectedIds.length}, expected 0: stored orders no valid message carried${examples(unexpectedIds)}`,
-    );
-  }
+  const violation =
+    staleIds.length === 0
+      ? undefined
+      : `stale_overwrites = ${staleIds.length}, expected 0: orders whose stored state is not their greatest event${examples(staleIds)}`;
+  return { count: staleIds.length, violation };
+}
 
-  // OrderDLQ after the redrive = exactly the poison messages
+/** unexpected_orders = 0: nothing is stored that no valid message carried (a poison message stored). */
+function unexpectedOrders(facts: SoakFacts): Measured {
+  const unexpectedIds = [...facts.storedOrders.keys()].filter((id) => !facts.expectedOrders.has(id));
+  const violation =
+    unexpectedIds.length === 0
+      ? undefined
+      : `unexpected_orders = ${unexpectedIds.length}, expected 0: stored orders no valid message carried${examples(unexpectedIds)}`;
+  return { count: unexpectedIds.length, violation };
+}
+
+/** After the redrive, OrderDLQ holds exactly the poison messages, each once. */
+function deadLettersArePoisonOnly(facts: SoakFacts, finalDeadLetters: ReadonlySet<string>): string | undefined {
   const publishedById = new Map(facts.published.map((m) => [m.messageId, m]));
   const poisonMissing = facts.published
     .filter((m) => m.kind === 'poison' && !finalDeadLetters.has(m.messageId))
@@ -165,50 +208,48 @@ export function evaluateSoak(facts: SoakFacts): SoakVerdict {
   const notPoison = facts.deadLettersAfterRedrive
     .filter((d) => publishedById.get(d.messageId)?.kind !== 'poison')
     .map((d) => d.messageId);
-  if (
-    poisonMissing.length > 0 ||
-    notPoison.length > 0 ||
-    finalDeadLetters.size !== facts.deadLettersAfterRedrive.length
-  ) {
-    violations.push(
-      `dlq_after_redrive must hold exactly the poison messages: ${poisonMissing.length} poison missing${examples(poisonMissing)}, ` +
-        `${notPoison.length} other messages present${examples(notPoison)}`,
-    );
-  }
+  const duplicated = finalDeadLetters.size !== facts.deadLettersAfterRedrive.length;
+  if (poisonMissing.length === 0 && notPoison.length === 0 && !duplicated) return undefined;
+  return (
+    `dlq_after_redrive must hold exactly the poison messages: ${poisonMissing.length} poison missing${examples(poisonMissing)}, ` +
+    `${notPoison.length} other messages present${examples(notPoison)}`
+  );
+}
 
-  // receive count at the move
+/** Every message moved to OrderDLQ (in either drain) had been received exactly maxReceiveCount times. */
+function receiveCountsAtTheMove(facts: SoakFacts): { maxSeen: number; violation: string | undefined } {
+  const K = facts.maxReceiveCount;
   const allMoves = [...facts.deadLettersAfterDrain, ...facts.deadLettersAfterRedrive];
+  const maxSeen = allMoves.reduce((max, d) => Math.max(max, d.receiveCount), 0);
   const wrongCount = allMoves.filter((d) => d.receiveCount !== K);
-  if (wrongCount.length > 0) {
-    violations.push(
-      `receive count at the move to OrderDLQ must be exactly ${K}: ${wrongCount.length} messages moved after ` +
-        `${[...new Set(wrongCount.map((d) => d.receiveCount))].sort((a, b) => a - b).join('/')} receives${examples(wrongCount.map((d) => d.messageId))}`,
-    );
-  }
-
-  // an outage shorter than the pacing's window dead-letters no valid message
-  const outage = facts.outage;
-  if (outage && outage.durationSeconds < outage.survivableSeconds && outage.validDeadLetteredByOutage.length > 0) {
-    violations.push(
-      `outage: ${outage.validDeadLetteredByOutage.length} valid messages reached OrderDLQ during a ${outage.durationSeconds} s outage, ` +
-        `shorter than the ${outage.survivableSeconds} s the retry pacing must survive${examples([...outage.validDeadLetteredByOutage])}`,
-    );
-  }
-
-  // drained
-  if (!facts.drainsFinished || facts.leftOnQueue.afterDrain !== 0 || facts.leftOnQueue.afterRedrive !== 0) {
-    violations.push(
-      `drained: OrderQueue must be empty after each drain; ${facts.leftOnQueue.afterDrain} left after the first, ` +
-        `${facts.leftOnQueue.afterRedrive} after the redrive${facts.drainsFinished ? '' : ' (a drain hit its invocation bound)'}`,
-    );
-  }
-
+  if (wrongCount.length === 0) return { maxSeen, violation: undefined };
+  const counts = [...new Set(wrongCount.map((d) => d.receiveCount))].sort((a, b) => a - b).join('/');
   return {
-    lost: lostIds.length,
-    lostDetail: detail,
-    staleOverwrites: staleIds.length,
-    unexpectedOrders: unexpectedIds.length,
-    maxReceiveCountSeen: allMoves.reduce((max, d) => Math.max(max, d.receiveCount), 0),
-    violations,
+    maxSeen,
+    violation:
+      `receive count at the move to OrderDLQ must be exactly ${K}: ${wrongCount.length} messages moved after ` +
+      `${counts} receives${examples(wrongCount.map((d) => d.messageId))}`,
   };
+}
+
+/** An outage shorter than the retry pacing's window dead-letters no valid message. */
+function outageSurvived(facts: SoakFacts): string | undefined {
+  const outage = facts.outage;
+  if (!outage || outage.durationSeconds >= outage.survivableSeconds || outage.validDeadLetteredByOutage.length === 0) {
+    return undefined;
+  }
+  return (
+    `outage: ${outage.validDeadLetteredByOutage.length} valid messages reached OrderDLQ during a ${outage.durationSeconds} s outage, ` +
+    `shorter than the ${outage.survivableSeconds} s the retry pacing must survive${examples([...outage.validDeadLetteredByOutage])}`
+  );
+}
+
+/** Both drains emptied OrderQueue (neither stopped at its bound on invocations). */
+function queueDrained(facts: SoakFacts): string | undefined {
+  const { afterDrain, afterRedrive } = facts.leftOnQueue;
+  if (facts.drainsFinished && afterDrain === 0 && afterRedrive === 0) return undefined;
+  return (
+    `drained: OrderQueue must be empty after each drain; ${afterDrain} left after the first, ` +
+    `${afterRedrive} after the redrive${facts.drainsFinished ? '' : ' (a drain hit its invocation bound)'}`
+  );
 }

@@ -1,5 +1,5 @@
 import { Presets, SingleBar } from 'cli-progress';
-import type { SoakProgress } from './run-soak';
+import type { SoakProgress } from './soak-hooks';
 
 export interface ProgressReporter {
   readonly update: (progress: SoakProgress) => void;

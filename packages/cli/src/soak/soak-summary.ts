@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { compareCodePoints, type MessageStatus, type Order, serializeOrder } from '@orders/core';
 import type { LostDetail } from './soak-invariants';
-import type { SoakOptions } from './soak-options';
+import type { FaultMode } from './soak-options';
 
 export type OutcomeCounts = Record<MessageStatus, number>;
 
@@ -13,7 +13,10 @@ export interface PhaseSummary {
   readonly outcomes: OutcomeCounts;
 }
 
-/** The soak's result, as printed: the fields the issue asks for first, then the detail. */
+/**
+ * The soak's result, as printed: the fields the issue asks for first, then the detail. Every key,
+ * nested ones included, is snake_case (`summary-keys.ts` converts the ones that come from data).
+ */
 export interface SoakSummary {
   readonly published: number;
   readonly valid: number;
@@ -30,7 +33,7 @@ export interface SoakSummary {
   readonly ok: boolean;
   readonly violations: readonly string[];
   readonly seed: number;
-  readonly options: SoakOptions;
+  readonly options: SoakOptionsSummary;
   /** Distinct valid orders published (each must be stored at its newest event). */
   readonly orders: number;
   readonly unexpected_orders: number;
@@ -88,6 +91,24 @@ export interface SoakSummary {
     readonly same: boolean;
     readonly table_digests: readonly string[];
   };
+}
+
+/** The options the soak ran with (`SoakOptions`), under the summary's key names. */
+export interface SoakOptionsSummary {
+  readonly messages: number;
+  readonly fault_rate: number;
+  readonly fault_mode: FaultMode;
+  readonly poison_rate: number;
+  readonly duplicate_rate: number;
+  readonly reorder_rate: number;
+  readonly tie_rate: number;
+  readonly crash_rate: number;
+  readonly max_receive_count: number;
+  readonly batch_size: number;
+  readonly seed: number;
+  readonly delivery_seed?: number;
+  readonly outage?: { readonly start_s: number; readonly duration_s: number; readonly failure_class: string };
+  readonly raw_delivery: boolean;
 }
 
 /** Keys that change from run to run (wall-clock time): left out of determinism checks and the digest. */

@@ -1,5 +1,5 @@
 import { decodeOrderMessage, ORDER_STATUSES, type Order, serializeOrder } from '@orders/core';
-import { createOrderGenerator, nextEvent, seededRandom } from '@orders/testkit';
+import { createOrderGenerator, nextEvent, seededRandom } from '@orders/simulation';
 import { POISON_KINDS } from './poison-messages';
 
 /** How a copy of an event came to be published again. */

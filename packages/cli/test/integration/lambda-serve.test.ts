@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeOrder } from '@orders/core';
-import { SEED_DUMMY_ORDER } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator } from '../../../testkit/src/integration';
 import { synthesizeStack } from '../../../lambda-local/test/integration/support/synthesize';
 

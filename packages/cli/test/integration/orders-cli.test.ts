@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeOrder } from '@orders/core';
-import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/testkit';
+import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // The `orders` CLI run as a user runs it: a child process, flags and environment, exit codes.

@@ -62,7 +62,10 @@ describe('orders get / orders list', () => {
     const run = orders('get', 'G-2', 'G-MISSING');
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('G-2');
-    expect(run.stderr).toBe('orders: no order "G-MISSING" is stored\n');
+    // First where it talks (every AWS command says so), then what is missing.
+    expect(run.stderr).toBe(
+      `orders get: talking to ${environment.endpoint} (${environment.region})\norders: no order "G-MISSING" is stored\n`,
+    );
   });
 
   it('lists the most recently stored orders first', async () => {

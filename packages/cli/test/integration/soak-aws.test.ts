@@ -3,6 +3,7 @@ import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../.
 import { awsSoakTarget } from '../../src/soak/aws/aws-soak-target';
 import { runSoak, type SoakResult } from '../../src/soak/run-soak';
 import { DEFAULT_SOAK_OPTIONS, type SoakOptions } from '../../src/soak/soak-options';
+import { keysNotInSnakeCase } from '../unit/soak-key-style';
 
 // The fault-injection soak through SNS → SQS → the real handler → DynamoDB on the emulator the
 // integration project chose, checked with the same invariants as the in-memory soak. Delivery
@@ -31,7 +32,7 @@ async function soakOnEmulator(
 
 /** Every invariant the in-memory soak tests assert, read from the summary and the facts. */
 function expectEveryInvariant({ summary, facts }: SoakResult): void {
-  const K = summary.options.maxReceiveCount;
+  const K = summary.options.max_receive_count;
   expect(summary.violations).toEqual([]);
   expect(summary.ok).toBe(true);
   // lost = 0: every published message acknowledged as processed, or in OrderDLQ.
@@ -77,6 +78,8 @@ function expectEveryInvariant({ summary, facts }: SoakResult): void {
       receive_counts: { checked: summary.dlq_after_drain + summary.dlq_after_redrive, mismatches_with_deliveries: 0 },
     },
   });
+  // One key style in the whole summary, the target's detail included.
+  expect(keysNotInSnakeCase(JSON.parse(JSON.stringify(summary)))).toEqual([]);
 }
 
 describe('the soak on SNS/SQS/DynamoDB', () => {
@@ -118,6 +121,14 @@ describe('the soak on SNS/SQS/DynamoDB', () => {
       });
       if (environment.flavour === 'moto')
         expect(summary.target).toMatchObject({ dead_letters: { redrive_strategy: 'manual' } });
+      // Envelope delivery: a tap queue beside OrderQueue shows the notification bodies.
+      expect(summary.target).toMatchObject({
+        resources: {
+          table_name: names.tableName,
+          queue_name: names.queueName,
+          tap_queue_name: `${names.queueName}-tap`,
+        },
+      });
       // The soak deletes what it created.
       await expect(describeResources({ names })).rejects.toBeInstanceOf(ResourceMissingError);
     },

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { reportSoak } from '../../src/commands/soak-command';
+import { keysNotInSnakeCase } from './soak-key-style';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
@@ -82,6 +83,34 @@ describe('pnpm soak (the command line)', () => {
       expect(check.table_digests).toEqual([summary['table_digest'], summary['table_digest']]);
       expect(check.delivery_seeds).toEqual([null, expect.any(Number)]);
       expect((summary['outcomes'] as Record<string, number>)['conflict']).toBeGreaterThan(0);
+      expect(keysNotInSnakeCase(summary)).toEqual([]);
+    },
+    SPAWN_TIMEOUT_MS,
+  );
+
+  it(
+    '--check-determinism runs the soak twice and prints both digests; every key of the summary is snake_case',
+    () => {
+      const run = cli(
+        '--messages',
+        '400',
+        '--seed',
+        '2',
+        '--crash-rate',
+        '0.1',
+        '--check-determinism',
+        '--no-progress',
+      );
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const summary = JSON.parse(lastLine(run.stdout)) as Record<string, unknown>;
+      expect(summary['determinism_check']).toEqual({
+        runs: 2,
+        same: true,
+        digests: [summary['digest'], summary['digest']],
+      });
+      expect(summary['options']).toMatchObject({ messages: 400, seed: 2, crash_rate: 0.1, max_receive_count: 3 });
+      expect(keysNotInSnakeCase(summary)).toEqual([]);
     },
     SPAWN_TIMEOUT_MS,
   );

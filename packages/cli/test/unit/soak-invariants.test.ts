@@ -168,6 +168,23 @@ describe('the soak with an injected store outage (in memory, on the simulated cl
     expect(summary.stale_overwrites).toBe(0);
   });
 
+  it('does not blame the outage for receives that crashed invocations used up', async () => {
+    // A crash after the outage loses a response that stored the order: Lambda retries the batch,
+    // and a message already at its last receive goes to OrderDLQ. That is the crash's doing.
+    const { summary } = await runSoak({
+      ...DEFAULT_SOAK_OPTIONS,
+      messages: 3000,
+      seed: 5,
+      crashRate: 0.1,
+      outage: { startSeconds: 0, durationSeconds: 3600, failureClass: 'systemic' },
+    });
+    expect(summary.faults_injected.crashes).toBeGreaterThan(0);
+    expect(summary.dlq_after_drain).toBeGreaterThan(summary.poison);
+    expect(summary.outage?.valid_dead_lettered).toBe(0);
+    expect(summary.violations).toEqual([]);
+    expect(summary.lost).toBe(0);
+  });
+
   it('dead-letters valid messages once the outage outlasts the pacing, without calling it a violation', async () => {
     const { summary } = await soak({ startSeconds: 0, durationSeconds: 5000 });
     expect(summary.outage?.valid_dead_lettered).toBeGreaterThan(0);

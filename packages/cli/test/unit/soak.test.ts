@@ -35,7 +35,7 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
 
   it.each(mixes)('holds every invariant: %s', async (_label, overrides) => {
     const { summary, facts } = await soak(overrides);
-    const K = summary.options.maxReceiveCount;
+    const K = summary.options.max_receive_count;
     expect(summary.violations).toEqual([]);
     expect(summary.ok).toBe(true);
     expect(summary.lost).toBe(0);
@@ -62,15 +62,15 @@ describe('the fault-injection soak (in-memory pipeline, real handler)', () => {
     expect(summary.phases.redrive.outcomes.failed).toBe(0);
     expect(summary.redriven).toBe(summary.dlq_after_drain);
     const options = summary.options;
-    if (options.faultRate > 0) expect(summary.outcomes.failed).toBeGreaterThan(0);
+    if (options.fault_rate > 0) expect(summary.outcomes.failed).toBeGreaterThan(0);
     else
       expect(summary.outcomes.failed + summary.faults_injected.before_write + summary.faults_injected.after_write).toBe(
         0,
       );
-    if (options.faultMode === 'after-write') expect(summary.faults_injected.before_write).toBe(0);
-    if (options.faultMode === 'before-write') expect(summary.faults_injected.after_write).toBe(0);
-    if (options.crashRate > 0) expect(summary.faults_injected.crashes).toBeGreaterThan(0);
-    if (options.faultRate === 1) expect(summary.dlq_after_drain).toBe(summary.published);
+    if (options.fault_mode === 'after-write') expect(summary.faults_injected.before_write).toBe(0);
+    if (options.fault_mode === 'before-write') expect(summary.faults_injected.after_write).toBe(0);
+    if (options.crash_rate > 0) expect(summary.faults_injected.crashes).toBeGreaterThan(0);
+    if (options.fault_rate === 1) expect(summary.dlq_after_drain).toBe(summary.published);
   });
 
   it('exercises what it claims: duplicates of both kinds, reordered orders, offset timestamps, many poison kinds, stale and duplicate outcomes', async () => {

@@ -1,20 +1,8 @@
 import type { ContentField } from '../domain/event-order';
 import type { ErrorDescription, FailureClass } from '../errors/infrastructure-error';
 import type { ValidationProblem } from '../domain/validation-problem';
+import { type FailureTally, MESSAGE_STATUSES, type MessageStatus } from '../messages/message-status';
 import type { SaveOutcome } from '../ports/order-repository';
-
-/** Every way one message can end. The save outcomes are successes: the message is acknowledged. */
-export type MessageStatus = SaveOutcome | 'invalid' | 'failed';
-
-export const MESSAGE_STATUSES: readonly MessageStatus[] = [
-  'created',
-  'updated',
-  'duplicate',
-  'conflict',
-  'stale',
-  'invalid',
-  'failed',
-];
 
 interface OutcomeBase {
   readonly messageId: string;
@@ -58,13 +46,6 @@ export function failureClassOf(outcome: MessageOutcome): FailureClass | undefine
   if (outcome.status === 'invalid') return 'invalid';
   if (outcome.status === 'failed') return outcome.error.failureClass;
   return undefined;
-}
-
-/** How many messages failed with each class and code: what metrics and alarms count. */
-export interface FailureTally {
-  readonly failureClass: FailureClass;
-  readonly code: string;
-  readonly count: number;
 }
 
 export function tallyFailures(outcomes: readonly MessageOutcome[]): FailureTally[] {

@@ -78,6 +78,24 @@ export const DEFAULT_CONCURRENCY = 100;
  * The use case: decode, validate and store each message of a batch, concurrently within a bound,
  * and say what happened to each one. Never throws for one message's sake: a bad message is an
  * `invalid` outcome, a storage error a `failed` one, and the others carry on.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { ProcessOrderBatch } from '@orders/core';
+ * import { InMemoryOrderRepository } from '@orders/adapters-memory';
+ *
+ * const repository = new InMemoryOrderRepository(); // or DynamoDbOrderRepository, or your own
+ * const useCase = new ProcessOrderBatch({ repository });
+ * const order = { orderId: 'O1', userId: 'U1', itemName: 'Laptop', quantity: 1, status: 'new', timestamp: '2025-05-03T12:00:00Z' };
+ * const { outcomes, failedMessageIds } = await useCase.execute([
+ *   { messageId: 'm-1', body: JSON.stringify(order) },
+ *   { messageId: 'm-2', body: '{"orderId":"O2","quantity":"lots"}' },
+ * ]);
+ * assert.deepEqual(outcomes.map((o) => o.status), ['created', 'invalid']);
+ * // Report these as failed to the queue (Lambda: batchItemFailures), so they reach the DLQ.
+ * assert.deepEqual(failedMessageIds, ['m-2']);
+ * ```
  */
 export class ProcessOrderBatch {
   private readonly repository: OrderRepository;

@@ -5,6 +5,8 @@ import type { AbortSignalLike, MessageQueue, ReceivedMessage } from '../ports/me
 import type { Scheduler } from '../ports/scheduler';
 import { DeleteBatcher } from './consumer/delete-batcher';
 import { DrainWatch, type QueueDepthSnapshot } from './consumer/drain-watch';
+
+export type { QueueDepthSnapshot } from './consumer/drain-watch';
 import { InFlightLimit } from './consumer/in-flight-limit';
 import { MessageHolds, type DeleteTally, type Hold, type HoldFailure } from './consumer/message-holds';
 import { RunningCount } from './consumer/running-count';

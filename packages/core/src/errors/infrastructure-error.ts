@@ -85,3 +85,18 @@ export function describeError(error: unknown): ErrorDescription {
     failureClass: 'systemic',
   };
 }
+
+/** How a log line reports an error: flat fields, so a log query can filter on them. */
+// A type, not an interface, so that it is assignable to the logger's `LogFields` record.
+export type ErrorLogFields = {
+  readonly errorName: string;
+  readonly errorCode: string;
+  readonly errorMessage: string;
+  readonly failureClass: InfrastructureFailureClass;
+};
+
+/** The one mapping from a thrown value to log fields (via `describeError`: never a payload). */
+export function errorLogFields(error: unknown): ErrorLogFields {
+  const { name, code, message, failureClass } = describeError(error);
+  return { errorName: name, errorCode: code, errorMessage: message, failureClass };
+}

@@ -63,5 +63,3 @@ export interface MessageQueue extends MessageVisibility {
   deleteBatch(receiptHandles: readonly string[]): Promise<readonly DeleteFailure[]>;
   changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void>;
 }
-
-export const MESSAGE_QUEUE: unique symbol = Symbol.for('orders.MessageQueue');

@@ -1,4 +1,4 @@
-import type { FailureTally, MessageStatus } from '../application/message-outcome';
+import type { FailureTally, MessageStatus } from '../messages/message-status';
 
 /** What one batch did, handed to the metrics port once per batch. */
 export interface BatchMetrics {

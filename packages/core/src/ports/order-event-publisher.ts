@@ -20,5 +20,3 @@ export interface OrderEventPublisher {
     messages: readonly OutboundOrderMessage[],
   ): Promise<{ readonly published: number; readonly failures: readonly PublishFailure[] }>;
 }
-
-export const ORDER_EVENT_PUBLISHER: unique symbol = Symbol.for('orders.OrderEventPublisher');

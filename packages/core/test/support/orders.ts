@@ -1,4 +1,4 @@
-import { SEED_DUMMY_ORDER } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import type { Order } from '../../src';
 
 /** A valid order (the seed's) as a plain JSON-shaped record, to mutate one field at a time. */

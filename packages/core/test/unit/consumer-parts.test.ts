@@ -1,12 +1,5 @@
 import {
-  DeleteBatcher,
-  DrainWatch,
-  InFlightLimit,
-  MessageHolds,
   retryPacingFromEnvironment,
-  StopSignal,
-  type DeleteTally,
-  type Hold,
   type MessageQueue,
   type QueueDepthSnapshot,
   type ReceivedMessage,
@@ -14,6 +7,12 @@ import {
   type VisibilityChange,
   type VisibilityChangeFailure,
 } from '../../src';
+// The consumer's parts are core's internals: this suite reaches them by module path.
+import { DeleteBatcher } from '../../src/application/consumer/delete-batcher';
+import { DrainWatch } from '../../src/application/consumer/drain-watch';
+import { InFlightLimit } from '../../src/application/consumer/in-flight-limit';
+import { type DeleteTally, type Hold, MessageHolds } from '../../src/application/consumer/message-holds';
+import { StopSignal } from '../../src/application/consumer/stop-signal';
 
 // The consumer's parts on their own (the consumer itself is tested on the in-memory queue, in
 // packages/adapters-memory/test/unit/queue-consumer*.test.ts).

@@ -1,5 +1,7 @@
-import { rawBody, SEED_DUMMY_ORDER, snsEnvelopeBody } from '@orders/testkit';
-import { decodeOrderMessage, MAX_BODY_BYTES, MAX_ORDER_BYTES, type DecodeResult } from '../../src';
+import { rawBody, snsEnvelopeBody } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
+import { decodeOrderMessage, type DecodeResult } from '../../src';
+import { MAX_BODY_BYTES, MAX_ORDER_BYTES } from '../../src/messages/decode-message';
 import { validRecord } from '../support/orders';
 
 const VALID = JSON.stringify(validRecord());

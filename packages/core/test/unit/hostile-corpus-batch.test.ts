@@ -1,4 +1,5 @@
-import { createOrderGenerator, rawBody, snsEnvelopeBody } from '@orders/testkit';
+import { rawBody, snsEnvelopeBody } from '@orders/testkit';
+import { createOrderGenerator } from '@orders/simulation';
 import { ProcessOrderBatch, type InboundMessage, type InvalidOutcome } from '../../src';
 import { loadHostileCorpus } from '../fixtures/load-hostile-corpus';
 import { FakeOrderRepository } from '../support/fake-order-repository';

@@ -1,5 +1,6 @@
 import { rawBody, sampleOrder } from '@orders/testkit';
-import { DEFAULT_CONCURRENCY, mapWithConcurrency, ProcessOrderBatch, type InboundMessage } from '../../src';
+import { DEFAULT_CONCURRENCY, ProcessOrderBatch, type InboundMessage } from '../../src';
+import { mapWithConcurrency } from '../../src/application/map-with-concurrency';
 import { FakeOrderRepository } from '../support/fake-order-repository';
 
 const batch = (size: number): InboundMessage[] =>

@@ -3,14 +3,14 @@ import { RecordingLogger } from '@orders/testkit';
 import {
   DEFAULT_RETRY_PACING,
   deadLetterTimeline,
-  FAILURE_CLASSES,
   type MessageVisibility,
-  MAX_VISIBILITY_TIMEOUT_SECONDS,
   paceRetries,
   retryDelaySeconds,
   retryPacingProblems,
   type VisibilityChange,
 } from '../../src';
+import { FAILURE_CLASSES } from '../../src/errors/infrastructure-error';
+import { MAX_VISIBILITY_TIMEOUT_SECONDS } from '../../src/application/retry-pacing';
 
 const noJitter = { ...DEFAULT_RETRY_PACING, jitterRatio: 0 };
 

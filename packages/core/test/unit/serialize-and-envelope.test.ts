@@ -1,6 +1,7 @@
-import { SEED_DUMMY_ORDER } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import {
   describeError,
+  errorLogFields,
   InfrastructureError,
   RepositoryUnavailableError,
   serializeOrder,
@@ -85,6 +86,29 @@ describe('describeError', () => {
       name: 'NonError',
       code: 'unexpected_error',
       message: expect.not.stringContaining('U-SECRET'),
+      failureClass: 'systemic',
+    });
+  });
+});
+
+describe('errorLogFields', () => {
+  it('is describeError as flat log fields, for every kind of thrown value', () => {
+    expect(errorLogFields(new InfrastructureError('throttled', 'slow down'))).toEqual({
+      errorName: 'InfrastructureError',
+      errorCode: 'throttled',
+      errorMessage: 'slow down',
+      failureClass: 'transient',
+    });
+    expect(errorLogFields(Object.assign(new TypeError('bad'), { code: 'ERR_X' }))).toEqual({
+      errorName: 'TypeError',
+      errorCode: 'ERR_X',
+      errorMessage: 'bad',
+      failureClass: 'systemic',
+    });
+    expect(errorLogFields('U-SECRET')).toEqual({
+      errorName: 'NonError',
+      errorCode: 'unexpected_error',
+      errorMessage: expect.not.stringContaining('U-SECRET'),
       failureClass: 'systemic',
     });
   });

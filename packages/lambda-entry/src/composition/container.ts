@@ -3,6 +3,7 @@ import { createSqsClient, queueUrlFromArn, SqsMessageQueue } from '@orders/adapt
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import {
   CLOCK,
+  errorLogFields,
   LOGGER,
   METRICS_RECORDER,
   ORDER_REPOSITORY,
@@ -14,12 +15,12 @@ import {
   type MetricsRecorder,
   type OrderRepository,
 } from '@orders/core';
-import { createPowertoolsLogger, type PowertoolsLoggerAdapter } from '../observability/powertools-logger';
-import { createPowertoolsMetrics, type PowertoolsMetricsRecorder } from '../observability/powertools-metrics';
+import { createPowertoolsLogger, type PowertoolsLoggerAdapter } from '@orders/observability';
+import { createPowertoolsMetrics } from '@orders/observability';
 import { createSqsBatchHandler, type SqsBatchHandler } from '../sqs-batch-handler';
 import type { EntryConfig } from './entry-config';
 import { createOrderRepository } from './repository-factory';
-import { ENTRY_CONFIG, POWERTOOLS_LOGGER, PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './tokens';
+import { POWERTOOLS_LOGGER, PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './tokens';
 
 /** Replace any port's adapter, e.g. an in-memory repository in a test or a local run. */
 export interface ContainerOverrides {
@@ -38,10 +39,31 @@ export interface ContainerOverrides {
  * factories, never decorators — esbuild emits no decorator metadata (evanw/esbuild#257), so
  * constructor injection by type would break in the bundle. `instanceCachingFactory` makes each
  * a singleton of this container, built on first resolve.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { InMemoryOrderRepository } from '@orders/adapters-memory';
+ * import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+ * import { lambdaContext } from '@orders/lambda-local';
+ *
+ * // The deployed handler is this, built from the environment; here with an in-memory table.
+ * const repository = new InMemoryOrderRepository();
+ * const container = buildContainer(readEntryConfig({ LOG_LEVEL: 'error' }), { repository });
+ * const handler = container.resolve<SqsBatchHandler>(SQS_BATCH_HANDLER);
+ * const order = { orderId: 'O1', userId: 'U1', itemName: 'Laptop', quantity: 1, status: 'new', timestamp: '2025-05-03T12:00:00Z' };
+ * const record = (messageId: string, body: string) => ({
+ *   messageId, receiptHandle: `h-${messageId}`, body, attributes: { ApproximateReceiveCount: '3' },
+ *   messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:OrderQueue', awsRegion: 'us-east-1',
+ * });
+ * const response = await handler({ Records: [record('m-1', JSON.stringify(order)), record('m-2', 'not json')] } as never, lambdaContext());
+ * // Only the poison message is reported: Lambda deletes m-1, and m-2 (at its 3rd receive) goes to the DLQ.
+ * assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: 'm-2' }] });
+ * assert.equal((await repository.findById('O1'))?.status, 'new');
+ * ```
  */
 export function buildContainer(config: EntryConfig, overrides: ContainerOverrides = {}): DependencyContainer {
   const container = rootContainer.createChildContainer();
-  container.register(ENTRY_CONFIG, { useValue: config });
   container.register(CLOCK, { useValue: overrides.clock ?? systemClock });
   container.register(POWERTOOLS_LOGGER, {
     useFactory: instanceCachingFactory(() =>
@@ -132,8 +154,6 @@ function flushMetrics(metrics: { flush?: () => void }, logger: Logger): void {
   try {
     metrics.flush?.();
   } catch (error) {
-    logger.warn('metrics flush failed', { errorMessage: error instanceof Error ? error.message : String(error) });
+    logger.warn('metrics flush failed', errorLogFields(error));
   }
 }
-
-export type { PowertoolsMetricsRecorder };

@@ -1,4 +1,10 @@
-import { failureClassOf, type FailureTally, type MessageOutcome, tallyFailures } from '@orders/core';
+import {
+  failureClassOf,
+  type FailureTally,
+  InfrastructureError,
+  type MessageOutcome,
+  tallyFailures,
+} from '@orders/core';
 
 /**
  * Every record of the invocation failed, and not (only) because it was poison: the store or its
@@ -6,15 +12,17 @@ import { failureClassOf, type FailureTally, type MessageOutcome, tallyFailures }
  * error so Lambda's `Errors` metric and alarm see the outage (a partial batch response that fails
  * every record counts as a success there).
  */
-export class FullBatchFailureError extends Error {
+export class FullBatchFailureError extends InfrastructureError {
   override readonly name = 'FullBatchFailureError';
-  readonly code = 'full_batch_failure';
   readonly failures: readonly FailureTally[];
 
   constructor(failures: readonly FailureTally[], total: number) {
     const byCode = failures.map((f) => `${f.count} ${f.code} (${f.failureClass})`).join(', ');
     super(
+      'full_batch_failure',
       `All ${total} records failed: ${byCode}. Their retries are paced; failing the invocation so the Errors alarm sees it.`,
+      // Systemic when any record's failure was: an operator has something to fix.
+      { failureClass: failures.some((f) => f.failureClass === 'systemic') ? 'systemic' : 'transient' },
     );
     this.failures = failures;
   }

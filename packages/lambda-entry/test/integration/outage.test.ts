@@ -8,14 +8,9 @@ import {
   SqsMessageQueue,
 } from '@orders/adapters-aws';
 import { type Order, serializeOrder } from '@orders/core';
-import {
-  buildContainer,
-  readEntryConfig,
-  runEventSourceMapping,
-  SQS_BATCH_HANDLER,
-  type SqsBatchHandler,
-} from '@orders/lambda-entry';
-import { createOrderGenerator } from '@orders/testkit';
+import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+import { runEventSourceMapping } from '@orders/lambda-local';
+import { createOrderGenerator } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // A total DynamoDB outage (the table deleted) that lasts longer than maxReceiveCount × the

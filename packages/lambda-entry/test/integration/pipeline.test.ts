@@ -10,22 +10,10 @@ import {
   type ProvisionResult,
 } from '@orders/adapters-aws';
 import { serializeOrder, type Order } from '@orders/core';
-import {
-  buildContainer,
-  readEntryConfig,
-  runEventSourceMapping,
-  SQS_BATCH_HANDLER,
-  type SqsBatchHandler,
-} from '@orders/lambda-entry';
-import {
-  createOrderGenerator,
-  nextEvent,
-  SEED_DUMMY_ORDER,
-  sqsEvent,
-  sqsRecord,
-  snsEnvelopeBody,
-  rawBody,
-} from '@orders/testkit';
+import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+import { runEventSourceMapping } from '@orders/lambda-local';
+import { sqsEvent, sqsRecord, snsEnvelopeBody, rawBody } from '@orders/testkit';
+import { createOrderGenerator, nextEvent, SEED_DUMMY_ORDER } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // SNS → SQS → the real handler (driven like Lambda's event source mapping) → DynamoDB, against

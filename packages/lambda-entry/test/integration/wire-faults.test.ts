@@ -12,8 +12,9 @@ import {
   type ProvisionResult,
 } from '@orders/adapters-aws';
 import { serializeOrder, type Order } from '@orders/core';
-import { runEventSourceMapping, type SqsBatchHandler } from '@orders/lambda-entry';
-import { createOrderGenerator, nextEvent, startFaultProxy, type FaultProxy } from '@orders/testkit';
+import { runEventSourceMapping } from '@orders/lambda-local';
+import type { SqsBatchHandler } from '@orders/lambda-entry';
+import { createOrderGenerator, nextEvent, startFaultProxy, type FaultProxy } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 
 // The deployable bundle (dist/index.mjs), imported by a Node process whose AWS_ENDPOINT_URL is a

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rawBody, SEED_DUMMY_ORDER, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import { rawBody, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 
 const bundlePath = join(__dirname, '..', '..', 'dist', 'index.mjs');
 

@@ -74,23 +74,3 @@ describe('readEntryConfig inside Lambda', () => {
     ).toMatchObject({ baseDelaySeconds: 1, backoffFactor: 2, jitterRatio: 0 });
   });
 });
-
-describe('PowertoolsLoggerAdapter', () => {
-  it('writes only the levels LOG_LEVEL lets through', async () => {
-    const { createPowertoolsLogger } = await import('@orders/lambda-entry');
-    const logger = createPowertoolsLogger({ serviceName: 'test', logLevel: 'warn' });
-    const written: string[] = [];
-    const spies = (['info', 'warn', 'error', 'debug'] as const).map((level) =>
-      jest.spyOn(logger.powertools, level).mockImplementation(() => void written.push(level)),
-    );
-    try {
-      logger.debug('d');
-      logger.info('i', { orderId: 'x' });
-      logger.warn('w');
-      logger.child({ requestId: 'r' }).error('e');
-      expect(written).toEqual(['warn', 'error']);
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-  });
-});

@@ -1,6 +1,7 @@
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import type { ValidationProblem } from '@orders/core';
-import { lambdaContext, rawBody, sampleOrder, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import { lambdaContext } from '@orders/lambda-local';
+import { rawBody, sampleOrder, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
 import { loadHostileCorpus } from '../../../core/test/fixtures/load-hostile-corpus';
 import { handlerWith } from './support';
 

@@ -1,15 +1,8 @@
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { RepositoryUnavailableError, serializeOrder, type OrderRepository } from '@orders/core';
-import {
-  SEED_DUMMY_ORDER,
-  TEST_QUEUE_ARN,
-  lambdaContext,
-  rawBody,
-  sampleOrder,
-  snsEnvelopeBody,
-  sqsEvent,
-  sqsRecord,
-} from '@orders/testkit';
+import { TEST_QUEUE_ARN, rawBody, sampleOrder, snsEnvelopeBody, sqsEvent, sqsRecord } from '@orders/testkit';
+import { lambdaContext } from '@orders/lambda-local';
+import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import type { SQSEvent } from 'aws-lambda';
 import { FullBatchFailureError } from '../../src/invocation/full-batch-failure';
 import { handlerWith } from './support';
@@ -104,6 +97,13 @@ describe('OrderProcessor handler', () => {
       AQEBm5: 3600,
     });
     expect(metrics.flushes).toBe(1);
+    const invocationLine = logger.calls.find((l) => l.level === 'error' && l.message.startsWith('every record failed'));
+    expect(invocationLine?.fields).toMatchObject({
+      errorName: 'FullBatchFailureError',
+      errorCode: 'full_batch_failure',
+      failureClass: 'transient',
+      failures: [{ failureClass: 'transient', code: 'throttled', count: 5 }],
+    });
   });
 
   it('answers (does not throw) when the only failures are poison, and makes poison visible at once', async () => {
@@ -186,6 +186,8 @@ describe('OrderProcessor handler', () => {
     expect((error as FullBatchFailureError).failures).toEqual([
       { failureClass: 'transient', code: 'deadline_exceeded', count: 3 },
     ]);
+    // Only transient failures: the invocation's error is transient too (systemic wakes an operator).
+    expect(error).toMatchObject({ failureClass: 'transient', retryable: true });
     await expect(repository.findById('D1')).resolves.toBeUndefined();
   });
 

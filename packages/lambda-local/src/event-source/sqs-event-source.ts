@@ -67,6 +67,28 @@ export interface EventSourceReport {
   readonly stoppedBy: 'signal' | 'empty';
 }
 
+type EventSourceCounts = { -readonly [K in Exclude<keyof EventSourceReport, 'stoppedBy'>]: number };
+
+const zeroCounts = (): EventSourceCounts => ({
+  invocations: 0,
+  received: 0,
+  deleted: 0,
+  left: 0,
+  failedInvocations: 0,
+  coldStarts: 0,
+  deleteFailures: 0,
+  receiveErrors: 0,
+});
+
+/** Several pollers' reports as one: counts added; stopped by `empty` only when every poller was. */
+export function combineEventSourceReports(reports: readonly EventSourceReport[]): EventSourceReport {
+  const total = zeroCounts();
+  for (const report of reports) {
+    for (const key of Object.keys(total) as (keyof EventSourceCounts)[]) total[key] += report[key];
+  }
+  return { ...total, stoppedBy: reports.every((r) => r.stoppedBy === 'empty') ? 'empty' : 'signal' };
+}
+
 export class EventSourceError extends LambdaLocalError {
   override readonly name = 'EventSourceError';
 }
@@ -94,16 +116,7 @@ const BACKOFF_MAX_MS = 20_000;
  * `untilEmpty`, when the queue is drained.
  */
 export class SqsEventSource {
-  private readonly report = {
-    invocations: 0,
-    received: 0,
-    deleted: 0,
-    left: 0,
-    failedInvocations: 0,
-    coldStarts: 0,
-    deleteFailures: 0,
-    receiveErrors: 0,
-  };
+  private readonly report = zeroCounts();
 
   constructor(private readonly options: SqsEventSourceOptions) {
     const { batchSize, maximumBatchingWindowSeconds: window } = options;
@@ -207,12 +220,8 @@ export class SqsEventSource {
       durationMs: result.durationMs,
     };
     if (result.status === 'error') {
-      this.leaveAll(messages);
-      this.options.onBatch?.({
+      this.leaveAll(messages, {
         ...facts,
-        deleted: 0,
-        left: messages.length,
-        deleteFailures: 0,
         outcome: result.kind,
         errorType: result.error.errorType,
         detail: result.error.errorMessage,
@@ -225,15 +234,7 @@ export class SqsEventSource {
       this.options.reportBatchItemFailures,
     );
     if (verdict.kind === 'whole-batch-failed') {
-      this.leaveAll(messages);
-      this.options.onBatch?.({
-        ...facts,
-        deleted: 0,
-        left: messages.length,
-        deleteFailures: 0,
-        outcome: 'invalid-response',
-        detail: verdict.reason,
-      });
+      this.leaveAll(messages, { ...facts, outcome: 'invalid-response', detail: verdict.reason });
       return;
     }
     const succeeded = messages.filter((m) => !verdict.failedIds.has(m.messageId)).map((m) => m.receiptHandle);
@@ -252,9 +253,14 @@ export class SqsEventSource {
     });
   }
 
-  private leaveAll(messages: readonly ReceivedMessage[]): void {
+  /** The invocation failed as a whole: every message is left for redelivery, none deleted. */
+  private leaveAll(
+    messages: readonly ReceivedMessage[],
+    batch: Omit<BatchReport, 'deleted' | 'left' | 'deleteFailures'>,
+  ): void {
     this.report.failedInvocations++;
     this.report.left += messages.length;
+    this.options.onBatch?.({ ...batch, deleted: 0, left: messages.length, deleteFailures: 0 });
   }
 
   private async isDrained(): Promise<boolean> {

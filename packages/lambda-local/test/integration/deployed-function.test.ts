@@ -18,7 +18,8 @@ import {
   type SqsEventSourceDefinition,
   type SynthesizedStack,
 } from '@orders/lambda-local';
-import { createOrderGenerator, rawBody, SEED_DUMMY_ORDER } from '@orders/testkit';
+import { rawBody } from '@orders/testkit';
+import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 import { synthesizeStack } from './support/synthesize';
 

@@ -2,6 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { InMemoryQueue, ManualClock } from '@orders/adapters-memory';
 import type { DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
 import {
+  combineEventSourceReports,
   EventSourceError,
   SqsEventSource,
   type InvocationResult,
@@ -252,5 +253,34 @@ describe('the SQS event source (Lambda rules)', () => {
     expect(() => eventSource(queued, { batchSize: 11 })).toThrow(/batching window/);
     expect(() => eventSource(queued, { maximumBatchingWindowSeconds: 301 })).toThrow(RangeError);
     expect(() => eventSource(queued, { batchSize: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('combineEventSourceReports', () => {
+  const report = (n: number, stoppedBy: 'empty' | 'signal') => ({
+    invocations: n,
+    received: 10 * n,
+    deleted: 9 * n,
+    left: n,
+    failedInvocations: 0,
+    coldStarts: 1,
+    deleteFailures: 0,
+    receiveErrors: n - 1,
+    stoppedBy,
+  });
+
+  it('adds the pollers’ counts, and says the queue drained only when every poller saw it empty', () => {
+    expect(combineEventSourceReports([report(1, 'empty'), report(2, 'empty')])).toEqual({
+      invocations: 3,
+      received: 30,
+      deleted: 27,
+      left: 3,
+      failedInvocations: 0,
+      coldStarts: 2,
+      deleteFailures: 0,
+      receiveErrors: 1,
+      stoppedBy: 'empty',
+    });
+    expect(combineEventSourceReports([report(1, 'empty'), report(2, 'signal')]).stoppedBy).toBe('signal');
   });
 });

@@ -1,10 +1,5 @@
-import {
-  loadSynthesizedStack,
-  readFunctionDefinition,
-  readSqsEventSource,
-  resolveValue,
-  TemplateError,
-} from '@orders/lambda-local';
+import { loadSynthesizedStack, readFunctionDefinition, readSqsEventSource, TemplateError } from '@orders/lambda-local';
+import { resolveValue } from '../../src/template/intrinsics';
 import { fixtureAssembly, orderProcessingResources, type FixtureAssembly } from './support/fixture-assembly';
 
 const deployment = { region: 'eu-west-1', accountId: '123456789012', partition: 'aws' };

@@ -1,4 +1,5 @@
 import { selectEndpoint, selectionInputsFrom, type SelectedEndpoint } from './endpoint-selection';
+import { createScratch } from '../scratch-directory';
 import { ENV, TEST_REGION } from './integration-environment';
 
 /**
@@ -11,6 +12,7 @@ export const SELECTED_ENDPOINT_KEY = Symbol.for('orders.integration.selectedEndp
 type GlobalWithEndpoint = typeof globalThis & { [SELECTED_ENDPOINT_KEY]?: SelectedEndpoint };
 
 export default async function globalSetup(): Promise<void> {
+  createScratch();
   const env = process.env;
   const selected = await selectEndpoint(selectionInputsFrom(env));
   (globalThis as GlobalWithEndpoint)[SELECTED_ENDPOINT_KEY] = selected;

@@ -1,8 +1,9 @@
 import { takeSelectedEndpoint } from './global-setup';
+import { removeScratch } from '../scratch-directory';
 
 /** Jest globalTeardown for the `integration` project: stops the moto server or LocalStack container setup started. */
 export default async function globalTeardown(): Promise<void> {
   const selected = takeSelectedEndpoint();
-  if (selected === undefined) return;
-  await selected.stop();
+  if (selected !== undefined) await selected.stop();
+  removeScratch();
 }

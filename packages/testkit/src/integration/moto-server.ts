@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { delay, probe } from './http-probe';
@@ -15,9 +15,14 @@ const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 3_000;
 
 /**
- * Runs `python -m moto.server -H 127.0.0.1 -p PORT` with one addition: a thread that exits the
- * server when its stdin closes. The parent holds stdin open, so if Jest dies without running
- * global teardown, moto goes with it instead of lingering on the port.
+ * Runs `python -m moto.server -H 127.0.0.1 -p PORT` with two additions:
+ * - a thread that exits the server when its stdin closes. The parent holds stdin open, so if Jest
+ *   dies without running global teardown, moto goes with it instead of lingering on the port;
+ * - one lock around moto's DynamoDB writes. moto serves each request on its own thread and
+ *   evaluates a write's condition, then stores the item, without a lock, so two concurrent
+ *   conditional puts of one key can both pass (the later overwrites the earlier whatever the
+ *   condition said). DynamoDB decides each conditional write atomically, and the system relies on
+ *   that; with the lock moto does too. Reads, SQS long polls and everything else stay concurrent.
  */
 const LAUNCHER = [
   'import os, runpy, sys, threading',
@@ -25,6 +30,16 @@ const LAUNCHER = [
   '    sys.stdin.read()',
   '    os._exit(0)',
   'threading.Thread(target=_exit_when_parent_goes, daemon=True).start()',
+  'from moto.dynamodb.models import DynamoDBBackend',
+  '_write_lock = threading.RLock()',
+  'def _atomic(write):',
+  '    def locked(self, *args, **kwargs):',
+  '        with _write_lock:',
+  '            return write(self, *args, **kwargs)',
+  '    return locked',
+  "for _name in ('put_item', 'update_item', 'delete_item', 'transact_write_items', 'batch_write_item'):",
+  '    if hasattr(DynamoDBBackend, _name):',
+  '        setattr(DynamoDBBackend, _name, _atomic(getattr(DynamoDBBackend, _name)))',
   "sys.argv = ['moto.server', '-H', '127.0.0.1', '-p', sys.argv[1]]",
   "runpy.run_module('moto.server', run_name='__main__', alter_sys=True)",
 ].join('\n');
@@ -63,7 +78,8 @@ async function launch(python: string, port: number): Promise<StartedMoto> {
   // moto logs every request to stderr. It goes to a file, not a pipe: a pipe is drained only
   // while this (Jest's main) process runs its event loop, and a test that blocks it (spawnSync of
   // the CLI) would let the pipe fill up, stalling moto mid-request and the CLI with it.
-  const logPath = join(mkdtempSync(join(tmpdir(), 'orders-moto-')), 'moto.log');
+  const logDirectory = mkdtempSync(join(tmpdir(), 'orders-moto-'));
+  const logPath = join(logDirectory, 'moto.log');
   const logFd = openSync(logPath, 'w');
   const child = spawn(python, ['-c', LAUNCHER, String(port)], { stdio: ['pipe', 'ignore', logFd] });
   closeSync(logFd);
@@ -85,17 +101,28 @@ async function launch(python: string, port: number): Promise<StartedMoto> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (exitReason !== undefined) {
-      throw new Error(`moto server ${exitReason}: ${lastLines(output()) || 'no output'}`);
+      const lines = lastLines(output());
+      rmSync(logDirectory, { recursive: true, force: true });
+      throw new Error(`moto server ${exitReason}: ${lines || 'no output'}`);
     }
     const answer = await probe(`${endpoint}/moto-api/`, {}, 1_000);
     if (answer !== undefined && answer.status < 500) {
-      return { endpoint, pid: child.pid, stop: () => stopChild(child, exited) };
+      return {
+        endpoint,
+        pid: child.pid,
+        stop: async () => {
+          await stopChild(child, exited);
+          rmSync(logDirectory, { recursive: true, force: true });
+        },
+      };
     }
     await delay(100);
   }
   await stopChild(child, exited);
+  const lines = lastLines(output());
+  rmSync(logDirectory, { recursive: true, force: true });
   throw new Error(
-    `moto server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${lastLines(output()) || 'no output'}`,
+    `moto server did not answer on ${endpoint} within ${STARTUP_TIMEOUT_MS / 1000} s: ${lines || 'no output'}`,
   );
 }
 

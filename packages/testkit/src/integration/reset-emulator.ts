@@ -1,3 +1,4 @@
+import { type ResourceNames, suffixedResourceNames } from '@orders/adapters-aws';
 import { baseUrl, isRealAws, probe } from './http-probe';
 import { integrationEnvironment, type IntegrationEnvironment } from './integration-environment';
 import { wipeAwsResources } from './resource-wipe';
@@ -44,19 +45,6 @@ let uniqueCounter = 0;
  * Resource names no other suite or run uses: `<prefix>-<label>-<run>-<n>`. With them a suite is
  * isolated even on a shared endpoint that cannot be reset.
  */
-export function uniqueResourceNames(label: string): {
-  tableName: string;
-  topicName: string;
-  queueName: string;
-  dlqName: string;
-  subscriptionDlqName: string;
-} {
-  const suffix = `${label}-${Date.now().toString(36)}-${++uniqueCounter}`;
-  return {
-    tableName: `Orders-${suffix}`,
-    topicName: `OrderTopic-${suffix}`,
-    queueName: `OrderQueue-${suffix}`,
-    dlqName: `OrderDLQ-${suffix}`,
-    subscriptionDlqName: `OrderSubscriptionDLQ-${suffix}`,
-  };
+export function uniqueResourceNames(label: string): ResourceNames {
+  return suffixedResourceNames(`${label}-${Date.now().toString(36)}-${++uniqueCounter}`);
 }

@@ -1,17 +1,11 @@
 import { DYNAMODB_CLIENT_DEFAULTS, resolveClientTimeouts, type AwsClientOptions } from '@orders/adapters-aws';
-import { startFaultProxy, type FaultCounts, type FaultProxy } from '@orders/testkit';
+import { FAULT_KINDS, startFaultProxy, type FaultCounts, type FaultKind, type FaultProxy } from '@orders/simulation';
+import { snakeCaseKeys } from '../summary-keys';
 
 /** Every fault kind the proxy has, equally likely: on DynamoDB a stalled body is cut as fast as a silent one. */
-const ALL_KINDS = {
-  reset: 1,
-  'drop-answer': 1,
-  'server-error': 1,
-  unavailable: 1,
-  throttle: 1,
-  delay: 1,
-  hang: 1,
-  'stall-body': 1,
-} as const;
+const ALL_KINDS: Readonly<Record<FaultKind, number>> = Object.fromEntries(
+  FAULT_KINDS.map((kind) => [kind, 1]),
+) as Record<FaultKind, number>;
 
 /**
  * Network faults between the function and DynamoDB, for the AWS soak: a fault-injecting proxy in
@@ -68,7 +62,7 @@ export class SoakNetworkFaults {
       on: "the function's DynamoDB calls",
       requests: counts.requests,
       injected: counts.totalFaults,
-      by_kind: counts.faults,
+      by_kind: snakeCaseKeys(counts.faults),
     };
   }
 

@@ -4,6 +4,7 @@ import {
   findQueueUrl,
   findTopicArn,
   provisionResources,
+  suffixedResourceNames,
   type AwsClientOptions,
   type AwsClients,
   type ProvisionResult,
@@ -27,14 +28,7 @@ export interface ProvisionSoakOptions {
 
 /** Names no earlier run used: `Orders-soak-<time><random>` and so on, so a run never meets old data. */
 export function soakResourceNames(): ResourceNames {
-  const suffix = `soak-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  return {
-    tableName: `Orders-${suffix}`,
-    topicName: `OrderTopic-${suffix}`,
-    queueName: `OrderQueue-${suffix}`,
-    dlqName: `OrderDLQ-${suffix}`,
-    subscriptionDlqName: `OrderSubscriptionDLQ-${suffix}`,
-  };
+  return suffixedResourceNames(`soak-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`);
 }
 
 const tapNames = (names: ResourceNames): ResourceNames => ({

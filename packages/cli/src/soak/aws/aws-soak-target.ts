@@ -7,56 +7,33 @@ import {
   DynamoDbOrderRepository,
   SnsOrderPublisher,
   SqsMessageQueue,
-  type AwsClientOptions,
-  type ResourceNames,
 } from '@orders/adapters-aws';
+import type { Order } from '@orders/core';
+import type { DeadLetterRecord } from '../soak-invariants';
 import type { SoakOptions } from '../soak-options';
-import type { SoakTarget, SoakTargetFactory } from '../soak-target';
+import type {
+  IdentifiedMessages,
+  ObservedMessages,
+  SoakQueueCounts,
+  SoakTarget,
+  SoakTargetFactory,
+} from '../soak-target';
+import type { PlannedMessage } from '../soak-workload';
 import { SoakDeadLetters } from './aws-dead-letters';
-import { SoakNetworkFaults } from './aws-network-faults';
 import { AwsDrainQueue } from './aws-drain-queue';
-import { reachesRealAws } from './aws-endpoint';
 import { readStoredOrders } from './aws-end-state';
+import { SoakNetworkFaults } from './aws-network-faults';
 import { AwsSoakPublisher } from './aws-soak-publisher';
-import { deleteProvisioned, provisionSoakResources, soakResourceNames } from './aws-soak-resources';
+import { deleteProvisioned, provisionSoakResources, type SoakResources } from './aws-soak-resources';
+import { type AwsSoakSettings, type ResolvedAwsSoakSettings, resolveAwsSoakSettings } from './aws-soak-settings';
+import { snakeCaseKeys } from '../summary-keys';
 import { MessageIdentities, unwrapSnsEnvelope } from './message-identities';
 
-export interface AwsSoakSettings {
-  /** The endpoint (moto, LocalStack); undefined means AWS itself. */
-  readonly endpoint: string | undefined;
-  readonly region: string | undefined;
-  /** Must be true to run against AWS itself: the soak creates (billed) resources there. */
-  readonly allowRealAws?: boolean;
-  /** Default: fresh `…-soak-<time><random>` names. */
-  readonly names?: ResourceNames;
-  /** Leave the resources in place at the end (default: delete them). */
-  readonly keep?: boolean;
-  /** OrderQueue's visibility timeout: how soon a failed message comes back. Default 1 s. */
-  readonly visibilityTimeoutSeconds?: number;
-  /** The use case's ORDERS_CONCURRENCY. Default: 1 on an emulator (see below), the function's default on AWS. */
-  readonly handlerConcurrency?: number;
-  /**
-   * Publish this many messages before the drain starts, and the rest while it runs, keeping about
-   * that many unsettled on OrderQueue. 0: publish everything first, as the in-memory soak does.
-   * Default: 100 on an emulator (see below), 0 on AWS.
-   */
-  readonly publishWindow?: number;
-  /** Give up on a drain when OrderQueue holds messages but none was received for this long. Default 30 s + 2 visibility timeouts. */
-  readonly idleTimeoutMs?: number;
-  /** Told what the operator should know (resources kept or left behind, redrive failures). */
-  readonly onNotice?: (message: string) => void;
-  /**
-   * Probability that one of the function's DynamoDB calls meets a network fault (a reset, a lost
-   * answer, a 5xx, throttling, a late answer, a hang, a stalled body), through a fault-injecting
-   * proxy in front of the emulator; off for the redrive, like the store faults. Default 0.
-   */
-  readonly networkFaultRate?: number;
-  /** Client settings of the function's DynamoDB client (e.g. a shorter request timeout for a quick soak). */
-  readonly storeClientOptions?: Pick<AwsClientOptions, 'requestTimeoutMs' | 'maxAttempts'>;
-}
-
-export const DEFAULT_AWS_SOAK_VISIBILITY_TIMEOUT_SECONDS = 1;
-export const DEFAULT_EMULATOR_PUBLISH_WINDOW = 100;
+export {
+  type AwsSoakSettings,
+  DEFAULT_AWS_SOAK_VISIBILITY_TIMEOUT_SECONDS,
+  DEFAULT_EMULATOR_PUBLISH_WINDOW,
+} from './aws-soak-settings';
 
 /**
  * The soak on SNS → SQS → DynamoDB: `provisionResources` with the soak's names, a short visibility
@@ -77,181 +54,231 @@ export const DEFAULT_EMULATOR_PUBLISH_WINDOW = 100;
  *   about 0.5 ms per queued message for a receive), so a soak that queues 1,000 messages before
  *   draining spends most of its time in that walk. A producer that runs alongside the consumer
  *   is also what happens in production; the order of the planned messages is kept either way.
+ *
+ * Setting up takes three steps, each undoing what came before when it fails: the clients, the
+ * resources, the network fault proxy (only with a network fault rate).
  */
 export function awsSoakTarget(settings: AwsSoakSettings): SoakTargetFactory {
   return async (options: SoakOptions): Promise<SoakTarget> => {
-    const realAws = reachesRealAws(settings.endpoint);
-    if (realAws && settings.allowRealAws !== true) {
-      throw new Error(
-        'refusing to soak AWS itself (no emulator endpoint is set): it creates billed resources; pass --i-know-this-is-real-aws to do it anyway',
-      );
-    }
+    const resolved = resolveAwsSoakSettings(settings);
     const provisioningStarted = performance.now();
-    const clientOptions: AwsClientOptions = {
-      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
-      ...(settings.region === undefined ? {} : { region: settings.region }),
-    };
-    const clients = {
-      sqs: createSqsClient(clientOptions),
-      sns: createSnsClient(clientOptions),
-      dynamodb: createDynamoDbClient(clientOptions),
-    };
-    const destroyClients = (): void => {
-      for (const client of Object.values(clients)) client.destroy();
-    };
-    const networkFaultRate = settings.networkFaultRate ?? 0;
-    if (!(networkFaultRate >= 0 && networkFaultRate <= 1))
-      throw new RangeError(`networkFaultRate must be from 0 to 1, got ${networkFaultRate}`);
-    const visibilityTimeoutSeconds = settings.visibilityTimeoutSeconds ?? DEFAULT_AWS_SOAK_VISIBILITY_TIMEOUT_SECONDS;
-    const concurrency = settings.handlerConcurrency ?? (realAws ? undefined : 1);
-    const window = settings.publishWindow ?? (realAws ? 0 : DEFAULT_EMULATOR_PUBLISH_WINDOW);
-    const notice = settings.onNotice ?? (() => undefined);
-
+    const clients = createSoakClients(resolved);
     const resources = await provisionSoakResources(
       {
-        names: settings.names ?? soakResourceNames(),
+        names: resolved.names,
         maxReceiveCount: options.maxReceiveCount,
-        visibilityTimeoutSeconds,
+        visibilityTimeoutSeconds: resolved.visibilityTimeoutSeconds,
         rawDelivery: options.rawDelivery,
         clients,
       },
-      clientOptions,
+      resolved.clientOptions,
     ).catch((error: unknown) => {
-      destroyClients();
+      clients.destroy();
       throw error;
     });
     const provisioningMs = Math.round(performance.now() - provisioningStarted);
-    const { main } = resources;
-    const queue = new SqsMessageQueue({ queueUrl: main.queueUrl, client: clients.sqs });
-    const deadLetterQueue = new SqsMessageQueue({ queueUrl: main.dlqUrl, client: clients.sqs });
-    // The end state is read directly; the function's store goes through the fault proxy when there is one.
-    const endStateStore = new DynamoDbOrderRepository({ client: clients.dynamodb, tableName: main.names.tableName });
-    const storeClientOptions = { ...clientOptions, ...settings.storeClientOptions };
     const networkFaults =
-      networkFaultRate > 0
-        ? await SoakNetworkFaults.start(settings.endpoint, networkFaultRate, options.seed, storeClientOptions).catch(
-            async (error: unknown) => {
-              await deleteProvisioned(resources, clientOptions);
-              destroyClients();
-              throw error;
-            },
-          )
+      resolved.networkFaultRate > 0
+        ? await SoakNetworkFaults.start(
+            resolved.endpoint,
+            resolved.networkFaultRate,
+            options.seed,
+            resolved.storeClientOptions,
+          ).catch(async (error: unknown) => {
+            await deleteProvisioned(resources, resolved.clientOptions);
+            clients.destroy();
+            throw error;
+          })
         : undefined;
-    const storeClient =
+    return new AwsSoakTarget({ settings: resolved, options, clients, resources, networkFaults, provisioningMs });
+  };
+}
+
+type SoakClients = ReturnType<typeof createSoakClients>;
+
+/** The soak's own clients; the function's DynamoDB client is another one when there is a fault proxy. */
+function createSoakClients({ clientOptions }: ResolvedAwsSoakSettings) {
+  const clients = {
+    sqs: createSqsClient(clientOptions),
+    sns: createSnsClient(clientOptions),
+    dynamodb: createDynamoDbClient(clientOptions),
+  };
+  return {
+    ...clients,
+    destroy: (): void => {
+      for (const client of Object.values(clients)) client.destroy();
+    },
+  };
+}
+
+interface AwsSoakTargetParts {
+  readonly settings: ResolvedAwsSoakSettings;
+  readonly options: SoakOptions;
+  readonly clients: SoakClients;
+  readonly resources: SoakResources;
+  readonly networkFaults: SoakNetworkFaults | undefined;
+  readonly provisioningMs: number;
+}
+
+/** The provisioned system as the soak drives it; the publisher and the identities exist once it published. */
+class AwsSoakTarget implements SoakTarget {
+  readonly kind = 'aws';
+  readonly deterministic = false;
+  readonly entryEnvironment: Readonly<Record<string, string>>;
+  readonly store: DynamoDbOrderRepository;
+  readonly queue: AwsDrainQueue;
+  readonly queueArn: string;
+  readonly now = (): number => Date.now();
+  // A long poll ends as soon as a message is there, and asks every SQS server when none is.
+  readonly waitTimeSeconds = 1;
+  readonly onIdle: () => Promise<boolean>;
+
+  private readonly orderQueue: SqsMessageQueue;
+  private readonly deadLetterQueue: SqsMessageQueue;
+  private readonly deadLetterListing: SoakDeadLetters;
+  /** The end state is read directly; the function's store goes through the fault proxy when there is one. */
+  private readonly endStateStore: DynamoDbOrderRepository;
+  private readonly storeClient: ReturnType<typeof createDynamoDbClient>;
+  private identities: MessageIdentities | undefined;
+  private publisher: AwsSoakPublisher | undefined;
+
+  constructor(private readonly parts: AwsSoakTargetParts) {
+    const { settings, clients, resources, networkFaults } = parts;
+    const { main } = resources;
+    this.orderQueue = new SqsMessageQueue({ queueUrl: main.queueUrl, client: clients.sqs });
+    this.deadLetterQueue = new SqsMessageQueue({ queueUrl: main.dlqUrl, client: clients.sqs });
+    this.endStateStore = new DynamoDbOrderRepository({ client: clients.dynamodb, tableName: main.names.tableName });
+    this.storeClient =
       networkFaults === undefined
         ? clients.dynamodb
-        : createDynamoDbClient({ ...storeClientOptions, endpoint: networkFaults.endpoint });
-    const store = new DynamoDbOrderRepository({ client: storeClient, tableName: main.names.tableName });
-
-    let identities: MessageIdentities | undefined;
-    let publisher: AwsSoakPublisher | undefined;
-    const started = (): { identities: MessageIdentities; publisher: AwsSoakPublisher } => {
-      if (identities === undefined || publisher === undefined) throw new Error('soak bug: nothing was published yet');
-      return { identities, publisher };
-    };
-    const deadLetters = new SoakDeadLetters(
+        : createDynamoDbClient({ ...settings.storeClientOptions, endpoint: networkFaults.endpoint });
+    this.store = new DynamoDbOrderRepository({ client: this.storeClient, tableName: main.names.tableName });
+    this.deadLetterListing = new SoakDeadLetters(
       new DlqTools({ dlqUrl: main.dlqUrl, sourceQueueUrl: main.queueUrl, client: clients.sqs }),
-      deadLetterQueue,
-      () => started().identities,
-      notice,
+      this.deadLetterQueue,
+      () => this.started().identities,
+      settings.notice,
     );
-
-    const drainQueue = new AwsDrainQueue(queue, {
-      window,
-      idleTimeoutMs: settings.idleTimeoutMs ?? 30_000 + 2_000 * visibilityTimeoutSeconds,
-      notice,
-      run: started,
+    this.queue = new AwsDrainQueue(this.orderQueue, {
+      window: settings.publishWindow,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      notice: settings.notice,
+      run: () => this.started(),
     });
+    this.onIdle = this.queue.onIdle;
+    this.queueArn = main.queueArn;
+    this.entryEnvironment = functionEnvironment(settings, main.names.tableName, parts.options);
+  }
 
+  async publish(messages: readonly PlannedMessage[]): Promise<void> {
+    const { clients, resources, options, settings } = this.parts;
+    this.identities = new MessageIdentities(messages, options.rawDelivery ? (body) => body : unwrapSnsEnvelope);
+    this.publisher = new AwsSoakPublisher(messages, {
+      publisher: new SnsOrderPublisher({ topicArn: resources.main.topicArn, client: clients.sns }),
+      queue: this.orderQueue,
+      tap:
+        resources.tap === undefined
+          ? undefined
+          : new SqsMessageQueue({ queueUrl: resources.tap.queueUrl, client: clients.sqs }),
+      rawDelivery: options.rawDelivery,
+    });
+    await this.publisher.publishNext(settings.publishWindow === 0 ? messages.length : settings.publishWindow);
+  }
+
+  async counts(): Promise<SoakQueueCounts> {
+    const [onQueue, dead] = await Promise.all([this.orderQueue.depth(), this.deadLetterQueue.depth()]);
+    const unpublished = this.publisher?.remaining ?? 0;
+    return {
+      onQueue: onQueue.visible + onQueue.inFlight + onQueue.delayed + unpublished,
+      inDeadLetterQueue: dead.visible + dead.inFlight,
+    };
+  }
+
+  deadLetters(): Promise<readonly DeadLetterRecord[]> {
+    return this.deadLetterListing.list();
+  }
+
+  redrive(): Promise<number> {
+    // The soak redrives with its faults off: the network's too.
+    this.parts.networkFaults?.stop();
+    return this.deadLetterListing.redrive();
+  }
+
+  storedOrders(expected: ReadonlyMap<string, Order>): Promise<ReadonlyMap<string, Order>> {
+    return readStoredOrders(this.endStateStore, this.parts.clients.dynamodb, expected);
+  }
+
+  identify(observed: ObservedMessages): IdentifiedMessages {
+    return this.started().identities.identify(observed);
+  }
+
+  describe(): Readonly<Record<string, unknown>> {
+    const { settings, resources, networkFaults, provisioningMs } = this.parts;
+    const { main, tap } = resources;
     return {
       kind: 'aws',
+      endpoint: settings.endpoint ?? 'AWS (no custom endpoint)',
+      region: settings.region ?? null,
+      resources: snakeCaseKeys({ ...main.names, ...(tap ? { tapQueueName: tap.names.queueName } : {}) }),
+      resources_kept: settings.keep,
+      provisioning_ms: provisioningMs,
+      visibility_timeout_seconds: settings.visibilityTimeoutSeconds,
+      handler_concurrency: settings.handlerConcurrency ?? 'default',
+      pollers: 1,
+      publish_window: settings.publishWindow === 0 ? 'everything before the drain' : settings.publishWindow,
       deterministic: false,
-      entryEnvironment: {
-        ORDERS_TABLE_NAME: main.names.tableName,
-        ...(settings.region === undefined ? {} : { AWS_REGION: settings.region }),
-        ...(settings.endpoint === undefined ? {} : { AWS_ENDPOINT_URL: settings.endpoint }),
-        ...(concurrency === undefined ? {} : { ORDERS_CONCURRENCY: String(concurrency) }),
-        // Paced retries scaled to the soak's short visibility timeout: the same shape, in seconds, not hours.
-        ORDERS_RETRY_BASE_DELAY_SECONDS: String(visibilityTimeoutSeconds),
-        ORDERS_RETRY_BACKOFF_FACTOR: '1',
-        ORDERS_RETRY_JITTER: '0',
-        ORDERS_MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
-      },
-      store,
-      queue: drainQueue,
-      queueArn: main.queueArn,
-      now: () => Date.now(),
-      // A long poll ends as soon as a message is there, and asks every SQS server when none is.
-      waitTimeSeconds: 1,
-      onIdle: drainQueue.onIdle,
-      publish: async (messages) => {
-        identities = new MessageIdentities(messages, options.rawDelivery ? (body) => body : unwrapSnsEnvelope);
-        publisher = new AwsSoakPublisher(messages, {
-          publisher: new SnsOrderPublisher({ topicArn: main.topicArn, client: clients.sns }),
-          queue,
-          tap:
-            resources.tap === undefined
-              ? undefined
-              : new SqsMessageQueue({ queueUrl: resources.tap.queueUrl, client: clients.sqs }),
-          rawDelivery: options.rawDelivery,
-        });
-        await publisher.publishNext(window === 0 ? messages.length : window);
-      },
-      counts: async () => {
-        const [onQueue, dead] = await Promise.all([queue.depth(), deadLetterQueue.depth()]);
-        const unpublished = publisher?.remaining ?? 0;
-        return {
-          onQueue: onQueue.visible + onQueue.inFlight + onQueue.delayed + unpublished,
-          inDeadLetterQueue: dead.visible + dead.inFlight,
-        };
-      },
-      deadLetters: () => deadLetters.list(),
-      redrive: () => {
-        // The soak redrives with its faults off: the network's too.
-        networkFaults?.stop();
-        return deadLetters.redrive();
-      },
-      storedOrders: (expected) => readStoredOrders(endStateStore, clients.dynamodb, expected),
-      identify: (observed) => started().identities.identify(observed),
-      describe: () => ({
-        kind: 'aws',
-        endpoint: settings.endpoint ?? 'AWS (no custom endpoint)',
-        region: settings.region ?? null,
-        resources: { ...main.names, ...(resources.tap ? { tapQueueName: resources.tap.names.queueName } : {}) },
-        resources_kept: settings.keep === true,
-        provisioning_ms: provisioningMs,
-        visibility_timeout_seconds: visibilityTimeoutSeconds,
-        handler_concurrency: concurrency ?? 'default',
-        pollers: 1,
-        publish_window: window === 0 ? 'everything before the drain' : window,
-        deterministic: false,
-        published_to_topic: publisher?.publishedToTopic ?? 0,
-        sent_to_queue_as_sns_redelivery: publisher?.sentToQueue ?? 0,
-        extra_deliveries: identities?.extraDeliveries ?? 0,
-        never_delivered: identities?.neverDelivered ?? 0,
-        dead_letters: deadLetters.describe(),
-        ...(networkFaults === undefined ? {} : { network_faults: networkFaults.describe() }),
-      }),
-      close: async () => {
-        try {
-          if (settings.keep === true) {
-            const queues = [
-              main.queueUrl,
-              main.dlqUrl,
-              ...(resources.tap ? [resources.tap.queueUrl, resources.tap.dlqUrl] : []),
-            ];
-            notice(`kept: table ${main.names.tableName}, topic ${main.topicArn}, queues ${queues.join(', ')}`);
-            return;
-          }
-          const report = await deleteProvisioned(resources, clientOptions);
-          for (const failure of report.failed)
-            notice(`could not delete ${failure.resource}: ${failure.message} — delete it by hand`);
-        } finally {
-          await networkFaults?.close();
-          if (storeClient !== clients.dynamodb) storeClient.destroy();
-          destroyClients();
-        }
-      },
+      published_to_topic: this.publisher?.publishedToTopic ?? 0,
+      sent_to_queue_as_sns_redelivery: this.publisher?.sentToQueue ?? 0,
+      extra_deliveries: this.identities?.extraDeliveries ?? 0,
+      never_delivered: this.identities?.neverDelivered ?? 0,
+      dead_letters: this.deadLetterListing.describe(),
+      ...(networkFaults === undefined ? {} : { network_faults: networkFaults.describe() }),
     };
+  }
+
+  /** Deletes what the soak created (or says what it kept), then releases the proxy and the clients. */
+  async close(): Promise<void> {
+    const { settings, clients, resources, networkFaults } = this.parts;
+    try {
+      if (settings.keep) {
+        const { main, tap } = resources;
+        const queues = [main.queueUrl, main.dlqUrl, ...(tap ? [tap.queueUrl, tap.dlqUrl] : [])];
+        settings.notice(`kept: table ${main.names.tableName}, topic ${main.topicArn}, queues ${queues.join(', ')}`);
+        return;
+      }
+      const report = await deleteProvisioned(resources, settings.clientOptions);
+      for (const failure of report.failed)
+        settings.notice(`could not delete ${failure.resource}: ${failure.message} — delete it by hand`);
+    } finally {
+      await networkFaults?.close();
+      if (this.storeClient !== clients.dynamodb) this.storeClient.destroy();
+      clients.destroy();
+    }
+  }
+
+  private started(): { identities: MessageIdentities; publisher: AwsSoakPublisher } {
+    if (this.identities === undefined || this.publisher === undefined) {
+      throw new Error('soak bug: nothing was published yet');
+    }
+    return { identities: this.identities, publisher: this.publisher };
+  }
+}
+
+/** The environment the function gets (`readEntryConfig`), as a deployed function would. */
+function functionEnvironment(
+  settings: ResolvedAwsSoakSettings,
+  tableName: string,
+  options: SoakOptions,
+): Record<string, string> {
+  return {
+    ORDERS_TABLE_NAME: tableName,
+    ...(settings.region === undefined ? {} : { AWS_REGION: settings.region }),
+    ...(settings.endpoint === undefined ? {} : { AWS_ENDPOINT_URL: settings.endpoint }),
+    ...(settings.handlerConcurrency === undefined ? {} : { ORDERS_CONCURRENCY: String(settings.handlerConcurrency) }),
+    // Paced retries scaled to the soak's short visibility timeout: the same shape, in seconds, not hours.
+    ORDERS_RETRY_BASE_DELAY_SECONDS: String(settings.visibilityTimeoutSeconds),
+    ORDERS_RETRY_BACKOFF_FACTOR: '1',
+    ORDERS_RETRY_JITTER: '0',
+    ORDERS_MAX_RECEIVE_COUNT: String(options.maxReceiveCount),
   };
 }

@@ -1,12 +1,16 @@
-import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { MessageQueue, ReceivedMessage } from '@orders/core';
-import type { SqsBatchHandler } from '../sqs-batch-handler';
-import { toSqsEvent } from './sqs-event-from-messages';
+import { readBatchItemFailures } from '../event-source/batch-item-failures';
+import { sqsEventOf } from '../event-source/sqs-event';
+import { lambdaContext } from './lambda-context';
+
+/** An SQS function called in process: what the OrderProcessor handler (or any other) is. */
+export type InProcessSqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | null>;
 
 export interface EventSourceMappingOptions {
   readonly queue: MessageQueue;
   readonly queueArn: string;
-  readonly handler: SqsBatchHandler;
+  readonly handler: InProcessSqsHandler;
   /** Records per invocation, 1–10 (SQS receives at most 10 at once). */
   readonly batchSize?: number;
   /** Long-poll wait for each receive (0 for the in-memory queue). */
@@ -33,11 +37,32 @@ export interface EventSourceMappingReport {
 }
 
 /**
- * Drives a handler the way Lambda's SQS event source mapping does: receive up to `batchSize`
+ * Drives a handler, in this process, the way Lambda's SQS event source mapping does: receive up to `batchSize`
  * messages, invoke, delete the records not reported as failures, and leave the rest to come back
  * when their visibility timeout runs out (and go to the DLQ after maxReceiveCount). Lambda's
- * rules for the response are applied as written: an empty or missing response means everything
- * succeeded; a throw, or an itemIdentifier that is empty or not in the batch, fails the batch.
+ * rules for the response are applied as written (`readBatchItemFailures`, with
+ * ReportBatchItemFailures on). One poller, no batching window, no timeout: for the simulator and
+ * the soak on a manual clock. `SqsEventSource` feeds a `LocalLambda` the same way, in real time.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { advanceClockWhenIdle, createOrderPipeline, ManualClock } from '@orders/adapters-memory';
+ * import { runEventSourceMapping } from '@orders/lambda-local';
+ *
+ * // SNS → SQS → DLQ in memory on a manual clock, and a handler that fails every record it is given.
+ * const clock = new ManualClock();
+ * const pipeline = createOrderPipeline({ maxReceiveCount: 3, clock });
+ * await pipeline.topic.publish({ body: 'an order' });
+ * const report = await runEventSourceMapping({
+ *   queue: pipeline.queue,
+ *   queueArn: pipeline.queue.arn,
+ *   handler: async (event) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }),
+ *   onIdle: advanceClockWhenIdle(pipeline.queue, clock), // waits out visibility timeouts at once
+ * });
+ * assert.equal(report.invocations, 3); // three receives, then SQS's redrive policy moves it
+ * assert.equal(pipeline.deadLetterQueue.peekAll().length, 1);
+ * ```
  */
 export async function runEventSourceMapping(options: EventSourceMappingOptions): Promise<EventSourceMappingReport> {
   const batchSize = options.batchSize ?? 10;
@@ -51,7 +76,7 @@ export async function runEventSourceMapping(options: EventSourceMappingOptions):
     failedInvocations: 0,
     deleteFailures: 0,
   };
-  const createContext = options.createContext ?? localContext;
+  const createContext = options.createContext ?? (() => lambdaContext());
 
   while (options.maxInvocations === undefined || report.invocations < options.maxInvocations) {
     const messages = await options.queue.receive({
@@ -84,52 +109,12 @@ async function invoke(
   messages: readonly ReceivedMessage[],
   context: Context,
 ): Promise<ReadonlySet<string> | 'whole-batch'> {
-  let response: SQSBatchResponse | undefined | null;
+  let response: unknown;
   try {
-    response = (await options.handler(toSqsEvent(messages, options.queueArn), context)) as
-      | SQSBatchResponse
-      | undefined
-      | null;
+    response = await options.handler(sqsEventOf(messages, options.queueArn), context);
   } catch {
     return 'whole-batch';
   }
-  return failedIdentifiers(response, new Set(messages.map((m) => m.messageId)));
-}
-
-/** Lambda's reading of a partial batch response. */
-export function failedIdentifiers(
-  response: unknown,
-  batchIds: ReadonlySet<string>,
-): ReadonlySet<string> | 'whole-batch' {
-  if (response === undefined || response === null) return new Set();
-  if (typeof response !== 'object') return 'whole-batch';
-  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
-  if (failures === undefined || failures === null) return new Set();
-  if (!Array.isArray(failures)) return 'whole-batch';
-  const ids = new Set<string>();
-  for (const failure of failures) {
-    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
-    if (typeof id !== 'string' || id === '' || !batchIds.has(id)) return 'whole-batch';
-    ids.add(id);
-  }
-  return ids;
-}
-
-let requestCounter = 0;
-function localContext(invocation: number): Context {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'OrderProcessor',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:OrderProcessor',
-    memoryLimitInMB: '256',
-    awsRequestId: `local-${invocation}-${++requestCounter}`,
-    logGroupName: '/aws/lambda/OrderProcessor',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  const verdict = readBatchItemFailures(response, new Set(messages.map((m) => m.messageId)), true);
+  return verdict.kind === 'partial' ? verdict.failedIds : 'whole-batch';
 }

@@ -1,4 +1,5 @@
-import type { InMemoryQueue, ManualClock } from '@orders/adapters-memory';
+import type { InMemoryQueue } from './in-memory-queue';
+import type { ManualClock } from './manual-clock';
 
 /**
  * An `onIdle` for the in-memory pipeline: when nothing is visible, jump the manual clock to the

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 // `pnpm fault-proxy`: what the README's walkthrough runs in a second terminal.
 
 const root = join(__dirname, '..', '..', '..', '..');
-const cli = ['--import', 'tsx', '--conditions=source', 'packages/testkit/src/fault-proxy/fault-proxy-cli.ts'];
+const cli = ['--import', 'tsx', '--conditions=source', 'packages/simulation/src/fault-proxy/fault-proxy-cli.ts'];
 
 describe('pnpm fault-proxy', () => {
   it('refuses what it cannot do, in one sentence, with the usage', () => {

@@ -1,4 +1,4 @@
-import { seededRandom } from '../orders';
+import { seededRandom } from '../seeded-random';
 import type { AwsRequestIdentity, AwsServiceName } from './aws-request-identity';
 
 /**

@@ -1,4 +1,4 @@
-import { createPowertoolsMetrics } from '@orders/lambda-entry';
+import { createPowertoolsMetrics } from '@orders/observability';
 
 const batch = {
   counts: { created: 1, updated: 0, duplicate: 0, conflict: 0, stale: 0, invalid: 1, failed: 2 },

@@ -1,12 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
-import {
-  errorResponse,
-  FaultPlan,
-  identifyAwsRequest,
-  startFaultProxy,
-  type FaultProxy,
-  type FaultRule,
-} from '../../src/fault-proxy';
+import { type FaultProxy, type FaultRule, startFaultProxy } from '../../src';
+import { errorResponse } from '../../src/fault-proxy/aws-error-responses';
+import { identifyAwsRequest } from '../../src/fault-proxy/aws-request-identity';
+import { FaultPlan } from '../../src/fault-proxy/fault-plan';
 
 const SIGNED = (service: string) => ({
   authorization: `AWS4-HMAC-SHA256 Credential=test/20250503/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=x`,

@@ -1,0 +1,134 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { ResourceNames } from '../naming';
+import { METRICS } from './order-processor';
+import type { OrderQueues } from './queues';
+import type { StackSettings } from './settings';
+
+export interface OrderProcessingAlarms {
+  readonly deadLetterQueueMessagesVisible: cloudwatch.Alarm;
+  readonly subscriptionDeadLetterQueueMessagesVisible: cloudwatch.Alarm;
+  readonly oldestMessageAge: cloudwatch.Alarm;
+  readonly systemicFailures: cloudwatch.Alarm;
+  readonly transientFailures: cloudwatch.Alarm;
+  readonly functionErrors: cloudwatch.Alarm;
+  readonly functionThrottles: cloudwatch.Alarm;
+}
+
+/** What an alarm watches and when it fires; the rest is the same for every alarm of the stack. */
+type AlarmSpec = Pick<
+  cloudwatch.AlarmProps,
+  'alarmName' | 'alarmDescription' | 'metric' | 'threshold' | 'comparisonOperator'
+>;
+
+const MINUTE = Duration.minutes(1);
+
+/** Fires on any value above 0 (a dead-letter queue that holds anything). */
+const aboveZero = { threshold: 0, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD } as const;
+
+/** Fires when the value reaches `threshold`. */
+const atLeast = (threshold: number) =>
+  ({ threshold, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD }) as const;
+
+/**
+ * The stack's alarms: either dead-letter queue not empty, OrderQueue's oldest message too old, the
+ * function's failures by class, its errors and its throttles. Each fires on one breaching period
+ * (no data, i.e. no traffic, is not a breach) and notifies the alarm topic, when there is one, on
+ * firing and on recovery.
+ */
+export function createAlarms(
+  scope: Construct,
+  resources: { readonly names: ResourceNames; readonly queues: OrderQueues; readonly function: lambda.Function },
+  settings: Pick<StackSettings, 'alarms' | 'queues' | 'retry'>,
+): OrderProcessingAlarms {
+  const { names, queues, function: fn } = resources;
+  const { maxReceiveCount } = settings.queues;
+  const survivableSeconds = settings.retry.survivableOutageSeconds;
+  const ageThresholdSeconds = settings.alarms.oldestMessageAgeThreshold.toSeconds();
+  const transientThreshold = settings.alarms.transientFailureThreshold;
+  const alarm = alarmFactory(scope, settings.alarms.topicArn);
+  return {
+    deadLetterQueueMessagesVisible: alarm('DeadLetterQueueMessagesVisible', {
+      alarmName: `${names.deadLetterQueue}-MessagesVisible`,
+      alarmDescription: `Messages in ${names.deadLetterQueue}: orders failed ${maxReceiveCount} times. Inspect, fix, redrive.`,
+      metric: queues.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: MINUTE, statistic: 'Maximum' }),
+      ...aboveZero,
+    }),
+    subscriptionDeadLetterQueueMessagesVisible: alarm('SubscriptionDeadLetterQueueMessagesVisible', {
+      alarmName: `${names.subscriptionDeadLetterQueue}-MessagesVisible`,
+      alarmDescription: `Orders SNS could not deliver to ${names.queue} (queue policy, key or queue broken). Fix, then send them to ${names.queue}.`,
+      metric: queues.subscriptionDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: MINUTE,
+        statistic: 'Maximum',
+      }),
+      ...aboveZero,
+    }),
+    oldestMessageAge: alarm('OldestMessageAge', {
+      alarmName: `${names.queue}-OldestMessageAge`,
+      alarmDescription: `The oldest message in ${names.queue} is at least ${ageThresholdSeconds} s old: backlog or stalled consumer.`,
+      metric: queues.queue.metricApproximateAgeOfOldestMessage({ period: MINUTE, statistic: 'Maximum' }),
+      ...atLeast(ageThresholdSeconds),
+    }),
+    // The function's own metrics by failure class: they fire within minutes of an outage, long
+    // before the pacing lets a valid message reach the DLQ (survivableOutage).
+    systemicFailures: alarm('SystemicFailures', {
+      alarmName: `${names.function}-SystemicFailures`,
+      alarmDescription: `${names.function} records failing for a reason an operator must fix (access denied, missing table, misconfiguration). Valid messages reach ${names.deadLetterQueue} after ${survivableSeconds} s of this.`,
+      metric: failureMetric('systemic', MINUTE),
+      ...atLeast(1),
+    }),
+    transientFailures: alarm('TransientFailures', {
+      alarmName: `${names.function}-TransientFailures`,
+      alarmDescription: `At least ${transientThreshold} ${names.function} records failed for a transient reason (throttling, timeouts, 5xx) in 5 minutes. Valid messages reach ${names.deadLetterQueue} after ${survivableSeconds} s of failures.`,
+      metric: failureMetric('transient', Duration.minutes(5)),
+      ...atLeast(transientThreshold),
+    }),
+    functionErrors: alarm('FunctionErrors', {
+      alarmName: `${names.function}-Errors`,
+      alarmDescription: `${names.function} failed invocations: a crash, timeout or out of memory, or a batch whose every record failed for a reason other than poison (an outage).`,
+      metric: fn.metricErrors({ period: MINUTE, statistic: 'Sum' }),
+      ...atLeast(1),
+    }),
+    functionThrottles: alarm('FunctionThrottles', {
+      alarmName: `${names.function}-Throttles`,
+      alarmDescription: `${names.function} invocations throttled (account or reserved concurrency exhausted).`,
+      metric: fn.metricThrottles({ period: MINUTE, statistic: 'Sum' }),
+      ...atLeast(1),
+    }),
+  };
+}
+
+/** Creates alarms that fire on one breaching period, and notify the alarm topic (if any) on firing and recovery. */
+function alarmFactory(
+  scope: Construct,
+  topicArn: string | undefined,
+): (id: string, spec: AlarmSpec) => cloudwatch.Alarm {
+  const topic = topicArn === undefined ? undefined : sns.Topic.fromTopicArn(scope, 'AlarmTopic', topicArn);
+  return (id, spec) => {
+    const alarm = new cloudwatch.Alarm(scope, id, {
+      ...spec,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (topic) {
+      alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+      alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
+    }
+    return alarm;
+  };
+}
+
+/** One of the function's failure-class counts (EMF, Powertools), summed per period. */
+function failureMetric(failureClass: 'systemic' | 'transient', period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS.namespace,
+    metricName: failureClass,
+    dimensionsMap: { service: METRICS.service },
+    statistic: 'Sum',
+    period,
+  });
+}

@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { provisionResources, SnsOrderPublisher } from '@orders/adapters-aws';
+import { serializeOrder } from '@orders/core';
+import { createOrderGenerator } from '@orders/simulation';
+import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
+
+// `./orders consume` as a person runs it: in a terminal (a pseudo-terminal from util-linux's
+// `script`), stopped with Ctrl-C typed into that terminal — the signal reaches the command, and
+// only the command, as it does in a shell — or with SIGTERM from a supervisor.
+
+const root = join(__dirname, '..', '..', '..', '..');
+const environment = integrationEnvironment();
+const names = uniqueResourceNames('tty');
+const nameFlags = [
+  '--table',
+  names.tableName,
+  '--topic',
+  names.topicName,
+  '--queue',
+  names.queueName,
+  '--dlq',
+  names.dlqName,
+];
+const CTRL_C = '\u0003';
+
+interface Terminal {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the command's exit code (script -e passes it on). */
+  readonly exited: Promise<number | null>;
+}
+
+/** Runs `./orders …` in a pseudo-terminal; what is written to the child's stdin is typed into it. */
+function inTerminal(args: readonly string[]): Terminal {
+  // `exec`: the command alone in the terminal's foreground group, as an interactive shell runs it
+  // (a non-interactive sh between would take the Ctrl-C too and exit 130 on its own account).
+  const command = `exec ${['./orders', ...args].map((arg) => `'${arg}'`).join(' ')}`;
+  const child = spawn('script', ['-qefc', command, '/dev/null'], {
+    cwd: root,
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      AWS_ENDPOINT_URL: environment.endpoint,
+      AWS_REGION: environment.region,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      TERM: 'xterm',
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.push(child);
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(terminal: Terminal, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(terminal.output())) {
+    if (Date.now() > deadline) throw new Error(`never saw ${pattern} in:\n${terminal.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('orders consume in a terminal', () => {
+  beforeAll(async () => {
+    await resetEmulator();
+    const resources = await provisionResources({ names, visibilityTimeoutSeconds: 5 });
+    const generator = createOrderGenerator(41);
+    const orders = Array.from({ length: 20 }, () => generator.next());
+    await new SnsOrderPublisher({ topicArn: resources.topicArn }).publishBatch(
+      orders.map((order) => ({ body: serializeOrder(order), orderId: order.orderId, status: order.status })),
+    );
+  });
+
+  it('shows a status line, and Ctrl-C stops it cleanly with exit code 0 and no error line', async () => {
+    const terminal = inTerminal(['consume', '--wait-seconds', '1', ...nameFlags]);
+    // At least once: SNS may deliver a message twice, so count what was stored, not received.
+    await waitFor(terminal, /consuming OrderQueue-tty\S* · \d+ received \(\d+\/s\) · 20 stored/);
+    terminal.child.stdin?.write(CTRL_C);
+    await expect(terminal.exited).resolves.toBe(0);
+    const output = terminal.output();
+    expect(output).toContain('orders consume: SIGINT received, finishing in-flight messages');
+    expect(output).toMatch(/orders consume: stopped \(signal\): \d+ received, \d+ acknowledged/);
+    // A terminal shows no per-message JSON by default, and nothing that looks like a failure.
+    expect(output).not.toContain('"outcome"');
+    expect(output).not.toMatch(/ELIFECYCLE|Error:|at .*\.js:\d+/);
+  });
+
+  it('exits at once on a second Ctrl-C, and says so', async () => {
+    const terminal = inTerminal(['consume', '--wait-seconds', '20', ...nameFlags]);
+    await waitFor(terminal, /consuming OrderQueue/);
+    const started = Date.now();
+    terminal.child.stdin?.write(CTRL_C);
+    await waitFor(terminal, /SIGINT received/);
+    terminal.child.stdin?.write(CTRL_C);
+    await expect(terminal.exited).resolves.toBe(130);
+    expect(Date.now() - started).toBeLessThan(5_000); // not the 20 s long poll
+    expect(terminal.output()).toContain('orders consume: second SIGINT, exiting now');
+  });
+
+  it('stops on SIGTERM (a supervisor) with exit code 0, even one that comes while it is starting', async () => {
+    const child = spawn(join(root, 'orders'), ['consume', '--wait-seconds', '1', ...nameFlags], {
+      cwd: root,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        AWS_ENDPOINT_URL: environment.endpoint,
+        AWS_REGION: environment.region,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      },
+    });
+    running.push(child);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 20_000;
+    while (!stderr.includes('talking to') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGTERM');
+    await expect(exited).resolves.toBe(0);
+    expect(stderr).toContain('orders consume: SIGTERM received');
+    expect(stderr).toMatch(/orders consume: stopped \(signal\)/);
+  });
+});
