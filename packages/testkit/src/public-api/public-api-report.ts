@@ -39,7 +39,7 @@ export function publicApiReports(entryPoints: readonly string[]): Map<string, Pu
     const entries = exported
       .map((symbol) => describeExport(checker, symbol))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const text = entries.map((entry) => entry.text).join('\n\n');
+    const text = withoutImportPaths(entries.map((entry) => entry.text).join('\n\n'));
     const publicNames = new Set(exported.map((symbol) => symbol.getName()));
     const used = new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []);
     const forgotten = declaredInPackage(program, checker, dirname(entryPoint))
@@ -55,6 +55,16 @@ function moduleExports(program: ts.Program, checker: ts.TypeChecker, file: strin
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
   if (!moduleSymbol) throw new Error(`${file}: not a module TypeScript can read`);
   return checker.getExportsOfModule(moduleSymbol);
+}
+
+/**
+ * The checker writes a type it cannot name from the declaration's scope as `import("<absolute
+ * path>").Name`. The path depends on where the clone lives (and on pnpm's store layout), so the
+ * report would differ from machine to machine; the name is what a user sees and imports, and the
+ * `forgotten` check already holds the package to exporting it.
+ */
+function withoutImportPaths(text: string): string {
+  return text.replace(/import\("[^"]*"\)\./g, '');
 }
 
 /** Every type name (interface, alias, class, enum) any module of the package exports, public or not. */

@@ -21,6 +21,11 @@ describe.each(entryPoints.map((entryPoint) => [relative(REPOSITORY_ROOT, dirname
       expect(report?.forgotten).toEqual([]);
     });
 
+    it('names types, never paths of this clone (the report must read the same on every machine)', () => {
+      expect(report?.text).not.toContain(REPOSITORY_ROOT);
+      expect(report?.text).not.toMatch(/import\(|node_modules/);
+    });
+
     it('has the public API its api.md records (pnpm api:update after an intended change)', () => {
       const path = apiReportPath(entryPoint);
       expect(existsSync(path)).toBe(true);
