@@ -50,7 +50,7 @@ export { storedComesBeforeCondition, type WriteCondition } from './dynamodb-orde
 
 // SNS and SQS: the publisher and the queue behind core's ports.
 export { SnsOrderPublisher, type SnsOrderPublisherOptions } from './sns-order-publisher';
-export { type QueueDepth, queueUrlFromArn, SqsMessageQueue, type SqsMessageQueueOptions } from './sqs-message-queue';
+export { queueUrlFromArn, SqsMessageQueue, type SqsMessageQueueOptions } from './sqs-message-queue';
 export { findQueueUrl } from './sqs-queue-lookup';
 export { type ConsumeQueue, lookUpConsumeQueue } from './consume-queue-lookup';
 export { findTopicArn } from './sns-topic-lookup';

@@ -16,6 +16,7 @@ import type {
   AbortSignalLike,
   DeleteFailure,
   MessageQueue,
+  QueueDepth,
   ReceivedMessage,
   ReceiveOptions,
   VisibilityChange,
@@ -40,16 +41,6 @@ export interface SqsMessageQueueOptions {
 }
 
 export const DEFAULT_ABORT_GRACE_MS = 300;
-
-/** How many messages a queue holds, as SQS approximates it. */
-export interface QueueDepth {
-  /** Waiting to be received. */
-  readonly visible: number;
-  /** Received and not yet deleted or returned (in flight). */
-  readonly inFlight: number;
-  /** Sent with a delay that has not yet passed. */
-  readonly delayed: number;
-}
 
 /**
  * `MessageSystemAttributeNames` is the current name; `AttributeNames` is deprecated for receive
@@ -255,7 +246,8 @@ export class SqsMessageQueue implements MessageQueue {
     }
   }
 
-  async depth(): Promise<QueueDepth> {
+  /** SQS always reports delayed messages, so `delayed` is always there. */
+  async depth(): Promise<Required<QueueDepth>> {
     try {
       const result = await this.client.send(
         new GetQueueAttributesCommand({

@@ -4,7 +4,6 @@ export { IdSequence } from './messaging/id-sequence';
 export {
   InMemoryQueue,
   type InMemoryQueueOptions,
-  type QueueDepth,
   type RedrivePolicy,
   type StoredMessage,
 } from './messaging/in-memory-queue';

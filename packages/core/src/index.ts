@@ -66,6 +66,7 @@ export type {
   DeleteFailure,
   MessageQueue,
   MessageVisibility,
+  QueueDepth,
   ReceivedMessage,
   ReceiveOptions,
   VisibilityChange,
@@ -133,5 +134,4 @@ export {
   QueueConsumer,
   type QueueConsumerDependencies,
   type QueueConsumerOptions,
-  type QueueDepthSnapshot,
 } from './application/queue-consumer';

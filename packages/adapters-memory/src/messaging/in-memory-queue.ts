@@ -2,6 +2,7 @@ import type {
   Clock,
   DeleteFailure,
   MessageQueue,
+  QueueDepth,
   ReceivedMessage,
   ReceiveOptions,
   VisibilityChange,
@@ -36,11 +37,6 @@ export interface StoredMessage {
   /** Set when a redrive moved it here: where from, and how often it had been received there. */
   deadLetterSource?: { readonly queueName: string; readonly receiveCount: number; readonly movedAt: number };
   readonly sequence: number;
-}
-
-export interface QueueDepth {
-  readonly visible: number;
-  readonly inFlight: number;
 }
 
 const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;

@@ -1,12 +1,11 @@
 import { describeError, type FailureClass } from '../errors/infrastructure-error';
 import type { Logger } from '../ports/logger';
 import { silentLogger } from '../ports/logger';
-import type { AbortSignalLike, MessageQueue, ReceivedMessage } from '../ports/message-queue';
+import type { AbortSignalLike, MessageQueue, QueueDepth, ReceivedMessage } from '../ports/message-queue';
 import type { Scheduler } from '../ports/scheduler';
 import { DeleteBatcher } from './consumer/delete-batcher';
-import { DrainWatch, type QueueDepthSnapshot } from './consumer/drain-watch';
+import { DrainWatch } from './consumer/drain-watch';
 
-export type { QueueDepthSnapshot } from './consumer/drain-watch';
 import { InFlightLimit } from './consumer/in-flight-limit';
 import { MessageHolds, type DeleteTally, type Hold, type HoldFailure } from './consumer/message-holds';
 import { RunningCount } from './consumer/running-count';
@@ -50,7 +49,7 @@ export interface QueueConsumerOptions {
   /** The pacing's jitter source (tests pass a fixed one). */
   readonly random?: () => number;
   /** When set, the consumer stops as soon as this shows the queue drained (see DrainWatch). */
-  readonly untilEmpty?: () => Promise<QueueDepthSnapshot>;
+  readonly untilEmpty?: () => Promise<QueueDepth>;
   /** Pause after an empty receive when the queue does not long-poll (ms). */
   readonly idleDelayMs?: number;
   /**

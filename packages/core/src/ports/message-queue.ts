@@ -13,6 +13,19 @@ export interface ReceivedMessage extends InboundMessage {
   readonly firstReceiveTimestamp?: number;
 }
 
+/**
+ * How many messages a queue holds, as the queue reports it. SQS's figures (GetQueueAttributes) are
+ * approximations that may lag a receive or a delete by a moment; readers must allow for that.
+ */
+export interface QueueDepth {
+  /** Waiting to be received. */
+  readonly visible: number;
+  /** Received and not yet deleted or returned (in flight). */
+  readonly inFlight: number;
+  /** Sent with a delay that has not yet passed (SQS DelaySeconds); absent where a queue has no delays. */
+  readonly delayed?: number;
+}
+
 export interface ReceiveOptions {
   /** 1–10, as in SQS. */
   readonly maxMessages: number;

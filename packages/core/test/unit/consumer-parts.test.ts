@@ -1,7 +1,7 @@
 import {
   retryPacingFromEnvironment,
   type MessageQueue,
-  type QueueDepthSnapshot,
+  type QueueDepth,
   type ReceivedMessage,
   type Scheduler,
   type VisibilityChange,
@@ -233,13 +233,13 @@ describe('InFlightLimit', () => {
 });
 
 describe('DrainWatch', () => {
-  function setUp(depths: QueueDepthSnapshot[]) {
+  function setUp(depths: QueueDepth[]) {
     const inHand = new Set<Hold>();
     const leaving = new Set<Hold>();
     let drained = 0;
     let probes = 0;
     const watch = new DrainWatch({
-      depth: async () => depths[Math.min(probes++, depths.length - 1)] as QueueDepthSnapshot,
+      depth: async () => depths[Math.min(probes++, depths.length - 1)] as QueueDepth,
       inHand: () => inHand,
       leaving: (hold) => leaving.has(hold),
       onDrained: () => drained++,

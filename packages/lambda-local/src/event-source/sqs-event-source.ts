@@ -1,16 +1,12 @@
 import type { SQSEvent } from 'aws-lambda';
-import type { MessageQueue, ReceivedMessage } from '@orders/core';
+import type { MessageQueue, QueueDepth, ReceivedMessage } from '@orders/core';
 import { LambdaLocalError } from '../errors';
 import type { InvocationResult } from '../host/invocation-result';
 import { readBatchItemFailures } from './batch-item-failures';
 import { sqsEventOf } from './sqs-event';
 
 /** What the poller needs of a queue beyond receiving and deleting: how much is left in it. */
-export type QueueDepthProbe = () => Promise<{
-  readonly visible: number;
-  readonly inFlight: number;
-  readonly delayed?: number;
-}>;
+export type QueueDepthProbe = () => Promise<QueueDepth>;
 
 export interface SqsEventSourceOptions {
   readonly queue: MessageQueue;

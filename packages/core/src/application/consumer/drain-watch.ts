@@ -1,16 +1,9 @@
+import type { QueueDepth } from '../../ports/message-queue';
 import type { Hold } from './message-holds';
-
-/** How many messages a queue holds, as the queue reports it (SQS: GetQueueAttributes' approximations). */
-export interface QueueDepthSnapshot {
-  readonly visible: number;
-  readonly inFlight: number;
-  /** Sent with a delay and not yet visible (SQS DelaySeconds); they still have to be consumed. */
-  readonly delayed?: number;
-}
 
 export interface DrainWatchDependencies {
   /** Asks the queue how many messages it holds. */
-  readonly depth: () => Promise<QueueDepthSnapshot>;
+  readonly depth: () => Promise<QueueDepth>;
   /** The messages the consumer holds now (received, not yet settled). */
   readonly inHand: () => Iterable<Hold>;
   /** True for a held message whose delete or release is already on its way (SQS may or may not count it). */
@@ -102,7 +95,7 @@ export class DrainWatch {
     const { depth, inHand, leaving, onProbeFailure } = this.dependencies;
     const receivedBefore = this.receivedMessages;
     const oursBefore = new Set([...inHand()].filter((hold) => !leaving(hold)));
-    let snapshot: QueueDepthSnapshot;
+    let snapshot: QueueDepth;
     try {
       snapshot = await depth();
     } catch (error) {
