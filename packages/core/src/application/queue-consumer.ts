@@ -1,4 +1,4 @@
-import { describeError, type FailureClass } from '../errors/infrastructure-error';
+import { errorLogFields, type FailureClass } from '../errors/infrastructure-error';
 import type { Logger } from '../ports/logger';
 import { silentLogger } from '../ports/logger';
 import type { AbortSignalLike, MessageQueue, QueueDepth, ReceivedMessage } from '../ports/message-queue';
@@ -247,7 +247,8 @@ export class QueueConsumer {
               this.logger.info('queue drained; stopping');
               this.signals?.cutReceives.stop();
             },
-            onProbeFailure: (error) => this.logger.warn('queue depth unavailable; keeps polling', errorFields(error)),
+            onProbeFailure: (error) =>
+              this.logger.warn('queue depth unavailable; keeps polling', errorLogFields(error)),
           });
   }
 
@@ -335,7 +336,7 @@ export class QueueConsumer {
         this.limit.release(batchSize);
         this.report.receiveErrors++;
         backoffMs = Math.min(Math.max(backoffMs * 2, 500), 20_000);
-        this.logger.error('receive failed; backing off', { ...errorFields(error), backoffMs });
+        this.logger.error('receive failed; backing off', { ...errorLogFields(error), backoffMs });
         await this.scheduler.sleep(backoffMs, noMoreReceives);
         continue;
       } finally {
@@ -448,7 +449,7 @@ export class QueueConsumer {
       // (a log sink, a metrics sink), this poller must not die while the others go on: the whole
       // batch is left for redelivery (paced as a systemic failure: something is broken), and the
       // next one is tried.
-      this.logger.error('batch failed as a whole; its messages will be redelivered', errorFields(error));
+      this.logger.error('batch failed as a whole; its messages will be redelivered', errorLogFields(error));
       for (const message of messages) failed.set(message.messageId, 'systemic');
     }
     return failed;
@@ -592,9 +593,4 @@ function checkOptions(options: ResolvedOptions): void {
     throw new RangeError('stopTimeoutMs must be 0 or more ms');
   if (!Number.isFinite(options.deleteFlushDelayMs) || options.deleteFlushDelayMs < 0)
     throw new RangeError('deleteFlushDelayMs must be 0 or more ms');
-}
-
-function errorFields(error: unknown): { errorCode: string; errorName: string; errorMessage: string } {
-  const { name, code, message } = describeError(error);
-  return { errorCode: code, errorName: name, errorMessage: message };
 }
