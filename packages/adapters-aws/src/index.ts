@@ -18,7 +18,9 @@ export {
   createDynamoDbClient,
   createSnsClient,
   createSqsClient,
+  DEFAULT_CONNECTION_TIMEOUT_MS,
   DYNAMODB_CLIENT_DEFAULTS,
+  GENERAL_CLIENT_DEFAULTS,
   resolveClientTimeouts,
 } from './aws-client-config';
 export { callerIdentity, type CallerIdentity } from './caller-identity';

@@ -10,5 +10,12 @@ export {
   type SqsBatchHandlerDependencies,
 } from './sqs-batch-handler';
 export { ConfigurationError, type EntryConfig, readEntryConfig, type RepositoryKind } from './composition/entry-config';
+export {
+  ENTRY_ENVIRONMENT,
+  type EntryEnvironment,
+  type EntryVariable,
+  type EntryVariableName,
+  LAMBDA_RUNTIME_VARIABLES,
+} from './composition/entry-environment';
 export { buildContainer, type ContainerOverrides } from './composition/container';
 export { PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './composition/tokens';

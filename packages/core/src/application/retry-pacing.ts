@@ -142,12 +142,12 @@ export function fixedRetryDelay(seconds: number): RetryPacingOptions {
  * The environment variables the pacing is read from, by the Lambda and by `orders consume` alike
  * (README, "Configuration"): one name per setting, so both runners read the same deployment values.
  */
-export const RETRY_PACING_ENVIRONMENT: Readonly<Record<keyof RetryPacingOptions, string>> = Object.freeze({
+export const RETRY_PACING_ENVIRONMENT = Object.freeze({
   baseDelaySeconds: 'ORDERS_RETRY_BASE_DELAY_SECONDS',
   backoffFactor: 'ORDERS_RETRY_BACKOFF_FACTOR',
   maxDelaySeconds: 'ORDERS_RETRY_MAX_DELAY_SECONDS',
   jitterRatio: 'ORDERS_RETRY_JITTER',
-});
+} as const satisfies Record<keyof RetryPacingOptions, string>);
 
 /** A pacing read from settings: usable when `problems` is empty (each problem names its variable or option). */
 export interface RetryPacingSettings {

@@ -1,3 +1,4 @@
+import type { EntryEnvironment, EntryVariableName } from './entry-environment';
 import { DEFAULT_CONCURRENCY, type LogLevel, type RetryPacingOptions, retryPacingFromEnvironment } from '@orders/core';
 
 export type RepositoryKind = 'dynamodb' | 'memory';
@@ -35,11 +36,11 @@ export class ConfigurationError extends Error {
   readonly code = 'invalid_configuration';
 }
 
-type Environment = Readonly<Record<string, string | undefined>>;
+type Environment = EntryEnvironment;
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-function positiveInteger(env: Environment, name: string, fallback: number, max: number): number {
+function positiveInteger(env: Environment, name: EntryVariableName, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
@@ -49,7 +50,7 @@ function positiveInteger(env: Environment, name: string, fallback: number, max: 
   return value;
 }
 
-function optionalPositiveInteger(env: Environment, name: string, max: number): number | undefined {
+function optionalPositiveInteger(env: Environment, name: EntryVariableName, max: number): number | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? undefined : positiveInteger(env, name, 1, max);
 }
@@ -61,17 +62,15 @@ function readRetryPacing(env: Environment): RetryPacingOptions {
   return pacing;
 }
 
-function nonBlank(env: Environment, name: string): string | undefined {
+function nonBlank(env: Environment, name: EntryVariableName): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
 
 /**
- * Reads the configuration: `ORDERS_TABLE_NAME` (default `Orders`), `AWS_REGION`,
- * `AWS_ENDPOINT_URL`, `ORDERS_REPOSITORY` (`dynamodb` default, or `memory`), `LOG_LEVEL`,
- * `ORDERS_CONCURRENCY` (default 100), `ORDERS_DEADLINE_MARGIN_MS` (default: a tenth of the
- * invocation's time, at most 3 s), and the retry pacing `ORDERS_RETRY_BASE_DELAY_SECONDS` (60),
- * `ORDERS_RETRY_BACKOFF_FACTOR` (60), `ORDERS_RETRY_MAX_DELAY_SECONDS` (42000), `ORDERS_RETRY_JITTER` (0.2).
+ * Reads the configuration from the variables ENTRY_ENVIRONMENT lists (their defaults are there and
+ * in the README's configuration table) and checks it once, at cold start: a bad value throws a
+ * ConfigurationError naming the variable.
  */
 export function readEntryConfig(env: Environment): EntryConfig {
   const repository = (nonBlank(env, 'ORDERS_REPOSITORY') ?? 'dynamodb').toLowerCase();
