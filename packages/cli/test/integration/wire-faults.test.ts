@@ -75,7 +75,11 @@ function orders(
 async function runPastStartUp(proxy: FaultProxy, args: readonly string[], limitMs: number): Promise<Run> {
   for (let attempt = 1; ; attempt++) {
     const run = await orders(proxy, args, limitMs);
-    const failedAtStartUp = run.status === 1 && run.stdout.trim() === '' && /^orders: [^\n]+\n$/.test(run.stderr);
+    // The only lines: the endpoint notice every command prints first, then the one sentence.
+    const failedAtStartUp =
+      run.status === 1 &&
+      run.stdout.trim() === '' &&
+      /^(orders [\w ]+: talking to [^\n]+\n)?orders: [^\n]+\n$/.test(run.stderr);
     if (!failedAtStartUp || attempt === 3) return run;
   }
 }
