@@ -456,7 +456,7 @@ async function main(): Promise<void> {
     const sdkCpu = (label: string): number[] | undefined => latency.cpuUsPerRecord[label]?.[10];
     const sdkCpuRatio = tryRatio(sdkCpu('ours'), sdkCpu('floor'));
 
-    // ── Long-running consumers: ours, sqs-consumer, a bare loop (issue 15) ───────────────────
+    // ── Long-running consumers: ours, sqs-consumer, a bare loop ───────────────────
     const consumers = await measureConsumers({
       standins,
       dynamodb: { url: fake8, putMs: DELAY_MS },
@@ -753,7 +753,7 @@ async function main(): Promise<void> {
     );
     out.push(
       table(
-        'Targets (issue 6)',
+        'Targets: the Lambda handler',
         ['target', 'value', 'limit', 'holds'],
         targets.map((t) => [
           t.description,

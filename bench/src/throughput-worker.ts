@@ -2,7 +2,7 @@
  * End-to-end throughput on moto (SQS + DynamoDB): fill a fresh queue with N order messages (SNS
  * envelopes), then time how long a consumer takes to drain it into the Orders table.
  *
- * - `queue-consumer`: core's long-running `QueueConsumer` (issue 3) with `SqsMessageQueue` and
+ * - `queue-consumer`: core's long-running `QueueConsumer` with `SqsMessageQueue` and
  *   the DynamoDB repository — the figure the issue asks for. ◀ HOOK: wired by name at run time
  *   (`QueueConsumer` from @orders/core); if it is not exported, this mode reports "unavailable".
  * - `lambda-esm`: the local event-source-mapping runner (`runEventSourceMapping`, lambda-entry)

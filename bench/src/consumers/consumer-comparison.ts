@@ -1,5 +1,5 @@
 /**
- * The long-running consumers side by side (issue 15): ours (`orders consume --until-empty`, the CLI
+ * The long-running consumers side by side: ours (`orders consume --until-empty`, the CLI
  * from its build), bbc's sqs-consumer at its best realistic configuration, and a bare
  * receive → puts → delete loop — each as its own process, from compiled JavaScript, draining a
  * fresh queue of SNS-enveloped orders on the SQS stand-in (behind a delay proxy with per-action

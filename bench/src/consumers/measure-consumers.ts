@@ -182,7 +182,7 @@ export function consumerTables(measurement: ConsumerMeasurement): string[] {
     ...scenarioTables(measurement.drain),
     ...scenarioTables(measurement.heartbeats),
     table(
-      'Targets (issue 15: the long-running consumer)',
+      'Targets: the long-running consumer',
       ['target', 'value', 'limit', 'holds'],
       measurement.targets.map((t) => [
         t.description,

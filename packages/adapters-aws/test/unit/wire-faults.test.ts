@@ -60,7 +60,7 @@ const calls = {
 } as const;
 const SERVICE = { dynamodb: 'DynamoDB', sqs: 'SQS', sns: 'SNS' } as const;
 
-/** What each fault becomes once the SDK gave up (issue 10 may name the timeouts more precisely). */
+/** What each fault becomes once the SDK gave up. */
 const EXPECTED_CODE: Record<FaultKind, string[]> = {
   reset: ['endpoint_unreachable'],
   'drop-answer': ['endpoint_unreachable'],

@@ -23,7 +23,7 @@ import {
 } from '@orders/core';
 import { createOrderGenerator } from '@orders/simulation';
 
-// The consumer's pipeline (issue 15): receives run ahead of processing within a bound, deletes and
+// The consumer's pipeline: receives run ahead of processing within a bound, deletes and
 // visibility changes go out in batch calls, failed messages come back paced by their class, and
 // --until-empty stops as soon as the queue is drained. On the in-memory queue behind a long-poll
 // wrapper (an empty receive waits, as SQS's does, instead of returning at once and letting an idle
