@@ -11,7 +11,6 @@ import {
   ProcessOrderBatch,
   QueueConsumer,
   RepositoryUnavailableError,
-  serializeOrder,
   type ConsumerReport,
   type DeleteFailure,
   type MessageQueue,
@@ -22,7 +21,7 @@ import {
   type VisibilityChange,
   type VisibilityChangeFailure,
 } from '@orders/core';
-import { createOrderGenerator } from '@orders/simulation';
+import { tick, gate, publishOrders, driveConsumer } from '../support/consumer-driving';
 
 // The long-running consumer when the calls under it misbehave: a batch that never finishes, a
 // heartbeat still in flight when a retry delay is set, a stop that cannot finish in time, a delete
@@ -30,18 +29,6 @@ import { createOrderGenerator } from '@orders/simulation';
 // every interleaving is the one the test sets up.
 
 const TIMEOUT_S = 30;
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** A promise the test resolves or rejects when it chooses. */
-function gate<T = void>() {
-  let open: (value: T) => void = () => undefined;
-  let fail: (error: unknown) => void = () => undefined;
-  const promise = new Promise<T>((resolve, reject) => {
-    open = resolve;
-    fail = reject;
-  });
-  return { promise, open, fail };
-}
 
 /** The in-memory queue, with hooks around the calls the consumer makes (what a slow network would do). */
 class HookedQueue implements MessageQueue {
@@ -99,29 +86,6 @@ function setUp(repository: OrderRepository, options: Partial<QueueConsumerOption
   return { pipeline, scheduler, queue, consumer };
 }
 
-async function publish(pipeline: ReturnType<typeof createOrderPipeline>, count: number, seed = 3): Promise<void> {
-  const generator = createOrderGenerator(seed);
-  for (let i = 0; i < count; i++) await pipeline.topic.publish({ body: serializeOrder(generator.next()) });
-}
-
-/** Lets the consumer run, moving the manual clock by `stepMs` whenever it is waiting on something else. */
-async function drive(
-  running: Promise<ConsumerReport>,
-  scheduler: ManualScheduler,
-  stepMs: number,
-): Promise<ConsumerReport> {
-  let done: ConsumerReport | undefined;
-  void running.then((report) => {
-    done = report;
-  });
-  for (let i = 0; i < 10_000 && done === undefined; i++) {
-    await tick();
-    if (done === undefined) scheduler.advance(stepMs);
-  }
-  if (done === undefined) throw new Error('the consumer did not finish');
-  return done;
-}
-
 describe('a batch that outlives the batch timeout', () => {
   it('is left for redelivery, the consumer goes on, and the queue still drains', async () => {
     const memory = new InMemoryOrderRepository();
@@ -137,9 +101,9 @@ describe('a batch that outlives the batch timeout', () => {
       retryPacing: fixedRetryDelay(0),
       batchSize: 5,
     });
-    await publish(pipeline, 20);
+    await publishOrders(pipeline, 20);
 
-    const report = await drive(consumer.run(), scheduler, 500);
+    const report = await driveConsumer(consumer.run(), scheduler, 500);
 
     expect(report).toMatchObject({ stoppedBy: 'empty', timedOutBatches: 1, timedOut: 5, abandonedRunning: 1 });
     expect(memory.size).toBe(20);
@@ -161,7 +125,7 @@ describe('heartbeats and retry delays', () => {
       batchSize: 1,
       maxInFlight: 1,
     });
-    await publish(pipeline, 1);
+    await publishOrders(pipeline, 1);
     const heartbeatOnWire = gate();
     queue.beforeChangeVisibility = (seconds) => (seconds === TIMEOUT_S ? heartbeatOnWire.promise : Promise.resolve());
 
@@ -178,7 +142,7 @@ describe('heartbeats and retry delays', () => {
     expect(queue.log).toEqual([`visibility ${TIMEOUT_S} sent`]); // the release waits its turn
 
     heartbeatOnWire.open();
-    const report = await drive(running, scheduler, 100);
+    const report = await driveConsumer(running, scheduler, 100);
     expect(queue.log).toEqual([
       `visibility ${TIMEOUT_S} sent`,
       `visibility ${TIMEOUT_S} applied`,
@@ -200,7 +164,7 @@ describe('a graceful stop that cannot finish in time', () => {
       handBackTimeoutMs: 1_000,
       maxInFlight: 10,
     });
-    await publish(pipeline, 4);
+    await publishOrders(pipeline, 4);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
     await tick();
@@ -208,7 +172,7 @@ describe('a graceful stop that cannot finish in time', () => {
     stop.abort();
     const started = pipeline.clock.now();
 
-    const report = await drive(running, scheduler, 500);
+    const report = await driveConsumer(running, scheduler, 500);
 
     expect(pipeline.clock.now() - started).toBeLessThanOrEqual(3_000 + 1_000);
     expect(report).toMatchObject({
@@ -226,10 +190,10 @@ describe('a graceful stop that cannot finish in time', () => {
   it('finishes the batch in hand when it can, and then leaves nothing', async () => {
     const memory = new InMemoryOrderRepository();
     const { pipeline, scheduler, consumer } = setUp(memory, { stopTimeoutMs: 3_000 });
-    await publish(pipeline, 4);
+    await publishOrders(pipeline, 4);
     const stop = new AbortController();
     stop.abort();
-    const report = await drive(consumer.run(stop.signal), scheduler, 500);
+    const report = await driveConsumer(consumer.run(stop.signal), scheduler, 500);
     expect(report).toMatchObject({ stopTimedOut: false, left: 0, handedBack: 0 });
   });
 });
@@ -248,7 +212,7 @@ describe('what counts as acknowledged', () => {
     // A stop timeout longer than anything here: the stop only ends the run after the batch. No
     // room for a second batch: the poller waits instead of idling (which moves the manual clock).
     const { pipeline, scheduler, queue, consumer } = setUp(slow, { stopTimeoutMs: 600_000, maxInFlight: 10 });
-    await publish(pipeline, 3);
+    await publishOrders(pipeline, 3);
     queue.beforeDelete = async () => scheduler.advance(deleteMs); // the delete's answer takes that long
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
@@ -257,7 +221,7 @@ describe('what counts as acknowledged', () => {
     for (let i = 0; i < 3; i++) await tick();
     stop.abort();
     slowSave.open();
-    return drive(running, scheduler, 100);
+    return driveConsumer(running, scheduler, 100);
   }
 
   it('is a delete SQS confirmed while the message was still ours', async () => {

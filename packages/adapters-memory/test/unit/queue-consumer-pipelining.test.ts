@@ -10,8 +10,6 @@ import {
   ProcessOrderBatch,
   QueueConsumer,
   RepositoryUnavailableError,
-  serializeOrder,
-  type ConsumerReport,
   type DeleteFailure,
   type MessageQueue,
   type OrderRepository,
@@ -21,7 +19,7 @@ import {
   type VisibilityChange,
   type VisibilityChangeFailure,
 } from '@orders/core';
-import { createOrderGenerator } from '@orders/simulation';
+import { tick, ticks, gate, publishOrders, driveConsumer } from '../support/consumer-driving';
 
 // The consumer's pipeline: receives run ahead of processing within a bound, deletes and
 // visibility changes go out in batch calls, failed messages come back paced by their class, and
@@ -30,17 +28,6 @@ import { createOrderGenerator } from '@orders/simulation';
 // poller move the manual clock), so time only moves when a test moves it.
 
 const TIMEOUT_S = 30;
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const ticks = async (n: number): Promise<void> => {
-  for (let i = 0; i < n; i++) await tick();
-};
-
-/** A promise the test opens when it chooses. */
-function gate() {
-  let open: () => void = () => undefined;
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
-}
 
 /**
  * The in-memory queue with SQS's long poll (an empty receive waits for a message, its wait time or
@@ -164,31 +151,12 @@ function setUp(repository: OrderRepository, options: Partial<QueueConsumerOption
   return { pipeline, scheduler, queue, consumer };
 }
 
-async function publish(pipeline: ReturnType<typeof createOrderPipeline>, count: number, seed = 3): Promise<void> {
-  const generator = createOrderGenerator(seed);
-  for (let i = 0; i < count; i++) await pipeline.topic.publish({ body: serializeOrder(generator.next()) });
-}
-
-/** Lets the consumer run, moving the manual clock by `stepMs` whenever it is waiting on something else. */
-async function drive(running: Promise<ConsumerReport>, scheduler: ManualScheduler, stepMs: number) {
-  let done: ConsumerReport | undefined;
-  void running.then((report) => {
-    done = report;
-  });
-  for (let i = 0; i < 20_000 && done === undefined; i++) {
-    await tick();
-    if (done === undefined) scheduler.advance(stepMs);
-  }
-  if (done === undefined) throw new Error('the consumer did not finish');
-  return done;
-}
-
 describe('pipelined polling', () => {
   it('keeps receiving while batches are processed, up to maxInFlight and no further', async () => {
     const saves = gatedRepository();
     saves.close();
     const { pipeline, scheduler, queue, consumer } = setUp(saves.repository, { pollers: 1, maxInFlight: 30 });
-    await publish(pipeline, 100);
+    await publishOrders(pipeline, 100);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
     await ticks(10);
@@ -199,7 +167,7 @@ describe('pipelined polling', () => {
     saves.open();
     await ticks(20);
     stop.abort();
-    const report = await drive(running, scheduler, 50);
+    const report = await driveConsumer(running, scheduler, 50);
     expect(queue.maxInFlight).toBeLessThanOrEqual(30);
     expect(report.received).toBeGreaterThan(30);
     expect(report).toMatchObject({ acknowledged: report.received, failed: 0, left: 0, stopTimedOut: false });
@@ -215,14 +183,14 @@ describe('pipelined polling', () => {
       maxInFlight: 30,
       untilEmpty: async () => pipeline.queue.depth(),
     });
-    await publish(pipeline, 30);
+    await publishOrders(pipeline, 30);
     const running = consumer.run();
     await ticks(10);
     expect(queue.calls.receive).toBeGreaterThanOrEqual(6); // six batches of 5 held at once
     expect(pipeline.queue.depth()).toEqual({ visible: 0, inFlight: 30 });
     saves.open(); // the six batches finish together
 
-    const report = await drive(running, scheduler, 10);
+    const report = await driveConsumer(running, scheduler, 10);
     expect(report).toMatchObject({ stoppedBy: 'empty', received: 30, acknowledged: 30 });
     expect(queue.deleteEntries).toEqual([10, 10, 10]);
   });
@@ -235,7 +203,7 @@ describe('pipelined polling', () => {
       maxInFlight: 30,
       batchTimeoutMs: 600_000,
     });
-    await publish(pipeline, 30);
+    await publishOrders(pipeline, 30);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
     await ticks(10);
@@ -256,7 +224,7 @@ describe('pipelined polling', () => {
     expect(pipeline.queue.depth()).toEqual({ visible: 0, inFlight: 30 });
     stop.abort();
     saves.open();
-    const report = await drive(running, scheduler, 50);
+    const report = await driveConsumer(running, scheduler, 50);
     expect(report).toMatchObject({ acknowledged: 30, heartbeatFailures: 0 });
     expect(queue.calls.changeVisibility).toBe(0);
     expect(queue.visibilityEntries.every((entries) => entries.length <= 10)).toBe(true);
@@ -266,7 +234,7 @@ describe('pipelined polling', () => {
     const saves = gatedRepository();
     saves.close();
     const { pipeline, scheduler, queue, consumer } = setUp(saves.repository, { pollers: 2, maxInFlight: 40 });
-    await publish(pipeline, 100);
+    await publishOrders(pipeline, 100);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
     await ticks(10);
@@ -274,7 +242,7 @@ describe('pipelined polling', () => {
     const receivesAtStop = queue.calls.receive;
     stop.abort();
     saves.open();
-    const report = await drive(running, scheduler, 50);
+    const report = await driveConsumer(running, scheduler, 50);
     expect(queue.calls.receive).toBe(receivesAtStop);
     expect(report).toMatchObject({ received: 40, acknowledged: 40, left: 0, stopTimedOut: false });
     expect(pipeline.queue.depth()).toEqual({ visible: 60, inFlight: 0 });
@@ -288,13 +256,13 @@ describe('pipelined polling', () => {
       stopTimeoutMs: 3_000,
       handBackTimeoutMs: 1_000,
     });
-    await publish(pipeline, 50);
+    await publishOrders(pipeline, 50);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
     await ticks(10);
     stop.abort();
     const started = pipeline.clock.now();
-    const report = await drive(running, scheduler, 250);
+    const report = await driveConsumer(running, scheduler, 250);
     expect(pipeline.clock.now() - started).toBeLessThanOrEqual(3_000 + 1_000);
     expect(report).toMatchObject({ stopTimedOut: true, received: 30, acknowledged: 0, left: 30, handedBack: 30 });
     expect(queue.visibilityEntries.filter((entries) => entries.every((seconds) => seconds === 0))).toHaveLength(3);
@@ -312,7 +280,7 @@ describe('paced retries in the long-running consumer', () => {
       findById: (id) => memory.findById(id),
     };
     const { pipeline, queue, consumer } = setUp(throttled, { pollers: 1, maxInFlight: 10 }, 3);
-    await publish(pipeline, 1);
+    await publishOrders(pipeline, 1);
     await pipeline.topic.publish({ body: 'poison' });
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
@@ -339,7 +307,7 @@ describe('paced retries in the long-running consumer', () => {
       { pollers: 1, maxInFlight: 10, maxReceiveCount: 3, retryPacing: fixedRetryDelay(5) },
       3,
     );
-    await publish(pipeline, 1);
+    await publishOrders(pipeline, 1);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
     // Receive 1 and 2 fail: 5 s each (the fixed delay); receive 3 is the last: at once.
@@ -348,7 +316,7 @@ describe('paced retries in the long-running consumer', () => {
       scheduler.advance(100);
     }
     stop.abort();
-    await drive(running, scheduler, 100);
+    await driveConsumer(running, scheduler, 100);
     expect(queue.visibilityEntries).toEqual([[5], [5], [0]]);
     expect(pipeline.deadLetterQueue.size).toBe(1);
   });
@@ -357,7 +325,7 @@ describe('paced retries in the long-running consumer', () => {
     const saves = gatedRepository();
     saves.close();
     const { pipeline, scheduler, queue, consumer } = setUp(saves.repository, { pollers: 1, maxInFlight: 10 });
-    await publish(pipeline, 2);
+    await publishOrders(pipeline, 2);
     const stop = new AbortController();
     const running = consumer.run(stop.signal);
     await ticks(5);
@@ -367,7 +335,7 @@ describe('paced retries in the long-running consumer', () => {
     queue.refuseVisibility = undefined;
     stop.abort();
     saves.open();
-    const report = await drive(running, scheduler, 50);
+    const report = await driveConsumer(running, scheduler, 50);
     expect(report).toMatchObject({ received: 2, acknowledged: 0, deletedLate: 2, heartbeatFailures: 2 });
   });
 });
@@ -389,8 +357,8 @@ describe('--until-empty', () => {
       lastDeleteAt = pipeline.clock.now();
       return deleteBatch(handles);
     };
-    await publish(pipeline, 95);
-    const report = await drive(consumer.run(), scheduler, 10);
+    await publishOrders(pipeline, 95);
+    const report = await driveConsumer(consumer.run(), scheduler, 10);
     expect(report).toMatchObject({ stoppedBy: 'empty', received: 95, acknowledged: 95 });
     expect(memory.size).toBe(95);
     // A 20 s long poll was in flight: it was cut within a second of the last delete.
@@ -406,7 +374,7 @@ describe('--until-empty', () => {
       untilEmpty: async () => pipeline.queue.depth(),
     });
     const started = pipeline.clock.now();
-    const report = await drive(consumer.run(), scheduler, 10);
+    const report = await driveConsumer(consumer.run(), scheduler, 10);
     expect(report.stoppedBy).toBe('empty');
     expect(pipeline.clock.now() - started).toBeLessThan(1_000);
   });
@@ -426,8 +394,8 @@ describe('--until-empty', () => {
       retryPacing: fixedRetryDelay(3),
       untilEmpty: async () => pipeline.queue.depth(),
     });
-    await publish(pipeline, 1);
-    const report = await drive(consumer.run(), scheduler, 50);
+    await publishOrders(pipeline, 1);
+    const report = await driveConsumer(consumer.run(), scheduler, 50);
     expect(report).toMatchObject({ stoppedBy: 'empty', received: 3, failed: 2, acknowledged: 1 });
     expect(memory.size).toBe(1);
   });
@@ -437,11 +405,11 @@ describe('--until-empty', () => {
       pollers: 1,
       untilEmpty: async () => pipeline.queue.depth(),
     });
-    await publish(pipeline, 1);
+    await publishOrders(pipeline, 1);
     // Another consumer holds it for 10 s, then lets it go.
     const [held] = pipeline.queue.receiveNow({ maxMessages: 1, visibilityTimeoutSeconds: 10 });
     expect(held).toBeDefined();
-    const report = await drive(consumer.run(), scheduler, 50);
+    const report = await driveConsumer(consumer.run(), scheduler, 50);
     expect(report).toMatchObject({ stoppedBy: 'empty', received: 1, acknowledged: 1 });
     expect(pipeline.queue.size).toBe(0);
   });
