@@ -21,6 +21,9 @@ import {
 } from '../../src';
 import { connectionRefused, fakeClient, TEST_CLIENT_CONFIG, type FakeHandler } from './support/fake-client';
 
+/** The attributes of a stored item, written out (not derived) so that a change to the format shows here. */
+const ITEM_ATTRIBUTES = ['instant', 'itemName', 'orderId', 'quantity', 'status', 'timestamp', 'updatedAt', 'userId'];
+
 const timed = (order: Order): TimedOrder => {
   const parsed = parseRfc3339Instant(order.timestamp);
   if (!parsed.ok) throw new Error(parsed.problem.reason);
@@ -94,16 +97,7 @@ describe('DynamoDbOrderRepository.save', () => {
   it('never stores fields beyond the six of an order', async () => {
     const { repository, inputsOf } = repositoryWith(() => ({ $metadata: {} }));
     await repository.save(timed({ ...sampleOrder(), coupon: 'SAVE10' } as Order));
-    expect(Object.keys(inputsOf('PutItemCommand')[0]?.['Item'] as object).sort()).toEqual([
-      'instant',
-      'itemName',
-      'orderId',
-      'quantity',
-      'status',
-      'timestamp',
-      'updatedAt',
-      'userId',
-    ]);
+    expect(Object.keys(inputsOf('PutItemCommand')[0]?.['Item'] as object).sort()).toEqual(ITEM_ATTRIBUTES);
   });
 
   it('reports updated when the put replaced an older item', async () => {
@@ -316,16 +310,7 @@ describe('DynamoDbOrderRepository.findById', () => {
     const [get] = inputsOf('GetItemCommand');
     expect(get).toMatchObject({ TableName: 'OrdersTest', ConsistentRead: true, Key: { orderId: { S: 'O1234' } } });
     // status and timestamp are reserved words: the projection must use placeholders.
-    expect(Object.values(get?.['ExpressionAttributeNames'] as Record<string, string>).sort()).toEqual([
-      'instant',
-      'itemName',
-      'orderId',
-      'quantity',
-      'status',
-      'timestamp',
-      'updatedAt',
-      'userId',
-    ]);
+    expect(Object.values(get?.['ExpressionAttributeNames'] as Record<string, string>).sort()).toEqual(ITEM_ATTRIBUTES);
   });
 
   it('returns undefined when there is no item', async () => {
