@@ -7,6 +7,12 @@ export interface AwsTarget {
   readonly clientOptions: AwsClientOptions;
   /** The endpoint calls go to, when one is set (`--endpoint` or AWS_ENDPOINT_URL). */
   readonly endpoint: string | undefined;
+  /**
+   * The per-service endpoints the SDK honours (AWS_ENDPOINT_URL_SQS, …; each wins over
+   * AWS_ENDPOINT_URL for its service), as an emulator setup that splits services across ports sets
+   * them. Empty with `--endpoint`, which every client then uses.
+   */
+  readonly serviceEndpoints: Readonly<Partial<Record<ServiceName, string>>>;
   readonly region: string | undefined;
   /** True when the calls reach AWS itself (no endpoint, or an AWS domain): real, billed resources. */
   readonly realAws: boolean;
@@ -27,6 +33,15 @@ const REGION_PATTERNS = [
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
+/** The services the commands call, by the suffix of the SDK's per-service endpoint variable. */
+const SERVICE_ENDPOINT_VARIABLES = {
+  SQS: 'AWS_ENDPOINT_URL_SQS',
+  SNS: 'AWS_ENDPOINT_URL_SNS',
+  DynamoDB: 'AWS_ENDPOINT_URL_DYNAMODB',
+} as const;
+type ServiceName = keyof typeof SERVICE_ENDPOINT_VARIABLES;
+const SERVICE_NAMES = Object.keys(SERVICE_ENDPOINT_VARIABLES) as ServiceName[];
+
 const nonBlank = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value.trim();
 
@@ -38,6 +53,18 @@ export function awsTargetFrom(
   const endpointSource = options.endpoint !== undefined ? '--endpoint' : 'AWS_ENDPOINT_URL';
   const endpoint = nonBlank(options.endpoint) ?? nonBlank(env['AWS_ENDPOINT_URL']);
   if (endpoint !== undefined) checkEndpoint(endpoint, endpointSource);
+  // The SDK lets AWS_ENDPOINT_URL_<SERVICE> win over AWS_ENDPOINT_URL; an explicit --endpoint wins over both.
+  const serviceEndpoints: Partial<Record<ServiceName, string>> = {};
+  if (options.endpoint === undefined) {
+    for (const service of SERVICE_NAMES) {
+      const variable = SERVICE_ENDPOINT_VARIABLES[service];
+      const serviceEndpoint = nonBlank(env[variable]);
+      if (serviceEndpoint === undefined) continue;
+      checkEndpoint(serviceEndpoint, variable);
+      serviceEndpoints[service] = serviceEndpoint;
+    }
+  }
+  const configured = [...(endpoint === undefined ? [] : [endpoint]), ...Object.values(serviceEndpoints)];
   const regionSource =
     options.region !== undefined ? '--region' : env['AWS_REGION'] ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
   const region = nonBlank(options.region) ?? nonBlank(env['AWS_REGION']) ?? nonBlank(env['AWS_DEFAULT_REGION']);
@@ -50,8 +77,10 @@ export function awsTargetFrom(
       ...(options.region === undefined ? {} : { region }),
     },
     endpoint,
+    serviceEndpoints,
     region,
-    realAws: reachesRealAws(endpoint),
+    // Endpoints that are set make an emulator setup, unless one of them is AWS's own domain.
+    realAws: configured.length === 0 || configured.some((url) => reachesRealAws(url)),
   };
 }
 
@@ -79,7 +108,13 @@ export async function announceTarget(
   io: { write(text: string): unknown } = process.stderr,
 ): Promise<void> {
   if (!target.realAws) {
-    io.write(`orders ${command}: talking to ${target.endpoint}${target.region ? ` (${target.region})` : ''}\n`);
+    const leftToAws = servicesLeftToAws(target);
+    const where = [
+      ...(target.endpoint === undefined ? [] : [target.endpoint]),
+      ...Object.entries(target.serviceEndpoints).map(([service, url]) => `${service} at ${url}`),
+      ...(leftToAws.length > 0 ? [`AWS itself for ${leftToAws.join(', ')}`] : []),
+    ].join(', ');
+    io.write(`orders ${command}: talking to ${where}${target.region ? ` (${target.region})` : ''}\n`);
     return;
   }
   const identity = await callerIdentity(target.clientOptions);
@@ -91,10 +126,25 @@ export async function announceTarget(
  * for an explicit flag there; an emulator needs none.
  */
 export function requireRealAwsConsent(command: string, target: AwsTarget, consented: boolean): void {
-  if (target.realAws && !consented) {
+  if (consented) return;
+  if (target.realAws) {
     throw new UsageError(
       `${command} would change resources in AWS itself (${target.endpoint === undefined ? 'no AWS_ENDPOINT_URL or --endpoint is set' : target.endpoint}): ` +
         'point it at an emulator, or pass --i-know-this-is-real-aws.',
     );
   }
+  // Per-service endpoints that leave a service out: that service's calls still go to AWS.
+  const leftToAws = servicesLeftToAws(target);
+  if (leftToAws.length > 0) {
+    throw new UsageError(
+      `${command} would reach AWS itself for ${leftToAws.join(', ')} (no ${leftToAws.map((service) => SERVICE_ENDPOINT_VARIABLES[service]).join(' or ')} is set): ` +
+        'set AWS_ENDPOINT_URL or that variable too, or pass --i-know-this-is-real-aws.',
+    );
+  }
+}
+
+/** With per-service endpoints only: the services that have none, whose calls go to AWS itself. */
+function servicesLeftToAws(target: AwsTarget): ServiceName[] {
+  if (target.endpoint !== undefined || Object.keys(target.serviceEndpoints).length === 0) return [];
+  return SERVICE_NAMES.filter((service) => target.serviceEndpoints[service] === undefined);
 }

@@ -77,4 +77,49 @@ describe('awsTargetFrom: where an AWS command talks', () => {
       ),
     ).not.toThrow();
   });
+
+  describe('per-service endpoints (AWS_ENDPOINT_URL_SQS, _SNS, _DYNAMODB) without AWS_ENDPOINT_URL', () => {
+    const split = { AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' };
+
+    it('are an emulator setup: no STS call, the announcement names each service', async () => {
+      const target = awsTargetFrom({}, { ...split, AWS_REGION: 'us-east-1' });
+      expect(target).toMatchObject({
+        realAws: false,
+        endpoint: undefined,
+        serviceEndpoints: { SQS: 'http://127.0.0.1:9324', DynamoDB: 'http://127.0.0.1:8000' },
+      });
+      const written: string[] = [];
+      await announceTarget('consume', target, { write: (text: string) => written.push(text) });
+      expect(written).toEqual([
+        'orders consume: talking to SQS at http://127.0.0.1:9324, DynamoDB at http://127.0.0.1:8000, AWS itself for SNS (us-east-1)\n',
+      ]);
+    });
+
+    it('ask for consent before a change when a service is left to AWS itself, and not when all three are set', () => {
+      expect(() => requireRealAwsConsent('publish --unchecked', awsTargetFrom({}, split), false)).toThrow(
+        'publish --unchecked would reach AWS itself for SNS (no AWS_ENDPOINT_URL_SNS is set): set AWS_ENDPOINT_URL or that variable too, or pass --i-know-this-is-real-aws.',
+      );
+      const all = { ...split, AWS_ENDPOINT_URL_SNS: 'http://127.0.0.1:9911' };
+      expect(() => requireRealAwsConsent('provision', awsTargetFrom({}, all), false)).not.toThrow();
+    });
+
+    it('are checked like AWS_ENDPOINT_URL, and one on an AWS domain means AWS itself', () => {
+      expect(() => awsTargetFrom({}, { AWS_ENDPOINT_URL_SQS: '127.0.0.1:9324' })).toThrow(
+        'AWS_ENDPOINT_URL_SQS "127.0.0.1:9324" is not a URL; write it with its scheme, e.g. http://127.0.0.1:9324.',
+      );
+      expect(awsTargetFrom({}, { AWS_ENDPOINT_URL_SQS: 'https://sqs.us-east-1.amazonaws.com' }).realAws).toBe(true);
+    });
+
+    it('win over AWS_ENDPOINT_URL for their service, as in the SDK; --endpoint wins over both', async () => {
+      const beside = awsTargetFrom(
+        {},
+        { AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324', AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' },
+      );
+      const written: string[] = [];
+      await announceTarget('consume', beside, { write: (text: string) => written.push(text) });
+      expect(written).toEqual(['orders consume: talking to http://127.0.0.1:5000, SQS at http://127.0.0.1:9324\n']);
+      expect(() => requireRealAwsConsent('provision', beside, false)).not.toThrow();
+      expect(awsTargetFrom({ endpoint: 'http://127.0.0.1:4566' }, split).serviceEndpoints).toEqual({});
+    });
+  });
 });
