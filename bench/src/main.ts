@@ -24,7 +24,7 @@ import { BENCH_TABLE, handlerEnvironment } from './environment';
 import type { LatencyHandlerSpec } from './import-handler';
 import type { LatencyInput, LatencyOutput } from './latency-worker';
 import { OUT_DIR } from './paths';
-import { kib, ms, ratio, table } from './report';
+import { kib, ms, ratio, table } from './report/format';
 import { startMoto, startStandins, type Moto, type Standins } from './standins/launch';
 import { median, pairedRatio, quantile, round, summarize, type RatioSummary } from './stats';
 import type { ThroughputInput, ThroughputMode, ThroughputResult } from './throughput-worker';
