@@ -7,12 +7,14 @@ import { startMoto, type Moto } from './launch';
 export class MotoOnDemand {
   private starting: Promise<Moto> | undefined;
 
+  constructor(private readonly start: () => Promise<Moto> = startMoto) {}
+
   get(): Promise<Moto> {
-    this.starting ??= startMoto();
+    this.starting ??= this.start();
     return this.starting;
   }
 
-  /** Stops moto if it was started; a start that failed has already been reported by the stage that asked. */
+  /** Stops moto if it was started; a start that failed has already failed the stage that asked for it. */
   async stop(): Promise<void> {
     const moto = await this.starting?.catch(() => undefined);
     await moto?.stop();
