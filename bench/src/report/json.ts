@@ -10,7 +10,12 @@ import { deployedNames } from '../stages/build-bundles';
 import type { AttributionRow } from '../stages/measure-attribution';
 import { coldStartMedian, type ColdStartResult } from '../stages/measure-cold-start';
 import { latencySamples, sdkCpuSamples, type LatencyResult } from '../stages/measure-latency';
-import { runtimeClientSamples, type RuntimeClientFigures } from '../stages/measure-runtime-client';
+import type { Mode } from '../runtime-client';
+import {
+  runtimeClientSamples,
+  type RuntimeClientFigure,
+  type RuntimeClientFigures,
+} from '../stages/measure-runtime-client';
 import { median, round, type RatioSummary } from '../stats';
 import type { ThroughputResult } from '../throughput-worker';
 import type { BenchResults, RunEnd } from './results';
@@ -156,7 +161,7 @@ function runtimeClientJson(
   names: readonly string[],
   samples: SampleSizes,
 ): RuntimeClientJson {
-  const medianOf = (figure: 'coldMs' | 'warmMs' | 'initMs', mode: 'direct' | 'runtime-client', name: string) =>
+  const medianOf = (figure: RuntimeClientFigure, mode: Mode, name: string) =>
     median(runtimeClientSamples(figures.samples, figure, mode, name) ?? [NaN]);
   return {
     rounds: samples.ricRounds,

@@ -1,7 +1,12 @@
 /** The tables on running through AWS's runtime interface client, beside the direct import. */
 import type { SampleSizes } from '../plan';
 import type { HandlerName } from '../stages/build-bundles';
-import { runtimeClientSamples, type RuntimeClientFigures } from '../stages/measure-runtime-client';
+import type { Mode } from '../runtime-client';
+import {
+  runtimeClientSamples,
+  type RuntimeClientFigure,
+  type RuntimeClientFigures,
+} from '../stages/measure-runtime-client';
 import { median } from '../stats';
 import { formatRatio, ms, table } from './format';
 
@@ -14,7 +19,7 @@ export function runtimeClientTables(
   names: readonly HandlerName[],
   samples: SampleSizes,
 ): string[] {
-  const sample = (figure: 'coldMs' | 'warmMs' | 'initMs', mode: 'direct' | 'runtime-client', name: string) =>
+  const sample = (figure: RuntimeClientFigure, mode: Mode, name: string) =>
     ms(medianOfComplete(runtimeClientSamples(figures.samples, figure, mode, name)));
   const { cold, warm } = figures.ratios;
   return [

@@ -13,7 +13,7 @@ import { OUT_DIR } from '../paths';
 import type { SampleSizes } from '../plan';
 import { oursOverReferences, type OursRatios } from '../ratios';
 import { median } from '../stats';
-import type { HandlerBundles, HandlerName } from './build-bundles';
+import type { HandlerBundles } from './build-bundles';
 import type { OursRepository } from './check-ours-repository';
 
 export const EMPTY_MODULE_NAME = 'node (empty module)';
@@ -67,7 +67,7 @@ export function measureColdStart({ samples, bundles, environment, ours }: ColdSt
     const runs = measureColdStarts(handlers, samples.firstInvokeRounds, 'first-invoke', () =>
       JSON.stringify(events.next(1)),
     );
-    firstInvoke = { runs, ratios: oursOverReferences((name: HandlerName) => runs.samples.get(name)) };
+    firstInvoke = { runs, ratios: oursOverReferences((name) => runs.samples.get(name)) };
     for (const [name, failures] of runs.failures)
       if (failures > 0) notes.push(`first invocation: ${name} failed ${failures} runs`);
   }
