@@ -23,3 +23,6 @@ export function handlerEnvironment(overrides: Readonly<Record<string, string>> =
     ...overrides,
   };
 }
+
+/** Ours on its in-memory repository, which it only accepts outside Lambda (no AWS_LAMBDA_FUNCTION_NAME). */
+export const LOCAL_MEMORY_RUN = { ORDERS_REPOSITORY: 'memory', AWS_LAMBDA_FUNCTION_NAME: '' } as const;

@@ -3,7 +3,7 @@
  * and ours / bare loop, paired by round; requests per 1,000 messages by action from the runs that
  * lasted until the consumer noticed the empty queue (so every request of its life is counted).
  */
-import { ms, ratio, table } from '../report';
+import { formatRatio, ms, ratio, table } from '../report/format';
 import { median, pairedRatio, round, type RatioSummary } from '../stats';
 import { CONSUMER_KINDS, type ConsumerKind, type ConsumerRun, type Scenario } from './consumer-comparison';
 
@@ -134,8 +134,6 @@ export function summarizeScenario(scenario: Scenario, runs: readonly ConsumerRun
   };
 }
 
-const fmtRatio = (r: RatioSummary | undefined): string =>
-  r ? `${ratio(r.median)} [${r.p25.toFixed(2)}–${r.p75.toFixed(2)}]` : '—';
 const count = (value: number | undefined): string => (value === undefined ? '—' : value.toFixed(1));
 
 /** The tables of one scenario, for the terminal. */
@@ -172,8 +170,8 @@ export function scenarioTables(summary: ScenarioSummary): string[] {
       ['pair', 'throughput', 'start → 1st receive', 'requests / 1,000 msgs'],
       Object.keys(summary.ratios.throughput).map((pair) => [
         pair,
-        fmtRatio(summary.ratios.throughput[pair]),
-        fmtRatio(summary.ratios.startToFirstReceive[pair]),
+        formatRatio(summary.ratios.throughput[pair]),
+        formatRatio(summary.ratios.startToFirstReceive[pair]),
         ratio(summary.ratios.requestsPer1000[pair]),
       ]),
     ),

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import type { ActionDelays } from '../standins/delay-proxy';
 import type { Standins } from '../standins/launch';
 import { REPO_DIR } from '../paths';
-import { table } from '../report';
+import { table } from '../report/format';
 import { round } from '../stats';
 import { buildReferenceConsumers, runScenario, type Scenario, warmUpConsumers } from './consumer-comparison';
 import { scenarioJson, scenarioTables, summarizeScenario, type ScenarioSummary } from './consumer-report';

@@ -1,3 +1,5 @@
+import type { RatioSummary } from '../stats';
+
 /** Plain-text tables for the terminal (the JSON line is the machine-readable form). */
 export function table(
   title: string,
@@ -20,3 +22,6 @@ export const ms = (value: number | undefined): string =>
 export const ratio = (value: number | undefined): string =>
   value === undefined || !Number.isFinite(value) ? '—' : `${value.toFixed(2)}×`;
 export const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+/** A paired ratio as the tables show it: the median, then its quartiles. */
+export const formatRatio = (summary: RatioSummary | undefined): string =>
+  summary ? `${ratio(summary.median)} [${summary.p25.toFixed(2)}–${summary.p75.toFixed(2)}]` : '—';
