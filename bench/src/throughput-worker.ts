@@ -3,17 +3,17 @@
  * envelopes), then time how long a consumer takes to drain it into the Orders table.
  *
  * - `queue-consumer`: core's long-running `QueueConsumer` with `SqsMessageQueue` and
- *   the DynamoDB repository — the figure the issue asks for. ◀ HOOK: wired by name at run time
- *   (`QueueConsumer` from @orders/core); if it is not exported, this mode reports "unavailable".
- * - `lambda-esm`: the local event-source-mapping runner (`runEventSourceMapping`, lambda-entry)
- *   invoking ours' shipped bundle, with `SqsMessageQueue`: Lambda's poll → invoke → delete cycle,
- *   not the consumer. Labelled as such in the report.
- *
- * Everything is looked up by name at run time, so the bench builds while those packages move.
+ *   the DynamoDB repository.
+ * - `lambda-esm`: the in-process event-source-mapping runner (`runEventSourceMapping`,
+ *   @orders/lambda-local) invoking ours' shipped bundle, with `SqsMessageQueue`: Lambda's poll →
+ *   invoke → delete cycle, not the consumer. Labelled as such in the report.
  */
 import { pathToFileURL } from 'node:url';
 import { snsEnvelopeBody } from '@orders/testkit';
 import { createOrderGenerator } from '@orders/simulation';
+import { DynamoDbOrderRepository, SqsMessageQueue } from '@orders/adapters-aws';
+import { ProcessOrderBatch, QueueConsumer, type Scheduler } from '@orders/core';
+import { runEventSourceMapping } from '@orders/lambda-local';
 import { serveWorker } from './workers';
 import type { BenchHandler } from './references/types';
 
@@ -97,15 +97,7 @@ async function storedCount(input: ThroughputInput): Promise<number> {
   return Number(result['Count'] ?? NaN);
 }
 
-type Constructor = new (...args: never[]) => unknown;
-const named = (module: Record<string, unknown>, name: string): Constructor | undefined =>
-  typeof module[name] === 'function' ? (module[name] as Constructor) : undefined;
-
-interface MessageQueueLike {
-  depth?(): Promise<{ visible: number; inFlight: number }>;
-}
-
-const scheduler = {
+const scheduler: Scheduler = {
   now: () => Date.now(),
   sleep: (
     ms: number,
@@ -136,29 +128,10 @@ const scheduler = {
 };
 
 async function runQueueConsumer(input: ThroughputInput, queueUrl: string): Promise<string | undefined> {
-  const core = (await import('@orders/core')) as unknown as Record<string, unknown>;
-  const aws = (await import('@orders/adapters-aws')) as unknown as Record<string, unknown>;
-  const QueueConsumer = named(core, 'QueueConsumer') as
-    | (new (
-        deps: object,
-        options: object,
-      ) => { run(): Promise<unknown> })
-    | undefined;
-  const ProcessOrderBatch = named(core, 'ProcessOrderBatch') as
-    | (new (
-        deps: object,
-        options: object,
-      ) => unknown)
-    | undefined;
-  const SqsMessageQueue = named(aws, 'SqsMessageQueue') as (new (options: object) => MessageQueueLike) | undefined;
-  const Repository = named(aws, 'DynamoDbOrderRepository') as (new (options: object) => unknown) | undefined;
-  if (!QueueConsumer || !ProcessOrderBatch || !SqsMessageQueue || !Repository) {
-    return `not available: ${[!QueueConsumer && 'QueueConsumer (@orders/core)', !SqsMessageQueue && 'SqsMessageQueue', !Repository && 'DynamoDbOrderRepository'].filter(Boolean).join(', ')}`;
-  }
   const clientOptions = { endpoint: input.motoUrl, region: REGION };
   const queue = new SqsMessageQueue({ queueUrl, clientOptions });
   const processOrderBatch = new ProcessOrderBatch(
-    { repository: new Repository({ tableName: 'Orders', clientOptions }) },
+    { repository: new DynamoDbOrderRepository({ tableName: 'Orders', clientOptions }) },
     { concurrency: input.concurrency },
   );
   const consumer = new QueueConsumer(
@@ -169,10 +142,7 @@ async function runQueueConsumer(input: ThroughputInput, queueUrl: string): Promi
       pollers: input.pollers,
       waitTimeSeconds: 0,
       idleDelayMs: 50,
-      untilEmpty: async () => {
-        const depth = await queue.depth?.();
-        return { visible: depth?.visible ?? 0, inFlight: depth?.inFlight ?? 0 };
-      },
+      untilEmpty: () => queue.depth(),
     },
   );
   await consumer.run();
@@ -180,11 +150,6 @@ async function runQueueConsumer(input: ThroughputInput, queueUrl: string): Promi
 }
 
 async function runLambdaEsm(input: ThroughputInput, queueUrl: string): Promise<string | undefined> {
-  const entry = (await import('@orders/lambda-entry')) as unknown as Record<string, unknown>;
-  const aws = (await import('@orders/adapters-aws')) as unknown as Record<string, unknown>;
-  const runEventSourceMapping = entry['runEventSourceMapping'] as ((options: object) => Promise<unknown>) | undefined;
-  const SqsMessageQueue = named(aws, 'SqsMessageQueue') as (new (options: object) => MessageQueueLike) | undefined;
-  if (!runEventSourceMapping || !SqsMessageQueue) return 'not available: runEventSourceMapping or SqsMessageQueue';
   Object.assign(process.env, {
     ORDERS_REPOSITORY: 'dynamodb',
     AWS_ENDPOINT_URL: input.motoUrl,
