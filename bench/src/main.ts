@@ -4,7 +4,7 @@
  * long-running consumer (`orders consume`) against sqs-consumer and a bare loop on the SQS and
  * DynamoDB stand-ins.
  * Prints tables, then one JSON line with every figure. `--smoke` runs a tiny version (CI; no
- * figure is asserted anywhere). `--no-build` measures packages/lambda-entry/dist as it is;
+ * figure is asserted anywhere, but a measurement of ours that could not run exits 1). `--no-build` measures packages/lambda-entry/dist as it is;
  * `--no-moto` skips what needs a moto server.
  * Each stage is a module in stages/ (the consumer comparison's is consumers/measure-consumers.ts);
  * the report is built from their results in report/. Method and latest results: docs/benchmarks.md.
@@ -16,6 +16,7 @@ import { currentLoadAverage, describeMachine } from './machine';
 import { OUT_DIR } from './paths';
 import { planFromArguments, STANDIN_DELAY_MS, type BenchPlan } from './plan';
 import { buildReport, publishReport } from './report/build-report';
+import { failuresOfOurs } from './report/failures-of-ours';
 import type { BenchResults } from './report/results';
 import { buildBundles } from './stages/build-bundles';
 import { checkOursRepository } from './stages/check-ours-repository';
@@ -73,6 +74,13 @@ async function main(plan: BenchPlan): Promise<void> {
       throughput,
     };
     publishReport(buildReport(results, { finishedAt: new Date(), loadavgEnd: currentLoadAverage() }));
+    const failures = failuresOfOurs(results);
+    if (failures.length > 0) {
+      process.stderr.write(
+        `bench: ours could not be measured:\n${failures.map((failure) => `- ${failure}`).join('\n')}\n`,
+      );
+      process.exitCode = 1;
+    }
   } finally {
     await standins?.process.stop();
     await moto.stop();
