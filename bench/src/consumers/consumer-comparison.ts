@@ -81,7 +81,9 @@ interface QueueProgress {
 export async function buildReferenceConsumers(): Promise<Record<Exclude<ConsumerKind, 'ours'>, string>> {
   mkdirSync(CONSUMERS_DIR, { recursive: true });
   await build({
-    entryPoints: ['peer-sqs-consumer.ts', 'bare-loop.ts', 'harness-config.ts'].map((file) => join(__dirname, file)),
+    entryPoints: ['peer-sqs-consumer.ts', 'bare-loop.ts', 'harness-config.ts', 'reference-harness.ts'].map((file) =>
+      join(__dirname, file),
+    ),
     outdir: CONSUMERS_DIR,
     bundle: false,
     platform: 'node',

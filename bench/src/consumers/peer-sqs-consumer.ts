@@ -13,26 +13,11 @@
  * It has no notion of "until empty": it writes a line on each `empty` event, and the parent stops it.
  */
 import type { Message } from '@aws-sdk/client-sqs';
-import { createSqsClient, DynamoDbOrderRepository } from '@orders/adapters-aws';
-import { ProcessOrderBatch } from '@orders/core';
 import { Consumer } from 'sqs-consumer';
-import { emptyLine, type HarnessConfig } from './harness-config';
+import { emptyLine } from './harness-config';
+import { startReferenceHarness } from './reference-harness';
 
-// A warm-up run only loads the modules (the parent's first measured run then starts from a warm file cache).
-if (process.env['BENCH_WARMUP'] === '1') process.exit(0);
-const config = JSON.parse(process.argv[2] ?? '{}') as HarnessConfig;
-// Our client settings (timeouts, retries), with a request timeout that outlasts the long poll: the
-// SDK would otherwise give up on an idle long poll (ours sets that per receive, this does not).
-const sqs = createSqsClient({
-  endpoint: config.sqsEndpoint,
-  region: config.region,
-  requestTimeoutMs: (config.waitTimeSeconds + 5) * 1000,
-});
-const repository = new DynamoDbOrderRepository({
-  tableName: config.tableName,
-  clientOptions: { endpoint: config.dynamodbEndpoint, region: config.region },
-});
-const useCase = new ProcessOrderBatch({ repository });
+const { config, sqs, useCase } = startReferenceHarness();
 
 async function handleMessageBatch(messages: Message[]): Promise<Message[]> {
   const { failedMessageIds } = await useCase.execute(
