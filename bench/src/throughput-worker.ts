@@ -14,6 +14,7 @@ import { createOrderGenerator } from '@orders/simulation';
 import { DynamoDbOrderRepository, SqsMessageQueue } from '@orders/adapters-aws';
 import { ProcessOrderBatch, QueueConsumer, type Scheduler } from '@orders/core';
 import { runEventSourceMapping } from '@orders/lambda-local';
+import { countOrders, createOrdersTable } from './orders-table';
 import { serveWorker } from './workers';
 import type { BenchHandler } from './references/types';
 
@@ -87,14 +88,6 @@ async function fillQueue(input: ThroughputInput, name: string, seed: number): Pr
     );
   }
   return queueUrl;
-}
-
-async function storedCount(input: ThroughputInput): Promise<number> {
-  const result = await awsJson(input.motoUrl, 'dynamodb', 'DynamoDB_20120810.Scan', {
-    TableName: 'Orders',
-    Select: 'COUNT',
-  });
-  return Number(result['Count'] ?? NaN);
 }
 
 const scheduler: Scheduler = {
@@ -174,16 +167,11 @@ async function runLambdaEsm(input: ThroughputInput, queueUrl: string): Promise<s
 
 async function run(input: ThroughputInput): Promise<ThroughputResult[]> {
   Object.assign(process.env, { AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
-  await awsJson(input.motoUrl, 'dynamodb', 'DynamoDB_20120810.CreateTable', {
-    TableName: 'Orders',
-    KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
+  await createOrdersTable(input.motoUrl);
   const results: ThroughputResult[] = [];
   for (const [index, mode] of input.modes.entries()) {
     const queueUrl = await fillQueue(input, `BenchQueue-${mode}-${Date.now()}`, 5000 + index);
-    const before = await storedCount(input);
+    const before = await countOrders(input.motoUrl);
     const started = performance.now();
     let unavailable: string | undefined;
     try {
@@ -197,7 +185,7 @@ async function run(input: ThroughputInput): Promise<ThroughputResult[]> {
       results.push({ mode, available: false, note: unavailable });
       continue;
     }
-    const stored = (await storedCount(input)) - before;
+    const stored = (await countOrders(input.motoUrl)) - before;
     results.push({
       mode,
       available: true,

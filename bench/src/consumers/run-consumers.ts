@@ -6,9 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BENCH_TABLE } from '../environment';
+import { createOrdersTable } from '../orders-table';
 import { OUT_DIR } from '../paths';
+import { failuresOfOurs } from '../report/failures-of-ours';
 import { startStandins } from '../standins/launch';
 import { consumerJson, consumerTables, measureConsumers, SLOW_PUT_MS, SQS_DELAYS } from './measure-consumers';
 
@@ -29,20 +29,7 @@ async function main(): Promise<void> {
   });
   try {
     const [fast, slow] = standins.fakeUrls as [string, string];
-    const client = new DynamoDBClient({
-      endpoint: fast,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    });
-    await client.send(
-      new CreateTableCommand({
-        TableName: BENCH_TABLE,
-        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    client.destroy();
+    await createOrdersTable(fast);
     const measurement = await measureConsumers({
       standins,
       dynamodb: { url: fast, putMs: PUT_MS },
@@ -61,6 +48,11 @@ async function main(): Promise<void> {
     writeFileSync(join(OUT_DIR, `${name}.txt`), `${text}\n`);
     writeFileSync(join(OUT_DIR, `${name}.json`), JSON.stringify(json, null, 2));
     process.stdout.write(`${text}\n\n${JSON.stringify(json)}\n`);
+    const failures = failuresOfOurs({ consumers: measurement });
+    if (failures.length > 0) {
+      log(`ours could not be measured:\n${failures.map((failure) => `- ${failure}`).join('\n')}`);
+      process.exitCode = 1;
+    }
   } finally {
     await standins.stop();
   }
