@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
+  DEFAULT_RETRY_PACING,
   fixedRetryDelay,
   type RetryPacingOptions,
   RETRY_PACING_ENVIRONMENT,
@@ -43,6 +44,7 @@ const PACING_OPTIONS = ['retryBaseDelay', 'retryBackoff', 'retryMaxDelay', 'retr
  */
 export function withConsumerTuningOptions(command: Command): Command {
   const env = RETRY_PACING_ENVIRONMENT;
+  const defaults = DEFAULT_RETRY_PACING;
   return command
     .addOption(
       new Option(
@@ -61,25 +63,25 @@ export function withConsumerTuningOptions(command: Command): Command {
     .addOption(
       new Option(
         '--retry-base-delay <seconds>',
-        `paced retries: delay after the first failed receive (default: ${env.baseDelaySeconds}, else 60)`,
+        `paced retries: delay after the first failed receive (default: ${env.baseDelaySeconds}, else ${defaults.baseDelaySeconds})`,
       ).argParser(parseInteger('--retry-base-delay', 0, 43_200)),
     )
     .addOption(
       new Option(
         '--retry-backoff <factor>',
-        `paced retries: each further failed receive multiplies the delay (default: ${env.backoffFactor}, else 60)`,
+        `paced retries: each further failed receive multiplies the delay (default: ${env.backoffFactor}, else ${defaults.backoffFactor})`,
       ).argParser(parseNumber('--retry-backoff', 1, 1000)),
     )
     .addOption(
       new Option(
         '--retry-max-delay <seconds>',
-        `paced retries: the longest delay (default: ${env.maxDelaySeconds}, else 42000)`,
+        `paced retries: the longest delay (default: ${env.maxDelaySeconds}, else ${defaults.maxDelaySeconds})`,
       ).argParser(parseInteger('--retry-max-delay', 0, 43_200)),
     )
     .addOption(
       new Option(
         '--retry-jitter <ratio>',
-        `paced retries: up to this share of a delay is added at random (default: ${env.jitterRatio}, else 0.2)`,
+        `paced retries: up to this share of a delay is added at random (default: ${env.jitterRatio}, else ${defaults.jitterRatio})`,
       ).argParser(parseNumber('--retry-jitter', 0, 1)),
     );
 }
