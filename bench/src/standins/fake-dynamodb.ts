@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text as readText } from 'node:stream/consumers';
 import {
   evaluateCondition,
   ExpressionError,
@@ -171,15 +172,6 @@ export class FakeDynamoDbState {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 /** Starts one listener on 127.0.0.1 (port 0 = any free port) over the given state. */
 export async function startFakeDynamoDb(
   state: FakeDynamoDbState,
@@ -187,7 +179,7 @@ export async function startFakeDynamoDb(
   port = 0,
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    void readBody(request).then((text) => {
+    void readText(request).then((text) => {
       let reply: Reply;
       try {
         reply = state.handle(

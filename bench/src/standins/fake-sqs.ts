@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text as readText } from 'node:stream/consumers';
 
 /**
  * An SQS stand-in that speaks the service's wire protocol as the installed @aws-sdk/client-sqs
@@ -414,19 +415,10 @@ export class FakeSqsState {
   }
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 /** Starts the listener on 127.0.0.1 (port 0: any free port). */
 export async function startFakeSqs(state: FakeSqsState, port = 0): Promise<{ server: Server; url: string }> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    void readBody(request).then(async (text) => {
+    void readText(request).then(async (text) => {
       const cancels: (() => void)[] = [];
       response.on('close', () => {
         if (!response.writableEnded) for (const cancel of cancels) cancel();
