@@ -23,8 +23,8 @@ import type { Standins } from '../standins/launch';
 import type { QueueStats } from '../standins/fake-sqs';
 import { EMPTY_LINE, type HarnessConfig } from './harness-config';
 
-export type ConsumerKind = 'ours' | 'sqs-consumer' | 'bare-loop';
-export const CONSUMER_KINDS: readonly ConsumerKind[] = ['ours', 'sqs-consumer', 'bare-loop'];
+export const CONSUMER_KINDS = ['ours', 'sqs-consumer', 'bare-loop'] as const;
+export type ConsumerKind = (typeof CONSUMER_KINDS)[number];
 
 export interface Scenario {
   readonly name: string;
