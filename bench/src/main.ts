@@ -14,7 +14,7 @@ import { measureConsumers } from './consumers/measure-consumers';
 import { log } from './log';
 import { currentLoadAverage, describeMachine } from './machine';
 import { OUT_DIR } from './paths';
-import { planFromArguments, STANDIN_DELAY_MS, type BenchPlan } from './plan';
+import { BenchUsageError, planFromArguments, STANDIN_DELAY_MS, type BenchPlan } from './plan';
 import { buildReport, publishReport } from './report/build-report';
 import { failuresOfOurs } from './report/failures-of-ours';
 import type { BenchResults } from './report/results';
@@ -87,7 +87,15 @@ async function main(plan: BenchPlan): Promise<void> {
   }
 }
 
-main(planFromArguments(process.argv.slice(2))).catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+Promise.resolve()
+  .then(() => main(planFromArguments(process.argv.slice(2))))
+  .catch((error: unknown) => {
+    const detail =
+      error instanceof BenchUsageError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`bench failed: ${detail}\n`);
+    process.exitCode = 1;
+  });

@@ -62,9 +62,30 @@ const FULL_SAMPLES: SampleSizes = {
   ricWarmInvokes: 10,
 };
 
-/** The plan the command line asks for; arguments it does not know are ignored, as they always were. */
+/** A command line the bench does not understand: one sentence, no stack. */
+export class BenchUsageError extends Error {
+  override readonly name = 'BenchUsageError';
+}
+
+/**
+ * The flags given, checked against the ones a bench command knows. An unknown one is refused, not
+ * ignored: a mistyped `--smok` would otherwise start the five-minute full run. A lone `--` (what
+ * `pnpm bench -- --smoke` may pass on) is dropped.
+ */
+export function knownFlags(args: readonly string[], known: readonly string[]): Set<string> {
+  const given = args.filter((arg) => arg !== '--');
+  const unknown = given.filter((arg) => !known.includes(arg));
+  if (unknown.length > 0) {
+    throw new BenchUsageError(
+      `unknown argument ${unknown.map((arg) => `"${arg}"`).join(', ')}; the flags are ${known.join(', ')}`,
+    );
+  }
+  return new Set(given);
+}
+
+/** The plan the command line asks for (`--smoke`, `--no-build`, `--no-moto`, in any order). */
 export function planFromArguments(args: readonly string[]): BenchPlan {
-  const flags = new Set(args);
+  const flags = knownFlags(args, ['--smoke', '--no-build', '--no-moto']);
   const smoke = flags.has('--smoke');
   return {
     mode: smoke ? 'smoke' : 'full',

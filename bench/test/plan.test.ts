@@ -1,4 +1,4 @@
-import { planFromArguments } from '../src/plan';
+import { BenchUsageError, planFromArguments } from '../src/plan';
 
 describe('the bench plan', () => {
   it('runs the full bench, rebuilding ours and using moto, when given no flags', () => {
@@ -6,12 +6,18 @@ describe('the bench plan', () => {
     expect(plan).toMatchObject({ mode: 'full', rebuild: true, skipMoto: false });
   });
 
-  it('reads --smoke, --no-build and --no-moto in any order, and ignores arguments it does not know', () => {
-    expect(planFromArguments(['--no-moto', 'extra', '--smoke', '--no-build'])).toMatchObject({
+  it('reads --smoke, --no-build and --no-moto in any order, past the -- pnpm may pass on', () => {
+    expect(planFromArguments(['--', '--no-moto', '--smoke', '--no-build'])).toMatchObject({
       mode: 'smoke',
       rebuild: false,
       skipMoto: true,
     });
+  });
+
+  it('refuses an argument it does not know in one sentence, instead of starting the full run', () => {
+    expect(() => planFromArguments(['--smok'])).toThrow(
+      new BenchUsageError('unknown argument "--smok"; the flags are --smoke, --no-build, --no-moto'),
+    );
   });
 
   it('takes at least 15 paired rounds of every figure with a target in a full run, and far fewer in a smoke run', () => {

@@ -8,18 +8,19 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createOrdersTable } from '../orders-table';
 import { OUT_DIR } from '../paths';
+import { BenchUsageError, knownFlags } from '../plan';
 import { failuresOfOurs } from '../report/failures-of-ours';
 import { startStandins } from '../standins/launch';
 import { consumerJson, consumerTables, measureConsumers, SLOW_PUT_MS, SQS_DELAYS } from './measure-consumers';
 
 const PUT_MS = 8;
-const args = new Set(process.argv.slice(2));
-const smoke = args.has('--smoke');
 const log = (message: string): void => {
   process.stderr.write(`[bench:consumers] ${message}\n`);
 };
 
 async function main(): Promise<void> {
+  const args = knownFlags(process.argv.slice(2), ['--smoke', '--no-build']);
+  const smoke = args.has('--smoke');
   const startedAt = Date.now();
   const loadStart = loadavg().map((l) => l.toFixed(2));
   const standins = await startStandins({
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    `bench:consumers failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `bench:consumers failed: ${error instanceof BenchUsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   process.exitCode = 1;
 });
