@@ -4,24 +4,15 @@ import { provisionResources, SnsOrderPublisher } from '@orders/adapters-aws';
 import { serializeOrder } from '@orders/core';
 import { createOrderGenerator } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
+import { REPOSITORY_ROOT, emulatorShell, nameFlags } from '../support/cli-under-test';
 
 // `./orders consume` as a person runs it: in a terminal (a pseudo-terminal from util-linux's
 // `script`), stopped with Ctrl-C typed into that terminal — the signal reaches the command, and
 // only the command, as it does in a shell — or with SIGTERM from a supervisor.
 
-const root = join(__dirname, '..', '..', '..', '..');
 const environment = integrationEnvironment();
 const names = uniqueResourceNames('tty');
-const nameFlags = [
-  '--table',
-  names.tableName,
-  '--topic',
-  names.topicName,
-  '--queue',
-  names.queueName,
-  '--dlq',
-  names.dlqName,
-];
+const flags = nameFlags(names);
 const CTRL_C = '\u0003';
 
 interface Terminal {
@@ -37,13 +28,9 @@ function inTerminal(args: readonly string[]): Terminal {
   // (a non-interactive sh between would take the Ctrl-C too and exit 130 on its own account).
   const command = `exec ${['./orders', ...args].map((arg) => `'${arg}'`).join(' ')}`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
-    cwd: root,
+    cwd: REPOSITORY_ROOT,
     env: {
-      PATH: process.env['PATH'] ?? '',
-      AWS_ENDPOINT_URL: environment.endpoint,
-      AWS_REGION: environment.region,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
+      ...emulatorShell(environment.endpoint, environment.region),
       TERM: 'xterm',
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -85,7 +72,7 @@ describe('orders consume in a terminal', () => {
   });
 
   it('shows a status line, and Ctrl-C stops it cleanly with exit code 0 and no error line', async () => {
-    const terminal = inTerminal(['consume', '--wait-seconds', '1', ...nameFlags]);
+    const terminal = inTerminal(['consume', '--wait-seconds', '1', ...flags]);
     // At least once: SNS may deliver a message twice, so count what was stored, not received.
     await waitFor(terminal, /consuming OrderQueue-tty\S* · \d+ received \(\d+\/s\) · 20 stored/);
     terminal.child.stdin?.write(CTRL_C);
@@ -99,7 +86,7 @@ describe('orders consume in a terminal', () => {
   });
 
   it('exits at once on a second Ctrl-C, and says so', async () => {
-    const terminal = inTerminal(['consume', '--wait-seconds', '20', ...nameFlags]);
+    const terminal = inTerminal(['consume', '--wait-seconds', '20', ...flags]);
     await waitFor(terminal, /consuming OrderQueue/);
     const started = Date.now();
     terminal.child.stdin?.write(CTRL_C);
@@ -111,14 +98,10 @@ describe('orders consume in a terminal', () => {
   });
 
   it('stops on SIGTERM (a supervisor) with exit code 0, even one that comes while it is starting', async () => {
-    const child = spawn(join(root, 'orders'), ['consume', '--wait-seconds', '1', ...nameFlags], {
-      cwd: root,
+    const child = spawn(join(REPOSITORY_ROOT, 'orders'), ['consume', '--wait-seconds', '1', ...flags], {
+      cwd: REPOSITORY_ROOT,
       env: {
-        PATH: process.env['PATH'] ?? '',
-        AWS_ENDPOINT_URL: environment.endpoint,
-        AWS_REGION: environment.region,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
+        ...emulatorShell(environment.endpoint, environment.region),
       },
     });
     running.push(child);

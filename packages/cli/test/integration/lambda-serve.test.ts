@@ -6,23 +6,21 @@ import { serializeOrder } from '@orders/core';
 import { SEED_DUMMY_ORDER } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator } from '../../../testkit/src/integration';
 import { synthesizeStack } from '../../../lambda-local/test/integration/support/synthesize';
+import { CLI_FROM_SOURCES, REPOSITORY_ROOT, emulatorShell } from '../support/cli-under-test';
 
 // `orders lambda serve` as a user runs it (README, "Run the deployed Lambda locally"): the
 // synthesized stack's own resource names, the real bundle inside aws-lambda-ric, the emulator.
 
-const root = join(__dirname, '..', '..', '..', '..');
 const environment = integrationEnvironment();
-const cliArgs = ['--import', 'tsx', '--conditions=source', 'packages/cli/src/main.ts'];
-const env = {
-  PATH: process.env['PATH'] ?? '',
-  AWS_ENDPOINT_URL: environment.endpoint,
-  AWS_REGION: environment.region,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-};
+const env = emulatorShell(environment.endpoint, environment.region);
 
 function orders(args: readonly string[]) {
-  return spawnSync(process.execPath, [...cliArgs, ...args], { cwd: root, env, encoding: 'utf8', timeout: 90_000 });
+  return spawnSync(process.execPath, [...CLI_FROM_SOURCES, ...args], {
+    cwd: REPOSITORY_ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
 }
 
 describe('orders lambda serve', () => {
@@ -78,8 +76,8 @@ describe('orders lambda serve', () => {
   it('stops gracefully on SIGTERM and exits 0', async () => {
     const child = spawn(
       process.execPath,
-      [...cliArgs, 'lambda', 'serve', '--cdk-out', synthesized.cdkOut, '--wait-seconds', '1', '--quiet'],
-      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+      [...CLI_FROM_SOURCES, 'lambda', 'serve', '--cdk-out', synthesized.cdkOut, '--wait-seconds', '1', '--quiet'],
+      { cwd: REPOSITORY_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {

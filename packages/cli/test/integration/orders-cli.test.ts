@@ -5,19 +5,12 @@ import { join } from 'node:path';
 import { serializeOrder } from '@orders/core';
 import { createOrderGenerator, SEED_DUMMY_ORDER } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
+import { CLI_FROM_SOURCES, REPOSITORY_ROOT, emulatorShell, nameFlags } from '../support/cli-under-test';
 
 // The `orders` CLI run as a user runs it: a child process, flags and environment, exit codes.
 
-const root = join(__dirname, '..', '..', '..', '..');
 const environment = integrationEnvironment();
-const cliArgs = ['--import', 'tsx', '--conditions=source', 'packages/cli/src/main.ts'];
-const baseEnv = {
-  PATH: process.env['PATH'] ?? '',
-  AWS_ENDPOINT_URL: environment.endpoint,
-  AWS_REGION: environment.region,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-};
+const baseEnv = emulatorShell(environment.endpoint, environment.region);
 
 interface Run {
   readonly status: number | null;
@@ -26,8 +19,8 @@ interface Run {
 }
 
 function orders(args: readonly string[], env: Record<string, string> = {}): Run {
-  const result = spawnSync(process.execPath, [...cliArgs, ...args], {
-    cwd: root,
+  const result = spawnSync(process.execPath, [...CLI_FROM_SOURCES, ...args], {
+    cwd: REPOSITORY_ROOT,
     env: { ...baseEnv, ...env },
     encoding: 'utf8',
     timeout: 60_000,
@@ -39,16 +32,7 @@ const jsonOf = <T>(run: Run): T => JSON.parse(run.stdout.trim().split('\n').pop(
 
 describe('orders CLI against the emulator', () => {
   const names = uniqueResourceNames('cli');
-  const nameFlags = [
-    '--table',
-    names.tableName,
-    '--topic',
-    names.topicName,
-    '--queue',
-    names.queueName,
-    '--dlq',
-    names.dlqName,
-  ];
+  const flags = nameFlags(names);
   const workDir = mkdtempSync(join(tmpdir(), 'orders-cli-'));
 
   beforeAll(async () => {
@@ -56,25 +40,25 @@ describe('orders CLI against the emulator', () => {
   });
 
   it('explains missing resources in one sentence, without a stack trace', () => {
-    const run = orders(['status', ...nameFlags]);
+    const run = orders(['status', ...flags]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^orders: .*do not exist.*orders provision/m);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('explains an unreachable endpoint in one sentence', () => {
-    const run = orders(['status', ...nameFlags], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    const run = orders(['status', ...flags], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^orders: Could not reach the AWS endpoint/m);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('provisions idempotently: the second run changes nothing', () => {
-    const first = orders(['provision', ...nameFlags, '--visibility-timeout', '2', '--json']);
+    const first = orders(['provision', ...flags, '--visibility-timeout', '2', '--json']);
     expect(first.status).toBe(0);
     const created = jsonOf<{ changes: unknown[]; topicArn: string; queueUrl: string }>(first);
     expect(created.changes.length).toBeGreaterThan(0);
-    const second = orders(['provision', ...nameFlags, '--visibility-timeout', '2', '--json']);
+    const second = orders(['provision', ...flags, '--visibility-timeout', '2', '--json']);
     const again = jsonOf<{ changes: unknown[]; topicArn: string; queueUrl: string }>(second);
     expect(again.changes).toEqual([]);
     expect(again.topicArn).toBe(created.topicArn);
@@ -93,7 +77,7 @@ describe('orders CLI against the emulator', () => {
         serializeOrder({ ...SEED_DUMMY_ORDER, orderId: 'O3' }),
       ].join('\n'),
     );
-    const run = orders(['publish', '--file', file, ...nameFlags]);
+    const run = orders(['publish', '--file', file, ...flags]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Published 2 order message(s)');
     expect(run.stdout).toContain('2 invalid line(s) not published');
@@ -102,10 +86,10 @@ describe('orders CLI against the emulator', () => {
   });
 
   it('publishes samples and poison on purpose, consumes until empty, and shows the DLQ with reasons', () => {
-    expect(orders(['publish', '--sample', '40', '--seed', '9', ...nameFlags]).status).toBe(0);
+    expect(orders(['publish', '--sample', '40', '--seed', '9', ...flags]).status).toBe(0);
     const poison = join(workDir, 'poison.jsonl');
     writeFileSync(poison, '{"orderId":"BAD-1","quantity":0}\n');
-    expect(orders(['publish', '--file', poison, '--unchecked', ...nameFlags]).status).toBe(0);
+    expect(orders(['publish', '--file', poison, '--unchecked', ...flags]).status).toBe(0);
 
     // No --visibility-timeout: the consumer reads the queue's own (2 s, provisioned above).
     const consumed = orders([
@@ -117,7 +101,7 @@ describe('orders CLI against the emulator', () => {
       '0',
       '--quiet',
       '--json',
-      ...nameFlags,
+      ...flags,
     ]);
     expect(consumed.status).toBe(0);
     expect(jsonOf<{ stoppedBy: string; acknowledged: number }>(consumed)).toMatchObject({
@@ -129,12 +113,12 @@ describe('orders CLI against the emulator', () => {
       queue: { visible: number; inFlight: number };
       dlq: { visible: number };
       table: { items: number };
-    }>(orders(['status', '--json', ...nameFlags]));
+    }>(orders(['status', '--json', ...flags]));
     expect(status).toMatchObject({ queue: { visible: 0, inFlight: 0 }, dlq: { visible: 1 }, table: { items: 42 } });
 
     // Listing receives (and so counts) the message too: the first look shows the 3 failed deliveries.
     const listing = jsonOf<{ messages: { receiveCount: number; diagnosis: { orderId?: string; valid: boolean } }[] }>(
-      orders(['dlq', 'list', '--json', ...nameFlags]),
+      orders(['dlq', 'list', '--json', ...flags]),
     );
     expect(listing.messages).toEqual([
       expect.objectContaining({
@@ -142,11 +126,11 @@ describe('orders CLI against the emulator', () => {
         diagnosis: expect.objectContaining({ orderId: 'BAD-1', valid: false }),
       }),
     ]);
-    const listed = orders(['dlq', 'list', ...nameFlags]);
+    const listed = orders(['dlq', 'list', ...flags]);
     expect(listed.status).toBe(0);
     expect(listed.stdout).toMatch(/BAD-1\s+.*quantity/);
 
-    const redriven = orders(['dlq', 'redrive', ...nameFlags]);
+    const redriven = orders(['dlq', 'redrive', ...flags]);
     expect(redriven.status).toBe(0);
     expect(redriven.stdout).toMatch(/Moved 1 message|message move task/);
   });
@@ -175,7 +159,7 @@ describe('orders CLI against the emulator', () => {
     const child = spawn(
       process.execPath,
       [
-        ...cliArgs,
+        ...CLI_FROM_SOURCES,
         'consume',
         '--pollers',
         '1',
@@ -189,7 +173,7 @@ describe('orders CLI against the emulator', () => {
         ...flags,
       ],
       {
-        cwd: root,
+        cwd: REPOSITORY_ROOT,
         env: baseEnv,
       },
     );

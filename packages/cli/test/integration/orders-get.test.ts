@@ -4,25 +4,19 @@ import { DynamoDbOrderRepository, provisionResources } from '@orders/adapters-aw
 import { parseRfc3339Instant, type Order } from '@orders/core';
 import { sampleOrder } from '@orders/testkit';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
+import { REPOSITORY_ROOT, emulatorShell } from '../support/cli-under-test';
 
 // `orders get` and `orders list` run as a user runs them: the built `./orders`, a child process.
 
-const root = join(__dirname, '..', '..', '..', '..');
 const environment = integrationEnvironment();
 const names = uniqueResourceNames('get');
 
 function orders(...args: string[]) {
-  const result = spawnSync(join(root, 'orders'), [...args, '--table', names.tableName], {
-    cwd: root,
+  const result = spawnSync(join(REPOSITORY_ROOT, 'orders'), [...args, '--table', names.tableName], {
+    cwd: REPOSITORY_ROOT,
     encoding: 'utf8',
     timeout: 30_000,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      AWS_ENDPOINT_URL: environment.endpoint,
-      AWS_REGION: environment.region,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-    },
+    env: emulatorShell(environment.endpoint, environment.region),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

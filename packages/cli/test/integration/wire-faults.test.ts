@@ -12,6 +12,7 @@ import {
 import { serializeOrder, type Order } from '@orders/core';
 import { createOrderGenerator, nextEvent, startFaultProxy, type FaultProxy, type FaultRule } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
+import { CLI_FROM_SOURCES, REPOSITORY_ROOT, emulatorShell, nameFlags } from '../support/cli-under-test';
 
 // `orders publish`, `orders consume` and `orders dlq redrive` as an operator runs them, with a
 // fault-injecting proxy between them and the emulator: connections reset before and after the
@@ -19,9 +20,7 @@ import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../.
 // nothing lost, nothing acknowledged that was not stored, every valid order at its newest event,
 // poison (and only poison) in the DLQ, and every command back within a bound.
 
-const root = join(__dirname, '..', '..', '..', '..');
 const environment = integrationEnvironment();
-const cliArgs = ['--import', 'tsx', '--conditions=source', 'packages/cli/src/main.ts'];
 const REQUEST_TIMEOUT_MS = 700;
 const workDir = mkdtempSync(join(tmpdir(), 'orders-wire-'));
 
@@ -41,14 +40,10 @@ function orders(
 ) {
   return new Promise<Run>((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [...cliArgs, ...args], {
-      cwd: root,
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCES, ...args], {
+      cwd: REPOSITORY_ROOT,
       env: {
-        PATH: process.env['PATH'] ?? '',
-        AWS_ENDPOINT_URL: proxy.url,
-        AWS_REGION: environment.region,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
+        ...emulatorShell(proxy.url, environment.region),
         ORDERS_AWS_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         ...options.env,
       },
@@ -83,17 +78,6 @@ async function runPastStartUp(proxy: FaultProxy, args: readonly string[], limitM
     if (!failedAtStartUp || attempt === 3) return run;
   }
 }
-
-const nameFlags = (resources: ProvisionResult): string[] => [
-  '--table',
-  resources.names.tableName,
-  '--topic',
-  resources.names.topicName,
-  '--queue',
-  resources.names.queueName,
-  '--dlq',
-  resources.names.dlqName,
-];
 
 const lastJson = <T>(text: string): T => JSON.parse(text.trim().split('\n').pop() ?? 'null') as T;
 
@@ -210,7 +194,7 @@ describe.each([
 
   it('publish, consume --until-empty, dlq redrive and consume again lose nothing, acknowledge only what was stored, and all exit in time', async () => {
     const { file, expected, poison } = workload(seed, 30);
-    const flags = nameFlags(resources);
+    const flags = nameFlags(resources.names);
 
     const published = await runPastStartUp(proxy, ['publish', '--file', file, '--unchecked', ...flags], 90_000);
     expect(published.stderr).toMatch(/^orders publish: talking to http:\/\/127\.0\.0\.1:\d+ \([\w-]+\)\n$/);
@@ -287,7 +271,7 @@ describe('the CLI under faults, stopping and redriving at once', () => {
 
   it('a SIGTERM while every write hangs: consume exits within its stop timeout, handing back what it held', async () => {
     const { file } = workload(4, 20);
-    const flags = nameFlags(resources);
+    const flags = nameFlags(resources.names);
     expect((await runPastStartUp(proxy, ['publish', '--file', file, '--unchecked', ...flags], 90_000)).status).toBe(0);
 
     let pid = 0;
@@ -328,7 +312,7 @@ describe('the CLI under faults, stopping and redriving at once', () => {
     const dlq = new SqsMessageQueue({ queueUrl: resources.dlqUrl });
     const bodies = Array.from({ length: 25 }, (_, i) => `dead-letter-${i}`);
     for (const body of bodies) await dlq.sendRaw(body);
-    const flags = [...nameFlags(resources), '--visibility-timeout', '8'];
+    const flags = [...nameFlags(resources.names), '--visibility-timeout', '8'];
 
     const runs = await Promise.all([
       orders(proxy, ['dlq', 'redrive', '--json', ...flags], 90_000),
