@@ -16,6 +16,9 @@ const common = {
   testEnvironmentOptions: { customExportConditions: ['source', 'node', 'require', 'default'] },
   transform: { '^.+\\.tsx?$': swc },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // A relative dynamic import names the file Node loads from the build (`import('./x.js')`, as
+  // Node16 resolution requires); from the sources it is the `.ts` beside it.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
 
 /** @type {import('jest').Config} */

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { createSqsClient, DynamoDbOrderRepository, lookUpConsumeQueue, SqsMessageQueue } from '@orders/adapters-aws';
 import { DEFAULT_CONCURRENCY, ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
-import { createPowertoolsLogger } from '@orders/observability';
 import { ConsumeProgress } from '../consume/consume-progress';
 import {
   consumerRetryPacing,
@@ -99,8 +98,12 @@ async function consume(
   const visibilityTimeoutSeconds = options.visibilityTimeout ?? Math.max(1, target.visibilityTimeoutSeconds);
   const output = consumeOutput(options, names.queueName);
   showing(output.progress);
+  // Powertools loads only when its lines are wanted: a quiet or terminal run starts without it.
   const logger = output.logs
-    ? createPowertoolsLogger({ serviceName: 'orders-consumer', logLevel: 'info' })
+    ? (await import('@orders/observability')).createPowertoolsLogger({
+        serviceName: 'orders-consumer',
+        logLevel: 'info',
+      })
     : silentLogger;
   const repository = new DynamoDbOrderRepository({ tableName: names.tableName, clientOptions });
   const consumer = new QueueConsumer(

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { MESSAGE_STATUSES } from '@orders/core';
-import { createPowertoolsLogger } from '@orders/observability';
-import { runDemo, type DemoResult } from '../demo/run-demo';
+import type { DemoResult } from '../demo/run-demo';
 import { formatTable } from '../output/format-table';
 import { parseInteger } from '../output/parse-integer';
 
@@ -20,6 +19,11 @@ export function demoCommand(): Command {
     .option('--json', 'print the summary as one JSON object', false)
     .action(
       async (options: { orders: number; seed: number; maxReceiveCount: number; logs: boolean; json: boolean }) => {
+        // The demo's machinery loads when the demo runs, so that every other command starts without it.
+        const [{ runDemo }, { createPowertoolsLogger }] = await Promise.all([
+          import('../demo/run-demo.js'),
+          import('@orders/observability'),
+        ]);
         const result = await runDemo({
           orders: options.orders,
           seed: options.seed,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { serveLambda, type ServeLambdaReport } from '../lambda/serve-lambda';
+import type { ServeLambdaReport } from '../lambda/serve-lambda';
 import { openAwsTarget } from '../runtime/aws-options';
 import { parseInteger } from '../output/parse-integer';
 import { stopOnSignals } from '../runtime/stop-on-signals';
@@ -80,6 +80,8 @@ function serveCommand(): Command {
       const clientOptions = await openAwsTarget('lambda serve', options);
       const stop = stopOnSignals('orders lambda serve');
       try {
+        // The local Lambda host loads when it serves, so that every other command starts without it.
+        const { serveLambda } = await import('../lambda/serve-lambda.js');
         const report = await serveLambda({
           cdkOut: options.cdkOut,
           ...(options.stack === undefined ? {} : { stackName: options.stack }),

@@ -3,9 +3,8 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { describeResources, SnsOrderPublisher } from '@orders/adapters-aws';
 import { describeProblems } from '../publish/order-lines';
-import { publishFile, publishSample, type PublishSummary } from '../publish/publish-orders';
+import type { PublishSummary } from '../publish/publish-orders';
 import { parseInteger } from '../output/parse-integer';
-import { terminalProgress } from '../output/progress-bar';
 import { resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 import { announceTarget, awsTargetFrom, requireRealAwsConsent } from '../runtime/aws-target';
 import { UsageError } from '../runtime/usage-error';
@@ -46,6 +45,11 @@ export function publishCommand(): Command {
     const clientOptions = target.clientOptions;
     const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
     const publisher = new SnsOrderPublisher({ topicArn: resources.topicArn, clientOptions });
+    // Publishing's own modules (the sample generator, the progress bar) load when it publishes.
+    const [{ publishFile, publishSample }, { terminalProgress }] = await Promise.all([
+      import('../publish/publish-orders.js'),
+      import('../output/progress-bar.js'),
+    ]);
     let summary: PublishSummary;
     if (file !== undefined) {
       summary = await publishFile(publisher, file.path, {

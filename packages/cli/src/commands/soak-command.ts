@@ -1,9 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createPowertoolsLogger } from '@orders/observability';
-import { awsSoakTarget } from '../soak/aws/aws-soak-target';
 import { reachesRealAws } from '../soak/aws/aws-endpoint';
-import { deterministicPart, runSoak, type SoakSummary } from '../soak/run-soak';
-import { createProgressBar } from '../soak/soak-progress';
+import type { SoakSummary } from '../soak/run-soak';
 import { DEFAULT_SOAK_OPTIONS, FAULT_MODES, type SoakOptions } from '../soak/soak-options';
 import type { SoakTargetFactory, SoakTargetKind } from '../soak/soak-target';
 import { parseInteger } from '../output/parse-integer';
@@ -203,7 +200,13 @@ export function soakCommand(): Command {
             '--check-determinism needs --target memory: on a real queue delivery order and timing vary, so only the invariants are promised',
           );
         }
-        const createTarget = raw.target === 'aws' ? awsTargetFromEnvironment(raw, process.env) : undefined;
+        // The soak's machinery loads when a soak runs, so that every other command starts without it.
+        const [{ deterministicPart, runSoak }, { createProgressBar }, { createPowertoolsLogger }] = await Promise.all([
+          import('../soak/run-soak.js'),
+          import('../soak/soak-progress.js'),
+          import('@orders/observability'),
+        ]);
+        const createTarget = raw.target === 'aws' ? await awsTargetFromEnvironment(raw, process.env) : undefined;
         const progress = raw.progress && !raw.logs && process.stderr.isTTY ? createProgressBar() : undefined;
         const logger = raw.logs
           ? createPowertoolsLogger({ serviceName: 'OrderProcessor', logLevel: 'info' })
@@ -273,10 +276,10 @@ async function checkConvergence(
  * The AWS target as the environment describes it: AWS_ENDPOINT_URL (an emulator) and AWS_REGION.
  * Without an emulator endpoint the calls would reach AWS itself; that needs the explicit flag.
  */
-function awsTargetFromEnvironment(
+async function awsTargetFromEnvironment(
   raw: Pick<SoakCommandOptions, 'keep' | 'iKnowThisIsRealAws' | 'networkFaultRate'>,
   env: NodeJS.ProcessEnv,
-): SoakTargetFactory {
+): Promise<SoakTargetFactory> {
   const endpoint = env['AWS_ENDPOINT_URL']?.trim() || undefined;
   const realAws = reachesRealAws(endpoint);
   if (realAws && !raw.iKnowThisIsRealAws) {
@@ -288,6 +291,7 @@ function awsTargetFromEnvironment(
   }
   const region =
     env['AWS_REGION']?.trim() || env['AWS_DEFAULT_REGION']?.trim() || (realAws ? undefined : EMULATOR_REGION);
+  const { awsSoakTarget } = await import('../soak/aws/aws-soak-target.js');
   return awsSoakTarget({
     endpoint,
     region,
