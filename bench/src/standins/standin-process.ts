@@ -48,11 +48,11 @@ async function main(): Promise<void> {
     sqsProxyUrl = proxy.url;
     sqs = { url: listener.url, proxyUrl: proxy.url };
   }
-  process.on('message', (message: { id?: number; question?: StandinQuestion; type?: string }) => {
-    // The original question form ({ type: 'requests' }) has no id.
-    const question = message.question ?? (message as StandinQuestion);
+  // Every question comes from launch.ts's `ask`, with the id its answer must carry.
+  process.on('message', (message: { id: number; question: StandinQuestion }) => {
+    const { id, question } = message;
     const reply = (answer: unknown): void => {
-      process.send?.({ id: message.id, type: question.type, answer, requests: state.requests });
+      process.send?.({ id, answer });
     };
     switch (question.type) {
       case 'requests':
