@@ -36,11 +36,9 @@ export class ConfigurationError extends Error {
   readonly code = 'invalid_configuration';
 }
 
-type Environment = EntryEnvironment;
-
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-function positiveInteger(env: Environment, name: EntryVariableName, fallback: number, max: number): number {
+function positiveInteger(env: EntryEnvironment, name: EntryVariableName, fallback: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
@@ -50,19 +48,19 @@ function positiveInteger(env: Environment, name: EntryVariableName, fallback: nu
   return value;
 }
 
-function optionalPositiveInteger(env: Environment, name: EntryVariableName, max: number): number | undefined {
+function optionalPositiveInteger(env: EntryEnvironment, name: EntryVariableName, max: number): number | undefined {
   const raw = env[name];
   return raw === undefined || raw.trim() === '' ? undefined : positiveInteger(env, name, 1, max);
 }
 
 /** The pacing both runners read (core's RETRY_PACING_ENVIRONMENT); a bad value fails the cold start. */
-function readRetryPacing(env: Environment): RetryPacingOptions {
+function readRetryPacing(env: EntryEnvironment): RetryPacingOptions {
   const { pacing, problems } = retryPacingFromEnvironment(env);
   if (problems.length > 0) throw new ConfigurationError(`ORDERS_RETRY_* settings are invalid: ${problems.join('; ')}`);
   return pacing;
 }
 
-function nonBlank(env: Environment, name: EntryVariableName): string | undefined {
+function nonBlank(env: EntryEnvironment, name: EntryVariableName): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
@@ -72,7 +70,7 @@ function nonBlank(env: Environment, name: EntryVariableName): string | undefined
  * in the README's configuration table) and checks it once, at cold start: a bad value throws a
  * ConfigurationError naming the variable.
  */
-export function readEntryConfig(env: Environment): EntryConfig {
+export function readEntryConfig(env: EntryEnvironment): EntryConfig {
   const repository = (nonBlank(env, 'ORDERS_REPOSITORY') ?? 'dynamodb').toLowerCase();
   if (repository !== 'dynamodb' && repository !== 'memory') {
     throw new ConfigurationError(`ORDERS_REPOSITORY must be "dynamodb" or "memory", got "${repository}"`);
