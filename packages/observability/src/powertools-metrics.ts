@@ -5,7 +5,8 @@ import { type BatchMetrics, MESSAGE_STATUSES, type MetricsRecorder } from '@orde
 const ALARMED_CLASSES = ['transient', 'systemic'] as const;
 
 /**
- * The MetricsRecorder port on Powertools Metrics: every batch adds its counts, and `flush`
+ * The MetricsRecorder port on Powertools Metrics: every batch adds its counts (one metric per
+ * outcome status, `deferred`, the alarmed failure classes, the batch size and duration), and `flush`
  * writes them once per invocation as one CloudWatch Embedded Metric Format line — plus, when
  * records failed, one line per failure class and code (`failedRecords` with the dimensions
  * `failureClass` and `errorCode`), so a dashboard can say *why* without reading logs.
@@ -20,6 +21,9 @@ export class PowertoolsMetricsRecorder implements MetricsRecorder {
   recordBatch(batch: BatchMetrics): void {
     this.recorded = true;
     for (const status of MESSAGE_STATUSES) this.powertools.addMetric(status, MetricUnit.Count, batch.counts[status]);
+    // Records handed back behind an earlier failure of their FIFO message group: their own count,
+    // outside `failed` and the alarmed classes (one throttled record must not count as ten).
+    this.powertools.addMetric('deferred', MetricUnit.Count, batch.deferred ?? 0);
     for (const failureClass of ALARMED_CLASSES) {
       const count = batch.failures.filter((f) => f.failureClass === failureClass).reduce((sum, f) => sum + f.count, 0);
       this.powertools.addMetric(failureClass, MetricUnit.Count, count);

@@ -27,12 +27,23 @@ export interface InvalidOutcome extends OutcomeBase {
 export interface FailedOutcome extends OutcomeBase {
   readonly status: 'failed';
   readonly error: ErrorDescription;
+  /**
+   * Set when the message was handed back untried only to keep its place behind this earlier
+   * message of the batch, whose failure may still succeed on a retry (e.g. in its FIFO message
+   * group): it comes back with that message. Not a failure of its own (`isDeferred`): counted
+   * apart from the failures (`BatchMetrics.deferred`) and not paced as one.
+   */
+  readonly deferredBehind?: string;
 }
 
 export type MessageOutcome = AcknowledgedOutcome | InvalidOutcome | FailedOutcome;
 
 export const isFailure = (outcome: MessageOutcome): outcome is InvalidOutcome | FailedOutcome =>
   outcome.status === 'invalid' || outcome.status === 'failed';
+
+/** Handed back untried behind an earlier failed message (`FailedOutcome.deferredBehind`): reported, but not a failure of its own. */
+export const isDeferred = (outcome: MessageOutcome): outcome is FailedOutcome & { readonly deferredBehind: string } =>
+  outcome.status === 'failed' && outcome.deferredBehind !== undefined;
 
 /** The stable code a log line, a metric or a DLQ report uses for an outcome. */
 export function outcomeErrorCode(outcome: MessageOutcome): string | undefined {

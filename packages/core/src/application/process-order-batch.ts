@@ -11,6 +11,7 @@ import { mapWithConcurrency } from './map-with-concurrency';
 import {
   countByStatus,
   failureClassOf,
+  isDeferred,
   isFailure,
   type MessageOutcome,
   outcomeErrorCode,
@@ -29,6 +30,14 @@ export interface ProcessOrderBatchOptions {
   readonly concurrency?: number;
 }
 
+/** Why a record is handed back untried: it must not overtake an earlier message of the batch that failed. */
+export interface Deferral {
+  /** The messageId of the earlier message it waits behind. */
+  readonly behind: string;
+  /** The outcome's error: what its log line says (e.g. `fifo_group_blocked`). */
+  readonly reason: ErrorDescription;
+}
+
 export interface BatchContext {
   /** A logger carrying the invocation's correlation ids (e.g. the Lambda request id). */
   readonly logger?: Logger;
@@ -45,6 +54,13 @@ export interface BatchContext {
    * (it becomes a `failed` outcome with that error, logged and counted like any other), or undefined.
    */
   readonly handBack?: (message: InboundMessage) => ErrorDescription | undefined;
+  /**
+   * Asked before each record starts, before anything else (an order, not a failure, decides it):
+   * an earlier message of the batch this record must not overtake, whose failure may still succeed
+   * on a retry, or undefined. The record is then handed back untried as a deferred `failed` outcome
+   * (`deferredBehind`): reported to the queue and logged, but counted apart from the failures.
+   */
+  readonly deferBehind?: (message: InboundMessage) => Deferral | undefined;
   /** Told each record's outcome as soon as it is known (before later records start, at concurrency 1). */
   readonly onOutcome?: (message: InboundMessage, outcome: MessageOutcome) => void;
   /**
@@ -119,9 +135,11 @@ export class ProcessOrderBatch {
     const startedAt = this.clock.now();
     const logger = context.logger ?? this.logger;
     const outcomes = await mapWithConcurrency(messages, context.concurrency ?? this.concurrency, async (message) => {
-      const handedBack = context.handBack?.(message);
-      const outcome =
-        context.shouldStop?.() || context.signal?.aborted
+      const deferral = context.deferBehind?.(message);
+      const handedBack = deferral ? undefined : context.handBack?.(message);
+      const outcome = deferral
+        ? deferred(message, deferral)
+        : context.shouldStop?.() || context.signal?.aborted
           ? deadlineExceeded(message)
           : handedBack
             ? failedUnprocessed(message, handedBack)
@@ -132,9 +150,14 @@ export class ProcessOrderBatch {
     for (const [index, outcome] of outcomes.entries()) logOutcome(logger, outcome, messages[index]?.receiveCount);
 
     const failedMessageIds = [...new Set(outcomes.filter(isFailure).map((outcome) => outcome.messageId))];
+    // A deferred record failed for no reason of its own: counting it as a failure would raise the
+    // failure alarms once per record waiting behind one failure.
+    const ownOutcomes = outcomes.filter((outcome) => !isDeferred(outcome));
+    const deferredCount = outcomes.length - ownOutcomes.length;
     this.metrics.recordBatch({
-      counts: countByStatus(outcomes),
-      failures: tallyFailures(outcomes),
+      counts: countByStatus(ownOutcomes),
+      failures: tallyFailures(ownOutcomes),
+      ...(deferredCount === 0 ? {} : { deferred: deferredCount }),
       batchSize: messages.length,
       durationMs: this.clock.now() - startedAt,
     });
@@ -189,6 +212,11 @@ function deadlineExceeded(message: InboundMessage): MessageOutcome {
   });
 }
 
+/** A record handed back untried behind an earlier failed message: it comes back with that message. */
+function deferred(message: InboundMessage, deferral: Deferral): MessageOutcome {
+  return { status: 'failed', messageId: message.messageId, error: deferral.reason, deferredBehind: deferral.behind };
+}
+
 /** A record handed back without being tried: it comes back later, like any failure. */
 function failedUnprocessed(message: InboundMessage, error: ErrorDescription): MessageOutcome {
   return { status: 'failed', messageId: message.messageId, error };
@@ -205,6 +233,16 @@ function logOutcome(logger: Logger, outcome: MessageOutcome, receiveCount: numbe
     errorCode: outcomeErrorCode(outcome),
     failureClass: failureClassOf(outcome),
   };
+  if (isDeferred(outcome)) {
+    // Not an error of its own (the line of the message it waits behind is): no failure class, so a
+    // log query counting failures by class counts what the metrics count.
+    logger.warn('order message handed back untried, behind an earlier failed message', {
+      ...fields,
+      failureClass: undefined,
+      deferredBehind: outcome.deferredBehind,
+    });
+    return;
+  }
   switch (outcome.status) {
     case 'invalid':
       logger.warn('order message rejected', {

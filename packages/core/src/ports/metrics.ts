@@ -5,6 +5,12 @@ export interface BatchMetrics {
   readonly counts: Readonly<Record<MessageStatus, number>>;
   /** The failed messages by class and code (`transient`/`throttled`, `invalid`/`not_json`, …). */
   readonly failures: readonly FailureTally[];
+  /**
+   * Records handed back untried behind an earlier failed record (a FIFO message group): reported to
+   * the queue, but not failures of their own, so in neither `counts` nor `failures`. Absent: none.
+   * `batchSize` is the sum of `counts` and this.
+   */
+  readonly deferred?: number;
   readonly batchSize: number;
   readonly durationMs: number;
 }

@@ -1,6 +1,13 @@
-import { rawBody, sampleOrder, snsEnvelopeBody } from '@orders/testkit';
-import { ProcessOrderBatch, RepositoryUnavailableError, type InboundMessage, type OrderRepository } from '../../src';
+import { RecordingLogger, rawBody, sampleOrder, snsEnvelopeBody } from '@orders/testkit';
+import {
+  type ErrorDescription,
+  ProcessOrderBatch,
+  RepositoryUnavailableError,
+  type InboundMessage,
+  type OrderRepository,
+} from '../../src';
 import { FakeOrderRepository } from '../support/fake-order-repository';
+import { RecordingMetrics } from '../support/recording-metrics';
 
 const message = (messageId: string, body: string): InboundMessage => ({ messageId, body });
 
@@ -216,5 +223,60 @@ describe('ProcessOrderBatch with a repository that answers nonsense', () => {
       error: { code: 'blocked', failureClass: 'transient' },
     });
     expect(repository.saveCalls).toEqual([]);
+  });
+
+  it('defers the records a context says to: untried, reported, but logged and counted apart from the failures', async () => {
+    const repository = new FakeOrderRepository({
+      failures: new Map([['X1', new RepositoryUnavailableError('throttled', { code: 'throttled' })]]),
+    });
+    const metrics = new RecordingMetrics();
+    const logger = new RecordingLogger();
+    const blocked: ErrorDescription = {
+      name: 'Blocked',
+      code: 'blocked',
+      message: 'an earlier record failed',
+      failureClass: 'transient',
+    };
+    let m1Done = false;
+    const result = await new ProcessOrderBatch({ repository, metrics, logger }).execute(
+      [
+        message('m1', rawBody(sampleOrder({ orderId: 'X1' }))),
+        message('m2', rawBody(sampleOrder({ orderId: 'X2' }))),
+        message('m3', rawBody(sampleOrder({ orderId: 'X3' }))),
+      ],
+      {
+        concurrency: 1,
+        deferBehind: (m) => (m.messageId === 'm2' && m1Done ? { behind: 'm1', reason: blocked } : undefined),
+        // The deadline passes after m1: m2 is still deferred (its order, not the clock, decides), m3 is not started.
+        shouldStop: () => m1Done,
+        onOutcome: (m) => {
+          if (m.messageId === 'm1') m1Done = true;
+        },
+      },
+    );
+    expect(result.outcomes[1]).toEqual({ status: 'failed', messageId: 'm2', error: blocked, deferredBehind: 'm1' });
+    expect(result.outcomes[2]).toMatchObject({ status: 'failed', error: { code: 'deadline_exceeded' } });
+    expect(result.outcomes[2]).not.toHaveProperty('deferredBehind');
+    // Reported like any record handed back, so the queue keeps it...
+    expect(result.failedMessageIds).toEqual(['m1', 'm2', 'm3']);
+    expect(repository.saveCalls).toEqual(['X1']);
+    // ...but not counted as a failure of its own: its own count, outside `failed` and the tallies.
+    expect(metrics.batches).toEqual([
+      {
+        counts: { created: 0, updated: 0, duplicate: 0, conflict: 0, stale: 0, invalid: 0, failed: 2 },
+        failures: [
+          { failureClass: 'transient', code: 'throttled', count: 1 },
+          { failureClass: 'transient', code: 'deadline_exceeded', count: 1 },
+        ],
+        deferred: 1,
+        batchSize: 3,
+        durationMs: expect.any(Number),
+      },
+    ]);
+    const line = logger.calls.find((l) => l.fields['messageId'] === 'm2');
+    expect(line).toMatchObject({
+      level: 'warn',
+      fields: { outcome: 'failed', errorCode: 'blocked', deferredBehind: 'm1', failureClass: undefined },
+    });
   });
 });

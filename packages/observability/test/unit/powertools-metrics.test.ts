@@ -47,4 +47,22 @@ describe('PowertoolsMetricsRecorder', () => {
       { dimensions: { failureClass: 'transient', errorCode: 'throttled' }, metric: ['failedRecords', 2] },
     ]);
   });
+
+  it('counts deferred records (FIFO: handed back behind a failed record) as their own metric, not as transient', () => {
+    const recorder = createPowertoolsMetrics({ namespace: 'Test', serviceName: 'test' });
+    const added: [string, number][] = [];
+    jest.spyOn(recorder.powertools, 'addMetric').mockImplementation((name: string, _unit: unknown, value: number) => {
+      added.push([name, value]);
+      return recorder.powertools;
+    });
+    recorder.recordBatch({
+      ...batch,
+      counts: { ...batch.counts, failed: 1 },
+      failures: [{ failureClass: 'transient', code: 'throttled', count: 1 }],
+      deferred: 3,
+    });
+    const metric = (name: string) => added.filter(([n]) => n === name).map(([, value]) => value);
+    // One throttled record with three waiting behind it: one transient failure, not four.
+    expect([metric('deferred'), metric('transient'), metric('failed')]).toEqual([[3], [1], [1]]);
+  });
 });
