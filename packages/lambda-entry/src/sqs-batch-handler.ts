@@ -2,14 +2,16 @@ import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecor
 import {
   errorLogFields,
   type InboundMessage,
+  isDeferred,
   type Logger,
   type MessageVisibility,
   type ProcessOrderBatch,
   type RetryPacingOptions,
 } from '@orders/core';
-import { fifoBatchContext, isFifoSource, wasTried } from './invocation/fifo-groups';
+import { fifoBatchContext, isFifoSource } from './invocation/fifo-groups';
 import { FullBatchFailureError, fullBatchFailure } from './invocation/full-batch-failure';
-import { invocationDeadline } from './invocation/invocation-deadline';
+import { invocationDeadlines } from './invocation/invocation-deadline';
+import { invocationRetryPacings } from './invocation/invocation-retry-pacing';
 import { paceFailedRecords } from './invocation/pace-failed-records';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -19,10 +21,14 @@ export interface SqsBatchHandlerDependencies {
   readonly logger: Logger;
   /**
    * Records not yet started with less than this left before the Lambda timeout are failed for
-   * redelivery. Undefined: a tenth of the time the invocation starts with, at most 3 s.
+   * redelivery. Undefined: a tenth of the time the invocation starts with, at most 3 s. A margin
+   * over half that time is cut to half, and said once (`invocation-deadline.ts`).
    */
   readonly deadlineMarginMs: number | undefined;
-  /** How failed records' retries are paced, and through which queue (by the event's source ARN). */
+  /**
+   * How failed records' retries are paced, and through which queue (by the event's source ARN).
+   * Each delay is capped to what SQS still allows the record (`invocation-retry-pacing.ts`).
+   */
   readonly retryPacing: RetryPacingOptions;
   /** The source queue's maxReceiveCount, when known (a last receive then goes to the DLQ at once). */
   readonly maxReceiveCount?: number | undefined;
@@ -62,13 +68,19 @@ function toInboundMessage(record: SQSRecord, index: number): InboundMessage {
  * back — paced by why they failed (poison at once, outages backing off), and after
  * maxReceiveCount deliveries in the DLQ. It never swallows a failure: an error that is not one
  * record's throws, and Lambda retries the whole batch; and when every record failed for a reason
- * other than poison, the invocation fails too, so the outage shows in the `Errors` alarm.
+ * other than poison, the invocation fails too, so the outage shows in the `Errors` alarm. On a FIFO
+ * source, records deferred behind a failed record of their group are reported too, but are not
+ * failures of their own (`fifo-groups.ts`).
  */
 export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies): SqsBatchHandler {
   const { processOrderBatch, logger } = dependencies;
+  // Built once per execution environment: each says once when a setting cannot be honoured.
+  const deadlineFor = invocationDeadlines(dependencies.deadlineMarginMs);
+  const retryPacingFor = invocationRetryPacings(dependencies.retryPacing);
   return async (event, context) => {
     const invocationLogger = logger.child({ requestId: context?.awsRequestId });
-    const deadline = invocationDeadline(context, dependencies.deadlineMarginMs);
+    const deadline = deadlineFor(context, invocationLogger);
+    const retryPacing = retryPacingFor(context, invocationLogger);
     try {
       dependencies.onInvocationStart?.(context);
       if (!event || !Array.isArray(event.Records)) throw new MalformedEventError('the event has no Records array');
@@ -81,9 +93,9 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
         messages,
         isFifoSource(event.Records) ? fifoBatchContext(event.Records, batchContext) : batchContext,
       );
-      await paceFailedRecords(event.Records, result.outcomes.filter(wasTried), {
+      await paceFailedRecords(event.Records, result.outcomes, {
         visibilityFor: dependencies.visibilityFor,
-        pacing: dependencies.retryPacing,
+        pacing: retryPacing(),
         maxReceiveCount: dependencies.maxReceiveCount,
         logger: invocationLogger,
         ...(dependencies.random ? { random: dependencies.random } : {}),
@@ -94,7 +106,11 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
       const batchItemFailures: SQSBatchItemFailure[] = result.failedMessageIds.map((itemIdentifier) => ({
         itemIdentifier,
       }));
-      invocationLogger.info('batch processed', { batchSize: messages.length, failed: batchItemFailures.length });
+      invocationLogger.info('batch processed', {
+        batchSize: messages.length,
+        failed: batchItemFailures.length,
+        deferred: result.outcomes.filter(isDeferred).length,
+      });
       return { batchItemFailures };
     } catch (error) {
       if (error instanceof FullBatchFailureError) {

@@ -12,7 +12,14 @@ import { RunningCount } from './consumer/running-count';
 import { STOPPED, StopSignal, unlessStopped } from './consumer/stop-signal';
 import { failureClassOf } from './message-outcome';
 import type { ProcessOrderBatch } from './process-order-batch';
-import { DEFAULT_RETRY_PACING, retryDelaySeconds, retryPacingProblems, type RetryPacingOptions } from './retry-pacing';
+import {
+  DEFAULT_RETRY_PACING,
+  maxDelayBeyondSqs,
+  pacingWithinVisibilityLimit,
+  retryDelaySeconds,
+  retryPacingProblems,
+  type RetryPacingOptions,
+} from './retry-pacing';
 
 export interface QueueConsumerDependencies {
   readonly queue: MessageQueue;
@@ -281,6 +288,7 @@ export class QueueConsumer {
     };
     if (signal?.aborted) onStop();
     else signal?.addEventListener('abort', onStop, { once: true });
+    this.warnIfMaxDelayBeyondSqs();
     if (this.options.heartbeat) cancels.push(this.startHeartbeat());
     try {
       const pollers = Promise.all(Array.from({ length: this.options.pollers }, () => this.poll(signals)));
@@ -515,10 +523,15 @@ export class QueueConsumer {
   private async paceRetries(failures: readonly FailedHold[]): Promise<void> {
     if (failures.length === 0) return;
     const { retryPacing, random, maxReceiveCount } = this.options;
-    const requests = failures.map(({ hold, failureClass }) => ({
-      hold,
-      seconds: retryDelaySeconds(failureClass, hold.message.receiveCount, retryPacing, random, maxReceiveCount),
-    }));
+    const now = this.scheduler.now();
+    const requests = failures.map(({ hold, failureClass }) => {
+      // Capped to what SQS still allows this message: 12 h from its receive, not from now.
+      const pacing = pacingWithinVisibilityLimit(retryPacing, (now - hold.receivedAt) / 1000);
+      return {
+        hold,
+        seconds: retryDelaySeconds(failureClass, hold.message.receiveCount, pacing, random, maxReceiveCount),
+      };
+    });
     for (const { hold } of requests) this.leaving.add(hold);
     const { failed } = await this.holds.release(requests);
     this.report.releaseFailures += failed.length;
@@ -532,6 +545,21 @@ export class QueueConsumer {
       longestDelaySeconds: Math.max(...requests.map((request) => request.seconds)),
     });
     for (const { hold } of requests) this.settle(hold, false);
+  }
+
+  /**
+   * Says once, at the start, when the configured longest retry delay cannot always be honoured:
+   * a message is paced at the latest a long poll plus a batch timeout after its receive was sent,
+   * and SQS keeps it hidden at most 12 h after that receive (each delay is capped to what is left).
+   */
+  private warnIfMaxDelayBeyondSqs(): void {
+    const { retryPacing, waitTimeSeconds, batchTimeoutMs } = this.options;
+    const beyond = maxDelayBeyondSqs(retryPacing, waitTimeSeconds + Math.ceil(batchTimeoutMs / 1000));
+    if (beyond === undefined) return;
+    this.logger.warn(
+      'the longest retry delay cannot be honoured: SQS keeps a message hidden at most 12 h after its receive, so each delay is capped to what is left (effectiveMaxDelaySeconds for a message paced at the batch timeout)',
+      { ...beyond },
+    );
   }
 
   private async leaveTimedOut(holds: readonly Hold[]): Promise<void> {

@@ -20,7 +20,9 @@ export interface RetryPacingOptions {
   readonly backoffFactor: number;
   /**
    * The longest delay. SQS refuses a visibility timeout that reaches past 12 h after the receive;
-   * the default leaves 20 min for the invocation and its batching window.
+   * the default leaves 20 min for the invocation and its batching window. Runners cap each delay
+   * to what is left of the 12 h when they set it (`pacingWithinVisibilityLimit`), so a longer
+   * setting is honoured as far as SQS allows, never refused.
    */
   readonly maxDelaySeconds: number;
   /** Up to this share of a delay is added at random, so retries after an outage do not arrive at once. */
@@ -29,6 +31,63 @@ export interface RetryPacingOptions {
 
 /** SQS's limit for a visibility timeout, in seconds (12 h). */
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+
+/**
+ * Kept back from what SQS still allows when a delay is capped to it: the time since the receive is
+ * measured on this machine before the change is sent, and the change reaches SQS after its request
+ * (and any retry of it) has taken its time. A minute covers both many times over and costs a minute
+ * of a 12 h delay.
+ */
+export const VISIBILITY_LIMIT_SAFETY_SECONDS = 60;
+
+/**
+ * The longest visibility timeout SQS still accepts for a message received `heldForSeconds` ago,
+ * less `VISIBILITY_LIMIT_SAFETY_SECONDS`; never below 0. ChangeMessageVisibility's timeout counts
+ * from the change, but SQS keeps a message hidden at most 12 h after its *receive*: a change
+ * reaching further is refused, not shortened, and the message then comes back after the visibility
+ * it already had (the queue's timeout, minutes) instead of after the delay it was meant to wait.
+ */
+export function visibilityLeftSeconds(heldForSeconds: number): number {
+  const held = Number.isFinite(heldForSeconds) ? Math.max(0, heldForSeconds) : MAX_VISIBILITY_TIMEOUT_SECONDS;
+  return Math.max(0, Math.floor(MAX_VISIBILITY_TIMEOUT_SECONDS - VISIBILITY_LIMIT_SAFETY_SECONDS - held));
+}
+
+/**
+ * The pacing for messages received `heldForSeconds` ago: its delays capped to what SQS still
+ * accepts for them (`visibilityLeftSeconds`); the same object when every delay already fits. The
+ * one rule both runners pace by — the Lambda (the invocation so far, and the batching window before
+ * it) and `orders consume` (since each message's receive) — so a configured 12 h delay becomes the
+ * longest delay SQS accepts instead of a refused change.
+ */
+export function pacingWithinVisibilityLimit(pacing: RetryPacingOptions, heldForSeconds: number): RetryPacingOptions {
+  const limit = visibilityLeftSeconds(heldForSeconds);
+  if (pacing.maxDelaySeconds <= limit) return pacing;
+  return { ...pacing, baseDelaySeconds: Math.min(pacing.baseDelaySeconds, limit), maxDelaySeconds: limit };
+}
+
+/** A configured longest delay that SQS cannot always honour, and what it can. */
+export interface MaxDelayBeyondSqs {
+  readonly configuredMaxDelaySeconds: number;
+  /** The longest delay a message paced `longestHoldSeconds` after its receive can get. */
+  readonly effectiveMaxDelaySeconds: number;
+  /** The longest a runner holds a message from its receive until it paces it. */
+  readonly longestHoldSeconds: number;
+}
+
+/**
+ * What a runner says once at its start (a log line, a note) when its configured longest delay is
+ * more than SQS allows a message it paces at the latest, `longestHoldSeconds` after the receive;
+ * undefined when every delay fits. Each delay is capped anyway (`pacingWithinVisibilityLimit`).
+ */
+export function maxDelayBeyondSqs(
+  pacing: RetryPacingOptions,
+  longestHoldSeconds: number,
+): MaxDelayBeyondSqs | undefined {
+  const effectiveMaxDelaySeconds = visibilityLeftSeconds(longestHoldSeconds);
+  return pacing.maxDelaySeconds <= effectiveMaxDelaySeconds
+    ? undefined
+    : { configuredMaxDelaySeconds: pacing.maxDelaySeconds, effectiveMaxDelaySeconds, longestHoldSeconds };
+}
 
 /**
  * 1 min, then 1 h (+ up to 20 %): with the default maxReceiveCount of 3, a message's three receives

@@ -17,10 +17,15 @@ export interface EntryConfig {
   readonly concurrency: number;
   /**
    * Records not started this close to the Lambda timeout are handed back for redelivery.
-   * Undefined: scaled to the invocation (a tenth of its time, at most 3 s).
+   * Undefined: scaled to the invocation (a tenth of its time, at most 3 s). The function's timeout
+   * is not known here: each invocation cuts a margin over half its time to half (logged once).
    */
   readonly deadlineMarginMs: number | undefined;
-  /** How the retries of failed records are paced (ChangeMessageVisibility by failure class and receive count). */
+  /**
+   * How the retries of failed records are paced (ChangeMessageVisibility by failure class and
+   * receive count). Up to 43,200 s is accepted; the handler caps each delay to what SQS still
+   * allows the record when it sets it (12 h from the receive), and says once when that is less.
+   */
   readonly retryPacing: RetryPacingOptions;
   /**
    * The source queue's maxReceiveCount, when the deployment says (ORDERS_MAX_RECEIVE_COUNT): a

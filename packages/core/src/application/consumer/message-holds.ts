@@ -17,6 +17,12 @@ export interface Hold {
    * pulls it back to when that heartbeat was sent.
    */
   readonly deadline: number;
+  /**
+   * When the receive that returned it was sent, by the consumer's clock (ms since the epoch): SQS
+   * received the message no earlier, and keeps it hidden at most 12 h after that, whatever the
+   * heartbeats asked for since.
+   */
+  readonly receivedAt: number;
 }
 
 /** An entry SQS did not apply, with its reason. */
@@ -127,6 +133,7 @@ export class MessageHolds {
       (message): HoldState => ({
         message,
         deadline: receiveSentAt + visibilityTimeoutSeconds * 1000,
+        receivedAt: receiveSentAt,
         onWire: false,
         next: undefined,
         settled: false,
