@@ -25,6 +25,26 @@ import { SQSClient } from '@aws-sdk/client-sqs';
  *   the retry it took): under a sustained fault rate above about 20% the quota runs dry and failures
  *   reach the caller at once, which is the SDK sparing a service in trouble. The queue's redelivery
  *   is the outer retry.
+ * - `maxSockets` (its agent's, per host; 50 unless set): a call beyond it waits in the agent's queue
+ *   for a socket — and that wait counts toward its timeouts. From the installed source (4.14.2,
+ *   `NodeHttpHandler.handle` in dist-cjs): the request timeout's timer is armed as soon as
+ *   `http.request()` has handed the request to the agent, before any socket is assigned, and
+ *   cleared at the answer's headers; the connection timeout's is armed then too (or 1 s later, for
+ *   one of 2 s or more, still counting from the start) and cleared only once an assigned socket is
+ *   connected, so a call queued past it fails unsent. No setting starts either at socket
+ *   assignment; only `socketTimeout` is armed on the socket itself. So a call that queued for most
+ *   of its request timeout is sent, lands, and is abandoned as timed out all the same: retried, a
+ *   PutItem that had landed comes back ConditionalCheckFailed, a `duplicate` of itself
+ *   (test/unit/socket-pool.test.ts holds the installed SDK to this).
+ *   `socketAcquisitionWarningTimeout` changes none of that: it only arms one more timer (by default
+ *   the request plus the connection timeout) at which a call still unanswered makes the handler
+ *   log a warning, at most every 15 s, and only if a host has all its sockets busy and at least
+ *   twice as many calls queued (60 calls on 50 sockets never warn).
+ *   Since the SDK cannot start the clock at the socket, queuing is ruled out by construction
+ *   instead: a client whose callers run many calls at once is built with a pool at least as large
+ *   as the most calls they can have on the wire together ({@link maxSocketsFor}), where it is built
+ *   (the `orders consume` clients, from its in-flight limit; the Lambda's DynamoDB client, from its
+ *   batch concurrency). Every other client makes a few calls at a time and keeps the SDK's 50.
  */
 export interface AwsClientOptions {
   readonly region?: string;
@@ -37,6 +57,12 @@ export interface AwsClientOptions {
   readonly connectionTimeoutMs?: number;
   /** How long one attempt may wait for an answer before it is abandoned (and retried). */
   readonly requestTimeoutMs?: number;
+  /**
+   * Most connections the client holds at once (per host; default {@link DEFAULT_MAX_SOCKETS}).
+   * At least the most calls its callers have in flight together ({@link maxSocketsFor}): a call
+   * beyond it waits for a socket, and the wait counts toward its timeouts (see the module comment).
+   */
+  readonly maxSockets?: number;
 }
 
 /** A service's defaults; the environment (below) and then code options override them. */
@@ -76,6 +102,22 @@ export const DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS = 3_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
 /** SQS's ceiling for WaitTimeSeconds: the longest silence a healthy SQS call may keep. */
 export const MAX_LONG_POLL_SECONDS = 20;
+/** The SDK's own pool (NodeHttpHandler's agents), stated here so every client's is visible. */
+export const DEFAULT_MAX_SOCKETS = 50;
+/**
+ * Sockets on top of the calls in flight: a call that just failed (a timeout, a reset) destroys its
+ * socket, which still counts against the pool until it has closed, an event-loop turn later; the
+ * retry or the next call may start within that turn.
+ */
+export const SOCKET_POOL_SPARE = 4;
+const MAX_MAX_SOCKETS = 100_000;
+
+/** A pool in which none of `callsInFlight` calls made at once ever waits for a socket. */
+export function maxSocketsFor(callsInFlight: number): number {
+  if (!Number.isInteger(callsInFlight) || callsInFlight < 0)
+    throw new RangeError(`callsInFlight must be a whole number, got ${callsInFlight}`);
+  return callsInFlight + SOCKET_POOL_SPARE;
+}
 
 export const GENERAL_CLIENT_DEFAULTS: ClientDefaults = {
   maxAttempts: DEFAULT_MAX_ATTEMPTS,
@@ -94,12 +136,20 @@ export class ClientSettingError extends Error {
   readonly code = 'invalid_client_setting';
 }
 
+/** Options for the agent NodeHttpHandler builds (keep-alive stays on: it spreads these over its own). */
+export interface AgentSettings {
+  maxSockets: number;
+}
+
 /** The request handler settings, as NodeHttpHandler takes them (a plain object: callers may add an agent). */
 export interface RequestHandlerSettings {
   connectionTimeout: number;
   requestTimeout: number;
   throwOnRequestTimeout: true;
   socketTimeout: number;
+  /** For an `http:` endpoint (an emulator). */
+  httpAgent: AgentSettings;
+  httpsAgent: AgentSettings;
 }
 
 export interface AwsClientConfig {
@@ -162,9 +212,11 @@ export function clientConfig(
   socketTimeoutMs?: (requestTimeoutMs: number) => number,
 ): AwsClientConfig {
   checkOption('maxAttempts', options.maxAttempts, 1, 20);
+  checkOption('maxSockets', options.maxSockets, 1, MAX_MAX_SOCKETS);
   const { requestTimeoutMs, connectionTimeoutMs } = resolveClientTimeouts(defaults, options, env);
   const sdkReadsMaxAttempts = (env[CLIENT_ENVIRONMENT.maxAttempts] ?? '').trim() !== '';
   const maxAttempts = options.maxAttempts ?? (sdkReadsMaxAttempts ? undefined : defaults.maxAttempts);
+  const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   return {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
@@ -176,6 +228,8 @@ export function clientConfig(
       // Without it a request timeout is only a logged warning and the request hangs on.
       throwOnRequestTimeout: true,
       socketTimeout: socketTimeoutMs?.(requestTimeoutMs) ?? requestTimeoutMs,
+      httpAgent: { maxSockets },
+      httpsAgent: { maxSockets },
     },
   };
 }

@@ -62,6 +62,8 @@ describe('client configuration', () => {
         requestTimeout: 5000,
         throwOnRequestTimeout: true,
         socketTimeout: 5000,
+        httpAgent: { maxSockets: 50 },
+        httpsAgent: { maxSockets: 50 },
       },
     });
     expect(awsClientConfig({}, 4, { AWS_MAX_ATTEMPTS: '7' })).not.toHaveProperty('maxAttempts');

@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { createSqsClient, DynamoDbOrderRepository, lookUpConsumeQueue, SqsMessageQueue } from '@orders/adapters-aws';
 import { DEFAULT_CONCURRENCY, ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
 import { ConsumeProgress } from '../consume/consume-progress';
+import { refuseFifoQueue } from '../consume/fifo-queue';
 import {
   consumerRetryPacing,
   type ConsumerTuningOptions,
   withConsumerTuningOptions,
 } from '../consume/consumer-settings';
+import { consumerClientOptions, consumerMaxInFlight } from '../consume/consumer-sockets';
 import { parseInteger } from '../output/parse-integer';
 import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 import { stopOnSignals } from '../runtime/stop-on-signals';
@@ -87,11 +89,15 @@ async function consume(
   signal: AbortSignal,
   showing: (progress: ConsumeProgress | undefined) => void,
 ): Promise<void> {
+  refuseFifoQueue(resourceNamesFrom(options).queueName);
   const clientOptions = await openAwsTarget('consume', options);
   const names = resourceNamesFrom(options);
   const retryPacing = consumerRetryPacing(options, process.env);
+  // Each client gets a socket for every call the consumer can have in flight (consumer-sockets.ts).
+  const maxInFlight = consumerMaxInFlight(options);
+  const serviceOptions = consumerClientOptions(clientOptions, { pollers: options.pollers, maxInFlight });
   // Only what consuming needs before the first receive: the queue URL and its attributes.
-  const sqs = createSqsClient(clientOptions);
+  const sqs = createSqsClient(serviceOptions.sqs);
   const target = await lookUpConsumeQueue(sqs, names.queueName);
   const queue = new SqsMessageQueue({ queueUrl: target.queueUrl, client: sqs, clientOptions });
   // The heartbeat must beat the queue's real timeout, so use it unless told otherwise.
@@ -105,7 +111,10 @@ async function consume(
         logLevel: 'info',
       })
     : silentLogger;
-  const repository = new DynamoDbOrderRepository({ tableName: names.tableName, clientOptions });
+  const repository = new DynamoDbOrderRepository({
+    tableName: names.tableName,
+    clientOptions: serviceOptions.dynamodb,
+  });
   const consumer = new QueueConsumer(
     {
       queue,
@@ -123,7 +132,7 @@ async function consume(
       batchTimeoutMs: options.batchTimeout * 1000,
       stopTimeoutMs: options.stopTimeout * 1000,
       retryPacing,
-      ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+      maxInFlight,
       ...(target.maxReceiveCount === undefined ? {} : { maxReceiveCount: target.maxReceiveCount }),
       ...(options.untilEmpty ? { untilEmpty: () => queue.depth() } : {}),
     },

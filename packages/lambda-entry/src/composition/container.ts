@@ -135,6 +135,8 @@ function sqsVisibilityByArn(config: EntryConfig): (queueArn: string) => MessageV
   return (queueArn) => {
     const queueUrl = queueUrlFromArn(queueArn);
     if (queueUrl === undefined) return undefined;
+    // The SDK's default pool: an invocation paces with one call at a time (queue by queue, 10
+    // entries a call, one call after another), so no pacing call ever waits for a socket.
     client ??= createSqsClient({
       ...(config.region === undefined ? {} : { region: config.region }),
       ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
