@@ -21,6 +21,14 @@ import {
 import { toInfrastructureError } from './aws-error-translation';
 import { chunkForBatch, MAX_BATCH_ENTRIES, utf8Bytes } from './batching';
 import { diagnoseDlqBody, type DlqDiagnosis } from './dlq-diagnosis';
+import {
+  type ActiveMoveTask,
+  findActiveMoveTask,
+  isAwsQueueUrl,
+  isMoveTaskAlreadyRunning,
+  isMoveTaskApiMissing,
+  MoveTaskRunningError,
+} from './message-move-tasks';
 import type { HeldRedriveLease, RedriveLease } from './redrive-lease';
 import { queueNameFromUrl, RECEIVE_SYSTEM_ATTRIBUTES } from './sqs-message-queue';
 import { getQueueArn } from './sqs-queue-lookup';
@@ -32,8 +40,9 @@ export interface DlqToolsOptions {
   readonly client?: SQSClient;
   readonly clientOptions?: AwsClientOptions;
   /**
-   * Taken for the receive → send → delete path, so that two redrives of one DLQ never run at once
-   * (see redrive-lease.ts). Without it, the caller promises that no other redrive runs.
+   * Taken by every redrive while it decides and, on the receive → send → delete path, while it
+   * copies, so that two redrives of one DLQ never run at once (see redrive-lease.ts and `redrive`).
+   * Without it, the caller promises that no other redrive runs.
    */
   readonly lease?: RedriveLease;
   /** Times each received message's hold (its visibility timeout). */
@@ -84,9 +93,10 @@ export type RedriveStrategy = 'auto' | 'move-task' | 'manual';
 
 export interface RedriveOptions {
   /**
-   * `auto` (default): StartMessageMoveTask, falling back to `manual` when the endpoint does not
-   * support it (moto answers 500). `move-task` fails instead of falling back. `manual` always
-   * uses receive → send → delete.
+   * `auto` (default): StartMessageMoveTask, falling back to `manual` only when the endpoint does
+   * not implement message move tasks (moto answers 500). `move-task` fails instead of falling back.
+   * `manual` always uses receive → send → delete. Whichever it is, a redrive refuses with a
+   * {@link MoveTaskRunningError} while a move task is still at work on the DLQ.
    */
   readonly strategy?: RedriveStrategy;
   /** Move at most this many messages; implies `manual`, since a move task moves everything. */
@@ -99,8 +109,10 @@ export interface RedriveOptions {
 
 export interface MoveTaskRedrive {
   readonly strategy: 'move-task';
-  /** SQS moves the messages asynchronously; ListMessageMoveTasks follows the task by this handle. */
+  /** SQS moves the messages asynchronously; CancelMessageMoveTask stops the task by this handle. */
   readonly taskHandle: string;
+  /** The DLQ's ARN: ListMessageMoveTasks follows the task by it. */
+  readonly dlqArn: string;
 }
 
 export interface RedriveFailure {
@@ -121,7 +133,7 @@ export interface ManualRedrive {
   /** Sent to the source queue and deleted from the DLQ. */
   readonly moved: number;
   readonly failures: readonly RedriveFailure[];
-  /** Why the move task was not used, when `auto` fell back. */
+  /** Why the move task was not used, when `auto` fell back (the endpoint has no message move tasks). */
   readonly fallbackReason?: string;
   /** Set when a whole call failed and the redrive stopped early (what was moved stays moved). */
   readonly stoppedBy?: string;
@@ -202,32 +214,74 @@ export class DlqTools {
     return { messages: [...listed.values()], truncated: listed.size >= max, visibilityResetFailures };
   }
 
+  /**
+   * Under the lease (when there is one) for the whole decision, so that a move task is never
+   * started while another run copies by hand, nor a copy begun while a task is being started:
+   * 1. ListMessageMoveTasks: a task still at work on the DLQ makes this run refuse, whatever its
+   *    strategy — a second task would be refused by SQS, and a copy beside it could send a message
+   *    twice;
+   * 2. StartMessageMoveTask (`auto`, `move-task`). Copying by hand instead is allowed only when the
+   *    endpoint does not implement message move tasks (never on AWS itself, which does). Any other
+   *    failure is this run's error: SQS may have refused because a task started in the meantime, or
+   *    may even have started one whose answer was lost, and a copy beside it would duplicate.
+   */
   async redrive(options: RedriveOptions = {}): Promise<RedriveResult> {
     const strategy = options.maxMessages === undefined ? (options.strategy ?? 'auto') : 'manual';
-    if (strategy === 'manual') return this.manualRedrive(options);
-    let taskError: InfrastructureError;
+    const held = await this.lease?.acquire();
     try {
-      return await this.startMoveTask();
-    } catch (error) {
-      taskError = toInfrastructureError(error, { service: 'SQS', operation: 'StartMessageMoveTask' });
+      const dlqArn = await getQueueArn(this.client, this.dlqUrl);
+      const apiMayBeMissing = !isAwsQueueUrl(this.dlqUrl);
+      const lookup = await findActiveMoveTask(this.client, dlqArn, this.dlqName, apiMayBeMissing);
+      if (lookup.available && lookup.active !== undefined)
+        throw new MoveTaskRunningError(this.dlqName, dlqArn, lookup.active);
+      if (strategy === 'manual') return await this.moveBatches(options, held, undefined);
+      if (!lookup.available && strategy === 'auto') {
+        // No move tasks here at all: StartMessageMoveTask would only fail the same way.
+        return await this.moveBatches(options, held, `StartMessageMoveTask is not available here (${lookup.reason})`);
+      }
+      const sourceArn = await getQueueArn(this.client, this.sourceQueueUrl);
+      let taskError: unknown;
+      try {
+        return await this.startMoveTask(dlqArn, sourceArn);
+      } catch (error) {
+        taskError = error;
+      }
+      if (isMoveTaskAlreadyRunning(taskError)) throw await this.runningTaskError(dlqArn, taskError);
+      // No resource named: a missing queue here may be either of the two.
+      const translated = toInfrastructureError(taskError, { service: 'SQS', operation: 'StartMessageMoveTask' });
+      if (strategy === 'move-task' || !apiMayBeMissing || !isMoveTaskApiMissing(taskError)) throw translated;
+      return await this.moveBatches(
+        options,
+        held,
+        `StartMessageMoveTask is not available here (${translated.code}: ${translated.message})`,
+      );
+    } finally {
+      await held?.release();
     }
-    if (strategy === 'move-task' || !moveTaskFailureAllowsFallback(taskError)) throw taskError;
-    return this.manualRedrive(
-      options,
-      `StartMessageMoveTask is not available here (${taskError.code}: ${taskError.message})`,
-    );
   }
 
-  private async startMoveTask(): Promise<MoveTaskRedrive> {
-    const [sourceArn, destinationArn] = await Promise.all([
-      getQueueArn(this.client, this.dlqUrl),
-      getQueueArn(this.client, this.sourceQueueUrl),
-    ]);
+  private get dlqName(): string {
+    return queueNameFromUrl(this.dlqUrl);
+  }
+
+  private async startMoveTask(dlqArn: string, sourceArn: string): Promise<MoveTaskRedrive> {
     const result = await this.client.send(
-      new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: destinationArn }),
+      new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: sourceArn }),
     );
     if (result.TaskHandle === undefined) throw new Error('StartMessageMoveTask answered without a TaskHandle');
-    return { strategy: 'move-task', taskHandle: result.TaskHandle };
+    return { strategy: 'move-task', taskHandle: result.TaskHandle, dlqArn };
+  }
+
+  /** SQS refused a second task: the refusal names the one at work, when it can still be listed. */
+  private async runningTaskError(dlqArn: string, cause: unknown): Promise<MoveTaskRunningError> {
+    let active: ActiveMoveTask | undefined;
+    try {
+      const lookup = await findActiveMoveTask(this.client, dlqArn, this.dlqName, false);
+      if (lookup.available) active = lookup.active;
+    } catch {
+      // The refusal stands without the details.
+    }
+    return new MoveTaskRunningError(this.dlqName, dlqArn, active, { cause });
   }
 
   /**
@@ -236,18 +290,10 @@ export class DlqTools {
    * - nothing is lost: a failed or uncertain send leaves the message in the DLQ (made visible again);
    * - nothing is duplicated by this loop: each DLQ message is sent once (tracked by id), and only
    *   while its hold (visibility timeout) has at least half left, so it cannot have reappeared for
-   *   another reader; with the lease, no other redrive reads the DLQ at the same time.
+   *   another reader; with the lease, no other redrive reads the DLQ at the same time, and no move
+   *   task was at work when it began (see `redrive`).
    * A copy exists twice only if a delete failed or came too late, and that is reported.
    */
-  private async manualRedrive(options: RedriveOptions, fallbackReason?: string): Promise<ManualRedrive> {
-    const held = await this.lease?.acquire();
-    try {
-      return await this.moveBatches(options, held, fallbackReason);
-    } finally {
-      await held?.release();
-    }
-  }
-
   private async moveBatches(
     options: RedriveOptions,
     held: HeldRedriveLease | undefined,
@@ -539,18 +585,6 @@ function copyAttributes(attributes: Record<string, MessageAttributeValue>): Reco
       },
     ]),
   );
-}
-
-/**
- * Whether `auto` may fall back after StartMessageMoveTask failed. Emulators without the API answer
- * in many ways (moto: HTTP 500 with an HTML page; others: UnsupportedOperation, InvalidAction), so
- * the test is the reverse: fall back unless the failure would sink the fallback too. Falling back
- * is always safe, because the manual path never loses a message. A network failure (a reset, a
- * timeout) is not a reason to give up: it may have been this one call's, and if the endpoint really
- * is down, the fallback's first receive says so with the same sentence, having done nothing.
- */
-export function moveTaskFailureAllowsFallback(error: InfrastructureError): boolean {
-  return !['credentials_missing', 'region_missing', 'resource_missing'].includes(error.code);
 }
 
 /** A batch call that failed as a whole fails each of its messages, at that stage, for the same reason. */

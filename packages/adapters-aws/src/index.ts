@@ -7,7 +7,7 @@
  * `provisionResources` (the table, topic, queues and DLQs, idempotently).
  */
 
-// Clients: timeouts and retry bounds in one place (ORDERS_AWS_REQUEST_TIMEOUT_MS, AWS_MAX_ATTEMPTS, …).
+// Clients: timeouts, retry bounds and socket pools in one place (ORDERS_AWS_REQUEST_TIMEOUT_MS, AWS_MAX_ATTEMPTS, …).
 export {
   type AwsClientOptions,
   type AwsClients,
@@ -19,8 +19,10 @@ export {
   createSnsClient,
   createSqsClient,
   DEFAULT_CONNECTION_TIMEOUT_MS,
+  DEFAULT_MAX_SOCKETS,
   DYNAMODB_CLIENT_DEFAULTS,
   GENERAL_CLIENT_DEFAULTS,
+  maxSocketsFor,
   resolveClientTimeouts,
 } from './aws-client-config';
 export { callerIdentity, type CallerIdentity } from './caller-identity';
@@ -57,7 +59,7 @@ export { findQueueUrl } from './sqs-queue-lookup';
 export { type ConsumeQueue, lookUpConsumeQueue } from './consume-queue-lookup';
 export { findTopicArn } from './sns-topic-lookup';
 
-// The DLQ: list, diagnose, redrive (one redrive at a time per queue, by a lease).
+// The DLQ: list, diagnose, redrive (one redrive at a time per queue, by a lease and SQS's own move tasks).
 export {
   type DlqListing,
   type DlqListOptions,
@@ -72,6 +74,7 @@ export {
   type RedriveStrategy,
 } from './dlq-tools';
 export { diagnoseDlqBody, type DlqDiagnosis } from './dlq-diagnosis';
+export { type ActiveMoveTask, MoveTaskRunningError } from './message-move-tasks';
 export {
   DEFAULT_REDRIVE_LEASE_MS,
   DynamoDbRedriveLease,

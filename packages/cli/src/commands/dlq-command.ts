@@ -24,8 +24,9 @@ interface DlqRedriveCommandOptions extends AwsCommandOptions {
 
 /**
  * The DLQ tools for the named resources. A redrive takes a lease in the Orders table (an item under
- * a key no order can have) for its receive → send → delete path, so two redrives of one DLQ never
- * run at once: the second refuses with one sentence.
+ * a key no order can have) while it decides and while it copies, so two redrives of one DLQ never
+ * run at once: the second refuses with one sentence. So does any redrive while an SQS message move
+ * task (a previous redrive's, or one started in the console) is still at work on the DLQ.
  */
 async function dlqTools(
   options: AwsCommandOptions,
@@ -70,7 +71,7 @@ export function dlqCommand(): Command {
   const redrive = withAwsOptions(
     new Command('redrive')
       .description(
-        'Move the messages in OrderDLQ back to OrderQueue (StartMessageMoveTask when supported, else receive → send → delete)',
+        'Move the messages in OrderDLQ back to OrderQueue (StartMessageMoveTask when supported, else receive → send → delete); refuses while a move task is still at work on OrderDLQ',
       )
       .addOption(
         new Option('--strategy <strategy>', 'how to move them')
@@ -94,10 +95,11 @@ export function dlqCommand(): Command {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else if (result.strategy === 'move-task') {
       process.stdout.write(
-        `Started an SQS message move task (${result.taskHandle}); SQS moves the messages back in the background.\n`,
+        `Started an SQS message move task (${result.taskHandle}); SQS moves the messages back in the background ` +
+          `(follow it with \`aws sqs list-message-move-tasks --source-arn ${result.dlqArn}\`).\n`,
       );
     } else {
-      // Not an error: an emulator without StartMessageMoveTask (moto) gets the copy path. The
+      // Not an error: an emulator without message move tasks (moto) gets the copy path. The
       // endpoint's answer stays in --json (fallbackReason) and ORDERS_DEBUG for whoever needs it.
       const how = result.fallbackReason
         ? 'copied one by one (receive → send → delete), as this endpoint offers no StartMessageMoveTask'

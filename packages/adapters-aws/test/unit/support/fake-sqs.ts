@@ -1,4 +1,9 @@
-import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
+import {
+  type ListMessageMoveTasksResultEntry,
+  type MessageAttributeValue,
+  SQSServiceException,
+  UnsupportedOperation,
+} from '@aws-sdk/client-sqs';
 import { connectionRefused, type SentCommand } from './fake-client';
 
 export const DLQ_URL = 'http://127.0.0.1:5000/000000000000/OrderDLQ';
@@ -24,7 +29,16 @@ export class FakeSqs {
   readonly sent: { body: string; attributes: unknown; systemAttributes?: unknown }[] = [];
   /** Called as each call is answered (a test moves a manual clock here). */
   onCall: (name: string) => void = () => undefined;
-  moveTask: 'unsupported' | 'ok' | 'unreachable' = 'unsupported';
+  /**
+   * How the message move task API answers. `unsupported`: as on moto, neither ListMessageMoveTasks
+   * nor StartMessageMoveTask exists (an HTML 500 page). The others list {@link moveTasks}; then
+   * StartMessageMoveTask starts `task-1` (`ok`), meets a refused connection (`unreachable`), is
+   * refused as AWS refuses a second task on one source (`already-running`), or answers
+   * UnsupportedOperation (`unsupported-operation`).
+   */
+  moveTask: 'unsupported' | 'ok' | 'unreachable' | 'already-running' | 'unsupported-operation' = 'unsupported';
+  /** What ListMessageMoveTasks answers when the API exists, newest first. */
+  moveTasks: ListMessageMoveTasksResultEntry[] = [];
   rejectSendOf = new Set<string>();
   /** Entries per SendMessageBatch call, in order. */
   readonly sendBatches: number[] = [];
@@ -49,11 +63,22 @@ export class FakeSqs {
           $metadata: {},
           Attributes: { QueueArn: `arn:aws:sqs:us-east-1:000000000000:${String(input['QueueUrl']).split('/').pop()}` },
         };
+      case 'ListMessageMoveTasksCommand':
+        if (this.moveTask === 'unsupported') throw motoMissingAction();
+        return { $metadata: {}, Results: this.moveTasks };
       case 'StartMessageMoveTaskCommand':
-        if (this.moveTask === 'ok') return { $metadata: {}, TaskHandle: 'task-1' };
-        if (this.moveTask === 'unreachable') throw connectionRefused();
-        // What moto does: an HTML 500 page the SDK cannot parse.
-        throw Object.assign(new SyntaxError('Unexpected token <'), { $metadata: { httpStatusCode: 500 } });
+        switch (this.moveTask) {
+          case 'ok':
+            return { $metadata: {}, TaskHandle: 'task-1' };
+          case 'unreachable':
+            throw connectionRefused();
+          case 'already-running':
+            throw secondTaskRefusal();
+          case 'unsupported-operation':
+            throw new UnsupportedOperation({ message: 'Unsupported operation.', $metadata: { httpStatusCode: 400 } });
+          default:
+            throw motoMissingAction();
+        }
       case 'ReceiveMessageCommand': {
         const max = Number(input['MaxNumberOfMessages']);
         const picked = this.dlq.filter((m) => m.visible).slice(0, max);
@@ -130,4 +155,21 @@ export class FakeSqs {
         throw new Error(`unexpected ${command.name}`);
     }
   };
+}
+
+/** What moto answers an action it does not implement: an HTML 500 page the SDK cannot parse. */
+export function motoMissingAction(): Error {
+  return Object.assign(new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON'), {
+    $metadata: { httpStatusCode: 500, attempts: 3 },
+  });
+}
+
+/** AWS's answer to StartMessageMoveTask while a task is active on the same source queue (recorded by LocalStack's AWS-validated tests). */
+export function secondTaskRefusal(): Error {
+  return new SQSServiceException({
+    name: 'InvalidParameterValue',
+    $fault: 'client',
+    $metadata: { httpStatusCode: 400 },
+    message: 'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+  });
 }
