@@ -1,5 +1,6 @@
 import { type AwsClientOptions, callerIdentity } from '@orders/adapters-aws';
 import { reachesRealAws } from '../soak/aws/aws-endpoint';
+import { endpointUrlIgnoring, readSharedFile, type SharedFileReader } from './ignored-endpoint-urls';
 import { UsageError } from './usage-error';
 
 /** Where an AWS command talks, validated: an emulator's endpoint, or AWS itself. */
@@ -16,6 +17,12 @@ export interface AwsTarget {
   readonly region: string | undefined;
   /** True when the calls reach AWS itself (no endpoint, or an AWS domain): real, billed resources. */
   readonly realAws: boolean;
+  /**
+   * Endpoint variables that are set but that the SDK ignores, and the setting that makes it
+   * (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true, or `ignore_configured_endpoint_urls` in the shared
+   * config): the calls go to AWS itself, and `endpoint` and `serviceEndpoints` leave them out.
+   */
+  readonly ignoredEndpoints?: { readonly variables: readonly string[]; readonly by: string };
 }
 
 /**
@@ -45,17 +52,26 @@ const SERVICE_NAMES = Object.keys(SERVICE_ENDPOINT_VARIABLES) as ServiceName[];
 const nonBlank = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value.trim();
 
-/** Checks `--endpoint`/`--region` and their environment variables; throws a UsageError naming what to fix. */
+/**
+ * Checks `--endpoint`/`--region` and their environment variables; throws a UsageError naming what
+ * to fix. The target is where the SDK will really send the calls: `--endpoint` is handed to every
+ * client, which uses it whatever else is set; the endpoint variables are left to the SDK, which
+ * ignores them when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the shared config) says so, and then
+ * talks to AWS itself — so that is what the target says, and what the consent rule judges.
+ */
 export function awsTargetFrom(
   options: { readonly endpoint?: string; readonly region?: string },
   env: Environment = process.env,
+  readFile: SharedFileReader = readSharedFile,
 ): AwsTarget {
   const endpointSource = options.endpoint !== undefined ? '--endpoint' : 'AWS_ENDPOINT_URL';
-  const endpoint = nonBlank(options.endpoint) ?? nonBlank(env['AWS_ENDPOINT_URL']);
+  const ignoredEndpoints = options.endpoint === undefined ? ignoredEndpointVariables(env, readFile) : undefined;
+  const endpoint =
+    nonBlank(options.endpoint) ?? (ignoredEndpoints === undefined ? nonBlank(env['AWS_ENDPOINT_URL']) : undefined);
   if (endpoint !== undefined) checkEndpoint(endpoint, endpointSource);
   // The SDK lets AWS_ENDPOINT_URL_<SERVICE> win over AWS_ENDPOINT_URL; an explicit --endpoint wins over both.
   const serviceEndpoints: Partial<Record<ServiceName, string>> = {};
-  if (options.endpoint === undefined) {
+  if (options.endpoint === undefined && ignoredEndpoints === undefined) {
     for (const service of SERVICE_NAMES) {
       const variable = SERVICE_ENDPOINT_VARIABLES[service];
       const serviceEndpoint = nonBlank(env[variable]);
@@ -81,7 +97,34 @@ export function awsTargetFrom(
     region,
     // Endpoints that are set make an emulator setup, unless one of them is AWS's own domain.
     realAws: configured.length === 0 || configured.some((url) => reachesRealAws(url)),
+    ...(ignoredEndpoints === undefined ? {} : { ignoredEndpoints }),
   };
+}
+
+/**
+ * The endpoint variables that are set but that the SDK will ignore, with the setting that makes it
+ * (see endpointUrlIgnoring); undefined when it uses them, or none is set. A setting the SDK passes
+ * over (`TRUE`, `1`) while endpoints are set is refused: its writer meant AWS itself, the SDK would
+ * use the endpoint, and neither guess is safe to act on.
+ */
+function ignoredEndpointVariables(
+  env: Environment,
+  readFile: SharedFileReader,
+): { readonly variables: readonly string[]; readonly by: string } | undefined {
+  const variables = ['AWS_ENDPOINT_URL', ...SERVICE_NAMES.map((service) => SERVICE_ENDPOINT_VARIABLES[service])].filter(
+    (variable) => nonBlank(env[variable]) !== undefined,
+  );
+  if (variables.length === 0) return undefined;
+  const ignoring = endpointUrlIgnoring(env, readFile);
+  if (ignoring.ignoredBy !== undefined) return { variables, by: ignoring.ignoredBy };
+  const misread = ignoring.misread[0];
+  if (misread !== undefined) {
+    throw new UsageError(
+      `${misread.setting} is "${misread.value}", which the AWS SDK does not read (it takes exactly true or false), ` +
+        `so the calls would still go to ${variables.join(' and ')}: write true to use AWS itself, or false to use ${variables.length > 1 ? 'those endpoints' : 'that endpoint'}.`,
+    );
+  }
+  return undefined;
 }
 
 function checkEndpoint(endpoint: string, source: string): void {
@@ -106,6 +149,7 @@ export async function announceTarget(
   command: string,
   target: AwsTarget,
   io: { write(text: string): unknown } = process.stderr,
+  identify: typeof callerIdentity = callerIdentity,
 ): Promise<void> {
   if (!target.realAws) {
     const leftToAws = servicesLeftToAws(target);
@@ -117,8 +161,17 @@ export async function announceTarget(
     io.write(`orders ${command}: talking to ${where}${target.region ? ` (${target.region})` : ''}\n`);
     return;
   }
-  const identity = await callerIdentity(target.clientOptions);
-  io.write(`orders ${command}: talking to AWS account ${identity.account} in ${identity.region}\n`);
+  const identity = await identify(target.clientOptions);
+  io.write(
+    `orders ${command}: talking to AWS account ${identity.account} in ${identity.region}${ignoredNote(target)}\n`,
+  );
+}
+
+/** Why endpoint variables that are set play no part: ` (AWS_ENDPOINT_URL is ignored: …)`. */
+function ignoredNote(target: AwsTarget): string {
+  const ignored = target.ignoredEndpoints;
+  if (ignored === undefined) return '';
+  return ` (${ignored.variables.join(' and ')} ${ignored.variables.length > 1 ? 'are' : 'is'} ignored: ${ignored.by})`;
 }
 
 /**
@@ -127,6 +180,12 @@ export async function announceTarget(
  */
 export function requireRealAwsConsent(command: string, target: AwsTarget, consented: boolean): void {
   if (consented) return;
+  if (target.realAws && target.ignoredEndpoints !== undefined) {
+    throw new UsageError(
+      `${command} would change resources in AWS itself${ignoredNote(target)}: ` +
+        'to use the emulator, remove that setting or pass --endpoint; or pass --i-know-this-is-real-aws.',
+    );
+  }
   if (target.realAws) {
     throw new UsageError(
       `${command} would change resources in AWS itself (${target.endpoint === undefined ? 'no AWS_ENDPOINT_URL or --endpoint is set' : target.endpoint}): ` +

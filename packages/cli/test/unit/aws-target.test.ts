@@ -123,3 +123,148 @@ describe('awsTargetFrom: where an AWS command talks', () => {
     });
   });
 });
+
+describe('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: the SDK then talks to AWS itself, and so does the target', () => {
+  const emulator = { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_REGION: 'us-east-1' };
+  /** Shared AWS files by path; every other path is absent. */
+  const files =
+    (contents: Record<string, string> = {}) =>
+    (path: string): string | undefined =>
+      contents[path];
+  const noFiles = files();
+  const identity = async () => ({
+    account: '123456789012',
+    region: 'us-east-1',
+    arn: 'arn:aws:iam::123456789012:user/me',
+  });
+
+  it('with the variable true, provision and publish --unchecked ask for consent, naming AWS itself and why', async () => {
+    const target = awsTargetFrom({}, { ...emulator, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }, noFiles);
+    expect(target).toMatchObject({
+      realAws: true,
+      endpoint: undefined,
+      serviceEndpoints: {},
+      clientOptions: {},
+      ignoredEndpoints: { variables: ['AWS_ENDPOINT_URL'], by: 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true' },
+    });
+    for (const command of ['provision', 'publish --unchecked']) {
+      expect(() => requireRealAwsConsent(command, target, false)).toThrow(
+        `${command} would change resources in AWS itself (AWS_ENDPOINT_URL is ignored: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true): ` +
+          'to use the emulator, remove that setting or pass --endpoint; or pass --i-know-this-is-real-aws.',
+      );
+      expect(() => requireRealAwsConsent(command, target, true)).not.toThrow();
+    }
+    const written: string[] = [];
+    await announceTarget('provision', target, { write: (text: string) => written.push(text) }, identity);
+    expect(written).toEqual([
+      'orders provision: talking to AWS account 123456789012 in us-east-1 (AWS_ENDPOINT_URL is ignored: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true)\n',
+    ]);
+  });
+
+  it('ignores the per-service variables too, and does not check what it ignores', () => {
+    const target = awsTargetFrom(
+      {},
+      {
+        AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324',
+        AWS_ENDPOINT_URL_SNS: 'not a url',
+        AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+      },
+      noFiles,
+    );
+    expect(target).toMatchObject({
+      realAws: true,
+      serviceEndpoints: {},
+      ignoredEndpoints: { variables: ['AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SNS'] },
+    });
+  });
+
+  it('an explicit --endpoint still wins, as the SDK uses an endpoint given in code whatever the setting', () => {
+    const target = awsTargetFrom(
+      { endpoint: 'http://127.0.0.1:4566' },
+      { ...emulator, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' },
+      noFiles,
+    );
+    expect(target).toMatchObject({ realAws: false, clientOptions: { endpoint: 'http://127.0.0.1:4566' } });
+    expect(target.ignoredEndpoints).toBeUndefined();
+    expect(() => requireRealAwsConsent('provision', target, false)).not.toThrow();
+  });
+
+  it('false, or not set, leaves the emulator in use', () => {
+    for (const value of ['false', undefined, '']) {
+      const env = value === undefined ? emulator : { ...emulator, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: value };
+      expect(awsTargetFrom({}, env, noFiles)).toMatchObject({ realAws: false, endpoint: 'http://127.0.0.1:5000' });
+    }
+  });
+
+  it('refuses TRUE or 1 while an endpoint is set: the SDK reads only true and false, and would still use the emulator', () => {
+    for (const value of ['TRUE', 'True', '1', 'yes']) {
+      expect(() => awsTargetFrom({}, { ...emulator, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: value }, noFiles)).toThrow(
+        new UsageError(
+          `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is "${value}", which the AWS SDK does not read (it takes exactly true or false), ` +
+            'so the calls would still go to AWS_ENDPOINT_URL: write true to use AWS itself, or false to use that endpoint.',
+        ),
+      );
+    }
+    // Without an endpoint to ignore it changes nothing; with --endpoint neither.
+    expect(awsTargetFrom({}, { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' }, noFiles).realAws).toBe(true);
+    expect(
+      awsTargetFrom(
+        { endpoint: 'http://127.0.0.1:4566' },
+        { ...emulator, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' },
+        noFiles,
+      ).realAws,
+    ).toBe(false);
+  });
+
+  describe('ignore_configured_endpoint_urls in the shared config file', () => {
+    const home = { HOME: '/home/me' };
+
+    it('of the active profile makes the target AWS itself, as in the SDK', () => {
+      const config = files({
+        '/home/me/.aws/config':
+          '[default]\nregion = us-east-1\n\n[profile staging]\nignore_configured_endpoint_urls = true\n',
+      });
+      const staging = awsTargetFrom({}, { ...emulator, ...home, AWS_PROFILE: 'staging' }, config);
+      expect(staging).toMatchObject({
+        realAws: true,
+        ignoredEndpoints: { by: 'ignore_configured_endpoint_urls in profile staging of /home/me/.aws/config = true' },
+      });
+      expect(() => requireRealAwsConsent('provision', staging, false)).toThrow(/would change resources in AWS itself/);
+      // Another profile's setting is not this one's.
+      expect(awsTargetFrom({}, { ...emulator, ...home }, config).realAws).toBe(false);
+    });
+
+    it('is read from AWS_CONFIG_FILE, and from the credentials file, the config file winning', () => {
+      const setup = files({
+        '/etc/aws-config': '[default]\nignore_configured_endpoint_urls = false ; kept\n',
+        '/home/me/.aws/credentials':
+          '[default]\nignore_configured_endpoint_urls = true\n[ci]\nignore_configured_endpoint_urls=true\n',
+      });
+      expect(awsTargetFrom({}, { ...emulator, ...home, AWS_CONFIG_FILE: '/etc/aws-config' }, setup).realAws).toBe(
+        false,
+      );
+      expect(
+        awsTargetFrom({}, { ...emulator, ...home, AWS_CONFIG_FILE: '/etc/aws-config', AWS_PROFILE: 'ci' }, setup)
+          .ignoredEndpoints?.by,
+      ).toBe('ignore_configured_endpoint_urls in profile ci of /home/me/.aws/credentials = true');
+    });
+
+    it('is passed over when the variable is false, and read when the variable is not understood', () => {
+      const config = files({ '/home/me/.aws/config': '[default]\nignore_configured_endpoint_urls = true\n' });
+      expect(
+        awsTargetFrom({}, { ...emulator, ...home, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false' }, config).realAws,
+      ).toBe(false);
+      expect(
+        awsTargetFrom({}, { ...emulator, ...home, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' }, config).realAws,
+      ).toBe(true);
+    });
+
+    it('does not count inside a sub-section, nor in a section that is not a profile', () => {
+      const config = files({
+        '/home/me/.aws/config':
+          '[default]\ns3 =\n  ignore_configured_endpoint_urls = true\n[services local]\nignore_configured_endpoint_urls = true\n',
+      });
+      expect(awsTargetFrom({}, { ...emulator, ...home }, config).realAws).toBe(false);
+    });
+  });
+});
