@@ -19,3 +19,6 @@ export {
   type FaultRule,
 } from './fault-proxy/fault-plan';
 export type { AwsServiceName } from './fault-proxy/aws-request-identity';
+// The capacity model: AWS's documented scaling limits (Lambda concurrency, the SQS event source
+// mapping, DynamoDB partitions), round trips and list prices, for `orders simulate`.
+export * from './capacity/index';
