@@ -1,5 +1,6 @@
 import { Duration, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { NO_RESERVED_CONCURRENCY } from './stack/concurrency';
 import { LOG_LEVELS, type LogLevel, type OrderProcessingStackProps } from './stack/props';
 
 /**
@@ -15,7 +16,8 @@ export const CONTEXT_KEYS = {
   maxReceiveCount: 'integer',
   functionTimeoutSeconds: 'integer',
   memorySize: 'integer',
-  reservedConcurrency: 'integer',
+  reservedConcurrency: 'integer or none',
+  accountConcurrency: 'integer',
   queueRetentionSeconds: 'integer',
   deadLetterQueueRetentionSeconds: 'integer',
   oldestMessageAgeAlarmSeconds: 'integer',
@@ -60,6 +62,17 @@ export function propsFromContext(get: (key: string) => unknown): ContextProps {
     if (raw === false || raw === 'false') return false;
     throw new Error(`Context '${key}' must be true or false (got ${JSON.stringify(raw)}).`);
   };
+  const integerOrNone = (key: ContextKey): number | typeof NO_RESERVED_CONCURRENCY | undefined => {
+    const raw = get(key);
+    if (raw === NO_RESERVED_CONCURRENCY) return NO_RESERVED_CONCURRENCY;
+    try {
+      return integer(key);
+    } catch {
+      throw new Error(
+        `Context '${key}' must be an integer or '${NO_RESERVED_CONCURRENCY}' (got ${JSON.stringify(raw)}).`,
+      );
+    }
+  };
   const seconds = (key: ContextKey): Duration | undefined => {
     const value = integer(key);
     return value === undefined ? undefined : Duration.seconds(value);
@@ -89,7 +102,8 @@ export function propsFromContext(get: (key: string) => unknown): ContextProps {
     maxReceiveCount: integer('maxReceiveCount'),
     functionTimeout: seconds('functionTimeoutSeconds'),
     memorySize: integer('memorySize'),
-    reservedConcurrency: integer('reservedConcurrency'),
+    reservedConcurrency: integerOrNone('reservedConcurrency'),
+    accountConcurrency: integer('accountConcurrency'),
     queueRetention: seconds('queueRetentionSeconds'),
     deadLetterQueueRetention: seconds('deadLetterQueueRetentionSeconds'),
     oldestMessageAgeAlarmThreshold: seconds('oldestMessageAgeAlarmSeconds'),

@@ -19,6 +19,12 @@ try {
   if (!runByCdkCli) {
     for (const stack of assembly.stacks) {
       process.stdout.write(`${stack.stackName}: ${stack.templateFullPath}\n`);
+      // The cdk CLI prints these itself; without it, a warning (e.g. no reserved concurrency)
+      // would be in the assembly's metadata only.
+      for (const message of stack.messages) {
+        if (message.level === 'info') continue;
+        process.stderr.write(`${message.level}: ${message.id}: ${String(message.entry.data)}\n`);
+      }
     }
   }
 } catch (error) {

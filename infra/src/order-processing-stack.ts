@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,7 @@ import type { RetryPacingOptions } from '@orders/core';
 import type { Construct } from 'constructs';
 import { type ResourceNames, resourceNames } from './naming';
 import { createAlarms, type OrderProcessingAlarms } from './stack/alarms';
+import { sharedConcurrencyWarning } from './stack/concurrency';
 import { createOrderProcessor } from './stack/order-processor';
 import { addOutputs } from './stack/outputs';
 import type { OrderProcessingStackProps } from './stack/props';
@@ -59,6 +60,19 @@ export class OrderProcessingStack extends Stack {
     this.function = processor.function;
     this.logGroup = processor.logGroup;
     this.alarms = createAlarms(this, { names: this.names, queues, function: this.function }, settings);
+    if (settings.function.reservedConcurrency === undefined) {
+      // Opted out of reserving (ADR 6): accepted, with the risk named where `cdk deploy` and
+      // `pnpm synth` print it.
+      Annotations.of(this.function).addWarningV2(
+        '@orders/infra:noReservedConcurrency',
+        sharedConcurrencyWarning({
+          maxReceiveCount: settings.queues.maxReceiveCount,
+          visibilityTimeoutSeconds: settings.queues.visibilityTimeout.toSeconds(),
+          throttleAlarmMinutes: settings.alarms.throttleMinutes,
+          throttledLastReceiveSeconds: settings.alarms.throttledLastReceiveSeconds,
+        }),
+      );
+    }
     addOutputs(this, { ...queues, table: this.table, topic: this.topic, ...processor });
   }
 }

@@ -1,5 +1,5 @@
 import { App, Stack, Token } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { FEATURE_FLAGS } from '../src/feature-flags';
 import { OrderProcessingStack } from '../src/order-processing-stack';
@@ -319,10 +319,12 @@ describe('OrderProcessor function', () => {
     expect(stack.survivableOutage.toSeconds()).toBe(30 + 3000 + 42_000);
   });
 
-  it('reserves no concurrency by default, and can', () => {
-    expect(only(json, 'AWS::Lambda::Function').props.ReservedConcurrentExecutions).toBeUndefined();
-    const { json: other } = synth({ reservedConcurrency: '20', maxConcurrency: '20' });
-    expect(only(other, 'AWS::Lambda::Function').props.ReservedConcurrentExecutions).toBe(20);
+  it('reserves exactly what the event source polls for by default, follows maxConcurrency, and can reserve more', () => {
+    expect(only(json, 'AWS::Lambda::Function').props.ReservedConcurrentExecutions).toBe(10);
+    const follows = synth({ maxConcurrency: '40' }).json;
+    expect(only(follows, 'AWS::Lambda::Function').props.ReservedConcurrentExecutions).toBe(40);
+    const more = synth({ reservedConcurrency: '20', maxConcurrency: '10' }).json;
+    expect(only(more, 'AWS::Lambda::Function').props.ReservedConcurrentExecutions).toBe(20);
   });
 
   it('takes log level, memory, timeout and log retention as parameters', () => {
@@ -542,7 +544,9 @@ describe('synth-time validation', () => {
     ],
     [{ functionTimeoutSeconds: '901' }, /functionTimeout must be a whole number of seconds from 1 to 900/],
     [{ memorySize: '64' }, /memorySize must be an integer from 128 to 10240/],
-    [{ reservedConcurrency: '5' }, /reservedConcurrency must be an integer from 10 to/],
+    [{ reservedConcurrency: '5' }, /reservedConcurrency \(5\) must be at least maxConcurrency \(10\)/],
+    [{ reservedConcurrency: 'lots' }, /Context 'reservedConcurrency' must be an integer or 'none'/],
+    [{ maxConcurrency: '901' }, /reservedConcurrency \(901\) must be at most 900/],
     [{ queueRetentionSeconds: String(14 * 86400) }, /deadLetterQueueRetention .* must be longer than queueRetention/],
     [
       { oldestMessageAgeAlarmSeconds: '30' },
@@ -558,5 +562,93 @@ describe('synth-time validation', () => {
     [{ nameSuffix: `-${'x'.repeat(60)}` }, /is longer than 64 characters/],
   ])('rejects %j', (context, message) => {
     expect(() => synth(context)).toThrow(message);
+  });
+});
+
+describe('throttle-safe concurrency (ADR 6)', () => {
+  const fnOf = (template: CfnTemplate) => only(template, 'AWS::Lambda::Function').props;
+  const throttlesAlarm = (template: CfnTemplate) =>
+    Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties!.MetricName === 'Throttles',
+    )!.Properties!;
+  // Read from the template: what a throttled message has, and when the alarm fires.
+  const timeline = (template: CfnTemplate) => {
+    const queue = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::SQS::Queue' && r.Properties!.RedrivePolicy !== undefined,
+    )!.Properties!;
+    const visibility = queue.VisibilityTimeout as number;
+    const receives = (queue.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount;
+    const alarm = throttlesAlarm(template);
+    return {
+      lastReceiveSeconds: (receives - 1) * visibility,
+      alarmSeconds: (alarm.EvaluationPeriods as number) * (alarm.Period as number),
+    };
+  };
+
+  it('by default reserves MaximumConcurrency, so neither other functions nor the mapping can throttle it, and alarms on any throttle', () => {
+    const esm = only(json, 'AWS::Lambda::EventSourceMapping').props;
+    expect(fnOf(json).ReservedConcurrentExecutions).toBe(esm.ScalingConfig.MaximumConcurrency);
+    expect(throttlesAlarm(json)).toMatchObject({ EvaluationPeriods: 1, Threshold: 1 });
+    expect(throttlesAlarm(json).DatapointsToAlarm).toBeUndefined();
+    expect(throttlesAlarm(json).AlarmDescription).toMatch(
+      /reserved concurrency \(10\) covers the event source's MaximumConcurrency \(10\)/,
+    );
+    Annotations.fromStack(synthesized.stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  it('refuses a reservation below maxConcurrency, saying which and why', () => {
+    expect(() => synth({ reservedConcurrency: '8', maxConcurrency: '10' })).toThrow(
+      'reservedConcurrency (8) must be at least maxConcurrency (10), because the event source polls for up to 10 batches at once, ' +
+        'Lambda throttles every invocation above 8, and each throttled batch comes back after the 180 s visibility timeout with a receive spent, ' +
+        'so valid orders reach OrderDLQ after 3 throttled receives',
+    );
+  });
+
+  it("refuses a reservation beyond what Lambda leaves reservable (100 stay unreserved), unless the account's quota is given", () => {
+    expect(() => synth({ maxConcurrency: '1000' })).toThrow(
+      /reservedConcurrency \(1000\) must be at most 900, because Lambda keeps 100 of the account's 1000 concurrent executions unreserved/,
+    );
+    const raised = synth({ maxConcurrency: '1000', accountConcurrency: '2000' }).json;
+    expect(fnOf(raised).ReservedConcurrentExecutions).toBe(1000);
+  });
+
+  it('opts out with reservedConcurrency=none: no reservation, a warning naming the risk, and a Throttles alarm that fires before a throttled message reaches its last receive', () => {
+    const { json: optedOut, stack } = synth({ reservedConcurrency: 'none' });
+    expect(fnOf(optedOut).ReservedConcurrentExecutions).toBeUndefined();
+    Annotations.fromStack(stack).hasWarning(
+      '/OrderProcessing/OrderProcessor',
+      Match.stringLikeRegexp(
+        "reservedConcurrency is none: OrderProcessor shares the account's unreserved concurrency.*valid orders reach OrderDLQ after about 540 s of throttling",
+      ),
+    );
+    // (3 - 1) receives x 180 s = 360 s from a throttled message's first receive to its last; the
+    // alarm needs 2 consecutive throttled minutes: 120 s < 360 s, 4 minutes left to act.
+    expect(throttlesAlarm(optedOut)).toMatchObject({
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      Period: 60,
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(timeline(optedOut)).toEqual({ lastReceiveSeconds: 360, alarmSeconds: 120 });
+    expect(throttlesAlarm(optedOut).AlarmDescription).toMatch(/no reserved concurrency \(reservedConcurrency none\)/);
+  });
+
+  it.each([
+    [{ functionTimeoutSeconds: '6' }],
+    [{ maxReceiveCount: '5' }],
+    [{ functionTimeoutSeconds: '900', maxReceiveCount: '10' }],
+  ])('keeps the opted-out Throttles alarm before the last receive for %j', (context) => {
+    const { lastReceiveSeconds, alarmSeconds } = timeline(synth({ ...context, reservedConcurrency: 'none' }).json);
+    expect(alarmSeconds).toBeGreaterThanOrEqual(60);
+    expect(alarmSeconds).toBeLessThan(lastReceiveSeconds);
+  });
+
+  it('refuses to opt out where no alarm could fire before a throttled message is past its last receive', () => {
+    expect(() => synth({ reservedConcurrency: 'none', maxReceiveCount: '1' })).toThrow(
+      /reservedConcurrency none needs \(maxReceiveCount - 1\) x visibility timeout above 60 s \(got \(1 - 1\) x 180 s = 0 s\)/,
+    );
   });
 });

@@ -75,6 +75,10 @@ describe('resolveStackSettings (the validated settings every resource is built f
     expect(settings.alarms.oldestMessageAgeThreshold.toSeconds()).toBe(600);
     expect(settings.alarms.transientFailureThreshold).toBe(25);
     expect(settings.function).toMatchObject({ memorySize: 512, logLevel: 'INFO', sourceMaps: false });
+    // Reserved concurrency = maxConcurrency (ADR 6): any throttle alarms at once; a message
+    // throttled on every receive has its last one (3 - 1) x 180 s after its first.
+    expect(settings.function.reservedConcurrency).toBe(10);
+    expect(settings.alarms).toMatchObject({ throttleMinutes: 1, throttledLastReceiveSeconds: 360 });
   });
 
   it('derives from the props it is given', () => {

@@ -23,7 +23,10 @@ export interface OrderProcessingAlarms {
 type AlarmSpec = Pick<
   cloudwatch.AlarmProps,
   'alarmName' | 'alarmDescription' | 'metric' | 'threshold' | 'comparisonOperator'
->;
+> & {
+  /** Consecutive breaching periods before it fires. @default 1 */
+  readonly periods?: number;
+};
 
 const MINUTE = Duration.minutes(1);
 
@@ -37,13 +40,14 @@ const atLeast = (threshold: number) =>
 /**
  * The stack's alarms: either dead-letter queue not empty, OrderQueue's oldest message too old, the
  * function's failures by class, its errors and its throttles. Each fires on one breaching period
- * (no data, i.e. no traffic, is not a breach) and notifies the alarm topic, when there is one, on
+ * (no data, i.e. no traffic, is not a breach) — the throttles alarm of a function without reserved
+ * concurrency on a few consecutive ones — and notifies the alarm topic, when there is one, on
  * firing and on recovery.
  */
 export function createAlarms(
   scope: Construct,
   resources: { readonly names: ResourceNames; readonly queues: OrderQueues; readonly function: lambda.Function },
-  settings: Pick<StackSettings, 'alarms' | 'queues' | 'retry'>,
+  settings: Pick<StackSettings, 'alarms' | 'queues' | 'retry' | 'function' | 'eventSource'>,
 ): OrderProcessingAlarms {
   const { names, queues, function: fn } = resources;
   const { maxReceiveCount } = settings.queues;
@@ -93,11 +97,16 @@ export function createAlarms(
       metric: fn.metricErrors({ period: MINUTE, statistic: 'Sum' }),
       ...atLeast(1),
     }),
+    // A throttled invocation never runs the handler: its batch spends a receive per visibility
+    // timeout without the pacing (ADR 6). With reserved concurrency >= MaximumConcurrency nothing
+    // should throttle, so any throttle fires; without it, N consecutive throttled minutes, with
+    // N x 60 s below the time to a throttled message's last receive (settings, concurrency.ts).
     functionThrottles: alarm('FunctionThrottles', {
       alarmName: `${names.function}-Throttles`,
-      alarmDescription: `${names.function} invocations throttled (account or reserved concurrency exhausted).`,
+      alarmDescription: throttlesDescription(names, settings),
       metric: fn.metricThrottles({ period: MINUTE, statistic: 'Sum' }),
       ...atLeast(1),
+      periods: settings.alarms.throttleMinutes,
     }),
   };
 }
@@ -108,10 +117,12 @@ function alarmFactory(
   topicArn: string | undefined,
 ): (id: string, spec: AlarmSpec) => cloudwatch.Alarm {
   const topic = topicArn === undefined ? undefined : sns.Topic.fromTopicArn(scope, 'AlarmTopic', topicArn);
-  return (id, spec) => {
+  return (id, { periods = 1, ...spec }) => {
     const alarm = new cloudwatch.Alarm(scope, id, {
       ...spec,
-      evaluationPeriods: 1,
+      evaluationPeriods: periods,
+      // Every period of the window must breach (N out of N), not any N of a longer window.
+      ...(periods > 1 ? { datapointsToAlarm: periods } : {}),
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     if (topic) {
@@ -131,4 +142,20 @@ function failureMetric(failureClass: 'systemic' | 'transient', period: Duration)
     statistic: 'Sum',
     period,
   });
+}
+
+/** What a throttle means for this stack's settings, and how long the operator has. */
+function throttlesDescription(
+  names: ResourceNames,
+  settings: Pick<StackSettings, 'alarms' | 'queues' | 'function' | 'eventSource'>,
+): string {
+  const reserved = settings.function.reservedConcurrency;
+  const lastReceive = settings.alarms.throttledLastReceiveSeconds;
+  const dlq = names.deadLetterQueue;
+  const cost = `Each throttled batch comes back after the ${settings.queues.visibilityTimeout.toSeconds()} s visibility timeout with a receive spent and no paced retry: a message throttled on every receive has its last one ${lastReceive} s after its first, then goes to ${dlq}.`;
+  if (reserved !== undefined) {
+    return `${names.function} throttled although its reserved concurrency (${reserved}) covers the event source's MaximumConcurrency (${settings.eventSource.maxConcurrency}): one of them was changed outside the stack. ${cost}`;
+  }
+  const minutes = settings.alarms.throttleMinutes;
+  return `${names.function} throttled in ${minutes} consecutive minute(s): it has no reserved concurrency (reservedConcurrency none) and the account's unreserved pool is used up. ${cost} Free concurrency or disable the event source mapping now.`;
 }

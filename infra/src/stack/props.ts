@@ -24,7 +24,8 @@ export interface OrderProcessingStackProps extends StackProps {
   /**
    * Maximum concurrent invocations the SQS event source starts (2..1000). This, not reserved
    * concurrency, is what limits the consumer: it throttles polling instead of throttling
-   * invocations (which would return messages to the queue and burn receive counts).
+   * invocations (which would return messages to the queue and burn receive counts). The reserved
+   * concurrency follows it by default, so raising it raises both.
    * @default 10
    */
   readonly maxConcurrency?: number;
@@ -35,11 +36,26 @@ export interface OrderProcessingStackProps extends StackProps {
   /** Function memory in MB, 128..10240. @default 512 */
   readonly memorySize?: number;
   /**
-   * Reserved concurrency of the function. Must be >= maxConcurrency when set. Reserving takes
-   * capacity away from the rest of the account, so it is off by default.
-   * @default none
+   * Reserved concurrency of the function, at least maxConcurrency (synth refuses less) and at most
+   * accountConcurrency − 100 (Lambda keeps 100 unreserved). Reserving carves the function's share
+   * out of the account pool, so other functions cannot throttle it, and the event source never
+   * invokes more than maxConcurrency, so it never exceeds its own: throttling cannot spend the
+   * receives of valid messages (ADR 6). It takes that much capacity from the account's other
+   * functions and caps this one at it.
+   *
+   * `'none'` opts out, for accounts that cannot reserve (a new account's reduced quota): synth then
+   * warns, and the Throttles alarm fires after a few throttled minutes, before a message throttled on
+   * every receive reaches its last one ((maxReceiveCount − 1) × visibility timeout: 6 min by default).
+   * @default maxConcurrency
    */
-  readonly reservedConcurrency?: number;
+  readonly reservedConcurrency?: number | 'none';
+  /**
+   * The account's concurrent executions quota in the Region deployed to: synth checks that the
+   * reservation leaves Lambda's 100 unreserved. Pass the raised quota when you raise maxConcurrency
+   * beyond 900.
+   * @default 1000 (Lambda's default quota)
+   */
+  readonly accountConcurrency?: number;
   /** How long OrderQueue keeps a message. @default 4 days */
   readonly queueRetention?: Duration;
   /**

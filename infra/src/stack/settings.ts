@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_RETRY_PACING, deadLetterTimeline, type RetryPacingOptions, retryPacingProblems } from '@orders/core';
+import { resolveConcurrency } from './concurrency';
 import { DEFAULTS, LOG_LEVELS, type LogLevel, type OrderProcessingStackProps } from './props';
 
 /** SQS's longest visibility timeout (12 h): a paced retry's delay must fit in it with the invocation. */
@@ -33,6 +34,10 @@ export interface StackSettings {
   readonly function: {
     readonly timeout: Duration;
     readonly memorySize: number;
+    /**
+     * Reserved concurrency: maxConcurrency by default, never less; undefined only when opted out
+     * (`reservedConcurrency: 'none'`), and then the function shares the account pool.
+     */
     readonly reservedConcurrency: number | undefined;
     readonly logLevel: LogLevel;
     readonly logRetention: logs.RetentionDays;
@@ -51,6 +56,13 @@ export interface StackSettings {
   readonly alarms: {
     readonly oldestMessageAgeThreshold: Duration;
     readonly transientFailureThreshold: number;
+    /**
+     * Consecutive throttled minutes before OrderProcessor-Throttles fires: 1 with reserved
+     * concurrency, else fewer than a throttled message needs to reach its last receive.
+     */
+    readonly throttleMinutes: number;
+    /** (maxReceiveCount − 1) × visibility timeout: when a message throttled on every receive has its last one. */
+    readonly throttledLastReceiveSeconds: number;
     /** Notified when an alarm fires or recovers; none when undefined. */
     readonly topicArn: string | undefined;
   };
@@ -66,18 +78,36 @@ export interface StackSettings {
 export function resolveStackSettings(props: OrderProcessingStackProps): StackSettings {
   const eventSource = eventSourceSettings(props);
   const maxReceiveCount = integerIn('maxReceiveCount', props.maxReceiveCount ?? DEFAULTS.maxReceiveCount, 1, 1000);
-  const size = functionSizeSettings(props, eventSource.maxConcurrency);
+  const size = functionSizeSettings(props);
   const retention = retentionSettings(props);
   const logging = loggingSettings(props);
   // SQS's maximum visibility timeout is 12 h; 6 x 900 + 300 s stays far below it.
   const visibilityTimeout = minimumVisibilityTimeout(size.timeout, eventSource.maxBatchingWindow);
+  // Throttling spends receives without the handler (ADR 6): the reservation is checked against
+  // the event source's concurrency and the receives a message has.
+  const concurrency = resolveConcurrency({
+    reservedConcurrency: props.reservedConcurrency,
+    accountConcurrency: props.accountConcurrency,
+    maxConcurrency: eventSource.maxConcurrency,
+    maxReceiveCount,
+    visibilityTimeoutSeconds: visibilityTimeout.toSeconds(),
+  });
   const retry = retrySettings(props, maxReceiveCount, size.timeout, eventSource.maxBatchingWindow);
   return {
     eventSource,
     queues: { maxReceiveCount, visibilityTimeout, ...retention },
-    function: { ...size, ...logging, bundleDirectory: props.bundleDirectory },
+    function: {
+      ...size,
+      reservedConcurrency: concurrency.reserved,
+      ...logging,
+      bundleDirectory: props.bundleDirectory,
+    },
     retry,
-    alarms: alarmSettings(props, { maxReceiveCount, visibilityTimeout, queueRetention: retention.retention, retry }),
+    alarms: {
+      ...alarmSettings(props, { maxReceiveCount, visibilityTimeout, queueRetention: retention.retention, retry }),
+      throttleMinutes: concurrency.throttleAlarmMinutes,
+      throttledLastReceiveSeconds: concurrency.throttledLastReceiveSeconds,
+    },
     topicEncryptionKey: props.topicEncryptionKey,
   };
 }
@@ -104,14 +134,10 @@ function eventSourceSettings(props: OrderProcessingStackProps): StackSettings['e
 
 function functionSizeSettings(
   props: OrderProcessingStackProps,
-  maxConcurrency: number,
-): Pick<StackSettings['function'], 'timeout' | 'memorySize' | 'reservedConcurrency'> {
+): Pick<StackSettings['function'], 'timeout' | 'memorySize'> {
   const timeoutSeconds = wholeSecondsIn('functionTimeout', props.functionTimeout ?? DEFAULTS.functionTimeout, 1, 900);
   const memorySize = integerIn('memorySize', props.memorySize ?? DEFAULTS.memorySize, 128, 10_240);
-  if (props.reservedConcurrency !== undefined) {
-    integerIn('reservedConcurrency', props.reservedConcurrency, maxConcurrency, 10_000);
-  }
-  return { timeout: Duration.seconds(timeoutSeconds), memorySize, reservedConcurrency: props.reservedConcurrency };
+  return { timeout: Duration.seconds(timeoutSeconds), memorySize };
 }
 
 function retentionSettings(
@@ -186,7 +212,7 @@ function alarmSettings(
     readonly queueRetention: Duration;
     readonly retry: StackSettings['retry'];
   },
-): StackSettings['alarms'] {
+): Omit<StackSettings['alarms'], 'throttleMinutes' | 'throttledLastReceiveSeconds'> {
   const survivableSeconds = derived.retry.survivableOutageSeconds;
   const ageThreshold =
     props.oldestMessageAgeAlarmThreshold ??
