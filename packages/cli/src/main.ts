@@ -7,6 +7,7 @@ import { lambdaCommand } from './commands/lambda-command';
 import { listCommand } from './commands/list-command';
 import { provisionCommand } from './commands/provision-command';
 import { publishCommand } from './commands/publish-command';
+import { simulateCommand } from './commands/simulate-command';
 import { soakCommand } from './commands/soak-command';
 import { statusCommand } from './commands/status-command';
 import { describeFailure } from './runtime/describe-failure';
@@ -26,7 +27,8 @@ export function buildProgram(): Command {
     .addCommand(statusCommand())
     .addCommand(getCommand())
     .addCommand(listCommand())
-    .addCommand(soakCommand());
+    .addCommand(soakCommand())
+    .addCommand(simulateCommand());
 }
 
 /** Runs the command line: an error becomes one sentence on stderr and exit code 1 (ORDERS_DEBUG=1 adds the stack). */
