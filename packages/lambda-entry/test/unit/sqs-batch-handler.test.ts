@@ -178,7 +178,14 @@ describe('OrderProcessor handler', () => {
   it('hands back records not started before the deadline instead of timing out the whole batch', async () => {
     const { handler, repository } = handlerWith(undefined, { ORDERS_DEADLINE_MARGIN_MS: '3000' });
     const records = [1, 2, 3].map((n) => sqsRecord(rawBody(sampleOrder({ orderId: `D${n}` })), { messageId: `d${n}` }));
-    const error = await handler(sqsEvent(records), lambdaContext({ getRemainingTimeInMillis: () => 1000 })).catch(
+    // 10 s at the start (so the 3 s margin is honoured in full), 1 s left once records would start.
+    let remainingMs = 10_000;
+    const getRemainingTimeInMillis = (): number => {
+      const now = remainingMs;
+      remainingMs = 1_000;
+      return now;
+    };
+    const error = await handler(sqsEvent(records), lambdaContext({ getRemainingTimeInMillis })).catch(
       (e: unknown) => e,
     );
     // None started: every record failed (deadline_exceeded, transient), so the invocation fails too.
@@ -200,74 +207,46 @@ describe('OrderProcessor handler', () => {
   });
 
   it('cancels saves still running near the deadline, so none outlives the invocation', async () => {
-    let aborted = 0;
-    const hanging: OrderRepository = {
-      save: (_event, options) =>
-        new Promise((_resolve, reject) => {
-          options?.signal?.addEventListener('abort', () => {
-            aborted++;
-            reject(new RepositoryUnavailableError('cut short', { code: 'deadline_exceeded' }));
-          });
-        }),
-      findById: async () => undefined,
-    };
-    const { handler } = handlerWith(hanging);
-    const records = [sqsRecord(rawBody(sampleOrder({ orderId: 'H1' })), { messageId: 'h1' })];
-    const started = Date.now();
-    const error = await handler(sqsEvent(records), lambdaContext({}, 400)).catch((e: unknown) => e);
-    // 400 ms left: the default margin is 50 ms (a tenth, at least 50), saves are cut at half of it.
-    expect(Date.now() - started).toBeLessThan(400);
-    expect(aborted).toBe(1);
-    expect((error as FullBatchFailureError).failures).toEqual([
-      { failureClass: 'transient', code: 'deadline_exceeded', count: 1 },
-    ]);
+    // Time is the subject: on fake timers (the context's clock reads Date.now, the cut is a timer), so
+    // the test says exactly when the save is cut, whatever the machine's load.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      let aborted = 0;
+      const hanging: OrderRepository = {
+        save: (_event, options) =>
+          new Promise((_resolve, reject) => {
+            options?.signal?.addEventListener('abort', () => {
+              aborted++;
+              reject(new RepositoryUnavailableError('cut short', { code: 'deadline_exceeded' }));
+            });
+          }),
+        findById: async () => undefined,
+      };
+      const { handler } = handlerWith(hanging);
+      const records = [sqsRecord(rawBody(sampleOrder({ orderId: 'H1' })), { messageId: 'h1' })];
+      let settled = false;
+      const outcome = handler(sqsEvent(records), lambdaContext({}, 400))
+        .catch((e: unknown) => e)
+        .finally(() => {
+          settled = true;
+        });
+      // 400 ms left: the default margin is 50 ms (a tenth, at least 50), saves are cut at half of it.
+      await jest.advanceTimersByTimeAsync(374);
+      expect([aborted, settled]).toEqual([0, false]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(aborted).toBe(1);
+      // ...and the invocation has answered before its 400 ms are up.
+      await jest.advanceTimersByTimeAsync(24);
+      expect(settled).toBe(true);
+      expect(((await outcome) as FullBatchFailureError).failures).toEqual([
+        { failureClass: 'transient', code: 'deadline_exceeded', count: 1 },
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
-  it('on a FIFO source, hands back every record after the first failure, in order', async () => {
-    const { handler, repository } = handlerWith();
-    const fifo = 'arn:aws:sqs:us-east-1:000000000000:OrderQueue.fifo';
-    const records = [
-      sqsRecord(rawBody(sampleOrder({ orderId: 'F1' })), { messageId: 'f1', eventSourceARN: fifo }),
-      sqsRecord('bad', { messageId: 'f2', eventSourceARN: fifo }),
-      sqsRecord(rawBody(sampleOrder({ orderId: 'F3' })), { messageId: 'f3', eventSourceARN: fifo }),
-    ];
-    const response = await handler(sqsEvent(records), lambdaContext());
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'f2' }, { itemIdentifier: 'f3' }]);
-    await expect(repository.findById('F1')).resolves.toBeDefined();
-    await expect(repository.findById('F3')).resolves.toBeUndefined();
-  });
-
-  it("on a FIFO source, hands back only the failed message group's later records; other groups go on", async () => {
-    const { handler, repository, logger, visibility, metrics } = handlerWith();
-    const fifo = 'arn:aws:sqs:us-east-1:000000000000:OrderQueue.fifo';
-    const inGroup = (group: string, messageId: string, body: string) =>
-      sqsRecord(body, {
-        messageId,
-        eventSourceARN: fifo,
-        attributes: { ...sqsRecord('').attributes, MessageGroupId: group },
-      });
-    const records = [
-      inGroup('A', 'a1', rawBody(sampleOrder({ orderId: 'A1' }))),
-      inGroup('B', 'b1', rawBody(sampleOrder({ orderId: 'B1' }))),
-      inGroup('A', 'a2', 'bad'),
-      inGroup('B', 'b2', rawBody(sampleOrder({ orderId: 'B2' }))),
-      inGroup('A', 'a3', rawBody(sampleOrder({ orderId: 'A3' }))),
-    ];
-    const response = await handler(sqsEvent(records), lambdaContext());
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a2' }, { itemIdentifier: 'a3' }]);
-    for (const id of ['A1', 'B1', 'B2']) await expect(repository.findById(id)).resolves.toBeDefined();
-    await expect(repository.findById('A3')).resolves.toBeUndefined();
-    // The handed-back record has its own outcome and log line; it was not tried, so it is not paced.
-    expect(logger.calls.find((l) => l.fields['messageId'] === 'a3')?.fields).toMatchObject({
-      outcome: 'failed',
-      errorCode: 'fifo_group_blocked',
-      failureClass: 'transient',
-    });
-    expect(visibility.delays()).toEqual({ AQEBa2: 0 });
-    // One batch, counted once (not one metrics record per FIFO record).
-    expect(metrics.batches).toHaveLength(1);
-    expect(metrics.batches[0]).toMatchObject({ batchSize: 5, counts: { created: 3, invalid: 1, failed: 1 } });
-  });
+  // FIFO sources: sqs-batch-handler.fifo.test.ts.
 
   it('logs one structured line per record with ids and outcome, never the payload', async () => {
     const { handler, logger } = handlerWith();
