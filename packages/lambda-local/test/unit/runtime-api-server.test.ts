@@ -1,17 +1,27 @@
 import { RuntimeApiServer, type FunctionError, type RuntimeApiListener } from '@orders/lambda-local';
 
-/** Records what the server tells its listener. */
+/** Records what the server tells its listener; `nextSeen` settles when the runtime first asks for work. */
 function recorder() {
   const calls: { what: string; args: unknown[] }[] = [];
+  let sawNext: () => void = () => undefined;
+  const nextSeen = new Promise<void>((resolve) => {
+    sawNext = resolve;
+  });
   const listener: RuntimeApiListener = {
-    onNext: () => calls.push({ what: 'next', args: [] }),
+    onNext: () => {
+      calls.push({ what: 'next', args: [] });
+      sawNext();
+    },
     onResponse: (id, payload) => calls.push({ what: 'response', args: [id, payload] }),
     onInvocationError: (id, error: FunctionError) => calls.push({ what: 'error', args: [id, error] }),
     onInitError: (error) => calls.push({ what: 'init-error', args: [error] }),
     onResponseTooLarge: (id, bytes) => calls.push({ what: 'too-large', args: [id, bytes] }),
   };
-  return { calls, listener };
+  return { calls, listener, nextSeen };
 }
+
+/** A hang guard on each request, below the test's own timeout: a hung request fails with its own error. */
+const REQUEST_TIMEOUT_MS = 20_000;
 
 const invocation = {
   requestId: 'req-1',
@@ -24,23 +34,25 @@ const invocation = {
 describe('the Runtime API server', () => {
   let server: RuntimeApiServer;
   let calls: ReturnType<typeof recorder>['calls'];
+  let nextSeen: Promise<void>;
   const url = (path: string): string => `http://${server.address}/2018-06-01/runtime${path}`;
   const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(url(path), { method: 'POST', body, headers, signal: AbortSignal.timeout(5000) });
+    fetch(url(path), { method: 'POST', body, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 
   beforeEach(async () => {
     const recorded = recorder();
     calls = recorded.calls;
+    nextSeen = recorded.nextSeen;
     server = await RuntimeApiServer.start(recorded.listener);
   });
   afterEach(() => server.close());
 
   it('holds invocation/next until an invocation is offered, then answers with the event and the documented headers', async () => {
-    const next = fetch(url('/invocation/next'), { signal: AbortSignal.timeout(5000) });
-    // The runtime is waiting (the server has seen its request) and gets nothing until the offer.
-    for (const deadline = Date.now() + 3000; calls.length === 0 && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    const next = fetch(url('/invocation/next'), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    // The runtime is waiting (the server has seen its request: no polling against a deadline) and
+    // gets nothing until the offer. The pause only gives a wrong early answer the chance to show; a
+    // slow machine can make it miss one, never fail a right server.
+    await nextSeen;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(calls.map((c) => c.what)).toEqual(['next']);
     expect(await Promise.race([next.then(() => 'answered'), Promise.resolve('waiting')])).toBe('waiting');

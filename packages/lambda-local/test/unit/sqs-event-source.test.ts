@@ -223,29 +223,40 @@ describe('the SQS event source (Lambda rules)', () => {
   });
 
   it('backs off when receives fail and gives up after the bound, with the cause', async () => {
-    const failing: MessageQueue = {
-      receive: async (_options: ReceiveOptions): Promise<ReceivedMessage[]> => {
-        throw new Error('connection refused');
-      },
-      deleteBatch: async (): Promise<DeleteFailure[]> => [],
-      changeVisibility: async () => undefined,
-      changeVisibilityBatch: async () => [],
-    };
-    const errors: number[] = [];
-    const source = new SqsEventSource({
-      queue: failing,
-      queueArn: 'arn:aws:sqs:us-east-1:000000000000:OrderQueue',
-      invoke: async () => success(null),
-      batchSize: 10,
-      maximumBatchingWindowSeconds: 0,
-      reportBatchItemFailures: true,
-      maxConsecutiveReceiveErrors: 2,
-      onReceiveError: (_error, consecutive) => errors.push(consecutive),
-    });
-    const started = Date.now();
-    await expect(source.run(new AbortController().signal)).rejects.toThrow(EventSourceError);
-    expect(errors).toEqual([1, 2]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(450); // one back-off of 500 ms between the two
+    // The back-off is the subject: on fake timers, the test says when the second receive goes out.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      const failing: MessageQueue = {
+        receive: async (_options: ReceiveOptions): Promise<ReceivedMessage[]> => {
+          throw new Error('connection refused');
+        },
+        deleteBatch: async (): Promise<DeleteFailure[]> => [],
+        changeVisibility: async () => undefined,
+        changeVisibilityBatch: async () => [],
+      };
+      const errors: number[] = [];
+      const source = new SqsEventSource({
+        queue: failing,
+        queueArn: 'arn:aws:sqs:us-east-1:000000000000:OrderQueue',
+        invoke: async () => success(null),
+        batchSize: 10,
+        maximumBatchingWindowSeconds: 0,
+        reportBatchItemFailures: true,
+        maxConsecutiveReceiveErrors: 2,
+        onReceiveError: (_error, consecutive) => errors.push(consecutive),
+      });
+      const outcome = source.run(new AbortController().signal).catch((e: unknown) => e);
+      // One back-off of 500 ms between the two receives, then it gives up with the cause.
+      await jest.advanceTimersByTimeAsync(499);
+      expect(errors).toEqual([1]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(errors).toEqual([1, 2]);
+      const error = await outcome;
+      expect(error).toBeInstanceOf(EventSourceError);
+      expect((error as EventSourceError).cause).toMatchObject({ message: 'connection refused' });
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('refuses settings Lambda refuses: a batch over 10 without a window, a window over 300 s', () => {
