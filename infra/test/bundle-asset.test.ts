@@ -113,6 +113,9 @@ describe('the asset is cut from the bundle directory', () => {
   });
 });
 
+/** The synchronous cases below cannot be cut by jest's timeout: the child's own timeout is the bound. */
+const SYNTH_PROCESS_TIMEOUT_MS = 300_000;
+
 describe('src/main.ts (what `pnpm synth` runs)', () => {
   const infraDir = path.resolve(__dirname, '..');
   const run = (args: string[]) => {
@@ -122,22 +125,32 @@ describe('src/main.ts (what `pnpm synth` runs)', () => {
       cwd: infraDir,
       env: { ...process.env, CDK_OUTDIR: outdir },
       encoding: 'utf8',
-      timeout: 60_000,
+      // A hang guard: tsx and a full synth take ~10 s idle, and were measured past 60 s on a busy
+      // 2-core machine, where the old 60 s bound killed a synth that was merely slow.
+      timeout: SYNTH_PROCESS_TIMEOUT_MS,
     });
     return { ...result, outdir };
   };
 
-  it('writes the template offline and takes -c key=value context', () => {
-    const { status, stderr, outdir } = run(['--', '-c', 'namePrefix=ci-', '-c', 'maxReceiveCount=4']);
-    expect(stderr).toBe('');
-    expect(status).toBe(0);
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, 'ci-OrderProcessing.template.json'), 'utf8'));
-    expect(JSON.stringify(template)).toContain('"maxReceiveCount":4');
-  }, 60_000);
+  it(
+    'writes the template offline and takes -c key=value context',
+    () => {
+      const { status, stderr, outdir } = run(['--', '-c', 'namePrefix=ci-', '-c', 'maxReceiveCount=4']);
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      const template = JSON.parse(fs.readFileSync(path.join(outdir, 'ci-OrderProcessing.template.json'), 'utf8'));
+      expect(JSON.stringify(template)).toContain('"maxReceiveCount":4');
+    },
+    SYNTH_PROCESS_TIMEOUT_MS,
+  );
 
-  it('exits non-zero with a one-line message on a bad parameter', () => {
-    const { status, stderr } = run(['-c', 'batchsize=20']);
-    expect(status).toBe(1);
-    expect(stderr.trim()).toMatch(/^Error: Unknown context key 'batchsize'\. Known keys: .*batchSize/);
-  }, 60_000);
+  it(
+    'exits non-zero with a one-line message on a bad parameter',
+    () => {
+      const { status, stderr } = run(['-c', 'batchsize=20']);
+      expect(status).toBe(1);
+      expect(stderr.trim()).toMatch(/^Error: Unknown context key 'batchsize'\. Known keys: .*batchSize/);
+    },
+    SYNTH_PROCESS_TIMEOUT_MS,
+  );
 });

@@ -33,6 +33,9 @@ describe('the local demo (pnpm start)', () => {
       {
         cwd: root,
         encoding: 'utf8',
+        // A synchronous test cannot be cut by jest's timeout: the child's own bound keeps a hang
+        // from blocking the run (2-3 s idle, 8 s measured on a busy machine; this is a hang guard).
+        timeout: 120_000,
       },
     );
     expect(output).toContain('Orders table (13 orders)');

@@ -2,12 +2,17 @@ import { evaluateSoak, type SoakFacts } from '../../src/soak/soak-invariants';
 import { runSoak } from '../../src/soak/run-soak';
 import { DEFAULT_SOAK_OPTIONS } from '../../src/soak/soak-options';
 
+// Each soak pushes hundreds to thousands of messages through the real handler (on a simulated
+// clock): about a second on an idle 2-core machine, 10x that measured on a busy one. A hang bound,
+// not a speed check.
+const SOAK_TIMEOUT_MS = 120_000;
+
 /** The checker must fail when it is fed a doctored result: each case breaks one invariant. */
 describe('the soak invariant checker', () => {
   let facts: SoakFacts;
   beforeAll(async () => {
     ({ facts } = await runSoak({ ...DEFAULT_SOAK_OPTIONS, messages: 800, seed: 21, poisonRate: 0.05, faultRate: 0.3 }));
-  });
+  }, SOAK_TIMEOUT_MS);
 
   const valid = () => facts.published.filter((m) => m.kind === 'valid');
   const poison = () => facts.published.filter((m) => m.kind === 'poison');
@@ -157,39 +162,51 @@ describe('the soak with an injected store outage (in memory, on the simulated cl
       outage: { ...outage, failureClass: 'systemic' },
     });
 
-  it('dead-letters no valid message during an outage of almost an hour, then stores everything', async () => {
-    const { summary } = await soak({ startSeconds: 0, durationSeconds: 3600 });
-    expect(summary.ok).toBe(true);
-    expect(summary.outage).toMatchObject({ survivable_s: 3660, valid_dead_lettered: 0 });
-    expect(summary.outage?.refused_calls).toBeGreaterThan(1000);
-    // Only poison in OrderDLQ after the drain: every valid event waited the outage out.
-    expect(summary.dlq_after_drain).toBe(summary.poison);
-    expect(summary.lost).toBe(0);
-    expect(summary.stale_overwrites).toBe(0);
-  });
+  it(
+    'dead-letters no valid message during an outage of almost an hour, then stores everything',
+    async () => {
+      const { summary } = await soak({ startSeconds: 0, durationSeconds: 3600 });
+      expect(summary.ok).toBe(true);
+      expect(summary.outage).toMatchObject({ survivable_s: 3660, valid_dead_lettered: 0 });
+      expect(summary.outage?.refused_calls).toBeGreaterThan(1000);
+      // Only poison in OrderDLQ after the drain: every valid event waited the outage out.
+      expect(summary.dlq_after_drain).toBe(summary.poison);
+      expect(summary.lost).toBe(0);
+      expect(summary.stale_overwrites).toBe(0);
+    },
+    SOAK_TIMEOUT_MS,
+  );
 
-  it('does not blame the outage for receives that crashed invocations used up', async () => {
-    // A crash after the outage loses a response that stored the order: Lambda retries the batch,
-    // and a message already at its last receive goes to OrderDLQ. That is the crash's doing.
-    const { summary } = await runSoak({
-      ...DEFAULT_SOAK_OPTIONS,
-      messages: 3000,
-      seed: 5,
-      crashRate: 0.1,
-      outage: { startSeconds: 0, durationSeconds: 3600, failureClass: 'systemic' },
-    });
-    expect(summary.faults_injected.crashes).toBeGreaterThan(0);
-    expect(summary.dlq_after_drain).toBeGreaterThan(summary.poison);
-    expect(summary.outage?.valid_dead_lettered).toBe(0);
-    expect(summary.violations).toEqual([]);
-    expect(summary.lost).toBe(0);
-  });
+  it(
+    'does not blame the outage for receives that crashed invocations used up',
+    async () => {
+      // A crash after the outage loses a response that stored the order: Lambda retries the batch,
+      // and a message already at its last receive goes to OrderDLQ. That is the crash's doing.
+      const { summary } = await runSoak({
+        ...DEFAULT_SOAK_OPTIONS,
+        messages: 3000,
+        seed: 5,
+        crashRate: 0.1,
+        outage: { startSeconds: 0, durationSeconds: 3600, failureClass: 'systemic' },
+      });
+      expect(summary.faults_injected.crashes).toBeGreaterThan(0);
+      expect(summary.dlq_after_drain).toBeGreaterThan(summary.poison);
+      expect(summary.outage?.valid_dead_lettered).toBe(0);
+      expect(summary.violations).toEqual([]);
+      expect(summary.lost).toBe(0);
+    },
+    SOAK_TIMEOUT_MS,
+  );
 
-  it('dead-letters valid messages once the outage outlasts the pacing, without calling it a violation', async () => {
-    const { summary } = await soak({ startSeconds: 0, durationSeconds: 5000 });
-    expect(summary.outage?.valid_dead_lettered).toBeGreaterThan(0);
-    expect(summary.violations).toEqual([]);
-    // The redrive after recovery still brings every valid message home.
-    expect(summary.dlq_after_redrive).toBe(summary.poison);
-  });
+  it(
+    'dead-letters valid messages once the outage outlasts the pacing, without calling it a violation',
+    async () => {
+      const { summary } = await soak({ startSeconds: 0, durationSeconds: 5000 });
+      expect(summary.outage?.valid_dead_lettered).toBeGreaterThan(0);
+      expect(summary.violations).toEqual([]);
+      // The redrive after recovery still brings every valid message home.
+      expect(summary.dlq_after_redrive).toBe(summary.poison);
+    },
+    SOAK_TIMEOUT_MS,
+  );
 });

@@ -18,6 +18,9 @@ function invokeBundle(event: unknown, env: Record<string, string>): { response: 
     env: { PATH: process.env['PATH'] ?? '', EVENT: JSON.stringify(event), ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The tests calling this are synchronous, so jest's timeout cannot cut them: the child's own
+    // bound keeps a hang from blocking the run (well under a second idle; a minute is a hang guard).
+    timeout: 60_000,
   });
   const line = stdout.split('\n').find((l) => l.startsWith('RESPONSE '));
   return { response: JSON.parse(line?.slice('RESPONSE '.length) ?? 'null'), stdout };
@@ -50,6 +53,7 @@ describe('the deployable bundle (dist/index.mjs)', () => {
       env: { PATH: process.env['PATH'] ?? '', ORDERS_REPOSITORY: 'memory', AWS_REGION: 'us-east-1' },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000, // a hang guard, as in invokeBundle
     });
     const thrown = stdout.split('\n').find((l) => l.startsWith('THROWN '));
     expect(JSON.parse(thrown?.slice('THROWN '.length) ?? 'null')).toEqual({
