@@ -84,7 +84,9 @@ const logger = createPowertoolsLogger({ serviceName: config.serviceName, logLeve
 const metrics = createPowertoolsMetrics({ namespace: config.metricsNamespace, serviceName: config.serviceName });
 const repository = new DynamoDbOrderRepository({ tableName: config.tableName });
 const processOrderBatch = new ProcessOrderBatch({ repository, logger, metrics, clock: systemClock }, { concurrency: config.concurrency });
+// No source queue to pace through here (visibilityFor answers none), as for every probe.
 export const handler = createSqsBatchHandler({ processOrderBatch, logger, deadlineMarginMs: config.deadlineMarginMs,
+  retryPacing: config.retryPacing, maxReceiveCount: config.maxReceiveCount, visibilityFor: () => undefined,
   onInvocationStart: (context) => logger.powertools.addContext(context), onInvocationEnd: () => metrics.flush() });`,
   },
 ];
@@ -99,12 +101,13 @@ export const CPU_PROBES: readonly Probe[] = [
     description:
       'createSqsBatchHandler + ProcessOrderBatch + InMemoryOrderRepository; no logger, no metrics, no container',
     resolveDir: ENTRY_SRC,
-    source: `import { ProcessOrderBatch } from '@orders/core';
+    source: `import { DEFAULT_RETRY_PACING, ProcessOrderBatch } from '@orders/core';
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { createSqsBatchHandler } from './sqs-batch-handler';
 const processOrderBatch = new ProcessOrderBatch({ repository: new InMemoryOrderRepository() });
 const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent; } };
-export const handler = createSqsBatchHandler({ processOrderBatch, logger: silent, deadlineMarginMs: 3000 });`,
+export const handler = createSqsBatchHandler({ processOrderBatch, logger: silent, deadlineMarginMs: 3000,
+  retryPacing: DEFAULT_RETRY_PACING, visibilityFor: () => undefined });`,
   },
   {
     name: 'cpu-decode-only',
