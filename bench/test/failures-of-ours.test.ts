@@ -13,7 +13,16 @@ it('names a failed consumer run of ours and a throughput mode that did not run',
   const results = fabricatedResults();
   const drain = results.consumers.drain;
   const failedOurs = summarizeScenario(drain.scenario, [
-    { kind: 'ours', round: 0, messages: 200, ok: false, note: 'exited early', requests: {}, complete: false },
+    {
+      config: 'ours',
+      kind: 'ours',
+      round: 0,
+      messages: 200,
+      ok: false,
+      note: 'exited early',
+      requests: {},
+      complete: false,
+    },
   ]);
   expect(
     failuresOfOurs({
@@ -24,7 +33,7 @@ it('names a failed consumer run of ours and a throughput mode that did not run',
       },
     }),
   ).toEqual([
-    'orders consume failed 1 of 1 run(s) in the drain scenario',
+    'orders consume (ours) failed 1 of 1 run(s) in the drain scenario',
     'throughput (lambda-esm): failed: the bundle threw',
   ]);
 });
@@ -32,7 +41,16 @@ it('names a failed consumer run of ours and a throughput mode that did not run',
 it('does not blame ours for a reference that failed', () => {
   const results = fabricatedResults();
   const referenceFailed = summarizeScenario(results.consumers.drain.scenario, [
-    { kind: 'sqs-consumer', round: 0, messages: 200, ok: false, note: 'timed out', requests: {}, complete: false },
+    {
+      config: 'sqs-consumer×6',
+      kind: 'sqs-consumer',
+      round: 0,
+      messages: 200,
+      ok: false,
+      note: 'timed out',
+      requests: {},
+      complete: false,
+    },
   ]);
   expect(failuresOfOurs({ ...results, consumers: { ...results.consumers, drain: referenceFailed } })).toEqual([]);
 });

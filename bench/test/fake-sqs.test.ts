@@ -52,6 +52,18 @@ async function queueWith(name: string, bodies: string[], visibilityTimeout = 30)
   return QueueUrl as string;
 }
 
+/** Turns of the event loop until `condition` holds: waits on the stand-in's state, not on a clock. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The ReceiveMessage calls a queue has seen, in order. */
+const receivesOf = (name: string) => state.stats(name)?.requests.filter((r) => r.action === 'ReceiveMessage') ?? [];
+
+/** Long polls the stand-in holds open on a queue (its private state: nothing public tells). */
+const heldPolls = (name: string): number =>
+  (state as unknown as { queues: Map<string, { waiters: Set<unknown> }> }).queues.get(name)?.waiters.size ?? 0;
+
 const depth = async (QueueUrl: string) =>
   (
     await client.send(
@@ -114,15 +126,28 @@ describe('the SQS stand-in, through the real SDK client', () => {
 
   it('long-polls: an empty receive waits, and answers as soon as a message arrives', async () => {
     const QueueUrl = await queueWith('long-poll', []);
-    const started = Date.now();
-    const waiting = client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5 }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'late' }] }));
-    const answered = await waiting;
-    expect(answered.Messages?.map((m) => m.Body)).toEqual(['late']);
-    expect(Date.now() - started).toBeLessThan(2_000);
-    const empty = await client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
-    expect(empty.Messages).toBeUndefined();
+    // The stand-in's clock is stopped (fake timers; sockets run as usual): a poll can end only by a
+    // message arriving, or by the test moving the clock through its wait. No stopwatch.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
+    try {
+      const waiting = client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+      await until(() => heldPolls('long-poll') === 1);
+      await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'late' }] }));
+      const answered = await waiting;
+      expect(answered.Messages?.map((m) => m.Body)).toEqual(['late']);
+
+      let emptyAnswered = false;
+      const empty = client.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 })).finally(() => {
+        emptyAnswered = true;
+      });
+      await until(() => heldPolls('long-poll') === 1);
+      await jest.advanceTimersByTimeAsync(999);
+      expect(emptyAnswered).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect((await empty).Messages).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('hands nothing to a long poll its client gave up on, through the delay proxy too', async () => {
@@ -138,10 +163,14 @@ describe('the SQS stand-in, through the real SDK client', () => {
       const cut = viaProxy.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 }), {
         abortSignal: abort.signal,
       });
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Given up on only once the stand-in holds the poll, and the message sent only once it let
+      // the poll go: by the stand-in's state, not after pauses a busy machine can outrun.
+      await until(() => heldPolls('abandoned') === 1);
       abort.abort();
       await expect(cut).rejects.toThrow();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await until(() => heldPolls('abandoned') === 0);
+      // Let go because the client went away, not answered (empty) at the end of its wait.
+      expect(receivesOf('abandoned')[0]?.answeredAt).toBeUndefined();
       await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'kept' }] }));
       await expect(depth(QueueUrl)).resolves.toMatchObject({ ApproximateNumberOfMessages: '1' });
       const started = Date.now();
@@ -158,6 +187,24 @@ describe('the SQS stand-in, through the real SDK client', () => {
       viaProxy.destroy();
       await proxy.close();
     }
+  });
+
+  it("reads the watched process's CPU time at its first receive and at the delete that empties the queue", async () => {
+    const QueueUrl = await queueWith('cpu', ['a', 'b']);
+    state.watch('cpu', process.pid);
+    const received = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    const [a, b] = received.Messages ?? [];
+    await client.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', ReceiptHandle: a?.ReceiptHandle }] }),
+    );
+    // Not drained yet: no reading for the drain.
+    expect(state.stats('cpu')?.cpuMsAtDrain).toBeUndefined();
+    await client.send(
+      new DeleteMessageBatchCommand({ QueueUrl, Entries: [{ Id: '0', ReceiptHandle: b?.ReceiptHandle }] }),
+    );
+    const stats = state.stats('cpu');
+    expect(stats?.cpuMsAtFirstReceive).toEqual(expect.any(Number));
+    expect(stats?.cpuMsAtDrain).toBeGreaterThanOrEqual(stats?.cpuMsAtFirstReceive ?? Number.POSITIVE_INFINITY);
   });
 
   it('answers an unknown queue as SQS does, so the SDK raises QueueDoesNotExist', async () => {

@@ -1,18 +1,19 @@
 /**
  * The long-running consumers side by side: ours (`orders consume --until-empty`, the CLI
- * from its build), bbc's sqs-consumer at its best realistic configuration, and a bare
- * receive → puts → delete loop — each as its own process, from compiled JavaScript, draining a
- * fresh queue of SNS-enveloped orders on the SQS stand-in (behind a delay proxy with per-action
- * round trips) into the DynamoDB stand-in, with the same conditional put per message.
+ * from its build) at several in-flight bounds, bbc's sqs-consumer swept over its instance count,
+ * and a bare receive → puts → delete loop — each configuration as its own process, from compiled
+ * JavaScript, draining a fresh queue of SNS-enveloped orders on the SQS stand-in (behind a delay
+ * proxy with per-action round trips) into the DynamoDB stand-in, with the same conditional put per
+ * message.
  *
  * Per run the stand-in records every request (action, arrival time) and the consumer process's
- * CPU time when its first receive arrived; the parent knows when it spawned the process, and when
- * the consumer noticed the queue was empty (ours and the bare loop: their exit; sqs-consumer: its
- * first `empty` event after the queue was drained). Rounds rotate the order of the consumers, and
- * ratios are paired per round.
+ * CPU time when its first receive arrived and when the queue was drained; the parent knows when it
+ * spawned the process, and when the consumer noticed the queue was empty (ours and the bare loop:
+ * their exit; sqs-consumer: its first `empty` event after the queue was drained). Rounds rotate the
+ * order of the configurations, and ratios are paired per round.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createOrderGenerator } from '@orders/simulation';
@@ -26,21 +27,70 @@ import { EMPTY_LINE, type HarnessConfig } from './harness-config';
 export const CONSUMER_KINDS = ['ours', 'sqs-consumer', 'bare-loop'] as const;
 export type ConsumerKind = (typeof CONSUMER_KINDS)[number];
 
+/** Messages per receive, for every consumer: SQS's most. */
+export const BATCH_SIZE = 10;
+/** Ours' default in-flight bound, in batches per poller (QueueConsumer's: one received, one processed, one deleted). */
+export const OURS_DEFAULT_BATCHES_PER_POLLER = 3;
+
+/** One consumer as one process runs it. */
+export interface ConsumerConfig {
+  /** How the tables name it: `ours` (its defaults), `ours@20`, `sqs-consumer×6`, `bare-loop×2`. */
+  readonly id: string;
+  readonly kind: ConsumerKind;
+  /** Receive loops: ours' `--pollers`; sqs-consumer's instances (each polls one receive at a time); the bare loops. */
+  readonly pollers: number;
+  /**
+   * Most messages held at once (received, not yet deleted): ours' `--max-in-flight`; for
+   * sqs-consumer and the bare loop, one batch per instance or loop, since each finishes a batch
+   * (puts, delete) before its next receive.
+   */
+  readonly maxInFlight: number;
+}
+
+/** Ours with `pollers` and `--max-in-flight maxInFlight` (its default, 3 batches per poller, when left out). */
+export function oursConfig(pollers: number, maxInFlight?: number): ConsumerConfig {
+  const defaultBound = pollers * BATCH_SIZE * OURS_DEFAULT_BATCHES_PER_POLLER;
+  const bound = maxInFlight ?? defaultBound;
+  return { id: bound === defaultBound ? 'ours' : `ours@${bound}`, kind: 'ours', pollers, maxInFlight: bound };
+}
+
+/** sqs-consumer with `instances` Consumers in one process (see peer-sqs-consumer.ts for why one process). */
+export function sqsConsumerConfig(instances: number): ConsumerConfig {
+  return {
+    id: `sqs-consumer×${instances}`,
+    kind: 'sqs-consumer',
+    pollers: instances,
+    maxInFlight: instances * BATCH_SIZE,
+  };
+}
+
+export function bareLoopConfig(loops: number): ConsumerConfig {
+  return { id: `bare-loop×${loops}`, kind: 'bare-loop', pollers: loops, maxInFlight: loops * BATCH_SIZE };
+}
+
 export interface Scenario {
   readonly name: string;
   readonly description: string;
   readonly messages: number;
-  readonly pollers: number;
   readonly waitTimeSeconds: number;
   readonly visibilityTimeoutSeconds: number;
   /** The DynamoDB stand-in listener (its delay is the put's round trip). */
   readonly dynamodbUrl: string;
   readonly rounds: number;
-  /** Rounds (from the first) in which sqs-consumer and the bare loop run until they notice the empty queue. */
+  /** Every configuration runs once per round, in an order rotated by the round. */
+  readonly configs: readonly ConsumerConfig[];
+  /**
+   * Rounds (from the first) in which the references named in `noticeConfigs` run until they notice
+   * the empty queue (a whole long poll each); in the others, and for the other references, they are
+   * stopped once the queue is drained. Ours always runs until it notices: it exits.
+   */
   readonly noticeRounds: number;
+  readonly noticeConfigs: readonly string[];
 }
 
 export interface ConsumerRun {
+  /** The configuration's id (ConsumerConfig.id). */
+  readonly config: string;
   readonly kind: ConsumerKind;
   readonly round: number;
   readonly messages: number;
@@ -54,6 +104,8 @@ export interface ConsumerRun {
   readonly requestsBeforeFirstReceive?: number;
   /** Messages per second from the first receive to the delete that emptied the queue. */
   readonly messagesPerSecond?: number;
+  /** The process's CPU time (user + system) from its first receive to the delete that emptied the queue. */
+  readonly cpuMsDuringDrain?: number;
   /** The last delete → the consumer noticed the queue was empty (only when measured this round). */
   readonly noticeEmptyMs?: number;
   /** Requests by action (SQS on this queue, DynamoDB during the run), from spawn to notice (or stop). */
@@ -68,17 +120,22 @@ const CONSUMERS_DIR = join(OUT_DIR, 'consumers');
 const OURS_CLI = join(REPO_DIR, 'packages', 'cli', 'dist', 'bin.js');
 const RUN_LIMIT_MS = 120_000;
 const now = (): number => performance.timeOrigin + performance.now();
+/** This machine's monotonic clock (V8's profile timestamps), in µs, at a wall-clock time `at` (ms since the epoch). */
+const monotonicUsAt = (at: number): number => Number(process.hrtime.bigint() / 1000n) - (now() - at) * 1000;
 
 interface QueueProgress {
   readonly drainedAt: number | undefined;
   readonly remaining: number;
 }
 
+/** The compiled reference consumers, by kind. */
+export type References = Readonly<Record<Exclude<ConsumerKind, 'ours'>, string>>;
+
 /**
  * The reference consumers compiled to CommonJS next to each other, without bundling: like ours
  * (the CLI's tsc output), they load their dependencies from node_modules at start.
  */
-export async function buildReferenceConsumers(): Promise<Record<Exclude<ConsumerKind, 'ours'>, string>> {
+export async function buildReferenceConsumers(): Promise<References> {
   mkdirSync(CONSUMERS_DIR, { recursive: true });
   await build({
     entryPoints: ['peer-sqs-consumer.ts', 'bare-loop.ts', 'harness-config.ts', 'reference-harness.ts'].map((file) =>
@@ -101,7 +158,7 @@ export async function buildReferenceConsumers(): Promise<Record<Exclude<Consumer
  * Loads each consumer's modules once, unmeasured, so that the first measured start of whichever
  * consumer comes first does not also pay for a cold file cache.
  */
-export async function warmUpConsumers(references: Record<Exclude<ConsumerKind, 'ours'>, string>): Promise<void> {
+export async function warmUpConsumers(references: References): Promise<void> {
   const runs: string[][] = [[OURS_CLI, 'consume', '--help'], [references['sqs-consumer']], [references['bare-loop']]];
   for (const args of runs) {
     const child = spawn(process.execPath, args, {
@@ -112,26 +169,31 @@ export async function warmUpConsumers(references: Record<Exclude<ConsumerKind, '
   }
 }
 
-/** Runs every round of a scenario: each consumer once per round, in an order rotated by the round. */
+/** Runs every round of a scenario: each configuration once per round, in an order rotated by the round. */
 export async function runScenario(
   scenario: Scenario,
   standins: Standins,
-  references: Record<Exclude<ConsumerKind, 'ours'>, string>,
+  references: References,
   log: (message: string) => void,
 ): Promise<ConsumerRun[]> {
   const setup = new SQSClient({ endpoint: standins.sqsUrl, region: REGION, credentials: CREDENTIALS });
   const runs: ConsumerRun[] = [];
   let seed = 70_000 + scenario.name.length * 1000;
+  const { configs } = scenario;
   try {
     for (let round = 0; round < scenario.rounds; round++) {
-      const order = CONSUMER_KINDS.map((_, i) => CONSUMER_KINDS[(i + round) % CONSUMER_KINDS.length] as ConsumerKind);
-      for (const kind of order) {
-        const queueName = `bench-${scenario.name}-${kind}-${round}-${Date.now()}`;
+      const order = configs.map((_, i) => configs[(i + round) % configs.length] as ConsumerConfig);
+      for (const config of order) {
+        const queueName = `bench-${scenario.name}-${config.kind}-${config.pollers}-${config.maxInFlight}-${round}-${Date.now()}`;
         const queueUrl = await fillQueue(setup, queueName, scenario, seed++);
-        const run = await runOne(kind, { scenario, standins, references, queueName, queueUrl, round });
+        const { run } = await runOne(config, { scenario, standins, references, queueName, queueUrl, round });
         runs.push(run);
+        const cpu =
+          run.cpuMsDuringDrain === undefined
+            ? ''
+            : `, ${((run.cpuMsDuringDrain * 1000) / run.messages).toFixed(0)} µs CPU/msg`;
         log(
-          `  ${scenario.name} round ${round + 1}/${scenario.rounds} ${kind}: ${run.ok ? `${run.messagesPerSecond?.toFixed(0)} msg/s` : `failed (${run.note})`}`,
+          `  ${scenario.name} round ${round + 1}/${scenario.rounds} ${config.id}: ${run.ok ? `${run.messagesPerSecond?.toFixed(0)} msg/s${cpu}` : `failed (${run.note})`}`,
         );
       }
     }
@@ -139,6 +201,51 @@ export async function runScenario(
     setup.destroy();
   }
   return runs;
+}
+
+/** A CPU profile of one drain (`node --cpu-prof`), and the drain's window in the profile's clock. */
+export interface ProfiledRun {
+  readonly run: ConsumerRun;
+  /** The .cpuprofile file, when the process wrote one. */
+  readonly profile: string | undefined;
+  /** From the first receive to the delete that emptied the queue, in µs of the monotonic clock V8's profiles use. */
+  readonly drainWindowUs: { readonly from: number; readonly to: number } | undefined;
+}
+
+/** Seeds of the profiled runs: orders no other run stored (a stored order would make every put a conditional failure). */
+let profileSeed = 90_000;
+
+/**
+ * One unmeasured run of `config` in `scenario` under `node --cpu-prof`, the profile written into
+ * `profileDir` (a fresh folder). The process is asked to stop (SIGTERM, not SIGKILL) once the queue
+ * is drained, so that it writes its profile.
+ */
+export async function profileOne(
+  config: ConsumerConfig,
+  scenario: Scenario,
+  standins: Standins,
+  references: References,
+  profileDir: string,
+): Promise<ProfiledRun> {
+  const setup = new SQSClient({ endpoint: standins.sqsUrl, region: REGION, credentials: CREDENTIALS });
+  try {
+    const queueName = `bench-profile-${config.kind}-${config.pollers}-${config.maxInFlight}-${Date.now()}`;
+    const queueUrl = await fillQueue(setup, queueName, scenario, profileSeed++);
+    mkdirSync(profileDir, { recursive: true });
+    const profiled = await runOne(config, {
+      scenario: { ...scenario, noticeRounds: 0 },
+      standins,
+      references,
+      queueName,
+      queueUrl,
+      round: 0,
+      profileDir,
+    });
+    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+    return { ...profiled, profile: file === undefined ? undefined : join(profileDir, file) };
+  } finally {
+    setup.destroy();
+  }
 }
 
 async function fillQueue(client: SQSClient, name: string, scenario: Scenario, seed: number): Promise<string> {
@@ -176,14 +283,18 @@ async function fillQueue(client: SQSClient, name: string, scenario: Scenario, se
 interface RunContext {
   readonly scenario: Scenario;
   readonly standins: Standins;
-  readonly references: Record<Exclude<ConsumerKind, 'ours'>, string>;
+  readonly references: References;
   readonly queueName: string;
   readonly queueUrl: string;
   readonly round: number;
+  /** Run under `node --cpu-prof`, writing the profile here. */
+  readonly profileDir?: string;
 }
 
-function command(kind: ConsumerKind, context: RunContext): { args: string[]; env: NodeJS.ProcessEnv } {
+function command(config: ConsumerConfig, context: RunContext): { args: string[]; env: NodeJS.ProcessEnv } {
   const { scenario, standins } = context;
+  const { kind } = config;
+  const nodeFlags = context.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', context.profileDir];
   const sqsEndpoint = standins.sqsProxyUrl as string;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '',
@@ -194,13 +305,16 @@ function command(kind: ConsumerKind, context: RunContext): { args: string[]; env
   if (kind === 'ours') {
     return {
       args: [
+        ...nodeFlags,
         OURS_CLI,
         'consume',
         '--until-empty',
         '--quiet',
         '--json',
         '--pollers',
-        String(scenario.pollers),
+        String(config.pollers),
+        '--max-in-flight',
+        String(config.maxInFlight),
         '--wait-seconds',
         String(scenario.waitTimeSeconds),
         '--queue',
@@ -211,25 +325,27 @@ function command(kind: ConsumerKind, context: RunContext): { args: string[]; env
       env: { ...env, AWS_ENDPOINT_URL_SQS: sqsEndpoint, AWS_ENDPOINT_URL_DYNAMODB: scenario.dynamodbUrl },
     };
   }
-  const config: HarnessConfig = {
+  const harness: HarnessConfig = {
     queueUrl: context.queueUrl,
     region: REGION,
     sqsEndpoint,
     dynamodbEndpoint: scenario.dynamodbUrl,
     tableName: 'Orders',
-    pollers: scenario.pollers,
+    pollers: config.pollers,
     waitTimeSeconds: scenario.waitTimeSeconds,
     visibilityTimeoutSeconds: scenario.visibilityTimeoutSeconds,
     heartbeatIntervalSeconds: Math.max(1, Math.floor(scenario.visibilityTimeoutSeconds / 3)),
   };
-  return { args: [context.references[kind], JSON.stringify(config)], env };
+  return { args: [...nodeFlags, context.references[kind], JSON.stringify(harness)], env };
 }
 
-async function runOne(kind: ConsumerKind, context: RunContext): Promise<ConsumerRun> {
+async function runOne(config: ConsumerConfig, context: RunContext): Promise<Omit<ProfiledRun, 'profile'>> {
   const { scenario, standins, queueName, round } = context;
-  const measureNotice = kind === 'ours' || round < scenario.noticeRounds;
+  const { kind } = config;
+  const measureNotice =
+    kind === 'ours' || (round < scenario.noticeRounds && scenario.noticeConfigs.includes(config.id));
   const dynamodbBefore = await standins.ask<Record<string, number>>({ type: 'dynamodb-operations' });
-  const { args, env } = command(kind, context);
+  const { args, env } = command(config, context);
   const spawnedAt = now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   await standins.ask({ type: 'sqs-watch', queue: queueName, pid: child.pid ?? 0 });
@@ -259,7 +375,8 @@ async function runOne(kind: ConsumerKind, context: RunContext): Promise<Consumer
       if (noticedAt === undefined) note = 'did not notice the empty queue in time';
     }
   } finally {
-    if (output.exitedAt === undefined) child.kill('SIGKILL');
+    // A profiled process must exit on its own terms to write its profile (the references stop on SIGTERM).
+    if (output.exitedAt === undefined) child.kill(context.profileDir === undefined ? 'SIGKILL' : 'SIGTERM');
     await output.exited;
   }
   const stats = await standins.ask<QueueStats | undefined>({ type: 'sqs-stats', queue: queueName });
@@ -278,7 +395,10 @@ async function runOne(kind: ConsumerKind, context: RunContext): Promise<Consumer
   const firstReceive = receives[0];
   const drainedAt = stats?.drainedAt;
   const ok = note === undefined && drainedAt !== undefined && firstReceive !== undefined;
-  return {
+  const cpuAtFirstReceive = stats?.cpuMsAtFirstReceive;
+  const cpuAtDrain = stats?.cpuMsAtDrain;
+  const run: ConsumerRun = {
+    config: config.id,
     kind,
     round,
     messages: scenario.messages,
@@ -296,9 +416,19 @@ async function runOne(kind: ConsumerKind, context: RunContext): Promise<Consumer
     ...(ok && drainedAt !== undefined && firstReceive !== undefined
       ? { messagesPerSecond: scenario.messages / ((drainedAt - firstReceive.at) / 1000) }
       : {}),
+    ...(ok && cpuAtFirstReceive !== undefined && cpuAtDrain !== undefined
+      ? { cpuMsDuringDrain: cpuAtDrain - cpuAtFirstReceive }
+      : {}),
     ...(noticedAt === undefined || drainedAt === undefined ? {} : { noticeEmptyMs: noticedAt - drainedAt }),
     requests,
     complete: noticedAt !== undefined,
+  };
+  return {
+    run,
+    drainWindowUs:
+      ok && firstReceive !== undefined && drainedAt !== undefined
+        ? { from: monotonicUsAt(firstReceive.at), to: monotonicUsAt(drainedAt) }
+        : undefined,
   };
 }
 

@@ -8,6 +8,7 @@ export interface HarnessConfig {
   readonly sqsEndpoint: string;
   readonly dynamodbEndpoint: string;
   readonly tableName: string;
+  /** Receive loops: sqs-consumer's Consumer instances in the one process (each holds one batch); the bare loops. */
   readonly pollers: number;
   readonly waitTimeSeconds: number;
   /** The queue's visibility timeout: sqs-consumer asks for it on each receive and its heartbeat renews it. */

@@ -5,8 +5,13 @@
  * ours and run as its own process:
  * - `handleMessageBatch` with `batchSize: 10`: one receive, the batch's puts all at once
  *   (ProcessOrderBatch, concurrency 100, as ours), one DeleteMessageBatch for the successes;
- * - one Consumer per poller (sqs-consumer polls one receive at a time), sharing one SQS client
- *   built like ours (same timeouts and retries);
+ * - `pollers` Consumer instances in this one process (each polls one receive at a time and holds
+ *   one batch: its instance count is its in-flight bound), sharing one SQS client built like ours
+ *   (same timeouts and retries). The bench sweeps the count. One process, not one per instance: on
+ *   this 2-core machine, shared with the stand-ins, N processes of one instance drained slower than
+ *   one process of N from 4 instances up (6: 190–310 msg/s against 450–550) at twice the CPU per
+ *   message (2.6–3.0 ms against 1.2–1.3), and no faster at 2 (a pilot, 2 rounds each, on a loaded
+ *   machine). One process is also what ours is, so CPU per message compares like with like;
  * - `visibilityTimeout` and `heartbeatInterval` set, so its heartbeats (ChangeMessageVisibilityBatch)
  *   fire for batches that take long;
  * - the queue URL comes from configuration, as a deployed service would have it: no lookups.

@@ -1,7 +1,9 @@
 /**
- * `pnpm --filter @orders/bench bench:consumers [--smoke] [--no-build]`: the consumer comparison of
- * `pnpm bench` on its own (a few minutes; `--smoke` in about 20 s). Prints the tables, then one
- * JSON line; writes bench/.bench/last-consumers-{full,smoke}.{txt,json}.
+ * `pnpm --filter @orders/bench bench:consumers [--smoke] [--no-build] [--profile]`: the consumer
+ * comparison of `pnpm bench` on its own (about 6 minutes; `--smoke` in about 15 s). `--profile` adds
+ * one unmeasured drain of ours and of its matched peer under `node --cpu-prof` and prints where their
+ * CPU went (the profiles stay in bench/.bench/profiles/). Prints the tables, then one JSON line;
+ * writes bench/.bench/last-consumers-{full,smoke}.{txt,json}.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -19,7 +21,7 @@ const log = (message: string): void => {
 };
 
 async function main(): Promise<void> {
-  const args = knownFlags(process.argv.slice(2), ['--smoke', '--no-build']);
+  const args = knownFlags(process.argv.slice(2), ['--smoke', '--no-build', '--profile']);
   const smoke = args.has('--smoke');
   const startedAt = Date.now();
   const loadStart = loadavg().map((l) => l.toFixed(2));
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       slowDynamodb: slow,
       smoke,
       rebuild: !args.has('--no-build'),
+      profile: args.has('--profile'),
       log,
     });
     const header = `pnpm bench:consumers (${smoke ? 'SMOKE: tiny samples, figures meaningless' : 'full'}) — ${cpus().length} cores, node ${process.version}, load at start ${loadStart.join(' ')}, at end ${loadavg()

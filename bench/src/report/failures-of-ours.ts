@@ -12,11 +12,12 @@ export function failuresOfOurs(
 ): string[] {
   const failures: string[] = [];
   for (const scenario of [results.consumers.drain, results.consumers.heartbeats]) {
-    const ours = scenario.consumers.find((consumer) => consumer.kind === 'ours');
-    if (ours !== undefined && ours.failed > 0) {
-      failures.push(
-        `orders consume failed ${ours.failed} of ${ours.runs} run(s) in the ${scenario.scenario.name} scenario`,
-      );
+    for (const ours of scenario.configs.filter((summary) => summary.config.kind === 'ours')) {
+      if (ours.failed > 0) {
+        failures.push(
+          `orders consume (${ours.config.id}) failed ${ours.failed} of ${ours.runs} run(s) in the ${scenario.scenario.name} scenario`,
+        );
+      }
     }
   }
   for (const result of results.throughput?.results ?? []) {

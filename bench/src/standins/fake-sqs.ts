@@ -19,7 +19,8 @@ import { text as readText } from 'node:stream/consumers';
  * Here a request costs microseconds and the round trip is the delay proxy's timer.
  *
  * Every request is recorded per queue (action, time), and the time a watched consumer process had
- * spent on the CPU when its first receive arrived: what the bench reports as its start-up cost.
+ * spent on the CPU when its first receive arrived (what the bench reports as its start-up cost) and
+ * when its delete emptied the queue (the difference is the CPU the drain cost).
  */
 
 interface StoredMessage {
@@ -56,6 +57,8 @@ export interface QueueStats {
   readonly drainedAt: number | undefined;
   /** CPU time (user + system, ms) of the watched process when its first receive arrived. */
   readonly cpuMsAtFirstReceive: number | undefined;
+  /** The same when the delete that emptied the queue arrived. */
+  readonly cpuMsAtDrain: number | undefined;
   readonly depth: { readonly visible: number; readonly inFlight: number };
   /** Messages still there (visible or not). */
   readonly remaining: number;
@@ -69,6 +72,7 @@ class Queue {
   drainedAt: number | undefined;
   watchedPid: number | undefined;
   cpuMsAtFirstReceive: number | undefined;
+  cpuMsAtDrain: number | undefined;
 
   constructor(
     readonly name: string,
@@ -131,6 +135,7 @@ export class FakeSqsState {
       requests: queue.requests,
       drainedAt: queue.messages.size === 0 ? queue.drainedAt : undefined,
       cpuMsAtFirstReceive: queue.cpuMsAtFirstReceive,
+      cpuMsAtDrain: queue.messages.size === 0 ? queue.cpuMsAtDrain : undefined,
       depth: { visible: queue.messages.size - inFlight, inFlight },
       remaining: queue.messages.size,
     };
@@ -362,7 +367,10 @@ export class FakeSqsState {
     }
     queue.handles.delete(handle);
     queue.messages.delete(id);
-    if (queue.messages.size === 0) queue.drainedAt = now();
+    if (queue.messages.size === 0) {
+      queue.drainedAt = now();
+      if (queue.watchedPid !== undefined) queue.cpuMsAtDrain = this.cpuMs(queue.watchedPid);
+    }
     return undefined;
   }
 

@@ -5,7 +5,12 @@
  */
 import type { Metafile } from 'esbuild';
 import type { ColdStartSamples } from '../../src/cold-start';
-import type { ConsumerRun, Scenario } from '../../src/consumers/consumer-comparison';
+import {
+  type ConsumerRun,
+  oursConfig,
+  type Scenario,
+  sqsConsumerConfig,
+} from '../../src/consumers/consumer-comparison';
 import { summarizeScenario } from '../../src/consumers/consumer-report';
 import type { LatencyOutput } from '../../src/latency-worker';
 import { OURS_CONCURRENCY, planFromArguments } from '../../src/plan';
@@ -98,8 +103,11 @@ function latencyOutput(): LatencyOutput {
   };
 }
 
+const CONSUMER_CONFIGS = [oursConfig(2), sqsConsumerConfig(6)];
+
 function consumerRuns(): ConsumerRun[] {
-  return (['ours', 'sqs-consumer', 'bare-loop'] as const).map((kind) => ({
+  return CONSUMER_CONFIGS.map(({ id, kind }) => ({
+    config: id,
     kind,
     round: 0,
     messages: 200,
@@ -116,12 +124,13 @@ const scenario = (name: string, description: string): Scenario => ({
   name,
   description,
   messages: 200,
-  pollers: 2,
   waitTimeSeconds: 1,
   visibilityTimeoutSeconds: 30,
   dynamodbUrl: 'http://127.0.0.1:1',
   rounds: 1,
+  configs: CONSUMER_CONFIGS,
   noticeRounds: 1,
+  noticeConfigs: ['sqs-consumer×6'],
 });
 
 /** A smoke run's results; `comparable: false` is a run in which ours could not start on DynamoDB. */
@@ -147,6 +156,7 @@ export function fabricatedResults(options: { comparable?: boolean; motoLatency?:
     drain: summarizeScenario(scenario('drain', 'the drain stand-in'), consumerRuns()),
     heartbeats: summarizeScenario(scenario('heartbeats', 'the heartbeat stand-in'), consumerRuns()),
     targets: [],
+    profiles: [],
     notes: ['consumers note'],
   };
   return {
