@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseInteger } from '../output/parse-integer';
 import {
   parseIntegerOrNone,
@@ -17,7 +17,21 @@ interface SimulateCommandOptions extends Omit<SimulateFlags, 'burst' | 'outage' 
   readonly throttle?: Pair;
   readonly template: string | false;
   readonly json: boolean;
+  readonly capacityTables: boolean;
+  readonly write: boolean;
 }
+
+/** The flags `--capacity-tables` takes beside itself: its scenarios are fixed, so that docs/capacity.md can be checked. */
+const CAPACITY_TABLES_FLAGS = new Set(['capacityTables', 'write']);
+
+/** The options the user gave on the command line (not defaults), by attribute name. */
+const givenOptions = (command: Command): string[] =>
+  command.options
+    .map((option) => option.attributeName())
+    .filter((name, index, names) => names.indexOf(name) === index && command.getOptionValueSource(name) === 'cli');
+
+/** `rampTo` → `--ramp-to`, `template` → `--template`/`--no-template` as given. */
+const flagOf = (attribute: string): string => `--${attribute.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 const rate = (name: string) => parseNumber(name, 0, 1);
 const ms = (name: string) => parseInteger(name, 0, 600_000);
@@ -108,6 +122,11 @@ export function simulateCommand(): Command {
         'seed of the workload and the jitter (same seed, same results)',
         parseInteger('--seed', 0, 2 ** 32 - 1),
         d.seed,
+      )
+      .option(
+        '--warm-start',
+        'steady traffic, not a launch: the event source mapping starts at its ceiling with as many environments initialised',
+        d.warmStart,
       )
       .option(
         '--max-drain <s>',
@@ -222,7 +241,28 @@ export function simulateCommand(): Command {
         parseNumber('--price-dynamodb-wru', 0, 1_000),
       )
       .option('--json', 'print the summary as one JSON line instead of a table', false)
-      .action(async (raw: SimulateCommandOptions) => {
+      .option(
+        '--capacity-tables',
+        "run docs/capacity.md's seeded scenarios (10 to 10,000 orders/s on the stack's defaults) and print its tables as Markdown",
+        false,
+      )
+      .option(
+        '--write',
+        'with --capacity-tables: put the tables into docs/capacity.md (run from the repository root)',
+        false,
+      )
+      .action(async (raw: SimulateCommandOptions, command: Command) => {
+        if (raw.capacityTables) {
+          const others = givenOptions(command).filter((name) => !CAPACITY_TABLES_FLAGS.has(name));
+          if (others.length > 0)
+            throw new InvalidArgumentError(
+              `--capacity-tables runs fixed, seeded scenarios on the stack's defaults (so that docs/capacity.md can be checked), and takes only --write; drop ${others.map(flagOf).join(', ')}`,
+            );
+          const { capacityTablesCommand } = await import('../simulate/capacity-tables-command.js');
+          await capacityTablesCommand({ write: raw.write });
+          return;
+        }
+        if (raw.write) throw new InvalidArgumentError('--write goes with --capacity-tables');
         const [{ resolveStackSettings, DEFAULT_CDK_OUT }, { simulationOptionsFrom }, { runSimulation }, summary] =
           await Promise.all([
             import('../simulate/stack-settings.js'),

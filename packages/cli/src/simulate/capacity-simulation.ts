@@ -5,6 +5,7 @@ import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandle
 import { lambdaContext, readBatchItemFailures, sqsEventOf } from '@orders/lambda-local';
 import {
   EventSourceMappingScaling,
+  FUNCTION_SCALING_ENVIRONMENTS,
   LambdaConcurrencyPool,
   SQS_LONG_POLL_SECONDS,
   seededRandom,
@@ -63,6 +64,20 @@ export interface SimulationFacts {
   readonly outcomes: Readonly<Record<string, number>>;
   readonly simulatedEvents: number;
   readonly wallMs: number;
+  /** Second by second from the start: what the capacity tables and their extrapolation read. */
+  readonly seconds: SecondBySecond;
+}
+
+/** One entry per simulated second (index 0 is the first second); seconds the run skipped while idle hold 0. */
+export interface SecondBySecond {
+  /** Messages acknowledged (deleted after the handler succeeded) in the second. */
+  readonly acknowledged: readonly number[];
+  /** The concurrent batches the mapping allowed during the second (set at its start). */
+  readonly mappingBatches: readonly number[];
+  /** Invocation-seconds in the second: its mean concurrency (each invocation counted from its receive to its end). */
+  readonly concurrencySeconds: readonly number[];
+  /** The most invocations running at once in the second. */
+  readonly peakConcurrency: readonly number[];
 }
 
 const TICK_MS = 100;
@@ -73,6 +88,8 @@ type Agenda = { kind: 'tick' } | { kind: 'poll'; slot: number } | { kind: 'compl
 
 interface Invocation {
   readonly slot: number;
+  /** When it took its execution environment (its receive). */
+  readonly startedAt: number;
   readonly messages: readonly ReceivedMessage[];
   /** The records Lambda deletes after the invocation (none when the whole batch failed). */
   readonly toDelete: readonly ReceivedMessage[];
@@ -199,6 +216,17 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
       ? { mode: 'standard', maximumConcurrency: settings.maximumConcurrency }
       : platform.scaling,
   );
+  // Steady traffic, not a launch: the mapping as a sustained backlog leaves it (at its ceiling), and
+  // as many environments initialised — taken and given back before the run, so that neither the
+  // peak nor the cold starts count them. Both then follow the traffic as in any run.
+  let prewarmed = 0;
+  if (options.warmStart) {
+    while (scaling.concurrency < scaling.ceiling) scaling.tick({ backlog: true, throttled: false });
+    const environments = Math.min(scaling.ceiling, pool.limitAt(startMs), FUNCTION_SCALING_ENVIRONMENTS);
+    for (let i = 0; i < environments; i++) if (pool.acquire(startMs).ok) prewarmed++;
+    for (let i = 0; i < prewarmed; i++) pool.release();
+    pool.peak = 0;
+  }
   const slotState = new Uint8Array(scaling.ceiling);
   const idleSince = new Float64Array(scaling.ceiling);
   const idle: number[] = [];
@@ -221,6 +249,27 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
   let events = 0;
   let throttledThisSecond = false;
   let drainedAt: number | undefined;
+  const perSecond = {
+    acknowledged: [] as number[],
+    mappingBatches: [] as number[],
+    concurrencySeconds: [] as number[],
+    peakConcurrency: [] as number[],
+  };
+  const secondOf = (at: number): number => Math.floor((at - startMs) / 1000);
+  const add = (series: number[], second: number, value: number): void => {
+    for (let s = series.length; s <= second; s++) series.push(0);
+    series[second] = (series[second] as number) + value;
+  };
+  /** An invocation's hold, [from, to), spread over the seconds it covers. */
+  const addConcurrency = (from: number, to: number): void => {
+    for (let at = from; at < to; ) {
+      const second = secondOf(at);
+      const secondEnd = startMs + (second + 1) * 1000;
+      const until = Math.min(to, secondEnd);
+      add(perSecond.concurrencySeconds, second, (until - at) / 1000);
+      at = until;
+    }
+  };
 
   const agenda = new EventQueue<Agenda>();
   const publish = (count: number): void => {
@@ -287,6 +336,9 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
       return;
     }
     invocations++;
+    const second = secondOf(now);
+    add(perSecond.peakConcurrency, second, 0);
+    if (pool.running > (perSecond.peakConcurrency[second] as number)) perSecond.peakConcurrency[second] = pool.running;
     const startup = rt.invocationOverheadMs + (grant.coldStart ? rt.coldStartMs : 0);
     saveStartMs = now + rt.sqsReceiveMs + startup;
     latencies.length = 0;
@@ -321,7 +373,10 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
       else failedInvocations++;
     }
     billedMs += Math.ceil(durationMs);
-    agenda.push(now + rt.sqsReceiveMs + durationMs, { kind: 'complete', invocation: { slot, messages, toDelete } });
+    agenda.push(now + rt.sqsReceiveMs + durationMs, {
+      kind: 'complete',
+      invocation: { slot, startedAt: now, messages, toDelete },
+    });
   };
 
   const complete = (invocation: Invocation, now: number): void => {
@@ -331,13 +386,17 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
       const failures = queue.deleteNow(invocation.toDelete.map((m) => m.receiptHandle));
       const failed = new Set(failures.map((f) => f.receiptHandle));
       const deletedAt = now + rt.sqsDeleteMs;
+      let deleted = 0;
       for (const message of invocation.toDelete) {
         if (failed.has(message.receiptHandle)) continue;
-        acknowledged++;
+        deleted++;
         ages.push(deletedAt - message.sentTimestamp);
       }
+      acknowledged += deleted;
+      add(perSecond.acknowledged, secondOf(deletedAt), deleted);
       nextPollAt = deletedAt;
     }
+    addConcurrency(invocation.startedAt, now);
     pool.release();
     agenda.push(nextPollAt, { kind: 'poll', slot: invocation.slot });
   };
@@ -381,6 +440,7 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
       scaling.tick({ backlog, throttled: throttledThisSecond });
       throttledThisSecond = false;
       applyScaling(now);
+      add(perSecond.mappingBatches, secondOf(now), scaling.concurrency);
     }
     tick++;
     if (visibleNow(now)) wakeOne(now);
@@ -462,7 +522,7 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
     agesMs,
     peakConcurrency: pool.peak,
     peakMappingBatches,
-    coldStarts: pool.coldStarts,
+    coldStarts: pool.coldStarts - prewarmed,
     invocations,
     throttledInvocations: { ...pool.throttles },
     throttledRecords,
@@ -482,5 +542,6 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
     outcomes: { ...metrics.totals },
     simulatedEvents: events,
     wallMs: performance.now() - wallStart,
+    seconds: perSecond,
   };
 }

@@ -28,6 +28,7 @@ export interface SimulateFlags {
   readonly throttleConcurrencyLeft: number;
   readonly seed: number;
   readonly maxDrain: number;
+  readonly warmStart: boolean;
   // the stack's settings
   readonly batchSize?: number;
   readonly maximumConcurrency?: number | 'none';
@@ -77,6 +78,7 @@ export const SIMULATE_DEFAULTS = {
   throttleConcurrencyLeft: 0,
   seed: 1,
   maxDrain: 14_400,
+  warmStart: false,
   accountConcurrency: 1_000,
   otherFunctionsConcurrency: 0,
   esmMode: 'standard' as const,
@@ -227,6 +229,7 @@ export function simulationOptionsFrom(stack: SimulatedStackSettings, flags: Simu
         ? { asOf: `${LIST_PRICES.asOf} (overridden)` }
         : {}),
     },
+    warmStart: flags.warmStart,
     seed: flags.seed,
     maxDrainSeconds: flags.maxDrain,
   };

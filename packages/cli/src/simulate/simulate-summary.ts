@@ -54,6 +54,8 @@ export interface SimulateSummary {
   };
   readonly workload: {
     readonly seed: number;
+    /** The run started with the mapping scaled and environments initialised (steady traffic, not a launch). */
+    readonly warm_start: boolean;
     readonly rate: number;
     readonly ramp_to: number | null;
     readonly duration_s: number;
@@ -79,6 +81,8 @@ export interface SimulateSummary {
     readonly time_to_drain_s: number | null;
     readonly simulated_s: number;
     readonly message_age_s: { readonly p50: number; readonly p99: number; readonly max: number };
+    /** Invocation-seconds over the simulated seconds: the function's concurrency on average. */
+    readonly mean_concurrency: number;
     readonly peak_concurrency: number;
     readonly peak_mapping_batches: number;
     readonly cold_starts: number;
@@ -215,6 +219,7 @@ export function summarizeSimulation(
     },
     workload: {
       seed: options.seed,
+      warm_start: options.warmStart === true,
       rate: workload.rate,
       ramp_to: workload.rampTo ?? null,
       duration_s: workload.durationSeconds,
@@ -252,6 +257,10 @@ export function summarizeSimulation(
         p99: round(percentile(facts.agesMs, 99) / 1000),
         max: round((facts.agesMs[facts.agesMs.length - 1] ?? 0) / 1000),
       },
+      mean_concurrency:
+        facts.simulatedSeconds === 0
+          ? 0
+          : round(facts.seconds.concurrencySeconds.reduce((a, b) => a + b, 0) / facts.simulatedSeconds, 2),
       peak_concurrency: facts.peakConcurrency,
       peak_mapping_batches: facts.peakMappingBatches,
       cold_starts: facts.coldStarts,
@@ -316,7 +325,7 @@ export function formatSimulateTable(summary: SimulateSummary): string {
     ['message age', `p50 ${r.message_age_s.p50} s, p99 ${r.message_age_s.p99} s, max ${r.message_age_s.max} s`],
     [
       'peak concurrency',
-      `${r.peak_concurrency} (mapping batches ${r.peak_mapping_batches}, cold starts ${r.cold_starts})`,
+      `${r.peak_concurrency} (mean ${r.mean_concurrency}, mapping batches ${r.peak_mapping_batches}, cold starts ${r.cold_starts})`,
     ],
     [
       'throttled invocations',

@@ -49,6 +49,11 @@ export interface SimulationOptions {
   readonly workload: WorkloadShape;
   readonly outage?: OutageWindowOptions | undefined;
   readonly throttle?: ThrottleWindow | undefined;
+  /**
+   * Steady traffic rather than a launch: the mapping starts at its ceiling (as after a sustained
+   * backlog) with as many execution environments initialised; it scales down as the traffic allows.
+   */
+  readonly warmStart?: boolean | undefined;
   readonly prices: ListPrices;
   readonly seed: number;
   /** The run stops (undrained) this many simulated seconds after the arrivals end. */

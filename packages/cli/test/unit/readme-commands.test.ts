@@ -27,13 +27,6 @@ const shown: ShownCommand[] = documents.flatMap((path) =>
   shownCommands(relative(root, path), readFileSync(path, 'utf8'), scripts),
 );
 
-// Commands a document itself calls not built yet (docs/capacity.md: "Not produced yet: the generator
-// (`orders simulate --capacity-tables` …)"). Each must still fail the check: the entry goes once the
-// command exists or the document stops naming it.
-const ANNOUNCED = [{ file: 'docs/capacity.md', text: 'orders simulate --capacity-tables' }];
-const isAnnounced = (command: ShownCommand) =>
-  ANNOUNCED.some((announced) => command.where.startsWith(`${announced.file}:`) && command.text === announced.text);
-
 const shownIn = (file: string, markdown: string) => shownCommands(file, markdown, scripts);
 const problemsIn = (markdown: string) =>
   shownIn('synthetic.md', markdown).flatMap((command) => problemsOf(command, program));
@@ -59,20 +52,8 @@ describe('the commands README.md and docs/ show', () => {
   it(
     'name subcommands that exist and flags their --help lists',
     () => {
-      const problems = shown
-        .filter((command) => !isAnnounced(command))
-        .flatMap((command) => problemsOf(command, program));
+      const problems = shown.flatMap((command) => problemsOf(command, program));
       expect(problems).toEqual([]);
-    },
-    TIMEOUT_MS,
-  );
-
-  it(
-    'that a document announces as not built yet are still not built (else drop them from ANNOUNCED)',
-    () => {
-      const announced = shown.filter(isAnnounced);
-      expect(announced.map((command) => command.text).sort()).toEqual(ANNOUNCED.map((entry) => entry.text).sort());
-      for (const command of announced) expect(problemsOf(command, program)).not.toEqual([]);
     },
     TIMEOUT_MS,
   );

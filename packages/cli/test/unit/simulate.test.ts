@@ -184,6 +184,31 @@ describe('orders simulate: scenarios', () => {
     expect(summary.ok).toBe(true);
   }, 60_000);
 
+  it('a warm start begins with the mapping at its ceiling and environments initialised, counted neither as cold starts nor in the peak', async () => {
+    const run = (warmStart: boolean) =>
+      runSimulation(
+        simulationOptionsFrom(
+          STACK_DEFAULT_SETTINGS,
+          flags({ rate: 100, duration: 5, maximumConcurrency: 30, warmStart }),
+        ),
+        defaults,
+      );
+    const [cold, warm] = [await run(false), await run(true)];
+    expect(warm.workload.warm_start).toBe(true);
+    expect(warm.results.peak_mapping_batches).toBe(30);
+    expect(warm.results.cold_starts).toBe(0);
+    // 100 orders/s arrive 10 at a time: one batch each 100 ms, never 30 at once.
+    expect(warm.results.peak_concurrency).toBeLessThan(5);
+    expect(warm.results.throttled_invocations).toBe(0);
+    // Cold, the mapping starts at 5 batches and never needs more; the first invocations start environments.
+    expect(cold.results.peak_mapping_batches).toBe(5);
+    expect(cold.results.cold_starts).toBeGreaterThan(0);
+    // Mean concurrency is invocation-seconds per second: 5 s of 10 batches a second, each 20 ms
+    // receive + 15 ms overhead + 8 ms PutItem, 0.43 (cold starts add to the cold run's).
+    expect(warm.results.mean_concurrency).toBeCloseTo(0.43, 1);
+    expect(cold.results.mean_concurrency).toBeGreaterThan(warm.results.mean_concurrency);
+  }, 60_000);
+
   it('the same seed gives the same summary', async () => {
     const options = simulationOptionsFrom(
       STACK_DEFAULT_SETTINGS,
