@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { toInfrastructureError } from './aws-error-translation';
 import { ResourceMissingError } from './errors';
+import { withSimilarNames } from './similar-resource-names';
 import { queueNameFromUrl } from './sqs-message-queue';
 import { findQueueUrl } from './sqs-queue-lookup';
 
@@ -20,11 +21,16 @@ export interface ConsumeQueue {
  * The consumer's start-up: the queue URL (GetQueueUrl) and its visibility timeout and redrive
  * policy (one GetQueueAttributes) — two requests, and nothing about the topic, the subscription
  * or the table, which consuming does not need (a missing table shows in the first record's
- * failure, `table_not_found`, paced as systemic). A missing queue is a ResourceMissingError.
+ * failure, `table_not_found`, paced as systemic). A missing queue is a ResourceMissingError that
+ * names the queues with a similar name (one more request, ListQueues).
  */
 export async function lookUpConsumeQueue(client: SQSClient, queueName: string): Promise<ConsumeQueue> {
   const queueUrl = await findQueueUrl(client, queueName);
-  if (queueUrl === undefined) throw new ResourceMissingError([{ type: 'SQS queue', name: queueName }]);
+  if (queueUrl === undefined) {
+    throw await withSimilarNames(new ResourceMissingError([{ type: 'SQS queue', name: queueName }]), {
+      clients: { sqs: client },
+    });
+  }
   let attributes: Record<string, string>;
   try {
     const result = await client.send(

@@ -33,6 +33,7 @@ export {
   type AwsRequestErrorCode,
   type AwsRequestErrorDetails,
   type AwsResourceType,
+  describeMissingResources,
   EndpointUnreachableError,
   MalformedStoredItemError,
   MissingCredentialsError,
@@ -101,3 +102,4 @@ export {
   newestStoredOrders,
 } from './resource-lookup';
 export { deleteOrderResources, type ResourcesToDelete, type TeardownReport } from './resource-teardown';
+export { type SimilarNamesLookup, withSimilarNames } from './similar-resource-names';

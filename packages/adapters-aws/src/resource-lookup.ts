@@ -3,6 +3,7 @@ import { type StoredOrderRecord, storedOrderRecord } from './dynamodb-order-item
 import { createAwsClients, type AwsClientOptions, type AwsClients } from './aws-client-config';
 import { ResourceMissingError, type MissingResource } from './errors';
 import { scanOrderItems } from './order-table-scan';
+import { withSimilarNames } from './similar-resource-names';
 import { describeTable } from './provisioning';
 import { resolveResourceNames, type OrderResources, type ResourceNames } from './resource-names';
 import { findQueueSubscriptions, findTopicArn } from './sns-topic-lookup';
@@ -16,7 +17,7 @@ export interface LookupOptions {
 
 /**
  * Finds the resources by name without creating anything: what a CLI command runs first. When any
- * is missing, one ResourceMissingError names all of them.
+ * is missing, one ResourceMissingError names all of them, each with the similar names that exist.
  */
 export async function describeResources(options: LookupOptions = {}): Promise<OrderResources> {
   const names = resolveResourceNames(options.names);
@@ -33,7 +34,7 @@ export async function describeResources(options: LookupOptions = {}): Promise<Or
   if (queueUrl === undefined) missing.push({ type: 'SQS queue', name: names.queueName });
   if (dlqUrl === undefined) missing.push({ type: 'SQS queue', name: names.dlqName });
   if (table?.TableArn === undefined || topicArn === undefined || queueUrl === undefined || dlqUrl === undefined) {
-    throw new ResourceMissingError(missing);
+    throw await withSimilarNames(new ResourceMissingError(missing), { clients });
   }
   const [queueArn, dlqArn] = await Promise.all([getQueueArn(clients.sqs, queueUrl), getQueueArn(clients.sqs, dlqUrl)]);
   const [subscription] = await findQueueSubscriptions(clients.sns, topicArn, queueArn);
@@ -82,9 +83,16 @@ export async function newestStoredOrders(
   options: { readonly limit: number; readonly maxScanned: number },
 ): Promise<NewestOrders> {
   const records: StoredOrderRecord[] = [];
-  const { scanned, complete } = await scanOrderItems(client, tableName, { maxScanned: options.maxScanned }, (page) => {
-    for (const item of page.Items ?? []) records.push(storedOrderRecord(item));
-  });
+  let scan: { readonly scanned: number; readonly complete: boolean };
+  try {
+    scan = await scanOrderItems(client, tableName, { maxScanned: options.maxScanned }, (page) => {
+      for (const item of page.Items ?? []) records.push(storedOrderRecord(item));
+    });
+  } catch (error) {
+    // A missing table: say which tables do exist with a similar name.
+    throw await withSimilarNames(error, { clients: { dynamodb: client } });
+  }
+  const { scanned, complete } = scan;
   // ISO 8601 UTC strings sort as time; items from before the rule (no updatedAt) come last.
   const storedAt = (record: StoredOrderRecord): string => record.storedAt ?? '';
   records.sort((a, b) => (storedAt(a) < storedAt(b) ? 1 : storedAt(a) > storedAt(b) ? -1 : 0));

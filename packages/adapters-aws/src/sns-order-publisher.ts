@@ -4,6 +4,7 @@ import { createSnsClient, type AwsClientOptions } from './aws-client-config';
 import { toInfrastructureError, type AwsCallContext } from './aws-error-translation';
 import { chunkForBatch, MAX_BATCH_ENTRIES, utf8Bytes } from './batching';
 import { AwsRequestError } from './errors';
+import { topicNameFromArn } from './resource-names';
 
 export interface SnsOrderPublisherOptions {
   readonly topicArn: string;
@@ -111,7 +112,8 @@ export class SnsOrderPublisher implements OrderEventPublisher {
   }
 
   private context(operation: string): AwsCallContext {
-    return { service: 'SNS', operation, resource: { type: 'SNS topic', name: this.topicArn } };
+    // By its name, as the user gave it (--topic), not its ARN.
+    return { service: 'SNS', operation, resource: { type: 'SNS topic', name: topicNameFromArn(this.topicArn) } };
   }
 }
 

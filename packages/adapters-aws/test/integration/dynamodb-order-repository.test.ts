@@ -138,7 +138,7 @@ describe('DynamoDbOrderRepository on a real endpoint', () => {
     expect(saveError).toMatchObject({ code: 'table_not_found', failureClass: 'systemic', retryable: false });
     expect((saveError as Error).cause).toBeInstanceOf(ResourceMissingError);
     expect((saveError as Error).message).toBe(
-      'The DynamoDB table "NoSuchOrdersTable" does not exist; run "orders provision" to create it.',
+      'The DynamoDB table "NoSuchOrdersTable" does not exist: check the name, or create "NoSuchOrdersTable" by giving "orders provision" the same names.',
     );
 
     await expect(missing.findById('O1234')).rejects.toBeInstanceOf(RepositoryUnavailableError);

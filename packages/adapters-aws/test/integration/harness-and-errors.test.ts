@@ -140,7 +140,7 @@ describe('an unreachable endpoint', () => {
     client.destroy();
     expect(error).toBeInstanceOf(EndpointUnreachableError);
     expect((error as Error).message).toBe(
-      `Could not reach the AWS endpoint 127.0.0.1:${port}; check AWS_ENDPOINT_URL and that the service or emulator is running.`,
+      `Could not reach the AWS endpoint 127.0.0.1:${port}; check that the emulator or service there is running.`,
     );
   });
 });

@@ -160,7 +160,7 @@ describe('describeResources', () => {
     ]);
     expect((error as Error).message).toBe(
       `These resources do not exist: DynamoDB table "${names.tableName}", SNS topic "${names.topicName}", ` +
-        `SQS queue "${names.queueName}", SQS queue "${names.dlqName}"; run "orders provision" to create them.`,
+        `SQS queue "${names.queueName}", SQS queue "${names.dlqName}"; check the names, or create them by giving "orders provision" the same names.`,
     );
   });
 });

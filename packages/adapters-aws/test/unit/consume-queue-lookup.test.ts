@@ -46,15 +46,17 @@ describe('lookUpConsumeQueue (the consumer start-up)', () => {
     });
   });
 
-  it('names a missing queue in one sentence', async () => {
-    const sqs = sqsWith(() => {
+  it('names a missing queue in one sentence, with the queues of a similar name (never "provision" for a typo)', async () => {
+    const sqs = sqsWith((command) => {
+      if (command.name === 'ListQueuesCommand') return { $metadata: {}, QueueUrls: [QUEUE_URL] };
       throw new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} });
     });
-    const failure = lookUpConsumeQueue(sqs.client, 'NoSuchQueue');
+    const failure = lookUpConsumeQueue(sqs.client, 'OrderQeue');
     await expect(failure).rejects.toThrow(ResourceMissingError);
     await expect(failure).rejects.toThrow(
-      'The SQS queue "NoSuchQueue" does not exist; run "orders provision" to create it.',
+      'The SQS queue "OrderQeue" does not exist, but "OrderQueue" does: check the name, as "orders provision" would create "OrderQeue" as given.',
     );
+    expect(sqs.calls.map((call) => call.name)).toEqual(['GetQueueUrlCommand', 'ListQueuesCommand']);
   });
 
   it.each([

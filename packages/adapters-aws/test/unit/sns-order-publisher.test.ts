@@ -44,11 +44,13 @@ describe('SnsOrderPublisher', () => {
     expect(inputsOf('PublishCommand')[0]).not.toHaveProperty('MessageAttributes');
   });
 
-  it('throws a typed error when the topic does not exist', async () => {
+  it('throws a typed error when the topic does not exist, naming the topic by its name (not its ARN)', async () => {
     const { publisher } = publisherWith(() => {
       throw new NotFoundException({ message: 'Topic does not exist', $metadata: { httpStatusCode: 404 } });
     });
-    await expect(publisher.publish({ body: 'x' })).rejects.toBeInstanceOf(ResourceMissingError);
+    const failure = publisher.publish({ body: 'x' });
+    await expect(failure).rejects.toBeInstanceOf(ResourceMissingError);
+    await expect(failure).rejects.toMatchObject({ missing: [{ type: 'SNS topic', name: 'OrderTopic' }] });
   });
 
   it('publishes 25 messages in batches of 10, 10 and 5 and maps entry failures back to input indexes', async () => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DynamoDbOrderRepository, type StoredOrderRecord } from '@orders/adapters-aws';
+import { DynamoDbOrderRepository, type StoredOrderRecord, withSimilarNames } from '@orders/adapters-aws';
 import { instantFromDecimalSeconds } from '@orders/core';
 import { formatTable } from '../output/format-table';
 import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
@@ -18,18 +18,24 @@ export function getCommand(): Command {
       .argument('<orderId...>', 'one or more order ids')
       .option('--json', 'one JSON object per order, one per line', false),
   ).action(async (orderIds: string[], options: GetCommandOptions) => {
-    const repository = new DynamoDbOrderRepository({
-      tableName: resourceNamesFrom(options).tableName,
-      clientOptions: await openAwsTarget('get', options),
-    });
-    const found = await Promise.all(
-      orderIds.map(async (orderId) => ({ orderId, record: await repository.findStored(orderId) })),
-    );
+    const clientOptions = await openAwsTarget('get', options);
+    const repository = new DynamoDbOrderRepository({ tableName: resourceNamesFrom(options).tableName, clientOptions });
+    let found: { readonly orderId: string; readonly record: StoredOrderRecord | undefined }[];
+    try {
+      found = await Promise.all(
+        orderIds.map(async (orderId) => ({ orderId, record: await repository.findStored(orderId) })),
+      );
+    } catch (error) {
+      // A missing table (a typo in --table?): say which tables there are with a similar name.
+      throw await withSimilarNames(error, { clientOptions });
+    }
     if (options.json) {
       for (const { orderId, record } of found)
         process.stdout.write(`${JSON.stringify(record ? recordJson(record) : { orderId, found: false })}\n`);
     } else {
-      process.stdout.write(`${storedOrdersTable(found.flatMap(({ record }) => (record ? [record] : [])))}\n`);
+      const stored = found.flatMap(({ record }) => (record ? [record] : []));
+      // A table of nothing (its header alone) would only stand before the sentences saying so.
+      if (stored.length > 0) process.stdout.write(`${storedOrdersTable(stored)}\n`);
       for (const { orderId, record } of found)
         if (!record) process.stderr.write(`orders: no order "${orderId}" is stored\n`);
     }

@@ -77,14 +77,22 @@ function serveCommand(): Command {
       if (options.visibilityTimeout !== undefined && !options.provision) {
         throw new InvalidArgumentError('--visibility-timeout only applies with --provision');
       }
+      // The local Lambda host loads when it serves, so that every other command starts without it.
+      const [{ serveLambda }, { loadServedStack }] = await Promise.all([
+        import('../lambda/serve-lambda.js'),
+        import('../lambda/served-stack.js'),
+      ]);
+      // The template first: with nothing synthesized, that is the one thing to say, before any AWS call.
+      const stack = loadServedStack({
+        cdkOut: options.cdkOut,
+        defaultCdkOut: DEFAULT_CDK_OUT,
+        ...(options.stack === undefined ? {} : { stackName: options.stack }),
+      });
       const clientOptions = await openAwsTarget('lambda serve', options);
       const stop = stopOnSignals('orders lambda serve');
       try {
-        // The local Lambda host loads when it serves, so that every other command starts without it.
-        const { serveLambda } = await import('../lambda/serve-lambda.js');
         const report = await serveLambda({
-          cdkOut: options.cdkOut,
-          ...(options.stack === undefined ? {} : { stackName: options.stack }),
+          stack,
           ...(options.function === undefined ? {} : { functionName: options.function }),
           clientOptions,
           environmentOverrides: options.env,

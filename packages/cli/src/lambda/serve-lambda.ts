@@ -12,7 +12,6 @@ import {
 import {
   LocalLambda,
   combineEventSourceReports,
-  loadSynthesizedStack,
   readFunctionDefinition,
   readSqsEventSource,
   SqsEventSource,
@@ -20,13 +19,13 @@ import {
   type EventSourceReport,
   type FunctionDefinition,
   type LogFormat,
+  type SynthesizedStack,
 } from '@orders/lambda-local';
 import { templateResources } from './template-resources';
 
 export interface ServeLambdaOptions {
-  /** The cloud assembly `pnpm synth` wrote. */
-  readonly cdkOut: string;
-  readonly stackName?: string;
+  /** The stack from the cloud assembly `pnpm synth` wrote (see loadServedStack). */
+  readonly stack: SynthesizedStack;
   /** Logical id or FunctionName, when the stack has several functions. */
   readonly functionName?: string;
   readonly clientOptions: AwsClientOptions;
@@ -63,10 +62,7 @@ export interface ServeLambdaReport extends Omit<EventSourceReport, 'stoppedBy'> 
  * inside AWS's runtime interface client, fed from OrderQueue by Lambda's event source rules.
  */
 export async function serveLambda(options: ServeLambdaOptions): Promise<ServeLambdaReport> {
-  const stack = loadSynthesizedStack({
-    cdkOut: options.cdkOut,
-    ...(options.stackName === undefined ? {} : { stackName: options.stackName }),
-  });
+  const { stack } = options;
   const sqs = createSqsClient(options.clientOptions);
   try {
     const region = options.clientOptions.region ?? (await sqs.config.region());

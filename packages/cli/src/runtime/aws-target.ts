@@ -8,6 +8,8 @@ export interface AwsTarget {
   readonly clientOptions: AwsClientOptions;
   /** The endpoint calls go to, when one is set (`--endpoint` or AWS_ENDPOINT_URL). */
   readonly endpoint: string | undefined;
+  /** Which of the two set `endpoint`: what an error about it names. */
+  readonly endpointSource?: '--endpoint' | 'AWS_ENDPOINT_URL';
   /**
    * The per-service endpoints the SDK honours (AWS_ENDPOINT_URL_SQS, …; each wins over
    * AWS_ENDPOINT_URL for its service), as an emulator setup that splits services across ports sets
@@ -41,12 +43,12 @@ const REGION_PATTERNS = [
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The services the commands call, by the suffix of the SDK's per-service endpoint variable. */
-const SERVICE_ENDPOINT_VARIABLES = {
+export const SERVICE_ENDPOINT_VARIABLES = {
   SQS: 'AWS_ENDPOINT_URL_SQS',
   SNS: 'AWS_ENDPOINT_URL_SNS',
   DynamoDB: 'AWS_ENDPOINT_URL_DYNAMODB',
 } as const;
-type ServiceName = keyof typeof SERVICE_ENDPOINT_VARIABLES;
+export type ServiceName = keyof typeof SERVICE_ENDPOINT_VARIABLES;
 const SERVICE_NAMES = Object.keys(SERVICE_ENDPOINT_VARIABLES) as ServiceName[];
 
 const nonBlank = (value: string | undefined): string | undefined =>
@@ -64,7 +66,8 @@ export function awsTargetFrom(
   env: Environment = process.env,
   readFile: SharedFileReader = readSharedFile,
 ): AwsTarget {
-  const endpointSource = options.endpoint !== undefined ? '--endpoint' : 'AWS_ENDPOINT_URL';
+  const endpointSource: '--endpoint' | 'AWS_ENDPOINT_URL' =
+    nonBlank(options.endpoint) !== undefined ? '--endpoint' : 'AWS_ENDPOINT_URL';
   const ignoredEndpoints = options.endpoint === undefined ? ignoredEndpointVariables(env, readFile) : undefined;
   const endpoint =
     nonBlank(options.endpoint) ?? (ignoredEndpoints === undefined ? nonBlank(env['AWS_ENDPOINT_URL']) : undefined);
@@ -93,6 +96,7 @@ export function awsTargetFrom(
       ...(options.region === undefined ? {} : { region }),
     },
     endpoint,
+    ...(endpoint === undefined ? {} : { endpointSource }),
     serviceEndpoints,
     region,
     // Endpoints that are set make an emulator setup, unless one of them is AWS's own domain.
@@ -141,9 +145,27 @@ function checkEndpoint(endpoint: string, source: string): void {
   }
 }
 
+/** What the running command said it talks to: its failure sentence names the same place and setting. */
+export interface AnnouncedTarget {
+  readonly command: string;
+  readonly target: AwsTarget;
+  /** On AWS itself, once the credentials are identified: the account and region the calls go to. */
+  readonly account?: { readonly id: string; readonly region: string };
+}
+
+// One process runs one command: main's last word on a failure reads what that command announced.
+let announced: AnnouncedTarget | undefined;
+
+/** The target the running command announced (announceTarget), if it got that far. */
+export function announcedTarget(): AnnouncedTarget | undefined {
+  return announced;
+}
+
 /**
  * Says on stderr where the command is about to talk — an endpoint, or the AWS account and region
- * (one STS call, which also proves the credentials work) — before it changes anything.
+ * (one STS call, which also proves the credentials work) — before it changes anything. Remembers
+ * it (announcedTarget) before the first call, so that even that call's failure can be put in terms
+ * of what the user set: `--endpoint`, AWS_ENDPOINT_URL, a per-service variable, or nothing.
  */
 export async function announceTarget(
   command: string,
@@ -151,6 +173,7 @@ export async function announceTarget(
   io: { write(text: string): unknown } = process.stderr,
   identify: typeof callerIdentity = callerIdentity,
 ): Promise<void> {
+  announced = { command, target };
   if (!target.realAws) {
     const leftToAws = servicesLeftToAws(target);
     const where = [
@@ -162,6 +185,7 @@ export async function announceTarget(
     return;
   }
   const identity = await identify(target.clientOptions);
+  announced = { command, target, account: { id: identity.account, region: identity.region } };
   io.write(
     `orders ${command}: talking to AWS account ${identity.account} in ${identity.region}${ignoredNote(target)}\n`,
   );
@@ -203,7 +227,7 @@ export function requireRealAwsConsent(command: string, target: AwsTarget, consen
 }
 
 /** With per-service endpoints only: the services that have none, whose calls go to AWS itself. */
-function servicesLeftToAws(target: AwsTarget): ServiceName[] {
+export function servicesLeftToAws(target: AwsTarget): ServiceName[] {
   if (target.endpoint !== undefined || Object.keys(target.serviceEndpoints).length === 0) return [];
   return SERVICE_NAMES.filter((service) => target.serviceEndpoints[service] === undefined);
 }

@@ -98,6 +98,8 @@ describe('orders lambda serve', () => {
   it('says in one sentence what to do when nothing was synthesized', () => {
     const run = orders(['lambda', 'serve', '--cdk-out', join(tmpdir(), 'no-such-cdk-out')]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^orders: .*does not exist: synthesize the stack first \(pnpm build && pnpm synth\)$/m);
+    expect(run.stderr).toMatch(
+      /^orders: There is no cloud assembly at .* \(--cdk-out\): pnpm synth writes one to infra\/cdk\.out, /m,
+    );
   });
 });

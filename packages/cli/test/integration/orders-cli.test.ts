@@ -49,7 +49,9 @@ describe('orders CLI against the emulator', () => {
   it('explains an unreachable endpoint in one sentence', () => {
     const run = orders(['status', ...flags], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^orders: Could not reach the AWS endpoint/m);
+    expect(run.stderr).toMatch(
+      /^orders: Could not reach http:\/\/127\.0\.0\.1:9 \(AWS_ENDPOINT_URL\): check that the emulator is running there, /m,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { TemplateError } from '../errors';
 
@@ -31,14 +31,24 @@ const TEMPLATE_SUFFIX = '.template.json';
  */
 export function loadSynthesizedStack(options: { cdkOut: string; stackName?: string }): SynthesizedStack {
   const directory = resolve(options.cdkOut);
-  if (!existsSync(directory)) {
+  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
     throw new TemplateError(
       'cloud_assembly_missing',
-      `${directory} does not exist: synthesize the stack first (pnpm build && pnpm synth)`,
+      `no cloud assembly at ${directory}: synthesize the stack first (pnpm synth)`,
     );
   }
   const stackName = options.stackName ?? onlyStackIn(directory);
   const templatePath = join(directory, `${stackName}${TEMPLATE_SUFFIX}`);
+  if (!existsSync(templatePath)) {
+    // A stack asked for by name that is not there: a typo as likely as a stale assembly.
+    const stacks = stacksIn(directory);
+    throw new TemplateError(
+      'stack_missing',
+      stacks.length === 0
+        ? `${directory} holds no stack template (*${TEMPLATE_SUFFIX}): synthesize the stack first (pnpm synth)`
+        : `${directory} holds no stack named "${stackName}", only ${stacks.map((name) => `"${name}"`).join(', ')}`,
+    );
+  }
   const template = readJson<CfnTemplate>(templatePath, 'template_unreadable');
   if (typeof template !== 'object' || template === null || typeof template.Resources !== 'object') {
     throw new TemplateError('template_invalid', `${templatePath} is not a CloudFormation template (no Resources)`);
@@ -46,15 +56,19 @@ export function loadSynthesizedStack(options: { cdkOut: string; stackName?: stri
   return { stackName, directory, templatePath, template, fileAssets: fileAssetsOf(directory, stackName) };
 }
 
-function onlyStackIn(directory: string): string {
-  const stacks = readdirSync(directory)
+function stacksIn(directory: string): string[] {
+  return readdirSync(directory)
     .filter((file) => file.endsWith(TEMPLATE_SUFFIX))
     .map((file) => file.slice(0, -TEMPLATE_SUFFIX.length));
+}
+
+function onlyStackIn(directory: string): string {
+  const stacks = stacksIn(directory);
   if (stacks.length === 1) return stacks[0] as string;
   throw new TemplateError(
     stacks.length === 0 ? 'template_missing' : 'stack_ambiguous',
     stacks.length === 0
-      ? `${directory} holds no *${TEMPLATE_SUFFIX}: synthesize the stack first (pnpm build && pnpm synth)`
+      ? `${directory} holds no stack template (*${TEMPLATE_SUFFIX}): synthesize the stack first (pnpm synth)`
       : `${directory} holds several stacks (${stacks.join(', ')}): name one`,
   );
 }
@@ -87,7 +101,7 @@ function readJson<T>(path: string, code: string): T {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new TemplateError(code, `cannot read ${path}: synthesize the stack first (pnpm build && pnpm synth)`, {
+    throw new TemplateError(code, `cannot read ${path}: synthesize the stack again (pnpm synth)`, {
       cause: error,
     });
   }

@@ -85,12 +85,40 @@ describe('reading the function from a synthesized stack', () => {
   });
 
   it('says to synthesize when there is no assembly, and which function to name when there are several', () => {
-    expect(() => loadSynthesizedStack({ cdkOut: '/nonexistent/cdk.out' })).toThrow(/pnpm build && pnpm synth/);
+    expect(() => loadSynthesizedStack({ cdkOut: '/nonexistent/cdk.out' })).toThrow(
+      new TemplateError(
+        'cloud_assembly_missing',
+        'no cloud assembly at /nonexistent/cdk.out: synthesize the stack first (pnpm synth)',
+      ),
+    );
     const resources = orderProcessingResources();
     const fixture = assembly({ ...resources, Other: { ...(resources['Fn'] as object) } });
     const stack = loadSynthesizedStack({ cdkOut: fixture.directory });
     expect(() => readFunctionDefinition(stack, { deployment })).toThrow(/2 functions/);
     expect(readFunctionDefinition(stack, { deployment, function: 'Other' }).logicalId).toBe('Other');
+  });
+});
+
+describe('finding the stack in the assembly', () => {
+  it('takes a file where the assembly should be for no assembly at all', () => {
+    const fixture = assembly(orderProcessingResources());
+    const file = `${fixture.directory}/Fixture.template.json`;
+    expect(() => loadSynthesizedStack({ cdkOut: file })).toThrow(`no cloud assembly at ${file}`);
+  });
+
+  it('names the stacks there when the one asked for is not among them, instead of saying to synthesize', () => {
+    const fixture = assembly(orderProcessingResources(), { stackName: 'OrderProcessing' });
+    let error: unknown;
+    try {
+      loadSynthesizedStack({ cdkOut: fixture.directory, stackName: 'OrderProcesing' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(TemplateError);
+    expect(error).toMatchObject({
+      code: 'stack_missing',
+      message: `${fixture.directory} holds no stack named "OrderProcesing", only "OrderProcessing"`,
+    });
   });
 });
 
