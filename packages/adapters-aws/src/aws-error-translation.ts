@@ -25,6 +25,10 @@ interface SdkErrorShape {
   readonly $fault?: unknown;
   readonly $metadata?: { readonly httpStatusCode?: unknown };
   readonly $retryable?: { readonly throttling?: unknown };
+  /** DynamoDB's diagnosis of a throttle (ProvisionedThroughputExceededException, RequestLimitExceeded). */
+  readonly ThrottlingReasons?: unknown;
+  /** The same, as DynamoDB's ThrottlingException spells it. */
+  readonly throttlingReasons?: unknown;
   readonly address?: unknown;
   readonly port?: unknown;
   readonly hostname?: unknown;
@@ -76,6 +80,19 @@ const THROTTLING_NAMES = new Set([
   'TooManyRequestsException',
   'KMSThrottlingException',
 ]);
+
+/**
+ * DynamoDB's throttling reasons ("ThrottlingReason", Amazon DynamoDB API Reference, as modelled by
+ * @aws-sdk/client-dynamodb 3.1169 on ThrottlingException, ProvisionedThroughputExceededException and
+ * RequestLimitExceeded):
+ * `ResourceType + OperationType + LimitType`, e.g. `TableWriteKeyRangeThroughputExceeded` (a hot
+ * partition key), `TableWriteProvisionedThroughputExceeded`, `IndexWriteAccountLimitExceeded`,
+ * `TableWriteMaxOnDemandThroughputExceeded`. An error carrying reasons is a throttle, whichever
+ * exception it is; so is one named after a throughput limit type (not `AccountLimitExceeded` by
+ * name: other services use that name for quotas that no retry lifts).
+ */
+const THROTTLING_LIMIT_TYPE =
+  /(?:KeyRangeThroughputExceeded|ProvisionedThroughputExceeded|MaxOnDemandThroughputExceeded)(?:Exception)?$/;
 
 /**
  * Structural, not `instanceof Error`: an error made in another realm fails `instanceof` (Node's
@@ -132,6 +149,33 @@ export function isNetworkError(error: unknown): boolean {
 /** The error's name (an SDK exception's is the AWS error code), whatever realm or SDK copy made it. */
 export function awsErrorName(error: unknown): string | undefined {
   return asSdkError(error)?.name;
+}
+
+/** DynamoDB's throttling reasons on an error (e.g. `TableWriteKeyRangeThroughputExceeded`), if it gives any. */
+function throttlingReasons(error: SdkErrorShape): string[] {
+  const reasons = error.ThrottlingReasons ?? error.throttlingReasons;
+  if (!Array.isArray(reasons)) return [];
+  return reasons.flatMap((entry: unknown) => {
+    const reason = typeof entry === 'object' && entry !== null ? (entry as { reason?: unknown }).reason : undefined;
+    return typeof reason === 'string' ? [reason] : [];
+  });
+}
+
+/**
+ * Whether an SDK error (one attempt's, or the call's last) is the service throttling: by name, by
+ * DynamoDB's throttling reasons, by the SDK's own throttling trait, or by HTTP 429.
+ */
+export function isThrottlingError(error: unknown): boolean {
+  const sdk = asSdkError(error);
+  if (!sdk) return false;
+  return (
+    THROTTLING_NAMES.has(sdk.name) ||
+    THROTTLING_LIMIT_TYPE.test(sdk.name) ||
+    // Only a throttle carries throttling reasons, whatever limit type a later API version adds.
+    throttlingReasons(sdk).length > 0 ||
+    sdk.$retryable?.throttling === true ||
+    httpStatusOf(sdk) === 429
+  );
 }
 
 export function isNotFoundError(error: unknown): boolean {
@@ -207,12 +251,16 @@ export function toInfrastructureError(error: unknown, context: AwsCallContext): 
   const make = (code: AwsRequestErrorCode, retryable: boolean, what: string): AwsRequestError =>
     new AwsRequestError(code, `${call} failed: ${what}.`, { ...details, retryable });
 
+  const throttled = isThrottlingError(error);
   // SQS's RequestThrottled comes with a 403: the name decides before the status does.
-  if (ACCESS_NAMES.has(sdk.name) || (httpStatusCode === 403 && !THROTTLING_NAMES.has(sdk.name))) {
+  if (ACCESS_NAMES.has(sdk.name) || (httpStatusCode === 403 && !throttled)) {
     return make('access_denied', false, `access denied (${sdk.name}); check the credentials and their permissions`);
   }
-  if (THROTTLING_NAMES.has(sdk.name) || sdk.$retryable?.throttling === true || httpStatusCode === 429) {
-    return make('throttled', true, `still throttled after retries (${sdk.name})`);
+  if (throttled) {
+    // The reason tells a hot key (KeyRangeThroughputExceeded) from a table or account limit.
+    const reasons = [...new Set(throttlingReasons(sdk))];
+    const why = reasons.length === 0 ? sdk.name : `${sdk.name}: ${reasons.join(', ')}`;
+    return make('throttled', true, `still throttled after retries (${why})`);
   }
   if (sdk.$fault === 'server' || (httpStatusCode !== undefined && httpStatusCode >= 500)) {
     return make(

@@ -14,6 +14,7 @@ import {
 } from '@orders/core';
 import { type AwsClientOptions, createDynamoDbClient } from './aws-client-config';
 import { toInfrastructureError } from './aws-error-translation';
+import { reportThrottledAttempts } from './throttled-attempts';
 import {
   fromOrderItem,
   INSTANT_ATTRIBUTE,
@@ -106,7 +107,12 @@ export class DynamoDbOrderRepository implements OrderRepository {
     const instantText = instantToDecimalSeconds(event.instant);
     const { signal } = options;
     for (let round = 1; ; round++) {
-      const put = await this.conditionalPut(event, instantText, storedComesBeforeCondition(event, instantText), signal);
+      const put = await this.conditionalPut(
+        event,
+        instantText,
+        storedComesBeforeCondition(event, instantText),
+        options,
+      );
       if (!put.conditionFailed) return this.resultOfWrite(put.replacedItem, event);
       // The condition failed: an item that does not come before this event existed at that moment.
       const stored = put.storedItem ?? (await this.readForClassification(event.order.orderId, signal));
@@ -115,7 +121,7 @@ export class DynamoDbOrderRepository implements OrderRepository {
         const decision = decideSave(state, event);
         if (!decision.write) return decision.result;
         if (state.kind === 'legacy') {
-          const legacyPut = await this.conditionalPut(event, instantText, legacyUnchangedCondition(stored), signal);
+          const legacyPut = await this.conditionalPut(event, instantText, legacyUnchangedCondition(stored), options);
           if (!legacyPut.conditionFailed) return decision.result;
         }
         // Otherwise the item changed between the put and the read (fallback path only): go again.
@@ -145,28 +151,30 @@ export class DynamoDbOrderRepository implements OrderRepository {
     }
   }
 
-  /** The item a successful put replaced, or the stored item a failed condition returned (if any). */
+  /**
+   * The item a successful put replaced, or the stored item a failed condition returned (if any).
+   * Each attempt DynamoDB throttles is told to `onThrottledAttempt`, the ones the SDK retried past too.
+   */
   private async conditionalPut(
     event: TimedOrder,
     instantText: string,
     condition: WriteCondition,
-    signal: AbortSignalLike | undefined,
+    { signal, onThrottledAttempt }: SaveOptions,
   ): Promise<PutResult> {
+    const command = new PutItemCommand({
+      TableName: this.tableName,
+      Item: toOrderItem(event.order, instantText, new Date(this.clock.now())),
+      ConditionExpression: condition.expression,
+      ExpressionAttributeNames: condition.names,
+      ...(Object.keys(condition.values).length === 0 ? {} : { ExpressionAttributeValues: condition.values }),
+      // On success: the replaced item, if any, tells `updated` (or a won tie) from `created`.
+      ReturnValues: 'ALL_OLD',
+      // On failure: the item that won, so the outcome needs no second read.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    if (onThrottledAttempt !== undefined) reportThrottledAttempts(command, onThrottledAttempt);
     try {
-      const result = await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: toOrderItem(event.order, instantText, new Date(this.clock.now())),
-          ConditionExpression: condition.expression,
-          ExpressionAttributeNames: condition.names,
-          ...(Object.keys(condition.values).length === 0 ? {} : { ExpressionAttributeValues: condition.values }),
-          // On success: the replaced item, if any, tells `updated` (or a won tie) from `created`.
-          ReturnValues: 'ALL_OLD',
-          // On failure: the item that won, so the outcome needs no second read.
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-        sendOptions(signal),
-      );
+      const result = await this.client.send(command, sendOptions(signal));
       const replaced = result.Attributes !== undefined && Object.keys(result.Attributes).length > 0;
       return { conditionFailed: false, replacedItem: replaced ? result.Attributes : undefined };
     } catch (error) {

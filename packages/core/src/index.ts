@@ -85,7 +85,9 @@ export {
   InfrastructureError,
   type InfrastructureErrorOptions,
   type InfrastructureFailureClass,
+  isThrottled,
   RepositoryUnavailableError,
+  THROTTLED_ERROR_CODE,
 } from './errors/infrastructure-error';
 
 // The use case: a batch decoded, validated and stored, one outcome per message.
@@ -97,6 +99,7 @@ export {
   ProcessOrderBatch,
   type ProcessOrderBatchDependencies,
   type ProcessOrderBatchOptions,
+  type WriteConcurrency,
 } from './application/process-order-batch';
 export {
   type AcknowledgedOutcome,
@@ -109,6 +112,14 @@ export {
   outcomeErrorCode,
   tallyFailures,
 } from './application/message-outcome';
+
+// Writes under pressure: AIMD on the saves in flight, so a throttling store is not hammered.
+export {
+  AdaptiveConcurrency,
+  type AdaptiveConcurrencyOptions,
+  type ConcurrencyChange,
+  DEFAULT_CONCURRENCY_INCREASE_INTERVAL_MS,
+} from './application/adaptive-concurrency';
 
 // Retries paced by why they failed, so an outage outlasts the DLQ's receive count.
 export {
@@ -137,6 +148,9 @@ export {
 } from './application/pace-retries';
 
 // The long-running consumer: the same use case on a queue outside Lambda (`orders consume`).
+export { messagesLeft } from './application/messages-left';
+export type { ConsumerObserver, DeletesFailed } from './application/consumer/consumer-observer';
+export type { ReceiveFailing } from './application/consumer/receive-failures';
 export {
   type ConsumerReport,
   QueueConsumer,

@@ -110,6 +110,9 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
         batchSize: messages.length,
         failed: batchItemFailures.length,
         deferred: result.outcomes.filter(isDeferred).length,
+        // Saves DynamoDB throttled, and the environment's limit on saves in flight as the batch ended.
+        throttledSaves: result.throttledSaves,
+        writeConcurrency: result.writeConcurrency,
       });
       return { batchItemFailures };
     } catch (error) {

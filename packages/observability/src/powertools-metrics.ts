@@ -6,10 +6,10 @@ const ALARMED_CLASSES = ['transient', 'systemic'] as const;
 
 /**
  * The MetricsRecorder port on Powertools Metrics: every batch adds its counts (one metric per
- * outcome status, `deferred`, the alarmed failure classes, the batch size and duration), and `flush`
- * writes them once per invocation as one CloudWatch Embedded Metric Format line — plus, when
- * records failed, one line per failure class and code (`failedRecords` with the dimensions
- * `failureClass` and `errorCode`), so a dashboard can say *why* without reading logs.
+ * outcome status, `deferred`, `throttledSaves`, the alarmed failure classes, the batch size and
+ * duration), and `flush` writes them once per invocation as one CloudWatch Embedded Metric Format
+ * line — plus, when records failed, one line per failure class and code (`failedRecords` with the
+ * dimensions `failureClass` and `errorCode`), so a dashboard can say *why* without reading logs.
  */
 export class PowertoolsMetricsRecorder implements MetricsRecorder {
   private readonly failuresByKey = new Map<string, { failureClass: string; code: string; count: number }>();
@@ -24,6 +24,9 @@ export class PowertoolsMetricsRecorder implements MetricsRecorder {
     // Records handed back behind an earlier failure of their FIFO message group: their own count,
     // outside `failed` and the alarmed classes (one throttled record must not count as ten).
     this.powertools.addMetric('deferred', MetricUnit.Count, batch.deferred ?? 0);
+    // Saves DynamoDB throttled on some attempt, retried to success or not: a hot key or a table at
+    // its limit, and what lowered the write concurrency (the current limit is in the batch's log line).
+    this.powertools.addMetric('throttledSaves', MetricUnit.Count, batch.throttledSaves ?? 0);
     for (const failureClass of ALARMED_CLASSES) {
       const count = batch.failures.filter((f) => f.failureClass === failureClass).reduce((sum, f) => sum + f.count, 0);
       this.powertools.addMetric(failureClass, MetricUnit.Count, count);

@@ -32,7 +32,7 @@ describe('toInfrastructureError', () => {
     expect(error).toBeInstanceOf(EndpointUnreachableError);
     expect(error).toMatchObject({ code: 'endpoint_unreachable', retryable: true, cause });
     expect(error.message).toBe(
-      'Could not reach the AWS endpoint 127.0.0.1:4566; check AWS_ENDPOINT_URL and that the service or emulator is running.',
+      'Could not reach the AWS endpoint 127.0.0.1:4566; check that the emulator or service there is running.',
     );
   });
 

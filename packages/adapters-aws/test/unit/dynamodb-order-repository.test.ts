@@ -205,8 +205,9 @@ describe('DynamoDbOrderRepository.save', () => {
       failureClass: 'systemic',
       retryable: false,
     });
+    // Not the default name: provisioning it blindly could create a typo.
     expect(failure.message).toBe(
-      'The DynamoDB table "OrdersTest" does not exist; run "orders provision" to create it.',
+      'The DynamoDB table "OrdersTest" does not exist: check the name, or create "OrdersTest" by giving "orders provision" the same names.',
     );
     expect(failure.cause).toBeInstanceOf(ResourceMissingError);
   });

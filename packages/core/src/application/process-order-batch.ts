@@ -1,15 +1,17 @@
 import { decodeOrderMessage } from '../messages/decode-message';
 import type { InboundMessage } from '../messages/inbound-message';
-import { describeError, type ErrorDescription } from '../errors/infrastructure-error';
+import { describeError, type ErrorDescription, isThrottled } from '../errors/infrastructure-error';
 import { systemClock, type Clock } from '../ports/clock';
 import { silentLogger, type LogFields, type Logger } from '../ports/logger';
 import { noMetrics, type MetricsRecorder } from '../ports/metrics';
 import { SAVE_OUTCOMES, type SaveOutcome, type SaveResult } from '../domain/save-decision';
 import type { AbortSignalLike } from '../ports/abort-signal';
 import type { OrderRepository } from '../ports/order-repository';
+import { AdaptiveConcurrency, type ConcurrencyChange } from './adaptive-concurrency';
 import { mapWithConcurrency } from './map-with-concurrency';
 import {
   countByStatus,
+  type FailedOutcome,
   failureClassOf,
   isDeferred,
   isFailure,
@@ -17,6 +19,7 @@ import {
   outcomeErrorCode,
   tallyFailures,
 } from './message-outcome';
+import { type WriteEnd, WritePermits } from './write-permits';
 
 export interface ProcessOrderBatchDependencies {
   readonly repository: OrderRepository;
@@ -26,8 +29,25 @@ export interface ProcessOrderBatchDependencies {
 }
 
 export interface ProcessOrderBatchOptions {
-  /** Most records saved at once. Enough to hide a store's round trip, bounded to spare its sockets. */
+  /**
+   * Most saves in flight at once: within a batch, and across every batch this use case runs at the
+   * same time (the consumer's pollers share one use case). Enough to hide a store's round trip,
+   * bounded to spare its sockets. It is the ceiling of an adaptive limit: while the store throttles,
+   * fewer saves run at once, and the limit climbs back afterwards (`AdaptiveConcurrency`).
+   */
   readonly concurrency?: number;
+  /**
+   * How long saves must go on succeeding, unthrottled, before the adaptive limit grows by one (ms,
+   * default 1,000).
+   */
+  readonly concurrencyIncreaseIntervalMs?: number;
+}
+
+/** The process's write concurrency as it stands: the adaptive limit, its ceiling, the saves in flight. */
+export interface WriteConcurrency {
+  readonly limit: number;
+  readonly max: number;
+  readonly inFlight: number;
 }
 
 /** Why a record is handed back untried: it must not overtake an earlier message of the batch that failed. */
@@ -75,6 +95,16 @@ export interface BatchResult {
   readonly outcomes: readonly MessageOutcome[];
   /** The ids of the messages to report as failed (each once): invalid and failed outcomes. */
   readonly failedMessageIds: readonly string[];
+  /** Saves of this batch the store throttled on some attempt (retried to success or not). */
+  readonly throttledSaves: number;
+  /** The process's limit on saves in flight as the batch ended (the configured concurrency, unless throttled). */
+  readonly writeConcurrency: number;
+}
+
+/** What one batch's saves told the adaptive limit: counted for its metrics, each change logged. */
+interface BatchWrites {
+  readonly logger: Logger;
+  throttledSaves: number;
 }
 
 const KNOWN_SAVE_OUTCOMES: ReadonlySet<unknown> = new Set<SaveOutcome>(SAVE_OUTCOMES);
@@ -84,9 +114,9 @@ function isSaveResult(value: unknown): value is SaveResult {
 }
 
 /**
- * Records of one batch saved at once by default. 100 puts a batch of up to 100 records all in
- * flight (measured against an all-in-flight floor in docs/benchmarks.md); the AWS SDK's own agent
- * still caps a process at 50 sockets, so the store never sees more than that.
+ * Saves in flight at once by default (the adaptive limit's ceiling). 100 puts a batch of up to 100
+ * records all in flight (measured against an all-in-flight floor in docs/benchmarks.md); the AWS
+ * SDK's own agent still caps a process at 50 sockets, so the store never sees more than that.
  */
 export const DEFAULT_CONCURRENCY = 100;
 
@@ -94,6 +124,12 @@ export const DEFAULT_CONCURRENCY = 100;
  * The use case: decode, validate and store each message of a batch, concurrently within a bound,
  * and say what happened to each one. Never throws for one message's sake: a bad message is an
  * `invalid` outcome, a storage error a `failed` one, and the others carry on.
+ *
+ * Its saves, whichever batch they belong to, share one adaptive limit (`AdaptiveConcurrency`, one
+ * per use case, so one per process as the Lambda and the consumer compose it): a save the store
+ * throttles cuts it to half the saves then in flight, and it climbs back by one each second of
+ * unthrottled saves, so a hot partition is not hammered. A throttled save that failed is still its record's failure (transient:
+ * a paced retry); one the SDK retried to success is acknowledged, and still counts as pressure.
  *
  * @example
  * ```ts
@@ -119,6 +155,7 @@ export class ProcessOrderBatch {
   private readonly metrics: MetricsRecorder;
   private readonly clock: Clock;
   private readonly concurrency: number;
+  private readonly writes: WritePermits;
 
   constructor(dependencies: ProcessOrderBatchDependencies, options: ProcessOrderBatchOptions = {}) {
     this.repository = dependencies.repository;
@@ -129,11 +166,27 @@ export class ProcessOrderBatch {
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
       throw new RangeError(`concurrency must be a positive integer, got ${String(options.concurrency)}`);
     }
+    this.writes = new WritePermits(
+      new AdaptiveConcurrency({
+        max: this.concurrency,
+        clock: this.clock,
+        ...(options.concurrencyIncreaseIntervalMs === undefined
+          ? {}
+          : { increaseIntervalMs: options.concurrencyIncreaseIntervalMs }),
+      }),
+    );
+  }
+
+  /** The adaptive limit on saves in flight, its ceiling, and the saves in flight now. */
+  get writeConcurrency(): WriteConcurrency {
+    const { limit } = this.writes;
+    return { limit: limit.limit, max: limit.max, inFlight: this.writes.inFlight };
   }
 
   async execute(messages: readonly InboundMessage[], context: BatchContext = {}): Promise<BatchResult> {
     const startedAt = this.clock.now();
     const logger = context.logger ?? this.logger;
+    const writes: BatchWrites = { logger, throttledSaves: 0 };
     const outcomes = await mapWithConcurrency(messages, context.concurrency ?? this.concurrency, async (message) => {
       const deferral = context.deferBehind?.(message);
       const handedBack = deferral ? undefined : context.handBack?.(message);
@@ -143,7 +196,7 @@ export class ProcessOrderBatch {
           ? deadlineExceeded(message)
           : handedBack
             ? failedUnprocessed(message, handedBack)
-            : await this.processOne(message, context.signal);
+            : await this.processOne(message, context, writes);
       context.onOutcome?.(message, outcome);
       return outcome;
     });
@@ -158,14 +211,25 @@ export class ProcessOrderBatch {
       counts: countByStatus(ownOutcomes),
       failures: tallyFailures(ownOutcomes),
       ...(deferredCount === 0 ? {} : { deferred: deferredCount }),
+      ...(writes.throttledSaves === 0 ? {} : { throttledSaves: writes.throttledSaves }),
       batchSize: messages.length,
       durationMs: this.clock.now() - startedAt,
     });
-    return { outcomes, failedMessageIds };
+    return {
+      outcomes,
+      failedMessageIds,
+      throttledSaves: writes.throttledSaves,
+      writeConcurrency: this.writes.limit.limit,
+    };
   }
 
-  private async processOne(message: InboundMessage, signal: AbortSignalLike | undefined): Promise<MessageOutcome> {
+  private async processOne(
+    message: InboundMessage,
+    context: BatchContext,
+    writes: BatchWrites,
+  ): Promise<MessageOutcome> {
     const { messageId } = message;
+    const { signal } = context;
     try {
       const decoded = decodeOrderMessage(message.body);
       const sns = decoded.snsMessageId === undefined ? {} : { snsMessageId: decoded.snsMessageId };
@@ -174,8 +238,25 @@ export class ProcessOrderBatch {
         return { status: 'invalid', messageId, problems: decoded.problems, ...orderId, ...sns };
       }
       const { orderId } = decoded.value.order;
+      // The process's writes share one limit: this save may wait for others (of any batch) to end.
+      let permit = this.writes.tryAcquire();
+      if (permit === undefined) {
+        permit = await this.writes.acquire(signal);
+        // The wait may have outlasted the deadline: a record not started by then is handed back untried.
+        if (permit === undefined || context.shouldStop?.() || signal?.aborted) {
+          permit?.release('other');
+          return { ...deadlineExceeded(message), orderId, ...sns };
+        }
+      }
+      let throttledAttempts = 0;
+      let end: WriteEnd = 'other';
       try {
-        const saved: unknown = await this.repository.save(decoded.value, signal === undefined ? {} : { signal });
+        const saved: unknown = await this.repository.save(decoded.value, {
+          ...(signal === undefined ? {} : { signal }),
+          onThrottledAttempt: () => {
+            throttledAttempts++;
+          },
+        });
         // A repository that answers something else has a bug; acknowledging would lose the message.
         if (!isSaveResult(saved)) {
           return {
@@ -191,19 +272,42 @@ export class ProcessOrderBatch {
             ...sns,
           };
         }
+        // Acknowledged either way; a success the SDK had to retry past throttling is still pressure.
+        end = throttledAttempts > 0 ? 'throttled' : 'succeeded';
         const differing = saved.differingFields === undefined ? {} : { differingFields: saved.differingFields };
         return { status: saved.outcome, messageId, orderId, ...differing, ...sns };
       } catch (error) {
-        return { status: 'failed', messageId, orderId, error: describeError(error), ...sns };
+        const description = describeError(error);
+        if (throttledAttempts > 0 || isThrottled(description)) end = 'throttled';
+        return { status: 'failed', messageId, orderId, error: description, ...sns };
+      } finally {
+        this.endWrite(permit.release(end), end, writes);
       }
     } catch (error) {
       // Not expected (decoding never throws), but one message's bug must not sink its batch.
       return { status: 'failed', messageId, error: describeError(error) };
     }
   }
+
+  /** A save ended: counted when throttled, and a change of the limit said once, by the batch's logger. */
+  private endWrite(change: ConcurrencyChange | undefined, how: WriteEnd, writes: BatchWrites): void {
+    if (how === 'throttled') writes.throttledSaves++;
+    if (change === undefined) return;
+    const { max } = this.writes.limit;
+    if (change.reason === 'throttled') {
+      writes.logger.warn('the store is throttling writes; fewer saves at once', {
+        writeConcurrency: change.to,
+        previousWriteConcurrency: change.from,
+        maxWriteConcurrency: max,
+      });
+    } else if (change.to === max) {
+      // Each step up is not worth a line; being back where it was configured is.
+      writes.logger.info('write concurrency back to its configured bound', { writeConcurrency: change.to });
+    }
+  }
 }
 
-function deadlineExceeded(message: InboundMessage): MessageOutcome {
+function deadlineExceeded(message: InboundMessage): FailedOutcome {
   return failedUnprocessed(message, {
     name: 'DeadlineExceeded',
     code: 'deadline_exceeded',
@@ -218,7 +322,7 @@ function deferred(message: InboundMessage, deferral: Deferral): MessageOutcome {
 }
 
 /** A record handed back without being tried: it comes back later, like any failure. */
-function failedUnprocessed(message: InboundMessage, error: ErrorDescription): MessageOutcome {
+function failedUnprocessed(message: InboundMessage, error: ErrorDescription): FailedOutcome {
   return { status: 'failed', messageId: message.messageId, error };
 }
 

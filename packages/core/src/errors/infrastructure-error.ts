@@ -86,6 +86,17 @@ export function describeError(error: unknown): ErrorDescription {
   };
 }
 
+/**
+ * The code of a failure that is the store (or a service) pushing back: too many requests for its
+ * capacity. Transient, and more: a signal to write less at once (see `AdaptiveConcurrency`).
+ */
+export const THROTTLED_ERROR_CODE = 'throttled';
+
+/** Whether a described failure is throttling ({@link THROTTLED_ERROR_CODE}). */
+export function isThrottled(description: ErrorDescription): boolean {
+  return description.code === THROTTLED_ERROR_CODE;
+}
+
 /** How a log line reports an error: flat fields, so a log query can filter on them. */
 // A type, not an interface, so that it is assignable to the logger's `LogFields` record.
 export type ErrorLogFields = {

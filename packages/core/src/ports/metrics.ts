@@ -11,6 +11,11 @@ export interface BatchMetrics {
    * `batchSize` is the sum of `counts` and this.
    */
   readonly deferred?: number;
+  /**
+   * Saves of the batch the store throttled on some attempt, retried to success or not: how often
+   * the writes met a hot partition or an exhausted table. Absent: none.
+   */
+  readonly throttledSaves?: number;
   readonly batchSize: number;
   readonly durationMs: number;
 }

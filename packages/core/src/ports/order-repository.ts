@@ -15,6 +15,12 @@ export type { SaveOutcome, SaveResult } from '../domain/save-decision';
 export interface SaveOptions {
   /** Cancels the save (e.g. at the invocation deadline); the save then throws an InfrastructureError. */
   readonly signal?: AbortSignalLike;
+  /**
+   * Told of each attempt of this save the store throttled, whether or not a retry of its own (the
+   * SDK's) then succeeded: pressure the caller answers by writing less at once. A repository that
+   * cannot see its attempts need not call it; a save that fails as throttled says so by its error.
+   */
+  readonly onThrottledAttempt?: () => void;
 }
 
 export interface OrderRepository {

@@ -17,6 +17,8 @@ describe('ProcessOrderBatch: one outcome per message', () => {
     await expect(new ProcessOrderBatch({ repository }).execute([])).resolves.toEqual({
       outcomes: [],
       failedMessageIds: [],
+      throttledSaves: 0,
+      writeConcurrency: 100,
     });
     expect(repository.saveCalls).toEqual([]);
   });
@@ -269,6 +271,8 @@ describe('ProcessOrderBatch with a repository that answers nonsense', () => {
           { failureClass: 'transient', code: 'deadline_exceeded', count: 1 },
         ],
         deferred: 1,
+        // m1's save was throttled: a pressure signal too (adaptive-concurrency.test.ts).
+        throttledSaves: 1,
         batchSize: 3,
         durationMs: expect.any(Number),
       },

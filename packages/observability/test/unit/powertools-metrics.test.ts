@@ -66,3 +66,27 @@ describe('PowertoolsMetricsRecorder', () => {
     expect([metric('deferred'), metric('transient'), metric('failed')]).toEqual([[3], [1], [1]]);
   });
 });
+
+describe('PowertoolsMetricsRecorder: throttled saves', () => {
+  const addedBy = () => {
+    const recorder = createPowertoolsMetrics({ namespace: 'Test', serviceName: 'test' });
+    const added: [string, number][] = [];
+    jest.spyOn(recorder.powertools, 'addMetric').mockImplementation((name: string, _unit: unknown, value: number) => {
+      added.push([name, value]);
+      return recorder.powertools;
+    });
+    return { recorder, metric: (name: string) => added.filter(([n]) => n === name).map(([, value]) => value) };
+  };
+
+  it('adds one throttledSaves metric per batch: the saves DynamoDB throttled, retried to success or not', () => {
+    const { recorder, metric } = addedBy();
+    recorder.recordBatch({ ...batch, throttledSaves: 5 });
+    expect(metric('throttledSaves')).toEqual([5]);
+  });
+
+  it('adds 0 when none was (the metric always has data, so an alarm on it never reads missing data)', () => {
+    const { recorder, metric } = addedBy();
+    recorder.recordBatch(batch);
+    expect(metric('throttledSaves')).toEqual([0]);
+  });
+});
