@@ -400,6 +400,43 @@ describe('--until-empty', () => {
     expect(memory.size).toBe(1);
   });
 
+  it('stops within about a second of a poison message moving to the DLQ, not after the long poll that moved it', async () => {
+    // The walkthrough's last state: only a poison message left. SQS moves it to the DLQ at the
+    // receive that would deliver it a 4th time, and that receive answers nothing and waits on.
+    const { pipeline, scheduler, queue, consumer } = setUp(
+      new InMemoryOrderRepository(),
+      { pollers: 2, maxReceiveCount: 3, untilEmpty: async () => pipeline.queue.depth() },
+      3,
+    );
+    // As on SQS: the release takes a round trip (here longer than the 200 ms after which a receive
+    // counts as idle), and a long poll notices the message visible again a moment after it, not
+    // within the release call (the wrapper's 100 ms wake-up). So the depth asked once the release
+    // is back still counts the message, which the next receive then moves to the DLQ.
+    queue.changeVisibilityBatch = (changes) =>
+      new Promise((resolve) => scheduler.after(300, () => resolve(pipeline.queue.changeVisibilityBatch(changes))));
+    const waits: number[] = [];
+    const receive = queue.receive.bind(queue);
+    queue.receive = (options) => {
+      waits.push(options.waitTimeSeconds);
+      return receive(options);
+    };
+    await pipeline.topic.publish({ body: 'poison' });
+    let movedAt: number | undefined;
+    scheduler.every(10, () => {
+      if (movedAt === undefined && pipeline.deadLetterQueue.size > 0) movedAt = pipeline.clock.now();
+    });
+    const started = pipeline.clock.now();
+    const report = await driveConsumer(consumer.run(), scheduler, 10);
+    expect(report).toMatchObject({ stoppedBy: 'empty', received: 3, failed: 3, acknowledged: 0 });
+    expect(pipeline.deadLetterQueue.size).toBe(1);
+    expect(movedAt).toBeDefined();
+    // Well under one 20 s long poll of simulated time, all told: while draining, no receive waits
+    // longer than a second (20 s asked for), and each one is evidence.
+    expect(pipeline.clock.now() - (movedAt ?? 0)).toBeLessThanOrEqual(1_500);
+    expect(pipeline.clock.now() - started).toBeLessThan(5_000);
+    expect(Math.max(...waits)).toBe(1);
+  });
+
   it('does not call the queue drained while messages it does not hold are in flight elsewhere', async () => {
     const { pipeline, scheduler, consumer } = setUp(new InMemoryOrderRepository(), {
       pollers: 1,

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createSqsClient, DynamoDbOrderRepository, lookUpConsumeQueue, SqsMessageQueue } from '@orders/adapters-aws';
 import { DEFAULT_CONCURRENCY, ProcessOrderBatch, QueueConsumer, silentLogger, type ConsumerReport } from '@orders/core';
 import { ConsumeProgress } from '../consume/consume-progress';
+import { EXIT_RECEIVES_FAILING, failingExitSentence } from '../consume/failing-exit';
 import { refuseFifoQueue } from '../consume/fifo-queue';
 import {
   consumerRetryPacing,
@@ -9,6 +10,7 @@ import {
   withConsumerTuningOptions,
 } from '../consume/consumer-settings';
 import { consumerClientOptions, consumerMaxInFlight } from '../consume/consumer-sockets';
+import { stopAnnouncement } from '../consume/stop-announcement';
 import { parseInteger } from '../output/parse-integer';
 import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 import { stopOnSignals } from '../runtime/stop-on-signals';
@@ -22,6 +24,7 @@ interface ConsumeCommandOptions extends AwsCommandOptions, ConsumerTuningOptions
   readonly visibilityTimeout?: number;
   readonly batchTimeout: number;
   readonly stopTimeout: number;
+  readonly exitAfterFailing: number;
   readonly quiet: boolean;
   readonly logs: boolean;
   readonly json: boolean;
@@ -37,11 +40,16 @@ export function consumeCommand(): Command {
       .option('--pollers <n>', 'receive loops running at once', parseInteger('--pollers', 1, 64), 2)
       .option(
         '--concurrency <n>',
-        'records of a batch stored at once',
+        'saves in flight at once, across the batches in hand (a ceiling: halved while DynamoDB throttles, regained step by step)',
         parseInteger('--concurrency', 1, 1000),
         DEFAULT_CONCURRENCY,
       )
-      .option('--wait-seconds <n>', 'long-poll wait per receive', parseInteger('--wait-seconds', 0, 20), 20)
+      .option(
+        '--wait-seconds <n>',
+        'long-poll wait per receive (at most 1 with --until-empty, so that a drained queue is seen within a second)',
+        parseInteger('--wait-seconds', 0, 20),
+        20,
+      )
       .option(
         '--visibility-timeout <seconds>',
         "how long a received message stays hidden, asked for on each receive and renewed by each heartbeat (default: the queue's own)",
@@ -60,6 +68,12 @@ export function consumeCommand(): Command {
         10,
       )
       .option(
+        '--exit-after-failing <seconds>',
+        `once every receive has failed this long, stop and exit with code ${EXIT_RECEIVES_FAILING}, for a supervisor to restart it (0: never)`,
+        parseInteger('--exit-after-failing', 0, 86_400),
+        60,
+      )
+      .option(
         '--logs',
         'one JSON log line per message on stdout even on a terminal (the default when not a terminal)',
         false,
@@ -71,7 +85,7 @@ export function consumeCommand(): Command {
     // Listen first: a stop that comes while the command is still looking up its queue is a stop too.
     let progress: ConsumeProgress | undefined;
     const stop = stopOnSignals('orders consume', {
-      finishing: `in-flight messages and the current long poll (up to ${options.waitSeconds} s)`,
+      finishing: stopAnnouncement(options.stopTimeout),
       beforeMessage: () => progress?.clear(),
     });
     try {
@@ -124,6 +138,7 @@ async function consume(
       ),
       scheduler: systemScheduler,
       logger,
+      ...(output.progress ? { observer: output.progress } : {}),
     },
     {
       visibilityTimeoutSeconds,
@@ -131,6 +146,7 @@ async function consume(
       waitTimeSeconds: options.waitSeconds,
       batchTimeoutMs: options.batchTimeout * 1000,
       stopTimeoutMs: options.stopTimeout * 1000,
+      stopAfterFailingMs: options.exitAfterFailing * 1000,
       retryPacing,
       maxInFlight,
       ...(target.maxReceiveCount === undefined ? {} : { maxReceiveCount: target.maxReceiveCount }),
@@ -145,6 +161,11 @@ async function consume(
     output.progress?.stop();
   }
   await printReport(report, options.json);
+  if (report.stoppedBy === 'failing') {
+    await writeTo(process.stderr, `${failingExitSentence(report, options.exitAfterFailing)}\n`);
+    // Whatever the failing calls left behind, the supervisor should see the exit now.
+    process.exit(EXIT_RECEIVES_FAILING);
+  }
   // Work the consumer gave up on (a timed-out batch, what a stop left) may still hold sockets
   // until its own timeouts: the process is done, so it does not wait for them.
   if (report.stopTimedOut || report.abandonedRunning > 0) process.exit(0);
@@ -156,22 +177,32 @@ async function consume(
  * the JSON log lines as before. `--quiet` silences both.
  */
 function consumeOutput(
-  options: Pick<ConsumeCommandOptions, 'quiet' | 'logs' | 'json'>,
+  options: Pick<ConsumeCommandOptions, 'quiet' | 'logs' | 'json' | 'exitAfterFailing'>,
   queueName: string,
 ): { logs: boolean; progress: ConsumeProgress | undefined } {
   if (options.quiet) return { logs: false, progress: undefined };
   const terminal = process.stderr.isTTY === true;
   return {
     logs: options.logs || !terminal,
-    progress: terminal && !options.logs ? new ConsumeProgress(queueName, process.stderr) : undefined,
+    progress:
+      terminal && !options.logs
+        ? new ConsumeProgress(queueName, process.stderr, { exitAfterFailingSeconds: options.exitAfterFailing })
+        : undefined,
   };
 }
 
+const writeTo = (stream: NodeJS.WriteStream, text: string): Promise<void> =>
+  new Promise((resolve) => stream.write(text, () => resolve()));
+
+const STOPPED_BY: Record<ConsumerReport['stoppedBy'], string> = {
+  empty: 'queue drained',
+  signal: 'signal',
+  failing: 'every receive failing',
+};
+
 async function printReport(report: ConsumerReport, json: boolean): Promise<void> {
-  const write = (stream: NodeJS.WriteStream, text: string): Promise<void> =>
-    new Promise((resolve) => stream.write(text, () => resolve()));
-  if (json) return write(process.stdout, `${JSON.stringify(report)}\n`);
-  const how = report.stoppedBy === 'empty' ? 'queue drained' : 'signal';
+  if (json) return writeTo(process.stdout, `${JSON.stringify(report)}\n`);
+  const how = STOPPED_BY[report.stoppedBy];
   const parts = [
     `${report.received} received`,
     `${report.acknowledged} acknowledged`,
@@ -189,7 +220,7 @@ async function printReport(report: ConsumerReport, json: boolean): Promise<void>
   const left = report.stopTimedOut
     ? `; the stop timeout ran out: ${report.left} message(s) left in hand, ${report.handedBack} handed back to the queue, the rest return after their visibility timeout`
     : '';
-  await write(
+  await writeTo(
     process.stderr,
     `orders consume: stopped (${how}): ${parts.join(', ')}, in ${report.batches} batches${left}\n`,
   );

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { provisionResources, SnsOrderPublisher } from '@orders/adapters-aws';
 import { serializeOrder } from '@orders/core';
-import { createOrderGenerator } from '@orders/simulation';
+import { createOrderGenerator, startFaultProxy } from '@orders/simulation';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
 import { REPOSITORY_ROOT, emulatorShell, nameFlags } from '../support/cli-under-test';
 
@@ -23,14 +23,14 @@ interface Terminal {
 }
 
 /** Runs `./orders …` in a pseudo-terminal; what is written to the child's stdin is typed into it. */
-function inTerminal(args: readonly string[]): Terminal {
+function inTerminal(args: readonly string[], endpoint = environment.endpoint): Terminal {
   // `exec`: the command alone in the terminal's foreground group, as an interactive shell runs it
   // (a non-interactive sh between would take the Ctrl-C too and exit 130 on its own account).
   const command = `exec ${['./orders', ...args].map((arg) => `'${arg}'`).join(' ')}`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
     cwd: REPOSITORY_ROOT,
     env: {
-      ...emulatorShell(environment.endpoint, environment.region),
+      ...emulatorShell(endpoint, environment.region),
       TERM: 'xterm',
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -72,13 +72,16 @@ describe('orders consume in a terminal', () => {
   });
 
   it('shows a status line, and Ctrl-C stops it cleanly with exit code 0 and no error line', async () => {
-    const terminal = inTerminal(['consume', '--wait-seconds', '1', ...flags]);
+    const terminal = inTerminal(['consume', '--wait-seconds', '1', '--stop-timeout', '7', ...flags]);
     // At least once: SNS may deliver a message twice, so count what was stored, not received.
     await waitFor(terminal, /consuming OrderQueue-tty\S* · \d+ received \(\d+\/s\) · 20 stored/);
     terminal.child.stdin?.write(CTRL_C);
     await expect(terminal.exited).resolves.toBe(0);
     const output = terminal.output();
-    expect(output).toContain('orders consume: SIGINT received, finishing in-flight messages');
+    // What it waits for is what it does: the messages in hand, for the stop timeout (not a long poll).
+    expect(output).toContain(
+      'orders consume: SIGINT received, finishing the messages in hand for at most 7 s, then handing back what is left (send again to exit at once)',
+    );
     expect(output).toMatch(/orders consume: stopped \(signal\): \d+ received, \d+ acknowledged/);
     // A terminal shows no per-message JSON by default, and nothing that looks like a failure.
     expect(output).not.toContain('"outcome"');
@@ -95,6 +98,27 @@ describe('orders consume in a terminal', () => {
     await expect(terminal.exited).resolves.toBe(130);
     expect(Date.now() - started).toBeLessThan(5_000); // not the 20 s long poll
     expect(terminal.output()).toContain('orders consume: second SIGINT, exiting now');
+  });
+
+  it('says at once when its receives fail, with the cause, shows it on the status line, and exits 75 after the bound', async () => {
+    const proxy = await startFaultProxy({ target: environment.endpoint, seed: 5, rules: [] });
+    const port = new URL(proxy.url).port;
+    const terminal = inTerminal(['consume', '--wait-seconds', '1', '--exit-after-failing', '3', ...flags], proxy.url);
+    await waitFor(terminal, /consuming OrderQueue/);
+    await proxy.close();
+    await expect(terminal.exited).resolves.toBe(75);
+    const output = terminal.output();
+    expect(output).toContain(
+      `orders consume: receive failed (retrying; exits if every receive fails for 3 s): Could not reach the AWS endpoint`,
+    );
+    expect(output).toMatch(/receives failing for \d+ s \(\d+ in a row, exits at 3 s\): endpoint_unreachable/);
+    // The report counts the failures the status line counted, and the last words say why it exits.
+    const reported = /stopped \(every receive failing\): .*, (\d+) receive errors/.exec(output)?.[1];
+    const shown = [...output.matchAll(/\((\d+) in a row/g)].map((match) => Number(match[1]));
+    expect(Number(reported)).toBe(Math.max(...shown));
+    expect(output).toContain(
+      `orders consume: exiting with code 75, for a supervisor to restart it: every receive failed for 3 s, the last of ${reported}: Could not reach the AWS endpoint 127.0.0.1:${port}`,
+    );
   });
 
   it('stops on SIGTERM (a supervisor) with exit code 0, even one that comes while it is starting', async () => {

@@ -300,7 +300,7 @@ describe('the CLI under faults, stopping and redriving at once', () => {
     const report = lastJson<ConsumerReport>(consumed.stdout);
     expect(report).toMatchObject({ stoppedBy: 'signal', stopTimedOut: true, acknowledged: 0 });
     expect(report.left).toBeGreaterThan(0);
-    expect(consumed.stderr).toContain('finishing in-flight messages');
+    expect(consumed.stderr).toContain('finishing the messages in hand for at most 3 s, then handing back what is left');
   }, 120_000);
 
   it('two dlq redrives at once move each message once: one refuses in a sentence while the other holds the lease', async () => {

@@ -3,11 +3,12 @@ import type { Logger } from '../ports/logger';
 import { silentLogger } from '../ports/logger';
 import type { AbortSignalLike, MessageQueue, QueueDepth, ReceivedMessage } from '../ports/message-queue';
 import type { Scheduler } from '../ports/scheduler';
+import type { ConsumerObserver } from './consumer/consumer-observer';
 import { DeleteBatcher } from './consumer/delete-batcher';
-import { DrainWatch } from './consumer/drain-watch';
-
+import { DRAINING_WAIT_SECONDS, DrainWatch } from './consumer/drain-watch';
 import { InFlightLimit } from './consumer/in-flight-limit';
 import { MessageHolds, type DeleteTally, type Hold, type HoldFailure } from './consumer/message-holds';
+import { type ReceiveFailing, ReceiveFailures } from './consumer/receive-failures';
 import { RunningCount } from './consumer/running-count';
 import { STOPPED, StopSignal, unlessStopped } from './consumer/stop-signal';
 import { failureClassOf } from './message-outcome';
@@ -26,6 +27,8 @@ export interface QueueConsumerDependencies {
   readonly processOrderBatch: ProcessOrderBatch;
   readonly scheduler: Scheduler;
   readonly logger?: Logger;
+  /** Told of receive and delete failures as they happen (a status line, a supervisor). */
+  readonly observer?: ConsumerObserver;
 }
 
 export interface QueueConsumerOptions {
@@ -41,7 +44,7 @@ export interface QueueConsumerOptions {
    * processing only this far.
    */
   readonly maxInFlight?: number;
-  /** Long-poll wait per receive (SQS allows 0–20). */
+  /** Long-poll wait per receive (SQS allows 0–20; with `untilEmpty`, at most 1: see DrainWatch's DRAINING_WAIT_SECONDS). */
   readonly waitTimeSeconds?: number;
   /** Extend visibility while a message is still being processed (default on). */
   readonly heartbeat?: boolean;
@@ -71,6 +74,12 @@ export interface QueueConsumerOptions {
   readonly handBackTimeoutMs?: number;
   /** Longest a processed message waits for others to share its DeleteMessageBatch call (ms, default 20). */
   readonly deleteFlushDelayMs?: number;
+  /**
+   * Stop once every receive has failed for this long (ms), as a stop signal stops it, and report
+   * `stoppedBy: 'failing'`: a consumer that cannot reach its queue then ends, for a supervisor to
+   * restart, instead of looking alive while it consumes nothing. 0 (the default): never.
+   */
+  readonly stopAfterFailingMs?: number;
 }
 
 export interface ConsumerReport {
@@ -100,13 +109,19 @@ export interface ConsumerReport {
   readonly handedBack: number;
   /** Batches given up on (timed out or stopped) whose store requests may still have been running. */
   readonly abandonedRunning: number;
-  readonly stoppedBy: 'signal' | 'empty';
+  /** `failing`: every receive failed for `stopAfterFailingMs`. */
+  readonly stoppedBy: 'signal' | 'empty' | 'failing';
   /** True when the graceful stop did not finish within the stop timeout. */
   readonly stopTimedOut: boolean;
+  /** Set when the run ended while every receive was failing: since when, how many, and why the last one did. */
+  readonly receiveFailing?: ReceiveFailing;
 }
 
 type Counters = {
-  -readonly [K in Exclude<keyof ConsumerReport, 'stoppedBy' | 'stopTimedOut' | 'abandonedRunning' | 'left'>]: number;
+  -readonly [K in Exclude<
+    keyof ConsumerReport,
+    'stoppedBy' | 'stopTimedOut' | 'abandonedRunning' | 'left' | 'receiveFailing'
+  >]: number;
 };
 
 const DEFAULT_BATCH_TIMEOUT_MS = 60_000;
@@ -115,11 +130,6 @@ const DEFAULT_HAND_BACK_TIMEOUT_MS = 2_000;
 const DEFAULT_DELETE_FLUSH_DELAY_MS = 20;
 /** Batches of headroom per poller by default: one being received, one processed, one being deleted. */
 const DEFAULT_BATCHES_IN_FLIGHT_PER_POLLER = 3;
-/**
- * A receive still unanswered after this long found the queue empty (SQS answers a long poll at once
- * when it has messages; a round trip is tens of ms): with `untilEmpty`, the depth is asked then.
- */
-const IDLE_RECEIVE_MS = 200;
 
 type ResolvedOptions = Required<Omit<QueueConsumerOptions, 'untilEmpty' | 'maxReceiveCount'>> &
   Pick<QueueConsumerOptions, 'untilEmpty' | 'maxReceiveCount'>;
@@ -167,17 +177,25 @@ interface FailedHold {
  * (made visible at once, for another consumer), and `run` resolves at the latest
  * `handBackTimeoutMs` later, reporting what it left. With `untilEmpty`, `run` resolves as soon as
  * the queue is drained (DrainWatch).
+ *
+ * Failing: a receive or delete that fails is logged and told to the `observer` as it happens, with
+ * its cause. With `stopAfterFailingMs`, once every receive has failed that long (ReceiveFailures)
+ * the run stops as on a signal and reports `stoppedBy: 'failing'`, for a supervisor to restart.
  */
 export class QueueConsumer {
   private readonly queue: MessageQueue;
   private readonly processOrderBatch: ProcessOrderBatch;
   private readonly scheduler: Scheduler;
   private readonly logger: Logger;
+  private readonly observer: ConsumerObserver;
   private readonly holds: MessageHolds;
   private readonly deletes: DeleteBatcher;
   private readonly options: ResolvedOptions;
   private readonly limit: InFlightLimit;
   private readonly drain: DrainWatch | undefined;
+  private readonly receives: ReceiveFailures;
+  /** Every receive failed for `stopAfterFailingMs`: the run stops as on a signal. */
+  private readonly failingStop = new StopSignal();
   private readonly abandoned = new RunningCount();
   /** Every batch from its receive until each of its messages is settled. */
   private readonly batchesRunning = new RunningCount();
@@ -209,6 +227,7 @@ export class QueueConsumer {
     this.processOrderBatch = dependencies.processOrderBatch;
     this.scheduler = dependencies.scheduler;
     this.logger = dependencies.logger ?? silentLogger;
+    this.observer = dependencies.observer ?? {};
     const batchSize = options.batchSize ?? 10;
     const pollers = options.pollers ?? 2;
     this.options = {
@@ -224,9 +243,27 @@ export class QueueConsumer {
       stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
       handBackTimeoutMs: DEFAULT_HAND_BACK_TIMEOUT_MS,
       deleteFlushDelayMs: DEFAULT_DELETE_FLUSH_DELAY_MS,
+      stopAfterFailingMs: 0,
       ...options,
     };
     checkOptions(this.options);
+    this.receives = new ReceiveFailures(this.scheduler, {
+      giveUpAfterMs: this.options.stopAfterFailingMs,
+      onGiveUp: (failing) => {
+        const { name, code, message, failureClass } = failing.lastError;
+        this.logger.error('every receive has failed for too long; stopping, for a supervisor to restart the consumer', {
+          errorName: name,
+          errorCode: code,
+          errorMessage: message,
+          failureClass,
+          failuresInARow: failing.failures,
+          failingForMs: this.scheduler.now() - failing.sinceMs,
+          stopAfterFailingMs: this.options.stopAfterFailingMs,
+        });
+        this.observer.givingUp?.(failing);
+        this.failingStop.stop();
+      },
+    });
     this.limit = new InFlightLimit(this.options.maxInFlight);
     this.holds = new MessageHolds(this.queue, this.scheduler, {
       onHeartbeatFailure: (hold, failure) => {
@@ -248,6 +285,7 @@ export class QueueConsumer {
         ? undefined
         : new DrainWatch({
             depth: untilEmpty,
+            scheduler: this.scheduler,
             inHand: () => this.inHand,
             leaving: (hold) => this.leaving.has(hold),
             onDrained: () => {
@@ -288,6 +326,15 @@ export class QueueConsumer {
     };
     if (signal?.aborted) onStop();
     else signal?.addEventListener('abort', onStop, { once: true });
+    // Failing for too long stops the run as a signal would (whichever comes first).
+    let stoppedByFailing = false;
+    const onFailing = (): void => {
+      if (signals.stop.aborted) return;
+      stoppedByFailing = true;
+      onStop();
+    };
+    if (this.failingStop.aborted) onFailing();
+    else this.failingStop.addEventListener('abort', onFailing);
     this.warnIfMaxDelayBeyondSqs();
     if (this.options.heartbeat) cancels.push(this.startHeartbeat());
     try {
@@ -299,22 +346,30 @@ export class QueueConsumer {
       await unlessStopped(everything, over);
     } finally {
       signal?.removeEventListener('abort', onStop);
+      this.failingStop.removeEventListener('abort', onFailing);
       for (const cancel of cancels) cancel();
+      this.drain?.close();
+      this.receives.close();
       this.deletes.flush();
     }
     const left = new Set([...this.leftBehind, ...this.inHand]);
+    const failing = this.receives.current;
     return {
       ...this.report,
       left: left.size,
       abandonedRunning: this.abandoned.value,
-      stoppedBy: this.drain?.drained ? 'empty' : 'signal',
+      stoppedBy: this.drain?.drained ? 'empty' : stoppedByFailing ? 'failing' : 'signal',
       stopTimedOut: signals.hardStop.aborted,
+      ...(failing === undefined ? {} : { receiveFailing: failing }),
     };
   }
 
   private async poll(signals: RunSignals): Promise<void> {
     const { noMoreReceives, cutReceives, hardStop } = signals;
-    const { batchSize, waitTimeSeconds, visibilityTimeoutSeconds } = this.options;
+    const { batchSize, visibilityTimeoutSeconds } = this.options;
+    const waitTimeSeconds = this.drain
+      ? Math.min(this.options.waitTimeSeconds, DRAINING_WAIT_SECONDS)
+      : this.options.waitTimeSeconds;
     let backoffMs = 0;
     while (!noMoreReceives.aborted) {
       await this.waitForAbandonedWork(noMoreReceives);
@@ -325,11 +380,9 @@ export class QueueConsumer {
         break;
       }
       const receiveSentAt = this.scheduler.now();
-      const drain = this.drain;
-      const cancelIdleCheck = drain
-        ? this.scheduler.after(IDLE_RECEIVE_MS, () => void drain.suspectEmpty())
-        : () => undefined;
+      const receiveOver = this.drain?.receiveSent();
       let messages: readonly ReceivedMessage[];
+      this.receives.sent();
       try {
         // Cut only when nothing can be waiting for it: the queue is drained, a stop has nothing
         // left to finish, or the stop timeout ran out (see the class comment).
@@ -341,18 +394,19 @@ export class QueueConsumer {
         });
         backoffMs = 0;
       } catch (error) {
+        void receiveOver?.(false);
         this.limit.release(batchSize);
-        this.report.receiveErrors++;
         backoffMs = Math.min(Math.max(backoffMs * 2, 500), 20_000);
-        this.logger.error('receive failed; backing off', { ...errorLogFields(error), backoffMs });
+        this.receiveFailed(error, backoffMs);
         await this.scheduler.sleep(backoffMs, noMoreReceives);
         continue;
-      } finally {
-        cancelIdleCheck();
       }
+      const drainQuestion = receiveOver?.(messages.length === 0);
+      if (messages.length === 0 && cutReceives.aborted) this.receives.cut();
+      else this.receiveAnswered();
       this.limit.release(batchSize - messages.length);
       if (messages.length === 0) {
-        if (drain) await unlessStopped(drain.suspectEmpty(), hardStop);
+        if (drainQuestion) await unlessStopped(drainQuestion, hardStop);
         if (this.options.idleDelayMs > 0) await this.scheduler.sleep(this.options.idleDelayMs, noMoreReceives);
         continue;
       }
@@ -493,10 +547,36 @@ export class QueueConsumer {
     if (this.signals?.stop.aborted && this.inHand.size === 0) this.signals.cutReceives.stop();
   }
 
+  /** Counted, logged and told as it happens: a failing consumer says so at once, not only in its report. */
+  private receiveFailed(error: unknown, retryInMs: number): void {
+    this.report.receiveErrors++;
+    const failing = this.receives.failed(error);
+    this.logger.error('receive failed; retrying', {
+      ...errorLogFields(error),
+      backoffMs: retryInMs,
+      failuresInARow: failing.failures,
+      failingForMs: this.scheduler.now() - failing.sinceMs,
+    });
+    this.observer.receiveFailed?.(failing, retryInMs);
+  }
+
+  private receiveAnswered(): void {
+    const ended = this.receives.succeeded();
+    if (ended === undefined) return;
+    this.logger.info('receiving again after failed receives', {
+      failuresInARow: ended.failures,
+      failedForMs: this.scheduler.now() - ended.sinceMs,
+    });
+    this.observer.receiveRecovered?.(ended);
+  }
+
   private countDeletes(tally: DeleteTally): void {
     this.report.acknowledged += tally.acknowledged.length;
     this.report.deletedLate += tally.late.length;
     this.report.deleteFailures += tally.failed.length;
+    const [first] = tally.failed;
+    if (first !== undefined)
+      this.observer.deletesFailed?.({ count: tally.failed.length, code: first.code, message: first.message });
     for (const { hold, code, message } of tally.failed) {
       // Not lost: the message comes back and is applied again, which the ordering rule makes harmless.
       this.logger.warn('delete failed; the message will be redelivered', {
@@ -621,4 +701,6 @@ function checkOptions(options: ResolvedOptions): void {
     throw new RangeError('stopTimeoutMs must be 0 or more ms');
   if (!Number.isFinite(options.deleteFlushDelayMs) || options.deleteFlushDelayMs < 0)
     throw new RangeError('deleteFlushDelayMs must be 0 or more ms');
+  if (!Number.isFinite(options.stopAfterFailingMs) || options.stopAfterFailingMs < 0)
+    throw new RangeError('stopAfterFailingMs must be 0 (never) or more ms');
 }

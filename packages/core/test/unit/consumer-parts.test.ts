@@ -12,6 +12,7 @@ import { DeleteBatcher } from '../../src/application/consumer/delete-batcher';
 import { DrainWatch } from '../../src/application/consumer/drain-watch';
 import { InFlightLimit } from '../../src/application/consumer/in-flight-limit';
 import { type DeleteTally, type Hold, MessageHolds } from '../../src/application/consumer/message-holds';
+import { type ReceiveFailing, ReceiveFailures } from '../../src/application/consumer/receive-failures';
 import { StopSignal } from '../../src/application/consumer/stop-signal';
 
 // The consumer's parts on their own (the consumer itself is tested on the in-memory queue, in
@@ -30,26 +31,40 @@ const message = (id: string, receiveCount = 1): ReceivedMessage => ({
 /** A scheduler whose timers run only when the test says so. */
 class StepScheduler implements Scheduler {
   private time = 0;
-  private timers: { at: number; task: () => void }[] = [];
+  private timers: { at: number; everyMs: number; task: () => void }[] = [];
   now(): number {
     return this.time;
   }
   async sleep(): Promise<void> {}
-  every(): () => void {
-    return () => undefined;
+  every(ms: number, task: () => void): () => void {
+    return this.add({ at: this.time + ms, everyMs: ms, task });
   }
   after(ms: number, task: () => void): () => void {
-    const timer = { at: this.time + ms, task };
+    return this.add({ at: this.time + ms, everyMs: 0, task });
+  }
+  /** Moves time on by `ms`, running every timer that falls due on the way, in time order. */
+  advance(ms: number): void {
+    const target = this.time + ms;
+    for (;;) {
+      const next = this.timers
+        .filter((t) => t.at <= target)
+        .reduce<(typeof this.timers)[number] | undefined>(
+          (a, t) => (a === undefined || t.at < a.at ? t : a),
+          undefined,
+        );
+      if (next === undefined) break;
+      this.time = next.at;
+      if (next.everyMs === 0) this.timers = this.timers.filter((t) => t !== next);
+      else next.at += next.everyMs;
+      next.task();
+    }
+    this.time = target;
+  }
+  private add(timer: { at: number; everyMs: number; task: () => void }): () => void {
     this.timers.push(timer);
     return () => {
       this.timers = this.timers.filter((t) => t !== timer);
     };
-  }
-  advance(ms: number): void {
-    this.time += ms;
-    const due = this.timers.filter((t) => t.at <= this.time);
-    this.timers = this.timers.filter((t) => t.at > this.time);
-    for (const timer of due) timer.task();
   }
 }
 
@@ -238,15 +253,17 @@ describe('DrainWatch', () => {
     const leaving = new Set<Hold>();
     let drained = 0;
     let probes = 0;
+    const scheduler = new StepScheduler();
     const watch = new DrainWatch({
       depth: async () => depths[Math.min(probes++, depths.length - 1)] as QueueDepth,
+      scheduler,
       inHand: () => inHand,
       leaving: (hold) => leaving.has(hold),
       onDrained: () => drained++,
       onProbeFailure: () => undefined,
     });
     const holds = new MessageHolds(new ScriptedQueue(), new StepScheduler());
-    return { watch, inHand, leaving, holds, drained: () => drained, probes: () => probes };
+    return { watch, scheduler, inHand, leaving, holds, drained: () => drained, probes: () => probes };
   }
 
   it('calls the queue drained when nothing is visible or delayed and everything in flight is ours, once ours are deleted', async () => {
@@ -319,10 +336,106 @@ describe('DrainWatch', () => {
     expect(s.drained()).toBe(1);
   });
 
+  it('takes a receive unanswered for 200 ms as evidence, or one that came back empty: one question per receive', async () => {
+    const s = setUp([{ visible: 1, inFlight: 0 }]);
+    // Answered at once, with messages or an error: no evidence.
+    await s.watch.receiveSent()(false);
+    s.scheduler.advance(1_000);
+    await tick();
+    expect(s.probes()).toBe(0);
+    // Unanswered for 200 ms: a question; then empty: not a second one for the same receive.
+    const waiting = s.watch.receiveSent();
+    s.scheduler.advance(199);
+    await tick();
+    expect(s.probes()).toBe(0); // an answer may still be on its way
+    s.scheduler.advance(1);
+    await tick();
+    expect(s.probes()).toBe(1);
+    await waiting(true);
+    expect(s.probes()).toBe(1);
+    // Empty within 200 ms (a receive that does not wait): a question, answered before it resolves.
+    await s.watch.receiveSent()(true);
+    expect(s.probes()).toBe(2);
+  });
+
+  it('asks nothing more once the run is closed', async () => {
+    const s = setUp([{ visible: 1, inFlight: 0 }]);
+    const waiting = s.watch.receiveSent();
+    s.watch.close();
+    s.scheduler.advance(1_000);
+    await waiting(true);
+    expect(s.probes()).toBe(0);
+  });
+
   it('asks one question at a time', async () => {
     const s = setUp([{ visible: 3, inFlight: 0 }]);
     await Promise.all([s.watch.suspectEmpty(), s.watch.suspectEmpty(), s.watch.suspectEmpty()]);
     expect(s.probes()).toBe(1);
+  });
+});
+
+describe('ReceiveFailures', () => {
+  function setUp(giveUpAfterMs = 60_000) {
+    const scheduler = new StepScheduler();
+    const gaveUp: ReceiveFailing[] = [];
+    const receives = new ReceiveFailures(scheduler, { giveUpAfterMs, onGiveUp: (failing) => gaveUp.push(failing) });
+    const fail = (): ReceiveFailing => {
+      receives.sent();
+      return receives.failed(new Error('connect ECONNREFUSED 127.0.0.1:5055'));
+    };
+    return { scheduler, receives, gaveUp, fail };
+  }
+
+  it('gives up once every receive has failed for the bound, once, with the run of failures', () => {
+    const s = setUp();
+    expect(s.fail()).toEqual({
+      sinceMs: 0,
+      failures: 1,
+      lastError: expect.objectContaining({ message: 'connect ECONNREFUSED 127.0.0.1:5055' }),
+    });
+    s.scheduler.advance(30_000);
+    expect(s.fail()).toMatchObject({ sinceMs: 0, failures: 2 });
+    s.scheduler.advance(29_999);
+    expect(s.gaveUp).toEqual([]);
+    s.scheduler.advance(1);
+    expect(s.gaveUp).toEqual([expect.objectContaining({ sinceMs: 0, failures: 2 })]);
+    s.fail();
+    expect(s.gaveUp).toHaveLength(1);
+  });
+
+  it('waits for a receive still out at the bound: its success starts over, its failure gives up', () => {
+    const s = setUp();
+    s.fail();
+    s.receives.sent(); // a long poll that may yet be answered
+    s.scheduler.advance(60_000);
+    expect(s.gaveUp).toEqual([]);
+    expect(s.receives.succeeded()).toMatchObject({ sinceMs: 0, failures: 1 });
+    expect(s.receives.current).toBeUndefined();
+    s.scheduler.advance(10_000);
+    s.fail(); // a new run of failures, from 70 s
+    s.receives.sent();
+    s.scheduler.advance(60_000);
+    expect(s.gaveUp).toEqual([]);
+    s.receives.failed(new Error('still down'));
+    expect(s.gaveUp).toEqual([expect.objectContaining({ sinceMs: 70_000, failures: 2 })]);
+  });
+
+  it('never gives up with a bound of 0, nor after it is closed; a cut receive says nothing', () => {
+    const never = setUp(0);
+    never.fail();
+    never.scheduler.advance(3_600_000);
+    never.fail();
+    expect(never.gaveUp).toEqual([]);
+    const closed = setUp();
+    closed.fail();
+    closed.receives.sent();
+    closed.receives.cut();
+    expect(closed.receives.current).toMatchObject({ failures: 1 });
+    closed.receives.close();
+    closed.scheduler.advance(60_000);
+    expect(closed.gaveUp).toEqual([]);
+    expect(closed.receives.current).toMatchObject({ failures: 1 }); // kept for the report
+    expect(() => setUp(-1)).toThrow(RangeError);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
-import type { MessageQueue, QueueDepth, ReceivedMessage } from '@orders/core';
+import { type MessageQueue, messagesLeft, type QueueDepth, type ReceivedMessage } from '@orders/core';
 import { LambdaLocalError } from '../errors';
 import type { InvocationResult } from '../host/invocation-result';
 import { readBatchItemFailures } from './batch-item-failures';
@@ -260,8 +260,8 @@ export class SqsEventSource {
   }
 
   private async isDrained(): Promise<boolean> {
-    const depth = await (this.options.untilEmpty as QueueDepthProbe)();
-    return depth.visible + depth.inFlight + (depth.delayed ?? 0) === 0;
+    // It holds nothing while it asks: every message the queue counts is left to do.
+    return messagesLeft(await (this.options.untilEmpty as QueueDepthProbe)()) === 0;
   }
 }
 

@@ -1,9 +1,13 @@
 import type { QueueDepth } from '../../ports/message-queue';
+import type { Scheduler } from '../../ports/scheduler';
+import { messagesLeft } from '../messages-left';
 import type { Hold } from './message-holds';
 
 export interface DrainWatchDependencies {
   /** Asks the queue how many messages it holds. */
   readonly depth: () => Promise<QueueDepth>;
+  /** Times the receives: one unanswered for a while is evidence that the queue may be empty. */
+  readonly scheduler: Scheduler;
   /** The messages the consumer holds now (received, not yet settled). */
   readonly inHand: () => Iterable<Hold>;
   /** True for a held message whose delete or release is already on its way (SQS may or may not count it). */
@@ -14,12 +18,31 @@ export interface DrainWatchDependencies {
 }
 
 /**
+ * A receive still unanswered after this long found the queue empty (SQS answers a long poll at once
+ * when it has messages; a round trip is tens of ms): the depth is asked then.
+ */
+export const IDLE_RECEIVE_MS = 200;
+/**
+ * The longest wait of a receive while draining (still a long poll on SQS, which needs only 1 s):
+ * - the queue can drain under a receive that answers nothing — SQS moves a message past
+ *   maxReceiveCount to the DLQ at the receive that would deliver it again, and that receive then
+ *   waits out its whole long poll — so receives must keep coming, each of them evidence, for the
+ *   drain to be seen within about a second rather than after a 20 s long poll;
+ * - the receives cut once the queue is drained outlive the consumer by at most that on the queue's
+ *   side, where a cut long poll still takes the messages that arrive during its wait and hides them
+ *   for a visibility timeout from whoever receives next (the next `--until-empty` run, `lambda serve`).
+ */
+export const DRAINING_WAIT_SECONDS = 1;
+
+/**
  * Decides when `--until-empty` may stop: as soon as the queue is provably drained, without waiting
  * out another long poll, and without asking the queue's depth after every receive.
  *
- * The consumer calls `suspectEmpty` on evidence that the queue may be empty — a receive that came
- * back empty, or one that has waited for an answer longer than a queue with messages would make it
- * wait — and the watch then asks the depth (one request, one at a time). The queue is drained when:
+ * The consumer tells it of every receive (`receiveSent`), each of them evidence that the queue may
+ * be empty once it has waited for an answer longer than a queue with messages would make it wait
+ * (IDLE_RECEIVE_MS), or when it comes back empty — one question per receive at most, and one
+ * question out at a time. The queue is drained when (`messagesLeft`, the rule lambda-local's poller
+ * stops by too):
  * - nothing is visible or delayed, and everything in flight is ours: the in-flight count is at most
  *   the number of messages we hold whose delete or release has not started (SQS may or may not
  *   still count those that have, so they are not ours to claim), and no message arrived meanwhile;
@@ -37,6 +60,7 @@ export class DrainWatch {
   private done = false;
   /** Evidence came while a delete or release of ours was on the wire: ask once none is. */
   private deferred = false;
+  private closed = false;
 
   constructor(private readonly dependencies: DrainWatchDependencies) {}
 
@@ -50,6 +74,26 @@ export class DrainWatch {
     this.receivedMessages += count;
     this.candidate = undefined;
     this.deferred = false;
+  }
+
+  /**
+   * A receive went out. Still unanswered after IDLE_RECEIVE_MS, it is evidence that the queue may be
+   * empty. Call the returned function as soon as the receive is over, with whether it came back
+   * empty (not when it failed or brought messages): an empty answer is evidence too, unless the
+   * receive already counted as such while it waited. Resolves once the question it asked (if any)
+   * is answered; never rejects.
+   */
+  receiveSent(): (cameBackEmpty: boolean) => Promise<void> {
+    let asked = false;
+    const cancel = this.dependencies.scheduler.after(IDLE_RECEIVE_MS, () => {
+      if (this.closed) return;
+      asked = true;
+      void this.suspectEmpty();
+    });
+    return (cameBackEmpty) => {
+      cancel();
+      return cameBackEmpty && !asked && !this.closed ? this.suspectEmpty() : Promise.resolve();
+    };
   }
 
   /**
@@ -106,8 +150,7 @@ export class DrainWatch {
     const held = [...inHand()];
     // Ours: held, and neither deleted nor released at any moment the count could have been taken.
     const ours = held.filter((hold) => oursBefore.has(hold) && !leaving(hold)).length;
-    const othersPending = snapshot.visible + (snapshot.delayed ?? 0) + Math.max(0, snapshot.inFlight - ours);
-    if (othersPending > 0) return;
+    if (messagesLeft(snapshot, ours) > 0) return;
     this.candidate = new Set(held);
     if (this.candidate.size === 0) this.declare();
   }
@@ -117,5 +160,10 @@ export class DrainWatch {
     this.done = true;
     this.candidate = undefined;
     this.dependencies.onDrained();
+  }
+
+  /** The run is over: no more questions, whatever receives are still out. */
+  close(): void {
+    this.closed = true;
   }
 }
