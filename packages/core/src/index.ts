@@ -148,7 +148,7 @@ export {
 } from './application/pace-retries';
 
 // The long-running consumer: the same use case on a queue outside Lambda (`orders consume`).
-export { messagesLeft } from './application/messages-left';
+export { DRAINING_WAIT_SECONDS, messagesLeft } from './application/messages-left';
 export type { ConsumerObserver, DeletesFailed } from './application/consumer/consumer-observer';
 export type { ReceiveFailing } from './application/consumer/receive-failures';
 export {

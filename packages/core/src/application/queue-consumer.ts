@@ -5,7 +5,8 @@ import type { AbortSignalLike, MessageQueue, QueueDepth, ReceivedMessage } from 
 import type { Scheduler } from '../ports/scheduler';
 import type { ConsumerObserver } from './consumer/consumer-observer';
 import { DeleteBatcher } from './consumer/delete-batcher';
-import { DRAINING_WAIT_SECONDS, DrainWatch } from './consumer/drain-watch';
+import { DrainWatch } from './consumer/drain-watch';
+import { DRAINING_WAIT_SECONDS } from './messages-left';
 import { InFlightLimit } from './consumer/in-flight-limit';
 import { MessageHolds, type DeleteTally, type Hold, type HoldFailure } from './consumer/message-holds';
 import { type ReceiveFailing, ReceiveFailures } from './consumer/receive-failures';
@@ -44,7 +45,7 @@ export interface QueueConsumerOptions {
    * processing only this far.
    */
   readonly maxInFlight?: number;
-  /** Long-poll wait per receive (SQS allows 0–20; with `untilEmpty`, at most 1: see DrainWatch's DRAINING_WAIT_SECONDS). */
+  /** Long-poll wait per receive (SQS allows 0–20; with `untilEmpty`, at most 1: see DRAINING_WAIT_SECONDS). */
   readonly waitTimeSeconds?: number;
   /** Extend visibility while a message is still being processed (default on). */
   readonly heartbeat?: boolean;

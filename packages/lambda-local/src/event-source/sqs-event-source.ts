@@ -1,5 +1,11 @@
 import type { SQSEvent } from 'aws-lambda';
-import { type MessageQueue, messagesLeft, type QueueDepth, type ReceivedMessage } from '@orders/core';
+import {
+  DRAINING_WAIT_SECONDS,
+  type MessageQueue,
+  messagesLeft,
+  type QueueDepth,
+  type ReceivedMessage,
+} from '@orders/core';
 import { LambdaLocalError } from '../errors';
 import type { InvocationResult } from '../host/invocation-result';
 import { readBatchItemFailures } from './batch-item-failures';
@@ -171,10 +177,14 @@ export class SqsEventSource {
     let short = false;
     do {
       const wanted = Math.min(SQS_MAX_RECEIVE, batchSize - messages.length);
-      const waitTimeSeconds =
+      const longPollSeconds =
         window > 0
           ? Math.min(20, Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000)))
           : (this.options.waitTimeSeconds ?? 20);
+      // With untilEmpty, every receive is evidence: a poison message moves to the DLQ under a
+      // receive that answers nothing, which must not wait out a 20 s long poll (DRAINING_WAIT_SECONDS).
+      const waitTimeSeconds =
+        this.options.untilEmpty === undefined ? longPollSeconds : Math.min(longPollSeconds, DRAINING_WAIT_SECONDS);
       const bounded = AbortSignal.any([
         signal,
         AbortSignal.timeout(waitTimeSeconds * 1000 + (this.options.receiveGraceMs ?? RECEIVE_GRACE_MS)),

@@ -1,6 +1,12 @@
 import type { SQSEvent } from 'aws-lambda';
 import { InMemoryQueue, ManualClock } from '@orders/adapters-memory';
-import type { DeleteFailure, MessageQueue, ReceivedMessage, ReceiveOptions } from '@orders/core';
+import {
+  DRAINING_WAIT_SECONDS,
+  type DeleteFailure,
+  type MessageQueue,
+  type ReceivedMessage,
+  type ReceiveOptions,
+} from '@orders/core';
 import {
   combineEventSourceReports,
   EventSourceError,
@@ -170,6 +176,31 @@ describe('the SQS event source (Lambda rules)', () => {
     });
     await expect(source.run(new AbortController().signal)).resolves.toMatchObject({ stoppedBy: 'empty' });
     expect(receives).toEqual([]);
+  });
+
+  it('with untilEmpty, never long-polls past a second: a poison message moving to the DLQ under an empty receive is seen at once', async () => {
+    // The walkthrough's last state: only a poison message left, failed at every receive. The receive
+    // that would deliver it a fourth time moves it to the DLQ and answers nothing; a 20 s long poll
+    // there cost lambda serve --until-empty 20 s.
+    const q = queues();
+    await q.queue.send('poison');
+    const waits: number[] = [];
+    const queue: MessageQueue = {
+      receive: (options) => {
+        waits.push(options.waitTimeSeconds);
+        return q.queue.receive(options);
+      },
+      deleteBatch: (handles) => q.queue.deleteBatch(handles),
+      changeVisibility: (handle, seconds) => q.queue.changeVisibility(handle, seconds),
+      changeVisibilityBatch: (entries) => q.queue.changeVisibilityBatch(entries),
+    };
+    const failEvery = async (event: SQSEvent): Promise<InvocationResult> =>
+      success({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) });
+    const report = await run(eventSource(q, { queue, invoke: failEvery, waitTimeSeconds: 20 }));
+    expect(report.stoppedBy).toBe('empty');
+    expect(q.dlq.depth().visible).toBe(1);
+    expect(waits.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...waits)).toBe(DRAINING_WAIT_SECONDS);
   });
 
   it('abandons a receive that never answers (a half-open connection) and polls again', async () => {

@@ -23,18 +23,6 @@ export interface DrainWatchDependencies {
  */
 export const IDLE_RECEIVE_MS = 200;
 /**
- * The longest wait of a receive while draining (still a long poll on SQS, which needs only 1 s):
- * - the queue can drain under a receive that answers nothing — SQS moves a message past
- *   maxReceiveCount to the DLQ at the receive that would deliver it again, and that receive then
- *   waits out its whole long poll — so receives must keep coming, each of them evidence, for the
- *   drain to be seen within about a second rather than after a 20 s long poll;
- * - the receives cut once the queue is drained outlive the consumer by at most that on the queue's
- *   side, where a cut long poll still takes the messages that arrive during its wait and hides them
- *   for a visibility timeout from whoever receives next (the next `--until-empty` run, `lambda serve`).
- */
-export const DRAINING_WAIT_SECONDS = 1;
-
-/**
  * Decides when `--until-empty` may stop: as soon as the queue is provably drained, without waiting
  * out another long poll, and without asking the queue's depth after every receive.
  *
