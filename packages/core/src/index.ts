@@ -15,6 +15,7 @@ export {
   pickOrderFields,
   type TimedOrder,
 } from './domain/order';
+export { ORDER_FIELD_RULES, type OrderFieldRule } from './domain/order-field-rules';
 export { type OrderValidationResult, validateOrder } from './domain/validate-order';
 export type { ProblemCode, ValidationProblem } from './domain/validation-problem';
 export { serializeOrder } from './domain/serialize-order';
@@ -26,6 +27,7 @@ export {
   instantFromDecimalSeconds,
   type InstantParseResult,
   instantToDecimalSeconds,
+  MAX_FRACTION_DIGITS,
   parseRfc3339Instant,
 } from './domain/instant';
 
@@ -52,7 +54,13 @@ export {
 
 // Messages: an SQS body decoded (SNS envelope or raw), and what became of it.
 export type { InboundMessage } from './messages/inbound-message';
-export { decodeOrderMessage, type DecodeResult, type Delivery } from './messages/decode-message';
+export {
+  decodeOrderMessage,
+  type DecodeResult,
+  type Delivery,
+  MAX_BODY_BYTES,
+  MAX_ORDER_BYTES,
+} from './messages/decode-message';
 export { type SnsEnvelopeOptions, type SnsNotificationEnvelope, wrapInSnsNotification } from './messages/sns-envelope';
 export { type FailureTally, MESSAGE_STATUSES, type MessageStatus } from './messages/message-status';
 

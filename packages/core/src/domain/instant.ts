@@ -16,6 +16,9 @@ export interface Instant {
 
 const NANOS_PER_SECOND = 1_000_000_000n;
 
+/** Fractional seconds are kept to the nanosecond: more digits than this are refused, not rounded. */
+export const MAX_FRACTION_DIGITS = 9;
+
 /** Negative when `a` is before `b`, 0 when they are the same instant, positive after. */
 export function compareInstants(a: Instant, b: Instant): number {
   return a.epochSeconds !== b.epochSeconds ? a.epochSeconds - b.epochSeconds : a.nanos - b.nanos;
@@ -88,8 +91,8 @@ export function parseRfc3339Instant(text: string, field = 'timestamp'): InstantP
   if (hour > 23 || minute > 59) return fail('invalid_time', 'time must be 00:00–23:59');
   // RFC 3339 allows :60 only for a real leap second; no clock we compare with can represent it.
   if (second > 59) return fail('invalid_time', 'seconds must be 00–59 (leap seconds are not supported)');
-  if (fraction !== undefined && fraction.length > 9) {
-    return fail('precision_too_high', 'fractional seconds are limited to 9 digits (nanoseconds)');
+  if (fraction !== undefined && fraction.length > MAX_FRACTION_DIGITS) {
+    return fail('precision_too_high', `fractional seconds are limited to ${MAX_FRACTION_DIGITS} digits (nanoseconds)`);
   }
   let offsetMinutes = 0;
   if (sign) {

@@ -1,5 +1,6 @@
 import { parseRfc3339Instant, type Instant } from './instant';
-import { ORDER_LIMITS, ORDER_STATUSES, type Order, type OrderStatus, type TimedOrder } from './order';
+import type { Order, OrderStatus, TimedOrder } from './order';
+import { ORDER_FIELD_RULES } from './order-field-rules';
 import { isPlainObject, ownField } from './plain-object';
 import { codePointLength, hasControlCharacter, isWellFormedUnicode } from './text';
 import { problem, type ValidationProblem } from './validation-problem';
@@ -9,7 +10,7 @@ export type OrderValidationResult =
   | { readonly ok: false; readonly problems: readonly ValidationProblem[] };
 
 const NON_SPACE = /\S/u;
-const STATUS_SET: ReadonlySet<string> = new Set(ORDER_STATUSES);
+const STATUS_SET: ReadonlySet<string> = new Set(ORDER_FIELD_RULES.status.values);
 
 interface TextRule {
   readonly maxLength: number;
@@ -52,7 +53,7 @@ function describeType(value: unknown): string {
 
 function checkQuantity(value: unknown, problems: ValidationProblem[]): value is number {
   const field = 'quantity';
-  const { quantityMin: min, quantityMax: max } = ORDER_LIMITS;
+  const { minimum: min, maximum: max } = ORDER_FIELD_RULES.quantity;
   if (value === undefined) {
     problems.push(problem(field, 'required', 'is required'));
   } else if (typeof value !== 'number') {
@@ -75,7 +76,7 @@ function checkStatus(value: unknown, problems: ValidationProblem[]): value is Or
   else if (typeof value !== 'string') {
     problems.push(problem(field, 'wrong_type', `must be a string, got ${describeType(value)}`));
   } else if (!STATUS_SET.has(value)) {
-    problems.push(problem(field, 'not_allowed', `must be one of ${ORDER_STATUSES.join(', ')}`));
+    problems.push(problem(field, 'not_allowed', `must be one of ${ORDER_FIELD_RULES.status.values.join(', ')}`));
   } else return true;
   return false;
 }
@@ -105,20 +106,14 @@ export function validateOrder(candidate: unknown): OrderValidationResult {
     };
   }
   const problems: ValidationProblem[] = [];
-  const idRule: TextRule = { maxLength: ORDER_LIMITS.idMaxLength, requireNonSpace: true };
   const orderId = ownField(candidate, 'orderId');
   const userId = ownField(candidate, 'userId');
   const itemName = ownField(candidate, 'itemName');
   const quantity = ownField(candidate, 'quantity');
   const status = ownField(candidate, 'status');
-  const okOrderId = checkText('orderId', orderId, idRule, problems);
-  const okUserId = checkText('userId', userId, idRule, problems);
-  const okItemName = checkText(
-    'itemName',
-    itemName,
-    { maxLength: ORDER_LIMITS.itemNameMaxLength, requireNonSpace: false },
-    problems,
-  );
+  const okOrderId = checkText('orderId', orderId, ORDER_FIELD_RULES.orderId, problems);
+  const okUserId = checkText('userId', userId, ORDER_FIELD_RULES.userId, problems);
+  const okItemName = checkText('itemName', itemName, ORDER_FIELD_RULES.itemName, problems);
   const okQuantity = checkQuantity(quantity, problems);
   const okStatus = checkStatus(status, problems);
   const instant = checkTimestamp(ownField(candidate, 'timestamp'), problems);
