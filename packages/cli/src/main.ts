@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { consumeCommand } from './commands/consume-command';
+import { contractCommand } from './commands/contract-command';
 import { demoCommand } from './commands/demo-command';
 import { dlqCommand } from './commands/dlq-command';
 import { getCommand } from './commands/get-command';
@@ -28,7 +29,8 @@ export function buildProgram(): Command {
     .addCommand(getCommand())
     .addCommand(listCommand())
     .addCommand(soakCommand())
-    .addCommand(simulateCommand());
+    .addCommand(simulateCommand())
+    .addCommand(contractCommand());
 }
 
 /** Runs the command line: an error becomes one sentence on stderr and exit code 1 (ORDERS_DEBUG=1 adds the stack). */
