@@ -207,6 +207,101 @@ describe('the SQS stand-in, through the real SDK client', () => {
     expect(stats?.cpuMsAtDrain).toBeGreaterThanOrEqual(stats?.cpuMsAtFirstReceive ?? Number.POSITIVE_INFINITY);
   });
 
+  it('moves a message received maxReceiveCount times to its DLQ at the receive that would deliver it again', async () => {
+    const { QueueUrl: dlqUrl } = await client.send(new CreateQueueCommand({ QueueName: 'redrive-dlq' }));
+    const { QueueUrl } = await client.send(
+      new CreateQueueCommand({
+        QueueName: 'redrive',
+        Attributes: {
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:redrive-dlq',
+            maxReceiveCount: '2',
+          }),
+        },
+      }),
+    );
+    await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'poison' }] }));
+    const backAtOnce = async (): Promise<string | undefined> => {
+      const received = await client.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['All'] }));
+      const [message] = received.Messages ?? [];
+      await client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl,
+          Entries: [{ Id: '0', ReceiptHandle: message?.ReceiptHandle, VisibilityTimeout: 0 }],
+        }),
+      );
+      return message?.Attributes?.ApproximateReceiveCount;
+    };
+    expect([await backAtOnce(), await backAtOnce()]).toEqual(['1', '2']);
+    // The third receive finds nothing: the message has moved, and its move drained the queue.
+    expect((await client.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
+    expect(state.stats('redrive')).toMatchObject({ remaining: 0, drainedAt: expect.any(Number) });
+    const dead = await client.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }));
+    expect(dead.Messages?.map((m) => m.Body)).toEqual(['poison']);
+  });
+
+  it('keeps a message whose DLQ does not exist here (as before redrive was modelled)', async () => {
+    const { QueueUrl } = await client.send(
+      new CreateQueueCommand({
+        QueueName: 'no-dlq',
+        Attributes: {
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:0:absent', maxReceiveCount: 1 }),
+        },
+      }),
+    );
+    await client.send(new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: '1', MessageBody: 'x' }] }));
+    for (const expected of ['1', '2']) {
+      const received = await client.send(
+        new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }),
+      );
+      expect(received.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe(expected);
+    }
+  });
+
+  it('holds a queue (receives find nothing, the depth still counts it) until released, and tells clients apart', async () => {
+    const QueueUrl = await queueWith('held', ['a', 'b', 'c']);
+    expect(state.hold('held')).toBe(true);
+    state.watch('held', process.pid);
+    const named = new SQSClient({
+      endpoint: url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      userAgentAppId: 'consumer-7',
+    });
+    try {
+      expect((await named.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
+      await expect(depth(QueueUrl)).resolves.toMatchObject({ ApproximateNumberOfMessages: '3' });
+      expect(state.progress('held')?.receivingClients).toEqual(['consumer-7']);
+      const waiting = named.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20, MaxNumberOfMessages: 2 }));
+      await until(() => heldPolls('held') === 1);
+      const released = state.release('held');
+      expect(released).toMatchObject({ watchedCpuMs: expect.any(Number), standinCpuMs: expect.any(Number) });
+      // Released, the waiting long poll gets the messages.
+      const answered = await waiting;
+      expect(answered.Messages?.map((m) => m.Body)).toEqual(['a', 'b']);
+      const rest = await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+      const all = [...(answered.Messages ?? []), ...(rest.Messages ?? [])];
+      await client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl,
+          Entries: all.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+      const stats = state.stats('held');
+      expect(stats?.drained?.at).toBeGreaterThanOrEqual(released?.at ?? Number.POSITIVE_INFINITY);
+      expect(stats?.drained?.standinCpuMs).toBeGreaterThanOrEqual(released?.standinCpuMs ?? Number.POSITIVE_INFINITY);
+      // Each receive names its client (when it sent an app id) and the messages it handed out.
+      const receives = receivesOf('held').map((r) => [r.client, r.messageIds?.length ?? 0]);
+      expect(receives).toEqual([
+        ['consumer-7', 0],
+        ['consumer-7', 2],
+        [undefined, 1],
+      ]);
+    } finally {
+      named.destroy();
+    }
+  });
+
   it('answers an unknown queue as SQS does, so the SDK raises QueueDoesNotExist', async () => {
     await expect(client.send(new GetQueueUrlCommand({ QueueName: 'nope' }))).rejects.toThrow(QueueDoesNotExist);
   });

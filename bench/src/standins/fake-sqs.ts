@@ -18,9 +18,20 @@ import { text as readText } from 'node:stream/consumers';
  * depth of a few hundred) and handles one request at a time, so no overlap of round trips can show.
  * Here a request costs microseconds and the round trip is the delay proxy's timer.
  *
- * Every request is recorded per queue (action, time), and the time a watched consumer process had
- * spent on the CPU when its first receive arrived (what the bench reports as its start-up cost) and
- * when its delete emptied the queue (the difference is the CPU the drain cost).
+ * Every request is recorded per queue (action, time, and the client that sent it when its SDK names
+ * itself with an app id: `AWS_SDK_UA_APP_ID`, `app/<id>` in its user agent), and the time the
+ * watched consumer processes had spent on the CPU when the first receive arrived (what the bench
+ * reports as start-up cost) and when the delete that emptied the queue arrived (the difference is
+ * the CPU the drain cost).
+ *
+ * For the scale-out run, two more things SQS does or that a measurement needs:
+ * - a RedrivePolicy is honoured: a message received maxReceiveCount times moves to the queue its
+ *   deadLetterTargetArn names at the receive that would deliver it again (as SQS does), when that
+ *   queue exists here (when it does not, the message stays, as before this was modelled);
+ * - a queue can be held: its receives find nothing (GetQueueAttributes still counts the messages as
+ *   visible), until it is released, so that N consumer processes can all be polling before the
+ *   first message is handed out; the release and the drain read the CPU time of the watched
+ *   processes, of this process (every stand-in shares it) and of the machine.
  */
 
 interface StoredMessage {
@@ -44,10 +55,34 @@ export interface RequestRecord {
   readonly action: string;
   /** Wall-clock time the request arrived (ms since the epoch, sub-ms precision). */
   readonly at: number;
+  /** The client's app id (`app/<id>` in its user agent), when it sent one. */
+  readonly client?: string;
   /** Messages handed out (ReceiveMessage) or deleted (DeleteMessageBatch). */
   count?: number;
   /** When a ReceiveMessage was answered. */
   answeredAt?: number;
+  /** The ids of the messages a ReceiveMessage handed out. */
+  messageIds?: string[];
+}
+
+/** CPU time read at one moment: the edges of a held queue's drain window (see `release`). */
+export interface CpuReading {
+  /** Wall-clock time of the reading (ms since the epoch). */
+  readonly at: number;
+  /** The watched processes' CPU time together (user + system, ms); undefined when one could not be read. */
+  readonly watchedCpuMs: number | undefined;
+  /** This process's CPU time (ms): the SQS and DynamoDB stand-ins and their delay proxies all run here. */
+  readonly standinCpuMs: number;
+  /** The machine's CPU time over all its cores (/proc/stat, ms): busy and in total; undefined off Linux. */
+  readonly machine: { readonly busyMs: number; readonly totalMs: number } | undefined;
+}
+
+/** What `progress` answers: cheap enough to ask every few milliseconds while consumers run. */
+export interface QueueProgress {
+  readonly drainedAt: number | undefined;
+  readonly remaining: number;
+  /** App ids of the clients that have sent a ReceiveMessage to this queue. */
+  readonly receivingClients: readonly string[];
 }
 
 /** What the bench reads back about one queue. */
@@ -59,6 +94,9 @@ export interface QueueStats {
   readonly cpuMsAtFirstReceive: number | undefined;
   /** The same when the delete that emptied the queue arrived. */
   readonly cpuMsAtDrain: number | undefined;
+  /** Readings at the release of a held queue, and when it drained after that. */
+  readonly released: CpuReading | undefined;
+  readonly drained: CpuReading | undefined;
   readonly depth: { readonly visible: number; readonly inFlight: number };
   /** Messages still there (visible or not). */
   readonly remaining: number;
@@ -70,9 +108,14 @@ class Queue {
   readonly waiters = new Set<Waiter>();
   readonly requests: RequestRecord[] = [];
   drainedAt: number | undefined;
-  watchedPid: number | undefined;
+  readonly watchedPids: number[] = [];
   cpuMsAtFirstReceive: number | undefined;
   cpuMsAtDrain: number | undefined;
+  readonly receivingClients = new Set<string>();
+  /** Receives find nothing while held (see `FakeSqsState.hold`). */
+  held = false;
+  released: CpuReading | undefined;
+  drained: CpuReading | undefined;
 
   constructor(
     readonly name: string,
@@ -82,6 +125,21 @@ class Queue {
 
   get visibilityMs(): number {
     return Number(this.attributes['VisibilityTimeout'] ?? '30') * 1000;
+  }
+
+  /** The redrive policy, when the queue has a readable one: receives before the move, and where to. */
+  get redrive(): { readonly maxReceiveCount: number; readonly deadLetterQueue: string } | undefined {
+    const raw = this.attributes['RedrivePolicy'];
+    if (raw === undefined) return undefined;
+    try {
+      const policy = JSON.parse(raw) as { maxReceiveCount?: unknown; deadLetterTargetArn?: unknown };
+      const maxReceiveCount = Number(policy.maxReceiveCount);
+      const arn = String(policy.deadLetterTargetArn ?? '');
+      if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || arn === '') return undefined;
+      return { maxReceiveCount, deadLetterQueue: arn.slice(arn.lastIndexOf(':') + 1) };
+    } catch {
+      return undefined;
+    }
   }
 }
 
@@ -112,17 +170,41 @@ export class FakeSqsState {
 
   constructor(private readonly publicUrl: () => string) {}
 
-  /** Records, for the queue's first receive, how much CPU process `pid` had used (Linux /proc). */
+  /**
+   * Adds process `pid` to the queue's watched processes, whose CPU time (Linux /proc, together) is
+   * read at the queue's first receive, when it drains, and at a release.
+   */
   watch(queueName: string, pid: number): void {
+    this.queues.get(queueName)?.watchedPids.push(pid);
+  }
+
+  /** Holds the queue: its receives find nothing (long polls wait) until `release`. */
+  hold(queueName: string): boolean {
     const queue = this.queues.get(queueName);
-    if (queue) queue.watchedPid = pid;
+    if (queue) queue.held = true;
+    return queue !== undefined;
+  }
+
+  /** Releases a held queue: the waiting long polls are served at once. Returns the CPU reading taken first. */
+  release(queueName: string): CpuReading | undefined {
+    const queue = this.queues.get(queueName);
+    if (!queue) return undefined;
+    queue.held = false;
+    queue.released = this.readCpu(queue);
+    queue.drained = undefined;
+    this.serveWaiters(queue);
+    return queue.released;
   }
 
   /** The cheap part of `stats`, for polling while a consumer runs (no request log to serialize). */
-  progress(queueName: string): { readonly drainedAt: number | undefined; readonly remaining: number } | undefined {
+  progress(queueName: string): QueueProgress | undefined {
     const queue = this.queues.get(queueName);
     if (!queue) return undefined;
-    return { drainedAt: queue.messages.size === 0 ? queue.drainedAt : undefined, remaining: queue.messages.size };
+    return {
+      drainedAt: queue.messages.size === 0 ? queue.drainedAt : undefined,
+      remaining: queue.messages.size,
+      receivingClients: [...queue.receivingClients],
+    };
   }
 
   stats(queueName: string): QueueStats | undefined {
@@ -136,17 +218,28 @@ export class FakeSqsState {
       drainedAt: queue.messages.size === 0 ? queue.drainedAt : undefined,
       cpuMsAtFirstReceive: queue.cpuMsAtFirstReceive,
       cpuMsAtDrain: queue.messages.size === 0 ? queue.cpuMsAtDrain : undefined,
+      released: queue.released,
+      drained: queue.messages.size === 0 ? queue.drained : undefined,
       depth: { visible: queue.messages.size - inFlight, inFlight },
       remaining: queue.messages.size,
     };
   }
 
-  /** Handles one call; `onGone` registers what to do if the client goes away before the answer. */
-  handle(target: string, input: Record<string, unknown>, onGone: (cancel: () => void) => void): Promise<unknown> {
+  /**
+   * Handles one call; `onGone` registers what to do if the client goes away before the answer;
+   * `client` is the caller's app id, when its user agent names one.
+   */
+  handle(
+    target: string,
+    input: Record<string, unknown>,
+    onGone: (cancel: () => void) => void,
+    client?: string,
+  ): Promise<unknown> {
     const action = target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : target;
-    const record: RequestRecord = { action, at: now() };
+    const record: RequestRecord = { action, at: now(), ...(client === undefined ? {} : { client }) };
     const queue = this.queueFor(input);
     queue?.requests.push(record);
+    if (queue && client !== undefined && action === 'ReceiveMessage') queue.receivingClients.add(client);
     switch (action) {
       case 'CreateQueue':
         return Promise.resolve(this.createQueue(input));
@@ -267,8 +360,8 @@ export class FakeSqsState {
     record: RequestRecord,
     onGone: (cancel: () => void) => void,
   ): Promise<unknown> {
-    if (queue.watchedPid !== undefined && queue.cpuMsAtFirstReceive === undefined) {
-      queue.cpuMsAtFirstReceive = this.cpuMs(queue.watchedPid);
+    if (queue.watchedPids.length > 0 && queue.cpuMsAtFirstReceive === undefined) {
+      queue.cpuMsAtFirstReceive = this.cpuMs(queue.watchedPids);
     }
     const max = Math.min(10, Math.max(1, Number(input['MaxNumberOfMessages'] ?? 1)));
     const visibilityMs =
@@ -277,6 +370,7 @@ export class FakeSqsState {
     const answer = (messages: readonly StoredMessage[]): object => {
       record.count = messages.length;
       record.answeredAt = now();
+      if (messages.length > 0) record.messageIds = messages.map((m) => m.id);
       return messages.length === 0 ? {} : { Messages: messages.map((m) => this.toWire(m)) };
     };
     const ready = this.take(queue, max, visibilityMs);
@@ -303,11 +397,23 @@ export class FakeSqsState {
   }
 
   private take(queue: Queue, max: number, visibilityMs: number): StoredMessage[] {
+    if (queue.held) return [];
     const t = now();
     const taken: StoredMessage[] = [];
+    const redrive = queue.redrive;
+    const deadLetters = redrive === undefined ? undefined : this.queues.get(redrive.deadLetterQueue);
+    let moved = false;
     for (const message of queue.messages.values()) {
       if (taken.length >= max) break;
       if (message.visibleAt > t) continue;
+      if (deadLetters && redrive && message.receiveCount >= redrive.maxReceiveCount) {
+        // Received maxReceiveCount times already: this receive moves it instead of delivering it.
+        this.remove(queue, message.id);
+        deadLetters.messages.set(message.id, { ...message, visibleAt: t, handle: undefined });
+        deadLetters.drainedAt = undefined;
+        moved = true;
+        continue;
+      }
       if (message.handle) queue.handles.delete(message.handle);
       message.receiveCount++;
       message.firstReceiveAt ??= t;
@@ -316,6 +422,7 @@ export class FakeSqsState {
       queue.handles.set(message.handle, message.id);
       taken.push(message);
     }
+    if (moved && deadLetters) this.serveWaiters(deadLetters);
     return taken;
   }
 
@@ -365,13 +472,19 @@ export class FakeSqsState {
       if (handle.includes('#')) return undefined;
       return { Code: 'ReceiptHandleIsInvalid', Message: 'The input receipt handle is invalid.' };
     }
-    queue.handles.delete(handle);
-    queue.messages.delete(id);
-    if (queue.messages.size === 0) {
-      queue.drainedAt = now();
-      if (queue.watchedPid !== undefined) queue.cpuMsAtDrain = this.cpuMs(queue.watchedPid);
-    }
+    this.remove(queue, id);
     return undefined;
+  }
+
+  /** Takes a message off the queue (deleted, or moved to the DLQ); the last one drains it. */
+  private remove(queue: Queue, id: string): void {
+    const handle = queue.messages.get(id)?.handle;
+    if (handle !== undefined) queue.handles.delete(handle);
+    queue.messages.delete(id);
+    if (queue.messages.size > 0) return;
+    queue.drainedAt = now();
+    if (queue.watchedPids.length > 0) queue.cpuMsAtDrain = this.cpuMs(queue.watchedPids);
+    if (queue.released !== undefined) queue.drained = this.readCpu(queue);
   }
 
   private deleteBatch(queue: Queue, input: Record<string, unknown>, record: RequestRecord): object {
@@ -409,18 +522,50 @@ export class FakeSqsState {
     return { Successful: successful, Failed: failed };
   }
 
-  /** utime + stime of a process, in ms (Linux); undefined where /proc is not there. */
-  private cpuMs(pid: number): number | undefined {
+  /** utime + stime of the processes together, in ms (Linux); undefined where one cannot be read. */
+  private cpuMs(pids: readonly number[]): number | undefined {
+    let total = 0;
+    for (const pid of pids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        total += ((Number(fields[11]) + Number(fields[12])) / this.clockTicksPerSecond) * 1000;
+      } catch {
+        return undefined;
+      }
+    }
+    return total;
+  }
+
+  private readCpu(queue: Queue): CpuReading {
+    const own = process.cpuUsage();
+    return {
+      at: now(),
+      watchedCpuMs: queue.watchedPids.length > 0 ? this.cpuMs(queue.watchedPids) : undefined,
+      standinCpuMs: (own.user + own.system) / 1000,
+      machine: this.machineCpuMs(),
+    };
+  }
+
+  /** All cores' CPU time from /proc/stat's first line: busy (all but idle and iowait) and in total. */
+  private machineCpuMs(): CpuReading['machine'] {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      return (ticks / this.clockTicksPerSecond) * 1000;
+      const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+      const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+      const total = ticks.reduce((sum, value) => sum + value, 0);
+      const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+      const ms = (value: number): number => (value / this.clockTicksPerSecond) * 1000;
+      return Number.isFinite(total) && total > 0 ? { busyMs: ms(total - idle), totalMs: ms(total) } : undefined;
     } catch {
       return undefined;
     }
   }
+}
+
+/** The app id a client names in its user agent (`app/<id>`, from AWS_SDK_UA_APP_ID), if any. */
+export function clientAppId(userAgent: string | undefined): string | undefined {
+  return userAgent === undefined ? undefined : /(?:^|\s)app\/(\S+)/.exec(userAgent)?.[1];
 }
 
 /** Starts the listener on 127.0.0.1 (port 0: any free port). */
@@ -439,6 +584,7 @@ export async function startFakeSqs(state: FakeSqsState, port = 0): Promise<{ ser
           String(request.headers['x-amz-target'] ?? ''),
           text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
           (cancel) => cancels.push(cancel),
+          clientAppId(request.headers['user-agent']),
         );
       } catch (caught) {
         const error = caught instanceof SqsError ? caught : new SqsError('InternalError', String(caught), 500);

@@ -32,7 +32,11 @@ export type StandinQuestion =
   | { readonly type: 'dynamodb-operations' }
   | { readonly type: 'sqs-watch'; readonly queue: string; readonly pid: number }
   | { readonly type: 'sqs-stats'; readonly queue: string }
-  | { readonly type: 'sqs-progress'; readonly queue: string };
+  | { readonly type: 'sqs-progress'; readonly queue: string }
+  /** Receives of the queue find nothing until it is released (answer: whether the queue exists). */
+  | { readonly type: 'sqs-hold'; readonly queue: string }
+  /** Releases a held queue (answer: the CpuReading taken at the release). */
+  | { readonly type: 'sqs-release'; readonly queue: string };
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as StandinConfig;
@@ -66,6 +70,10 @@ async function main(): Promise<void> {
         return reply(sqsState.stats(question.queue));
       case 'sqs-progress':
         return reply(sqsState.progress(question.queue));
+      case 'sqs-hold':
+        return reply(sqsState.hold(question.queue));
+      case 'sqs-release':
+        return reply(sqsState.release(question.queue));
     }
   });
   process.on('disconnect', () => process.exit(0));
