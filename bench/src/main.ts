@@ -2,9 +2,11 @@
  * `pnpm bench` — ours against the seed-style, Powertools-style and floor reference handlers:
  * cold start, bundle contents, batch latency, per-record CPU and end-to-end throughput; and the
  * long-running consumer (`orders consume`) against sqs-consumer and a bare loop on the SQS and
- * DynamoDB stand-ins.
+ * DynamoDB stand-ins, and scaled out to N processes on one queue; and how fast `orders simulate`
+ * simulates.
  * Prints tables, then one JSON line with every figure. `--smoke` runs a tiny version (CI; no
- * figure is asserted anywhere, but a measurement of ours that could not run exits 1). `--no-build` measures packages/lambda-entry/dist as it is;
+ * figure is asserted anywhere, but a measurement of ours that could not run, or a run of ours that
+ * lost an order or stored a wrong state, exits 1). `--no-build` measures packages/lambda-entry/dist as it is;
  * `--no-moto` skips what needs a moto server.
  * Each stage is a module in stages/ (the consumer comparison's is consumers/measure-consumers.ts);
  * the report is built from their results in report/. Method and latest results: docs/benchmarks.md.
@@ -26,6 +28,8 @@ import { measureCpu } from './stages/measure-cpu';
 import { measureLatency } from './stages/measure-latency';
 import { measureMotoLatency } from './stages/measure-moto-latency';
 import { measureRuntimeClient } from './stages/measure-runtime-client';
+import { measureScaleOut } from './stages/measure-scale-out';
+import { measureSimulation } from './stages/measure-simulation';
 import { measureThroughput } from './stages/measure-throughput';
 import { startHandlerStandins, type HandlerStandins } from './stages/start-standins';
 import { MotoOnDemand } from './standins/moto-on-demand';
@@ -57,6 +61,13 @@ async function main(plan: BenchPlan): Promise<void> {
       rebuild: plan.rebuild,
       log,
     });
+    const scaleOut = await measureScaleOut({
+      standins: standins.process,
+      dynamodb: { url: standins.delayedUrl, putMs: STANDIN_DELAY_MS },
+      smoke: plan.mode === 'smoke',
+      log,
+    });
+    const simulation = await measureSimulation(plan.mode === 'smoke', log);
     const throughput = await measureThroughput(plan, moto, bundles.ours.file);
     const results: BenchResults = {
       plan,
@@ -71,13 +82,15 @@ async function main(plan: BenchPlan): Promise<void> {
       motoLatency,
       cpu,
       consumers,
+      scaleOut,
+      simulation,
       throughput,
     };
     publishReport(buildReport(results, { finishedAt: new Date(), loadavgEnd: currentLoadAverage() }));
     const failures = failuresOfOurs(results);
     if (failures.length > 0) {
       process.stderr.write(
-        `bench: ours could not be measured:\n${failures.map((failure) => `- ${failure}`).join('\n')}\n`,
+        `bench: ours could not be measured, or broke an invariant:\n${failures.map((failure) => `- ${failure}`).join('\n')}\n`,
       );
       process.exitCode = 1;
     }

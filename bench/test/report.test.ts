@@ -49,6 +49,8 @@ describe('the bench report', () => {
       'Consumers, heartbeats',
       'Consumers, heartbeats',
       'Targets',
+      'Scale-out',
+      'orders simulate, simulation speed',
       'load average at end',
       'Notes',
     ]);
@@ -103,6 +105,8 @@ describe('the bench report', () => {
       'cpu',
       'throughput',
       'consumers',
+      'scaleOut',
+      'simulation',
       'targets',
       'notes',
     ]);
@@ -163,6 +167,8 @@ describe('the bench report', () => {
       'latency note',
       'cpu note',
       'consumers note',
+      'scale-out note',
+      'simulation note',
       'throughput note',
     ];
     expect(json.notes).toEqual(expected);

@@ -1,17 +1,21 @@
 import type { BenchResults } from './results';
 
 /**
- * What of ours could not be measured in this run: a consumer run of ours that failed, a
- * throughput mode of ours that did not run. The references may fail on a loaded machine and only
- * cost a ratio; ours failing is a defect in what we ship (a consumer that cannot start, a bundle
- * that cannot store), so `pnpm bench` — and CI's smoke run — exits 1 on it instead of printing
- * "n/a" where a figure should be.
+ * What of ours failed in this run: a consumer run of ours that failed, a throughput mode of ours
+ * that did not run, a scale-out run of ours that could not finish or that lost an order, stored
+ * one in a state other than its greatest event, left messages or dead-lettered a valid one, and a
+ * simulation that could not run or broke its own invariants. The references may fail on a loaded
+ * machine and only cost a ratio; ours failing is a defect in what we ship (a consumer that cannot
+ * start, a bundle that cannot store, processes that race to a wrong state), so `pnpm bench` — and
+ * CI's smoke run — exits 1 on it instead of printing "n/a" where a figure should be. No figure of
+ * time is ever one of these.
  */
 export function failuresOfOurs(
-  results: Pick<BenchResults, 'consumers'> & Partial<Pick<BenchResults, 'throughput'>>,
+  results: Partial<Pick<BenchResults, 'consumers' | 'throughput' | 'scaleOut' | 'simulation'>>,
 ): string[] {
   const failures: string[] = [];
-  for (const scenario of [results.consumers.drain, results.consumers.heartbeats]) {
+  const consumers = results.consumers;
+  for (const scenario of consumers ? [consumers.drain, consumers.heartbeats] : []) {
     for (const ours of scenario.configs.filter((summary) => summary.config.kind === 'ours')) {
       if (ours.failed > 0) {
         failures.push(
@@ -19,6 +23,16 @@ export function failuresOfOurs(
         );
       }
     }
+  }
+  for (const run of results.scaleOut?.runs ?? []) {
+    const which = `scale-out, ${run.processes} process(es), round ${run.round + 1}`;
+    if (!run.ok) failures.push(`${which}: ${run.note ?? 'did not finish'}`);
+    for (const violation of run.verdict?.violations ?? []) failures.push(`${which}: ${violation}`);
+  }
+  for (const run of results.simulation?.runs ?? []) {
+    const which = `orders simulate, round ${run.round + 1}`;
+    if (!run.ok) failures.push(`${which}: ${run.note ?? 'did not run'}`);
+    else if (run.verdictOk === false) failures.push(`${which}: ${(run.violations ?? []).join('; ')}`);
   }
   for (const result of results.throughput?.results ?? []) {
     if (!result.available) failures.push(`throughput (${result.mode}): ${result.note}`);

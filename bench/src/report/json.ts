@@ -19,6 +19,8 @@ import {
 import { median, round, type RatioSummary } from '../stats';
 import type { ThroughputResult } from '../throughput-worker';
 import type { BenchResults, RunEnd } from './results';
+import { scaleOutJson } from './scale-out-table';
+import { simulationJson } from './simulation-table';
 import type { Target } from './targets';
 
 export interface RatioJson {
@@ -53,6 +55,8 @@ export interface BenchJson {
   readonly cpu: { readonly usPerRecord: Figures<number>; readonly ratios: Figures<RatioJson | undefined> };
   readonly throughput: readonly ThroughputResult[];
   readonly consumers: ReturnType<typeof consumerJson>;
+  readonly scaleOut: ReturnType<typeof scaleOutJson>;
+  readonly simulation: ReturnType<typeof simulationJson>;
   readonly targets: readonly Target[];
   readonly notes: readonly string[];
 }
@@ -129,6 +133,8 @@ export function reportJson(
     },
     throughput: results.throughput.results,
     consumers: consumerJson(results.consumers),
+    scaleOut: scaleOutJson(results.scaleOut),
+    simulation: simulationJson(results.simulation),
     targets,
     notes,
   };

@@ -10,6 +10,8 @@ import type { ColdStartResult } from '../stages/measure-cold-start';
 import type { CpuResult } from '../stages/measure-cpu';
 import type { LatencyResult } from '../stages/measure-latency';
 import type { RuntimeClientResult } from '../stages/measure-runtime-client';
+import type { ScaleOutResult } from '../stages/measure-scale-out';
+import type { SimulationResult } from '../stages/measure-simulation';
 import type { ThroughputStageResult } from '../stages/measure-throughput';
 
 export interface BenchResults {
@@ -26,6 +28,8 @@ export interface BenchResults {
   readonly motoLatency: LatencyOutput | undefined;
   readonly cpu: CpuResult;
   readonly consumers: ConsumerMeasurement;
+  readonly scaleOut: ScaleOutResult;
+  readonly simulation: SimulationResult;
   readonly throughput: ThroughputStageResult;
 }
 
@@ -46,6 +50,8 @@ export function runNotes(results: BenchResults): string[] {
     ...results.latency.notes,
     ...results.cpu.notes,
     ...results.consumers.notes,
+    ...results.scaleOut.notes,
+    ...results.simulation.notes,
     ...results.throughput.notes,
   ];
 }

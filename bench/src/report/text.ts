@@ -12,6 +12,8 @@ import { inMemoryCpuTable, sdkCpuTable } from './cpu-tables';
 import { latencyRatiosTable, latencyTable, motoLatencyTable } from './latency-tables';
 import type { BenchResults, RunEnd } from './results';
 import { runtimeClientTables } from './runtime-client-tables';
+import { scaleOutTable } from './scale-out-table';
+import { simulationTable } from './simulation-table';
 import { targetsTable, type Target } from './targets';
 import { throughputTable } from './throughput-table';
 
@@ -40,6 +42,8 @@ export function reportText(
     throughputTable(results.throughput),
     targetsTable(targets),
     ...consumerTables(results.consumers),
+    scaleOutTable(results.scaleOut),
+    simulationTable(results.simulation),
     `\nload average at end: ${end.loadavgEnd.join(' ')}`,
     ...(notes.length > 0 ? [`\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}`] : []),
   ];

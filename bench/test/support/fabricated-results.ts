@@ -22,6 +22,10 @@ import type { HandlerBundles, HandlerName } from '../../src/stages/build-bundles
 import { EMPTY_MODULE_NAME } from '../../src/stages/measure-cold-start';
 import type { LatencyPair } from '../../src/stages/measure-latency';
 import type { RuntimeClientFigures } from '../../src/stages/measure-runtime-client';
+import type { ScaleOutResult } from '../../src/stages/measure-scale-out';
+import type { SimulationResult } from '../../src/stages/measure-simulation';
+import { type ScaleOutRun, summarizeScaleOut } from '../../src/scale-out/scale-out-summary';
+import { summarizeSimulation, type SimulationRun } from '../../src/simulation/simulation-summary';
 
 const HANDLERS: readonly HandlerName[] = ['ours', 'seed-style', 'powertools-style', 'floor'];
 
@@ -133,6 +137,67 @@ const scenario = (name: string, description: string): Scenario => ({
   noticeConfigs: ['sqs-consumer×6'],
 });
 
+const CLEAN = { lost: 0, wrongState: 0, deadLettered: { poison: 2, other: 0 }, leftOnQueue: 0, violations: [] };
+
+/** Two rounds of 1 and 2 processes: 2 processes 1.5× (round 1) and 1.7× (round 2) as fast as 1. */
+export function fabricatedScaleOut(runs?: readonly ScaleOutRun[]): ScaleOutResult {
+  const run = (processes: number, round: number, messagesPerSecond: number): ScaleOutRun => ({
+    processes,
+    round,
+    messages: 300,
+    orders: 100,
+    ok: true,
+    messagesPerSecond,
+    cpuUsPerMessage: processes === 1 ? 1000 : 1200,
+    standinCores: 0.3,
+    machineBusy: processes === 1 ? 0.6 : 0.95,
+    contendedOrders: processes === 1 ? 0 : 40,
+    receivedShares: processes === 1 ? [1] : [0.55, 0.45],
+    verdict: CLEAN,
+  });
+  const all = runs ?? [run(1, 0, 400), run(2, 0, 600), run(1, 1, 500), run(2, 1, 850)];
+  return {
+    scenario: {
+      processCounts: [1, 2],
+      pollersPerProcess: 2,
+      orders: 100,
+      messagesPerRound: [300, 300],
+      rounds: 2,
+      waitTimeSeconds: 1,
+      maxReceiveCount: 3,
+      description: 'the scale-out stand-ins',
+      cores: 2,
+      workload: { orders: 100, validMessages: 298, poisonMessages: 2, duplicates: 40, ties: 10, reorderedOrders: 60 },
+    },
+    runs: all,
+    rows: summarizeScaleOut([1, 2], all),
+    notes: ['scale-out note'],
+  };
+}
+
+export function fabricatedSimulation(runs?: readonly SimulationRun[]): SimulationResult {
+  const all = runs ?? [
+    {
+      round: 0,
+      ok: true,
+      verdictOk: true,
+      violations: [],
+      published: 1000,
+      simulatedSeconds: 10,
+      simulatedEvents: 1500,
+      wallSeconds: 0.5,
+      processCpuMs: 900,
+      emptyRunCpuMs: 400,
+    },
+  ];
+  return {
+    scenario: { rate: 100, durationSeconds: 10, rounds: 1, seed: 1, command: 'orders simulate --rate 100' },
+    runs: all,
+    figures: summarizeSimulation(all),
+    notes: ['simulation note'],
+  };
+}
+
 /** A smoke run's results; `comparable: false` is a run in which ours could not start on DynamoDB. */
 export function fabricatedResults(options: { comparable?: boolean; motoLatency?: boolean } = {}): BenchResults {
   const comparable = options.comparable ?? true;
@@ -236,6 +301,8 @@ export function fabricatedResults(options: { comparable?: boolean; motoLatency?:
       notes: ['cpu note'],
     },
     consumers,
+    scaleOut: fabricatedScaleOut(),
+    simulation: fabricatedSimulation(),
     throughput: {
       results: [
         {
