@@ -248,6 +248,7 @@ export class ProcessOrderBatch {
           return { ...deadlineExceeded(message), orderId, ...sns };
         }
       }
+      const held = permit;
       let throttledAttempts = 0;
       let end: WriteEnd = 'other';
       try {
@@ -255,6 +256,8 @@ export class ProcessOrderBatch {
           ...(signal === undefined ? {} : { signal }),
           onThrottledAttempt: () => {
             throttledAttempts++;
+            // The limit hears it now, while the writes that met the throttling are still in flight.
+            this.announce(held.throttled(), writes);
           },
         });
         // A repository that answers something else has a bug; acknowledging would lose the message.
@@ -292,6 +295,11 @@ export class ProcessOrderBatch {
   /** A save ended: counted when throttled, and a change of the limit said once, by the batch's logger. */
   private endWrite(change: ConcurrencyChange | undefined, how: WriteEnd, writes: BatchWrites): void {
     if (how === 'throttled') writes.throttledSaves++;
+    this.announce(change, writes);
+  }
+
+  /** A change of the limit, said once by the batch's logger. */
+  private announce(change: ConcurrencyChange | undefined, writes: BatchWrites): void {
     if (change === undefined) return;
     const { max } = this.writes.limit;
     if (change.reason === 'throttled') {

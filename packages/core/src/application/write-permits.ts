@@ -6,6 +6,14 @@ export type WriteEnd = 'succeeded' | 'throttled' | 'other';
 
 /** One write's slot: given back once, saying how the write ended. */
 export interface WritePermit {
+  /**
+   * The store pushed back on this write (an attempt throttled, the SDK about to retry it): the
+   * limit's change, when it moved. Said at the first throttled attempt, while the writes that met
+   * the throttling are still in flight — by the time the write ends, after the SDK's backoff, the
+   * others of its round have ended and "half of what is in flight" would read as half of one.
+   * Once per permit; later calls do nothing.
+   */
+  throttled(): ConcurrencyChange | undefined;
   /** Frees the slot; the limit's change, when this write moved it. Later calls do nothing. */
   release(end: WriteEnd): ConcurrencyChange | undefined;
 }
@@ -59,13 +67,21 @@ export class WritePermits {
     this.running++;
     const round = this.limit.round;
     let released = false;
+    let pushedBack = false;
     return {
+      throttled: () => {
+        if (released || pushedBack) return undefined;
+        pushedBack = true;
+        return this.limit.throttled(round, this.running);
+      },
       release: (end) => {
         if (released) return undefined;
         released = true;
         // The throttled write counts among those in flight when it was throttled.
         const inFlight = this.running;
         this.running--;
+        // Said again at the end (a write already counted in its round cuts nothing twice): any
+        // throttling restarts the recovery window, and a store that reports no attempts is heard here.
         const change =
           end === 'throttled'
             ? this.limit.throttled(round, inFlight)

@@ -9,6 +9,8 @@ function storeThrottlingOnce(): OrderRepository {
   const memory = new InMemoryOrderRepository();
   return {
     save: async (event, options) => {
+      // The throttled answer comes back a round trip later, when every save of the batch has started.
+      await new Promise((resolve) => setImmediate(resolve));
       options?.onThrottledAttempt?.();
       return memory.save(event);
     },
