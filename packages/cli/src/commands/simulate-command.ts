@@ -11,8 +11,9 @@ import {
 type Pair = { first: number; second: number };
 
 /** The flags as commander hands them over (pairs still raw, output switches included). */
-interface SimulateCommandOptions extends Omit<SimulateFlags, 'burst' | 'outage' | 'throttle'> {
+interface SimulateCommandOptions extends Omit<SimulateFlags, 'burst' | 'hotKeyWindow' | 'outage' | 'throttle'> {
   readonly burst?: Pair;
+  readonly hotKeyWindow?: Pair;
   readonly outage?: Pair;
   readonly throttle?: Pair;
   readonly template: string | false;
@@ -79,6 +80,11 @@ export function simulateCommand(): Command {
         'how many hot orders (orderIds) share --hot-key-share',
         parseInteger('--hot-keys', 1, 1_000_000),
         d.hotKeys,
+      )
+      .option(
+        '--hot-key-window <start:duration>',
+        'seconds in, and for how long, the hot orders get --hot-key-share (default: the whole run; e.g. a flash sale, 0:10)',
+        parsePair('--hot-key-window', '0:10'),
       )
       .option('--poison-rate <p>', 'share of poison messages', rate('--poison-rate'), d.poisonRate)
       .option(
@@ -273,6 +279,9 @@ export function simulateCommand(): Command {
         const flags: SimulateFlags = {
           ...raw,
           ...(raw.burst ? { burst: { atSeconds: raw.burst.first, messages: raw.burst.second } } : {}),
+          ...(raw.hotKeyWindow
+            ? { hotKeyWindow: { startSeconds: raw.hotKeyWindow.first, durationSeconds: raw.hotKeyWindow.second } }
+            : {}),
           ...(raw.outage ? { outage: { startSeconds: raw.outage.first, durationSeconds: raw.outage.second } } : {}),
           ...(raw.throttle
             ? { throttle: { startSeconds: raw.throttle.first, durationSeconds: raw.throttle.second } }

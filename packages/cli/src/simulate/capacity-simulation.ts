@@ -1,7 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { createOrderPipeline, InMemoryOrderRepository, ManualClock, type InMemoryQueue } from '@orders/adapters-memory';
-import { type MessageQueue, type ReceivedMessage, RETRY_PACING_ENVIRONMENT, silentLogger } from '@orders/core';
-import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
+import {
+  type MessageQueue,
+  type ProcessOrderBatch,
+  type ReceivedMessage,
+  RETRY_PACING_ENVIRONMENT,
+  silentLogger,
+} from '@orders/core';
+import {
+  buildContainer,
+  PROCESS_ORDER_BATCH,
+  readEntryConfig,
+  SQS_BATCH_HANDLER,
+  type SqsBatchHandler,
+} from '@orders/lambda-entry';
 import { lambdaContext, readBatchItemFailures, sqsEventOf } from '@orders/lambda-local';
 import {
   EventSourceMappingScaling,
@@ -12,10 +24,11 @@ import {
   TableWriteThroughput,
   ThroughputLimitedOrderRepository,
 } from '@orders/simulation';
-import { CountingMetrics } from '../demo/counting-metrics';
 import { EventQueue } from './event-queue';
+import { InvocationSaves } from './invocation-saves';
 import { OutageWindow } from '../soak/outage-window';
 import type { SimulationOptions, TimeWindow } from './simulation-options';
+import { SimulatedEnvironments, SimulationMetrics, type WriteConcurrencyFacts } from './simulated-environments';
 import { rateAt, SimulatedWorkload } from './simulated-workload';
 
 /** What a run observed: the summary is computed from these. */
@@ -38,7 +51,17 @@ export interface SimulationFacts {
   readonly timedOutInvocations: number;
   readonly failedInvocations: number;
   readonly deliveries: number;
-  readonly dynamo: { readonly writeUnits: number; readonly throttledAttempts: number; readonly throttledSaves: number };
+  readonly dynamo: {
+    readonly writeUnits: number;
+    /** PutItem attempts a partition throttled. */
+    readonly throttledAttempts: number;
+    /** Saves throttled on some attempt, as the handler counted them (its `throttledSaves` metric). */
+    readonly throttledSaves: number;
+    /** Saves whose every attempt was throttled: the adapter's `throttled` error reached the handler. */
+    readonly failedSaves: number;
+  };
+  /** The execution environments' adaptive limits on saves in flight. */
+  readonly writeConcurrency: WriteConcurrencyFacts;
   readonly sqsRequests: {
     readonly send: number;
     readonly receive: number;
@@ -88,6 +111,8 @@ type Agenda = { kind: 'tick' } | { kind: 'poll'; slot: number } | { kind: 'compl
 
 interface Invocation {
   readonly slot: number;
+  /** The execution environment it ran in. */
+  readonly environment: number;
   /** When it took its execution environment (its receive). */
   readonly startedAt: number;
   readonly messages: readonly ReceivedMessage[];
@@ -104,24 +129,17 @@ const inWindow = (window: TimeWindow | undefined, startMs: number, atMs: number)
   atMs >= startMs + window.startSeconds * 1000 &&
   atMs < startMs + (window.startSeconds + window.durationSeconds) * 1000;
 
-/** Simulated time of the saves of one batch: waves of `concurrency` saves, each as long as its slowest save. */
-function storeTimeMs(latencies: readonly number[], concurrency: number): number {
-  let total = 0;
-  for (let i = 0; i < latencies.length; i += concurrency) {
-    let slowest = 0;
-    for (let j = i; j < Math.min(latencies.length, i + concurrency); j++)
-      slowest = Math.max(slowest, latencies[j] as number);
-    total += slowest;
-  }
-  return total;
-}
-
 /**
  * Runs the workload through OrderTopic → OrderQueue (→ OrderDLQ) and the REAL OrderProcessor handler
  * (composition root, use case, pacing, partial batch responses) on a manual clock, with AWS's
  * scaling around it: the event source mapping's concurrent batches, Lambda's concurrency pool and
  * scaling rate, DynamoDB's per-partition write throughput, and a round trip for every call. A
  * discrete-event simulation: nothing waits, so an hour of traffic takes seconds to minutes.
+ *
+ * Each execution environment is composed on its own, as Lambda runs it: its own use case, so its
+ * own adaptive limit on saves in flight. Inside an invocation the saves take their simulated time
+ * (`InvocationSaves`): a cut limit runs the batch's saves fewer at a time, which lengthens the
+ * invocation and spreads its writes over the partition, and the limit recovers on simulated time.
  */
 export async function simulateCapacity(options: SimulationOptions): Promise<SimulationFacts> {
   const wallStart = performance.now();
@@ -136,16 +154,16 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
   });
   const queue: InMemoryQueue = pipeline.queue;
 
-  // --- the store: DynamoDB's throughput in front of it, an outage in front of that ---
+  // --- the store: DynamoDB's throughput in front of it, an outage in front of that, and the
+  // invocation's simulated time in front of both (each save answers when it ends) ---
   const store = new InMemoryOrderRepository();
   const table = new TableWriteThroughput({ warmWriteUnits: platform.tableWarmWriteUnits });
-  let saveStartMs = startMs;
-  const latencies: number[] = [];
-  const limited = new ThroughputLimitedOrderRepository(store, {
+  const limited: ThroughputLimitedOrderRepository = new ThroughputLimitedOrderRepository(store, {
     table,
-    now: () => saveStartMs,
+    now: (): number => saves.startsAt(),
+    present: () => clock.now(),
     putRoundTripMs: rt.dynamoPutMs,
-    onSave: (latency) => latencies.push(latency),
+    onSave: (latency) => saves.took(latency),
   });
   const outage = options.outage
     ? new OutageWindow(
@@ -158,6 +176,7 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
       )
     : undefined;
   outage?.begin();
+  const saves: InvocationSaves = new InvocationSaves(outage ? outage.wrap(limited) : limited);
 
   // --- the queue as the handler's pacing sees it: every visibility change is an SQS request ---
   let changeVisibilityCalls = 0;
@@ -174,28 +193,35 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
     },
   };
 
-  // --- the real handler, composed as the function composes it ---
+  // --- the real handler, composed as the function composes it, once per execution environment ---
   const pacing = settings.retryPacing;
-  const metrics = new CountingMetrics();
-  const container = buildContainer(
-    readEntryConfig({
-      ORDERS_REPOSITORY: 'memory',
-      ORDERS_MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
-      ORDERS_CONCURRENCY: String(settings.useCaseConcurrency),
-      [RETRY_PACING_ENVIRONMENT.baseDelaySeconds]: String(pacing.baseDelaySeconds),
-      [RETRY_PACING_ENVIRONMENT.backoffFactor]: String(pacing.backoffFactor),
-      [RETRY_PACING_ENVIRONMENT.maxDelaySeconds]: String(pacing.maxDelaySeconds),
-      [RETRY_PACING_ENVIRONMENT.jitterRatio]: String(pacing.jitterRatio),
-    }),
-    {
-      repository: outage ? outage.wrap(limited) : limited,
+  const metrics = new SimulationMetrics();
+  const entryConfig = readEntryConfig({
+    ORDERS_REPOSITORY: 'memory',
+    ORDERS_MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
+    ORDERS_CONCURRENCY: String(settings.useCaseConcurrency),
+    [RETRY_PACING_ENVIRONMENT.baseDelaySeconds]: String(pacing.baseDelaySeconds),
+    [RETRY_PACING_ENVIRONMENT.backoffFactor]: String(pacing.backoffFactor),
+    [RETRY_PACING_ENVIRONMENT.maxDelaySeconds]: String(pacing.maxDelaySeconds),
+    [RETRY_PACING_ENVIRONMENT.jitterRatio]: String(pacing.jitterRatio),
+  });
+  // One jitter stream for the whole function: the runs stay what their seed makes them.
+  const random = seededRandom((options.seed ^ 0x5bd1e995) >>> 0);
+  const environments = new SimulatedEnvironments(settings.useCaseConcurrency, () => {
+    const container = buildContainer(entryConfig, {
+      repository: saves,
       metrics,
       logger: silentLogger,
+      // The simulation's time as the invocation lives it (the manual clock, plus how far its saves have got).
+      clock: saves.clock,
       visibilityFor: () => pacingQueue,
-      random: seededRandom((options.seed ^ 0x5bd1e995) >>> 0),
-    },
-  );
-  const handler = container.resolve<SqsBatchHandler>(SQS_BATCH_HANDLER);
+      random,
+    });
+    return {
+      handler: container.resolve<SqsBatchHandler>(SQS_BATCH_HANDLER),
+      useCase: container.resolve<ProcessOrderBatch>(PROCESS_ORDER_BATCH),
+    };
+  });
   const timeoutMs = settings.functionTimeoutSeconds * 1000;
 
   // --- Lambda's concurrency and the event source mapping's scaling ---
@@ -222,9 +248,14 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
   let prewarmed = 0;
   if (options.warmStart) {
     while (scaling.concurrency < scaling.ceiling) scaling.tick({ backlog: true, throttled: false });
-    const environments = Math.min(scaling.ceiling, pool.limitAt(startMs), FUNCTION_SCALING_ENVIRONMENTS);
-    for (let i = 0; i < environments; i++) if (pool.acquire(startMs).ok) prewarmed++;
-    for (let i = 0; i < prewarmed; i++) pool.release();
+    const initialised = Math.min(scaling.ceiling, pool.limitAt(startMs), FUNCTION_SCALING_ENVIRONMENTS);
+    const taken: number[] = [];
+    for (let i = 0; i < initialised; i++) {
+      const grant = pool.acquire(startMs);
+      if (grant.ok) taken.push(grant.environment);
+    }
+    for (const environment of taken) pool.release(environment);
+    prewarmed = taken.length;
     pool.peak = 0;
   }
   const slotState = new Uint8Array(scaling.ceiling);
@@ -272,9 +303,9 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
   };
 
   const agenda = new EventQueue<Agenda>();
-  const publish = (count: number): void => {
+  const publish = (count: number, atSeconds: number): void => {
     for (let i = 0; i < count; i++) {
-      const message = workload.next();
+      const message = workload.next(atSeconds);
       const snsId = pipeline.topic.publishNow(message);
       if (message.poison) poisonSnsIds.add(snsId);
     }
@@ -340,42 +371,42 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
     add(perSecond.peakConcurrency, second, 0);
     if (pool.running > (perSecond.peakConcurrency[second] as number)) perSecond.peakConcurrency[second] = pool.running;
     const startup = rt.invocationOverheadMs + (grant.coldStart ? rt.coldStartMs : 0);
-    saveStartMs = now + rt.sqsReceiveMs + startup;
-    latencies.length = 0;
+    const invokedAt = now + rt.sqsReceiveMs;
+    const environment = environments.get(grant.environment);
     changeVisibilityCalls = 0;
-    let response: Awaited<ReturnType<SqsBatchHandler>> | undefined;
-    let threw = false;
-    try {
-      response = await handler(
-        sqsEventOf(messages, queue.arn),
-        lambdaContext({ memoryLimitInMB: String(settings.memoryMb) }, timeoutMs),
-      );
-    } catch {
-      threw = true;
-    }
+    // The invocation's own deadline, in simulated time: the handler stops starting records near it.
+    const context = lambdaContext(
+      {
+        memoryLimitInMB: String(settings.memoryMb),
+        getRemainingTimeInMillis: () => Math.max(0, invokedAt + timeoutMs - saves.clock.now()),
+      },
+      timeoutMs,
+    );
+    const saveStartMs = invokedAt + startup;
+    const { outcome, endedAt } = await saves.run(saveStartMs, () =>
+      environment.handler(sqsEventOf(messages, queue.arn), context),
+    );
     sqs.changeVisibility += changeVisibilityCalls;
-    let durationMs =
-      startup +
-      storeTimeMs(latencies, settings.useCaseConcurrency) +
-      (changeVisibilityCalls > 0 ? rt.sqsChangeVisibilityMs : 0);
+    let durationMs = startup + (endedAt - saveStartMs) + (changeVisibilityCalls > 0 ? rt.sqsChangeVisibilityMs : 0);
     let toDelete: readonly ReceivedMessage[] = [];
     if (durationMs > timeoutMs) {
       // Lambda ends the invocation at its timeout: no response, the whole batch comes back.
       timedOut++;
       failedInvocations++;
       durationMs = timeoutMs;
-    } else if (threw) {
+    } else if (!outcome.ok) {
       failedInvocations++;
     } else {
       // Lambda's own rules for the response (ReportBatchItemFailures on, as the stack sets it).
-      const verdict = readBatchItemFailures(response, new Set(messages.map((m) => m.messageId)), true);
+      const verdict = readBatchItemFailures(outcome.value, new Set(messages.map((m) => m.messageId)), true);
       if (verdict.kind === 'partial') toDelete = messages.filter((m) => !verdict.failedIds.has(m.messageId));
       else failedInvocations++;
     }
     billedMs += Math.ceil(durationMs);
-    agenda.push(now + rt.sqsReceiveMs + durationMs, {
+    environments.ended(environment, invokedAt + durationMs);
+    agenda.push(invokedAt + durationMs, {
       kind: 'complete',
-      invocation: { slot, startedAt: now, messages, toDelete },
+      invocation: { slot, environment: grant.environment, startedAt: now, messages, toDelete },
     });
   };
 
@@ -397,14 +428,14 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
       nextPollAt = deletedAt;
     }
     addConcurrency(invocation.startedAt, now);
-    pool.release();
+    pool.release(invocation.environment);
     agenda.push(nextPollAt, { kind: 'poll', slot: invocation.slot });
   };
 
   // --- the run ---
   const arrivalsEndMs = startMs + shape.durationSeconds * 1000;
   const stopAtMs = arrivalsEndMs + options.maxDrainSeconds * 1000;
-  publish(shape.backlog);
+  publish(shape.backlog, 0);
   applyScaling(startMs);
   agenda.push(startMs, { kind: 'tick' });
   let tick = 0;
@@ -430,9 +461,9 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
     carry += rateAt(shape, seconds) / TICKS_PER_SECOND;
     const due = Math.floor(carry);
     carry -= due;
-    publish(due);
+    publish(due, seconds);
     if (!burstDone && shape.burst !== undefined && seconds >= shape.burst.atSeconds) {
-      publish(shape.burst.messages);
+      publish(shape.burst.messages, seconds);
       burstDone = true;
     }
     if (tick % TICKS_PER_SECOND === 0) {
@@ -529,7 +560,13 @@ export async function simulateCapacity(options: SimulationOptions): Promise<Simu
     timedOutInvocations: timedOut,
     failedInvocations,
     deliveries,
-    dynamo: { writeUnits: table.writeUnits, throttledAttempts: table.throttled, throttledSaves: limited.exhausted },
+    dynamo: {
+      writeUnits: table.writeUnits,
+      throttledAttempts: table.throttled,
+      throttledSaves: metrics.throttledSaves,
+      failedSaves: limited.exhausted,
+    },
+    writeConcurrency: environments.writeConcurrency(),
     sqsRequests: { ...sqs, send: published },
     snsPublishes: published,
     lambdaGbSeconds: (billedMs / 1000) * (settings.memoryMb / 1024),

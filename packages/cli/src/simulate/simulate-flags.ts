@@ -19,6 +19,7 @@ export interface SimulateFlags {
   readonly burst?: { readonly atSeconds: number; readonly messages: number };
   readonly hotKeyShare: number;
   readonly hotKeys: number;
+  readonly hotKeyWindow?: { readonly startSeconds: number; readonly durationSeconds: number };
   readonly poisonRate: number;
   readonly duplicateRate: number;
   readonly outage?: { readonly startSeconds: number; readonly durationSeconds: number };
@@ -205,6 +206,7 @@ export function simulationOptionsFrom(stack: SimulatedStackSettings, flags: Simu
       burst: flags.burst,
       hotKeyShare: flags.hotKeyShare,
       hotKeys: flags.hotKeys,
+      hotKeyWindow: flags.hotKeyWindow,
       poisonRate: flags.poisonRate,
       duplicateRate: flags.duplicateRate,
     },

@@ -63,6 +63,8 @@ export interface SimulateSummary {
     readonly burst: { readonly at_s: number; readonly messages: number } | null;
     readonly hot_key_share: number;
     readonly hot_keys: number;
+    /** When the hot orders get their share (null: the whole run). */
+    readonly hot_key_window: { readonly start_s: number; readonly duration_s: number } | null;
     readonly poison_rate: number;
     readonly duplicate_rate: number;
     readonly outage: { readonly start_s: number; readonly duration_s: number; readonly class: string } | null;
@@ -92,8 +94,18 @@ export interface SimulateSummary {
     readonly throttled_invocations: number;
     readonly throttled_by: Readonly<Record<string, number>>;
     readonly throttled_records: number;
+    /** PutItem attempts a partition throttled (the SDK retried them, or gave up). */
     readonly dynamodb_throttles: number;
+    /** Saves whose every attempt was throttled: they failed into the handler's paced retries. */
     readonly dynamodb_throttled_saves: number;
+    /** Saves throttled on some attempt, retried to success or not, as the handler counted them (its `throttledSaves` metric). */
+    readonly throttled_saves: number;
+    /**
+     * The execution environments' adaptive limits on saves in flight: `configured` (the ceiling,
+     * ORDERS_CONCURRENCY), the `lowest` any environment ended an invocation with, and the lowest
+     * among those in use as the run ended (`final`: an invocation in the last 10 s of them).
+     */
+    readonly write_concurrency: { readonly configured: number; readonly lowest: number; readonly final: number };
     readonly receives_per_message: number;
     readonly outcomes: Readonly<Record<string, number>>;
     readonly valid_dead_lettered: number;
@@ -227,6 +239,9 @@ export function summarizeSimulation(
       burst: workload.burst ? { at_s: workload.burst.atSeconds, messages: workload.burst.messages } : null,
       hot_key_share: workload.hotKeyShare,
       hot_keys: workload.hotKeys,
+      hot_key_window: workload.hotKeyWindow
+        ? { start_s: workload.hotKeyWindow.startSeconds, duration_s: workload.hotKeyWindow.durationSeconds }
+        : null,
       poison_rate: workload.poisonRate,
       duplicate_rate: workload.duplicateRate,
       outage: options.outage
@@ -271,7 +286,9 @@ export function summarizeSimulation(
       throttled_by: { ...facts.throttledInvocations },
       throttled_records: facts.throttledRecords,
       dynamodb_throttles: facts.dynamo.throttledAttempts,
-      dynamodb_throttled_saves: facts.dynamo.throttledSaves,
+      dynamodb_throttled_saves: facts.dynamo.failedSaves,
+      throttled_saves: facts.dynamo.throttledSaves,
+      write_concurrency: { ...facts.writeConcurrency },
       receives_per_message: facts.published.total === 0 ? 0 : round(facts.deliveries / facts.published.total),
       outcomes: facts.outcomes,
       valid_dead_lettered: facts.deadLettered.valid,
@@ -331,7 +348,11 @@ export function formatSimulateTable(summary: SimulateSummary): string {
       'throttled invocations',
       `${r.throttled_invocations} (${r.throttled_records} records${throttleCauses(r.throttled_by)})`,
     ],
-    ['DynamoDB throttles', `${r.dynamodb_throttles} attempts, ${r.dynamodb_throttled_saves} saves failed`],
+    [
+      'DynamoDB throttles',
+      `${r.dynamodb_throttles} attempts; ${r.throttled_saves} saves throttled, ${r.dynamodb_throttled_saves} of them failed`,
+    ],
+    ['write concurrency', writeConcurrencyRow(r.write_concurrency)],
     ['receives per message', String(r.receives_per_message)],
     ['valid dead-lettered', `${r.valid_dead_lettered} (promised window ${s.promised_window_s} s)`],
     ['poison dead-lettered', String(r.poison_dead_lettered)],
@@ -345,6 +366,13 @@ export function formatSimulateTable(summary: SimulateSummary): string {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return `${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;
+}
+
+/** `lowest 1, final 78 (configured 100; …)`: how far the environments cut their saves in flight, and where they ended. */
+function writeConcurrencyRow(limits: SimulateSummary['results']['write_concurrency']): string {
+  const { configured, lowest, final } = limits;
+  if (lowest === configured) return `${configured} (configured; never cut)`;
+  return `lowest ${lowest}, final ${final} (configured ${configured}; final: environments that ran in the last 10 s)`;
 }
 
 /** `; reserved-concurrency 12, account-concurrency 3`: the causes that throttled anything. */

@@ -17,6 +17,8 @@ export interface WorkloadShape {
   /** Share of messages that are a newer event of one of `hotKeys` orders (a hot partition key). */
   readonly hotKeyShare: number;
   readonly hotKeys: number;
+  /** When the hot orders get `hotKeyShare` (seconds from the start; default the whole run): a flash sale. */
+  readonly hotKeyWindow?: { readonly startSeconds: number; readonly durationSeconds: number } | undefined;
   /** Share of messages no consumer can turn into an order (they must end in OrderDLQ). */
   readonly poisonRate: number;
   /** Share of messages that repeat a recent event (the producer publishing it again). */
@@ -65,9 +67,14 @@ export class SimulatedWorkload {
     this.generator = createOrderGenerator(seed);
   }
 
-  next(): WorkloadMessage {
+  /** The message published `atSeconds` into the run (the hot orders' share applies inside their window only). */
+  next(atSeconds = 0): WorkloadMessage {
     const draw = this.random();
-    const { poisonRate, duplicateRate, hotKeyShare } = this.shape;
+    const { poisonRate, duplicateRate, hotKeyWindow } = this.shape;
+    const hot =
+      hotKeyWindow === undefined ||
+      (atSeconds >= hotKeyWindow.startSeconds && atSeconds < hotKeyWindow.startSeconds + hotKeyWindow.durationSeconds);
+    const hotKeyShare = hot ? this.shape.hotKeyShare : 0;
     if (draw < poisonRate) return this.poison();
     if (draw < poisonRate + duplicateRate && this.recent.length > 0) {
       this.published.duplicates++;

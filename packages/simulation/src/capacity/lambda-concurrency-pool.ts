@@ -23,7 +23,8 @@ export interface LambdaConcurrencyOptions {
 export type ThrottleReason = 'reserved-concurrency' | 'account-concurrency' | 'scaling-rate';
 
 export type ConcurrencyGrant =
-  | { readonly ok: true; readonly coldStart: boolean }
+  /** `environment`: which execution environment runs the invocation (0, 1, … in order of creation). */
+  | { readonly ok: true; readonly coldStart: boolean; readonly environment: number }
   | { readonly ok: false; readonly reason: ThrottleReason };
 
 /**
@@ -32,7 +33,10 @@ export type ConcurrencyGrant =
  * Without reserved concurrency the function competes for the account's unreserved pool with every
  * other function; with it, it has exactly that many and no more, whatever the others use (the
  * reservation is carved out of the pool before they get theirs). Environments once created stay warm
- * (Lambda's reclaiming of idle ones is not modelled).
+ * (Lambda's reclaiming of idle ones is not modelled). Each has an id, so that what a process keeps
+ * between invocations (a use case, its adaptive write limit) can be kept per environment. ASSUMPTION:
+ * a warm invocation takes the environment freed last (Lambda documents no order; reusing the most
+ * recent leaves the others idle, as Lambda needs them to be to reclaim them).
  */
 export class LambdaConcurrencyPool {
   private readonly accountLimit: number;
@@ -40,6 +44,8 @@ export class LambdaConcurrencyPool {
   private readonly others: (atMs: number) => number;
   private inUse = 0;
   private environments = 0;
+  /** Warm environments not running an invocation: the one freed last on top. */
+  private readonly idle: number[] = [];
   private scalingTokens = FUNCTION_SCALING_ENVIRONMENTS;
   private scalingUpdatedAt: number | undefined;
   peak = 0;
@@ -86,26 +92,28 @@ export class LambdaConcurrencyPool {
       this.throttles[reason]++;
       return { ok: false, reason };
     }
-    let coldStart = false;
-    if (this.inUse >= this.environments) {
+    let environment = this.idle.pop();
+    const coldStart = environment === undefined;
+    if (environment === undefined) {
       this.refill(atMs);
       if (this.scalingTokens < 1) {
         this.throttles['scaling-rate']++;
         return { ok: false, reason: 'scaling-rate' };
       }
       this.scalingTokens--;
-      this.environments++;
+      environment = this.environments++;
       this.coldStarts++;
-      coldStart = true;
     }
     this.inUse++;
     if (this.inUse > this.peak) this.peak = this.inUse;
-    return { ok: true, coldStart };
+    return { ok: true, coldStart, environment };
   }
 
-  release(): void {
+  /** The invocation on `environment` ended: the environment stays warm, for the next one. */
+  release(environment: number): void {
     if (this.inUse === 0) throw new Error('capacity model bug: released more environments than were taken');
     this.inUse--;
+    this.idle.push(environment);
   }
 
   /** The scaling allowance refills evenly: 1,000 environments per 10 s, never more than 1,000 banked. */

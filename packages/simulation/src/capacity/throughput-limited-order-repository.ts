@@ -12,8 +12,14 @@ import type { TableWriteThroughput } from './dynamodb-partitions';
 
 export interface ThroughputLimitOptions {
   readonly table: TableWriteThroughput;
-  /** When the current save starts, in simulated ms (the engine sets it for each invocation). */
+  /** When a save starts, in simulated ms: read once, as each save starts (its attempts follow from it). */
   readonly now: () => number;
+  /**
+   * The simulation's present (default: the save's start): no later save starts before it. The
+   * partitions hold a save's later attempts (the SDK's retries) ahead of it, so they earn no refill
+   * for the writes that come before them.
+   */
+  readonly present?: () => number;
   /** One PutItem round trip, ms. */
   readonly putRoundTripMs: number;
   /** Attempts the SDK makes before the error reaches the adapter (the adapter's maxAttempts, 4). */
@@ -39,7 +45,9 @@ function meanBackoffMs(attempt: number): number {
  * moment; a throttled attempt is retried by "the SDK" after its backoff, and when every attempt was
  * throttled the adapter's error reaches the use case: a RepositoryUnavailableError with code
  * `throttled`, transient — exactly what DynamoDbOrderRepository raises for
- * ProvisionedThroughputExceededException/ThrottlingException after the SDK's retries.
+ * ProvisionedThroughputExceededException/ThrottlingException after the SDK's retries. Each
+ * throttled attempt, whether a retry then gets through or not, is told to the caller
+ * (`SaveOptions.onThrottledAttempt`), as the AWS adapter tells it from inside the SDK's retries.
  */
 export class ThroughputLimitedOrderRepository implements OrderRepository {
   private readonly maxAttempts: number;
@@ -58,14 +66,17 @@ export class ThroughputLimitedOrderRepository implements OrderRepository {
   async save(event: TimedOrder, options?: SaveOptions): Promise<SaveResult> {
     const { table, putRoundTripMs } = this.options;
     const units = writeUnitsOf(event.order);
+    const startedAt = this.options.now();
+    const present = this.options.present?.() ?? startedAt;
     let elapsed = 0;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const accepted = table.tryWrite(event.order.orderId, units, this.options.now() + elapsed);
+      const accepted = table.tryWrite(event.order.orderId, units, startedAt + elapsed, present);
       elapsed += putRoundTripMs;
       if (accepted) {
         this.options.onSave?.(elapsed);
         return this.inner.save(event, options);
       }
+      options?.onThrottledAttempt?.();
       if (attempt < this.maxAttempts) elapsed += meanBackoffMs(attempt);
     }
     this.exhausted++;

@@ -56,12 +56,12 @@ describe('EventSourceMappingScaling (provisioned mode)', () => {
 describe('LambdaConcurrencyPool', () => {
   it('throttles at reserved concurrency and counts why', () => {
     const pool = new LambdaConcurrencyPool({ reservedConcurrency: 2 });
-    expect(pool.acquire(0)).toEqual({ ok: true, coldStart: true });
-    expect(pool.acquire(0)).toEqual({ ok: true, coldStart: true });
+    expect(pool.acquire(0)).toEqual({ ok: true, coldStart: true, environment: 0 });
+    expect(pool.acquire(0)).toEqual({ ok: true, coldStart: true, environment: 1 });
     expect(pool.acquire(0)).toEqual({ ok: false, reason: 'reserved-concurrency' });
-    pool.release();
+    pool.release(1);
     // An environment freed is reused warm.
-    expect(pool.acquire(1)).toEqual({ ok: true, coldStart: false });
+    expect(pool.acquire(1)).toEqual({ ok: true, coldStart: false, environment: 1 });
     expect(pool.throttles['reserved-concurrency']).toBe(1);
     expect(pool.peak).toBe(2);
   });
@@ -71,7 +71,7 @@ describe('LambdaConcurrencyPool', () => {
     const pool = new LambdaConcurrencyPool({ accountLimit: 10, otherFunctionsInUse: () => others });
     for (let i = 0; i < 10; i++) expect(pool.acquire(0).ok).toBe(true);
     expect(pool.acquire(0)).toEqual({ ok: false, reason: 'account-concurrency' });
-    for (let i = 0; i < 10; i++) pool.release();
+    for (let i = 0; i < 10; i++) pool.release(i);
     others = 10;
     expect(pool.acquire(0)).toEqual({ ok: false, reason: 'account-concurrency' });
   });
@@ -80,7 +80,7 @@ describe('LambdaConcurrencyPool', () => {
     const pool = new LambdaConcurrencyPool({ accountLimit: 5_000 });
     for (let i = 0; i < 1_000; i++) expect(pool.acquire(0).ok).toBe(true);
     expect(pool.acquire(0)).toEqual({ ok: false, reason: 'scaling-rate' });
-    expect(pool.acquire(1_000)).toEqual({ ok: true, coldStart: true }); // 100 earned in 1 s
+    expect(pool.acquire(1_000)).toEqual({ ok: true, coldStart: true, environment: 1_000 }); // 100 earned in 1 s
     expect(pool.coldStarts).toBe(1_001);
   });
 
@@ -104,6 +104,22 @@ describe('LambdaConcurrencyPool', () => {
       /leaves less than the 100 unreserved/,
     );
     expect(() => new LambdaConcurrencyPool({ accountLimit: 1_000, reservedConcurrency: 900 })).not.toThrow();
+  });
+
+  it("names each invocation's environment: a warm one is the one freed last, a new one gets the next id", () => {
+    const pool = new LambdaConcurrencyPool();
+    const ids = [0, 1, 2].map(() => {
+      const grant = pool.acquire(0);
+      if (!grant.ok) throw new Error('throttled');
+      return grant.environment;
+    });
+    expect(ids).toEqual([0, 1, 2]);
+    pool.release(0);
+    pool.release(2);
+    expect(pool.acquire(1)).toEqual({ ok: true, coldStart: false, environment: 2 });
+    expect(pool.acquire(1)).toEqual({ ok: true, coldStart: false, environment: 0 });
+    expect(pool.acquire(1)).toEqual({ ok: true, coldStart: true, environment: 3 });
+    expect(pool.coldStarts).toBe(4);
   });
 
   it('reserved concurrency that changes over time (a window where it is lowered to 0)', () => {
@@ -131,6 +147,31 @@ describe('TableWriteThroughput', () => {
     const other = ['A', 'B', 'C', 'D', 'E'].find((k) => table.partitionOf(k) !== table.partitionOf('HOT')) as string;
     expect(table.tryWrite(other, 1, 0)).toBe(true);
   });
+
+  it('gives a write ahead of the present (an SDK retry after its backoff) no refill for the writes before it', () => {
+    const table = new TableWriteThroughput();
+    for (let i = 0; i < 1_000; i++) expect(table.tryWrite('HOT', 1, 0)).toBe(true);
+    // A save throttled at 0 retries 500 ms later; decided now, at the present 0.
+    expect(table.tryWrite('HOT', 1, 500, 0)).toBe(true);
+    // 10 ms on, the partition has earned 10 units, whatever it will have at 500 ms.
+    let accepted = 0;
+    for (let i = 0; i < 100; i++) if (table.tryWrite('HOT', 1, 10, 10)) accepted++;
+    expect(accepted).toBe(10);
+    expect(table.throttled).toBe(90);
+    // At 500 ms the retry's unit is spent: 490 earned since, 489 left, none more.
+    for (let i = 0; i < 489; i++) expect(table.tryWrite('HOT', 1, 500, 500)).toBe(true);
+    expect(table.tryWrite('HOT', 1, 500, 500)).toBe(false);
+  });
+
+  it('throttles a write that would leave a write already accepted ahead without its units', () => {
+    const table = new TableWriteThroughput();
+    for (let i = 0; i < 1_000; i++) table.tryWrite('HOT', 1, 0);
+    // 100 units are earned by 100 ms; a retry takes them all there.
+    expect(table.tryWrite('HOT', 100, 100, 0)).toBe(true);
+    // A write at 50 ms would find 50 units then, but taking one would leave the retry 99 at 100 ms.
+    expect(table.tryWrite('HOT', 1, 50, 0)).toBe(false);
+    expect(table.tryWrite('HOT', 1, 101, 0)).toBe(true);
+  });
 });
 
 describe('ThroughputLimitedOrderRepository', () => {
@@ -154,5 +195,35 @@ describe('ThroughputLimitedOrderRepository', () => {
     expect(latencies).toEqual([4 * 10 + 250 + 500 + 1_000]);
     expect(await store.findById('O1')).toBeUndefined();
     expect(table.writeUnits).toBe(0);
+  });
+
+  it('tells the caller of every throttled attempt, whether a retry then gets through or not', async () => {
+    const table = new TableWriteThroughput();
+    for (let i = 0; i < 1_000; i++) table.tryWrite('O1', 1, 0);
+    const latencies: number[] = [];
+    const repository = new ThroughputLimitedOrderRepository(new InMemoryOrderRepository(), {
+      table,
+      now: () => 0,
+      putRoundTripMs: 10,
+      onSave: (ms) => latencies.push(ms),
+    });
+    let throttledAttempts = 0;
+    const onThrottledAttempt = () => {
+      throttledAttempts++;
+    };
+    // The partition is empty at 0: the first attempt is throttled, the retry 260 ms on gets through.
+    await expect(repository.save(event('O1'), { onThrottledAttempt })).resolves.toMatchObject({ outcome: 'created' });
+    expect(throttledAttempts).toBe(1);
+    expect(latencies).toEqual([10 + 250 + 10]);
+    expect(repository.exhausted).toBe(0);
+    // Every attempt throttled: each one told, then the adapter's error.
+    const starved = new ThroughputLimitedOrderRepository(new InMemoryOrderRepository(), {
+      table: new TableWriteThroughput({ warmWriteUnits: 1, partitionWriteUnits: 0.5 }),
+      now: () => 0,
+      putRoundTripMs: 10,
+    });
+    throttledAttempts = 0;
+    await expect(starved.save(event('O2'), { onThrottledAttempt })).rejects.toBeInstanceOf(RepositoryUnavailableError);
+    expect(throttledAttempts).toBe(4);
   });
 });
