@@ -1,9 +1,9 @@
 import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { describeResources, SnsOrderPublisher } from '@orders/adapters-aws';
-import { describeProblems } from '../publish/order-lines';
-import type { PublishSummary } from '../publish/publish-orders';
+import { type AwsClientOptions, describeResources, type ResourceNames, SnsOrderPublisher } from '@orders/adapters-aws';
+import type { OrderEventPublisher } from '@orders/core';
+import type { InvalidLine, PublishSummary } from '../publish/publish-orders';
 import { parseInteger } from '../output/parse-integer';
 import { resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 import { announceTarget, awsTargetFrom, requireRealAwsConsent } from '../runtime/aws-target';
@@ -18,7 +18,25 @@ interface PublishCommandOptions extends AwsCommandOptions {
   readonly iKnowThisIsRealAws: boolean;
 }
 
-export function publishCommand(): Command {
+/** Where `publish` sends orders: the topic's name (for the summary) and a publisher to it. */
+export interface OrderTopicTarget {
+  readonly topicName: string;
+  readonly publisher: OrderEventPublisher;
+}
+
+/** Finds the topic to publish to: SNS by default; a test hands in a topic in memory. */
+export type OpenOrderTopic = (names: ResourceNames, clientOptions: AwsClientOptions) => Promise<OrderTopicTarget>;
+
+/** OrderTopic on SNS, found by name with the rest of the stack (what is missing is one sentence, before any publish). */
+const openSnsOrderTopic: OpenOrderTopic = async (names, clientOptions) => {
+  const resources = await describeResources({ names, clientOptions });
+  return {
+    topicName: resources.names.topicName,
+    publisher: new SnsOrderPublisher({ topicArn: resources.topicArn, clientOptions }),
+  };
+};
+
+export function publishCommand(openTopic: OpenOrderTopic = openSnsOrderTopic): Command {
   return withAwsOptions(
     new Command('publish')
       .description('Publish orders to OrderTopic from a JSON Lines file (one order per line) or generated samples')
@@ -42,13 +60,12 @@ export function publishCommand(): Command {
     // Poison on purpose is for an emulator; in a real account it needs saying so.
     if (options.unchecked) requireRealAwsConsent('publish --unchecked', target, options.iKnowThisIsRealAws);
     await announceTarget('publish', target);
-    const clientOptions = target.clientOptions;
-    const resources = await describeResources({ names: resourceNamesFrom(options), clientOptions });
-    const publisher = new SnsOrderPublisher({ topicArn: resources.topicArn, clientOptions });
-    // Publishing's own modules (the sample generator, the progress bar) load when it publishes.
-    const [{ publishFile, publishSample }, { terminalProgress }] = await Promise.all([
+    const { topicName, publisher } = await openTopic(resourceNamesFrom(options), target.clientOptions);
+    // Publishing's own modules (the sample generator, the progress bar, the refused-line report) load when it publishes.
+    const [{ publishFile, publishSample }, { terminalProgress }, { describeInvalidLine }] = await Promise.all([
       import('../publish/publish-orders.js'),
       import('../output/progress-bar.js'),
+      import('../publish/invalid-line-report.js'),
     ]);
     let summary: PublishSummary;
     if (file !== undefined) {
@@ -68,7 +85,7 @@ export function publishCommand(): Command {
         ...progressOption(terminalProgress('publishing', 500)),
       });
     }
-    report(summary, resources.names.topicName, options.json);
+    report(summary, topicName, options.json, describeInvalidLine);
     if (summary.invalid.length > 0 || summary.failed.length > 0) process.exitCode = 1;
   });
 }
@@ -113,13 +130,17 @@ function hasNonBlankByte(path: string): boolean {
 
 const progressOption = <T>(progress: T | undefined): { progress?: T } => (progress === undefined ? {} : { progress });
 
-function report(summary: PublishSummary, topicName: string, json: boolean): void {
+function report(
+  summary: PublishSummary,
+  topicName: string,
+  json: boolean,
+  describeInvalidLine: (line: InvalidLine) => string,
+): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
-  for (const line of summary.invalid)
-    process.stderr.write(`line ${line.lineNumber}: ${describeProblems(line.problems)}\n`);
+  for (const line of summary.invalid) process.stderr.write(`${describeInvalidLine(line)}\n`);
   for (const failure of summary.failed)
     process.stderr.write(`message ${failure.position}: not published: ${failure.message} [${failure.code}]\n`);
   const parts = [`Published ${summary.published} order message(s) to ${topicName}`];

@@ -9,7 +9,16 @@ export type CheckedLine =
       readonly orderId: string;
       readonly status: string;
     }
-  | { readonly ok: false; readonly lineNumber: number; readonly problems: readonly ValidationProblem[] };
+  | {
+      readonly ok: false;
+      readonly lineNumber: number;
+      readonly problems: readonly ValidationProblem[];
+      /**
+       * The line as JSON, for the order's schema to say what it makes of it (then dropped: it is
+       * the payload, and nothing reports it); absent when the line is not JSON.
+       */
+      readonly parsed?: { readonly value: unknown };
+    };
 
 /**
  * Checks one JSON Lines entry against the Order rules. The line itself is what gets published
@@ -23,7 +32,7 @@ export function checkOrderLine(text: string, lineNumber: number): CheckedLine {
     return { ok: false, lineNumber, problems: [{ field: 'line', code: 'not_json', reason: 'is not valid JSON' }] };
   }
   const validated = validateOrder(parsed);
-  if (!validated.ok) return { ok: false, lineNumber, problems: validated.problems };
+  if (!validated.ok) return { ok: false, lineNumber, problems: validated.problems, parsed: { value: parsed } };
   const { orderId, status } = validated.value.order;
   return { ok: true, lineNumber, body: text, orderId, status };
 }
@@ -42,6 +51,3 @@ export function readableAttributes(text: string): { orderId?: string; status?: s
     return {};
   }
 }
-
-export const describeProblems = (problems: readonly ValidationProblem[]): string =>
-  problems.map((p) => `${p.field} ${p.reason} [${p.code}]`).join('; ');

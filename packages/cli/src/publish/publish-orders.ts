@@ -8,10 +8,18 @@ import {
 } from '@orders/core';
 import { createOrderGenerator } from '@orders/simulation';
 import { checkOrderLine, readableAttributes } from './order-lines';
+import type { OrderSchemaCheck, SchemaError } from './order-schema-check';
 
+/** A line core refused (so it was not published), with what the order's JSON Schema says of it. */
 export interface InvalidLine {
   readonly lineNumber: number;
+  /** Core's verdict: what decides, as the processor runs the same validation. */
   readonly problems: readonly ValidationProblem[];
+  /**
+   * The published schema's errors on the same line (Ajv, draft 2020-12), in the terms a producer
+   * validating against contract/order/v1.json sees; absent when the line is not JSON.
+   */
+  readonly schemaErrors?: readonly SchemaError[];
 }
 
 export interface PublishFailureReport {
@@ -44,6 +52,10 @@ const CHUNK = 100;
 const EXTRA_ROUNDS = 3;
 const FIRST_PAUSE_MS = 500;
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Ajv and the compiled schema, loaded at the first line core refuses: `--sample`, `--unchecked` and a file of valid orders never load them. */
+const loadOrderSchemaCheck = async (): Promise<OrderSchemaCheck> =>
+  (await import('./order-schema-check.js')).compileOrderSchemaCheck();
 
 interface Pending {
   readonly position: number;
@@ -84,6 +96,10 @@ async function flush(
  * Publishes a JSON Lines file: every valid line is published, every invalid one is reported by
  * line number and skipped (unless `unchecked`, which publishes lines as they are — a way to put
  * poison messages on the topic on purpose). Progress is reported in bytes read.
+ *
+ * Core decides what is valid (the processor runs the same validation); a refused line is also
+ * checked against the published JSON Schema, so the report names each field the way a producer's
+ * validator does. The schema is compiled once, when the first line is refused.
  */
 export async function publishFile(
   publisher: OrderEventPublisher,
@@ -98,6 +114,7 @@ export async function publishFile(
   const bytesRead = (): number =>
     'bytesRead' in stream && typeof stream.bytesRead === 'number' ? stream.bytesRead : 0;
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let schemaCheck: Promise<OrderSchemaCheck> | undefined;
   options.progress?.start(options.totalBytes);
   let lineNumber = 0;
   for await (const line of lines) {
@@ -113,7 +130,12 @@ export async function publishFile(
           position: lineNumber,
           message: { body: checked.body, orderId: checked.orderId, status: checked.status },
         });
-      else invalid.push({ lineNumber, problems: checked.problems });
+      else if (checked.parsed === undefined) invalid.push({ lineNumber, problems: checked.problems });
+      else {
+        schemaCheck ??= loadOrderSchemaCheck();
+        const schemaErrors = (await schemaCheck)(checked.parsed.value);
+        invalid.push({ lineNumber, problems: checked.problems, schemaErrors });
+      }
     }
     if (pending.length >= CHUNK) {
       await flush(publisher, pending, summary, options.retry);

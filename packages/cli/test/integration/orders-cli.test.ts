@@ -83,7 +83,7 @@ describe('orders CLI against the emulator', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Published 2 order message(s)');
     expect(run.stdout).toContain('2 invalid line(s) not published');
-    expect(run.stderr).toMatch(/^line 3: .*quantity.*\[wrong_type\]/m);
+    expect(run.stderr).toMatch(/^line 3: .*quantity.*\[wrong_type\] \(schema: \/quantity type\)/m);
     expect(run.stderr).toMatch(/^line 4: .*\[not_json\]/m);
   });
 
