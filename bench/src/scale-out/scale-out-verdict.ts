@@ -4,7 +4,7 @@
  * the queue empty and the DLQ holding exactly the poison published. Pure: the stage reads the
  * table, the DLQ and the queue, and this judges them.
  */
-import { compareOrderEvents, type Order, parseRfc3339Instant, type TimedOrder } from '@orders/core';
+import { compareOrderEvents, type Order, parseRfc3339Instant, sameOrderFields, type TimedOrder } from '@orders/core';
 import type { ScaleOutWorkload } from './scale-out-workload';
 
 /** What the stand-ins held when every consumer process had exited. */
@@ -34,14 +34,6 @@ export interface ScaleOutVerdict {
   /** Each broken rule as a sentence; empty when the run ended as it must. */
   readonly violations: readonly string[];
 }
-
-const sameOrder = (a: Order, b: Order): boolean =>
-  a.orderId === b.orderId &&
-  a.userId === b.userId &&
-  a.itemName === b.itemName &&
-  a.quantity === b.quantity &&
-  a.status === b.status &&
-  a.timestamp === b.timestamp;
 
 const examples = (ids: readonly string[]): string => (ids.length === 0 ? '' : ` (e.g. ${ids.slice(0, 3).join(', ')})`);
 
@@ -75,7 +67,7 @@ export function judgeScaleOut(workload: ScaleOutWorkload, end: ScaleOutEnd): Sca
   const wrongIds: string[] = [];
   for (const [orderId, expected] of workload.expected) {
     const stored = end.stored.get(orderId);
-    if (unreadable.has(orderId) || stored === undefined || !sameOrder(stored, expected)) wrongIds.push(orderId);
+    if (unreadable.has(orderId) || stored === undefined || !sameOrderFields(stored, expected)) wrongIds.push(orderId);
   }
   const unexpected = [...end.stored.keys(), ...end.unreadable].filter((id) => !workload.expected.has(id));
   const lost = lostValid + lostPoison;

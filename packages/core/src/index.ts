@@ -13,6 +13,7 @@ export {
   ORDER_STATUSES,
   type OrderStatus,
   pickOrderFields,
+  sameOrderFields,
   type TimedOrder,
 } from './domain/order';
 export { ORDER_FIELD_RULES, type OrderFieldRule } from './domain/order-field-rules';

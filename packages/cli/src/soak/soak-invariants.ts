@@ -1,4 +1,4 @@
-import { compareOrderEvents, type Order, parseRfc3339Instant, type TimedOrder } from '@orders/core';
+import { compareOrderEvents, type Order, parseRfc3339Instant, sameOrderFields, type TimedOrder } from '@orders/core';
 
 /** One message on OrderQueue as published, by its SQS message id. */
 export interface PublishedMessage {
@@ -68,14 +68,6 @@ export interface SoakVerdict {
   /** Each broken invariant, as one line that names it. Empty when all hold. */
   readonly violations: readonly string[];
 }
-
-const sameOrder = (a: Order, b: Order): boolean =>
-  a.orderId === b.orderId &&
-  a.userId === b.userId &&
-  a.itemName === b.itemName &&
-  a.quantity === b.quantity &&
-  a.status === b.status &&
-  a.timestamp === b.timestamp;
 
 const examples = (ids: readonly string[]): string => (ids.length === 0 ? '' : ` (e.g. ${ids.slice(0, 3).join(', ')})`);
 
@@ -180,7 +172,7 @@ function staleOverwrites(facts: SoakFacts): Measured {
   const staleIds: string[] = [];
   for (const [orderId, expected] of facts.expectedOrders) {
     const stored = facts.storedOrders.get(orderId);
-    if (stored === undefined || !sameOrder(stored, expected)) staleIds.push(orderId);
+    if (stored === undefined || !sameOrderFields(stored, expected)) staleIds.push(orderId);
   }
   const violation =
     staleIds.length === 0

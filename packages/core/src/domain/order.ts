@@ -30,6 +30,11 @@ export function pickOrderFields(order: Order): Order {
   return { orderId, userId, itemName, quantity, status, timestamp };
 }
 
+/** Whether two orders hold the same fields, exactly as published (the timestamp's text included). */
+export function sameOrderFields(a: Order, b: Order): boolean {
+  return ORDER_FIELDS.every((field) => a[field] === b[field]);
+}
+
 /** An order plus the instant its timestamp names: what repositories order events by. */
 export interface TimedOrder {
   readonly order: Order;
