@@ -52,6 +52,8 @@ async function orders(args: readonly string[]): Promise<Run> {
   const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture(stdout));
   const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture(stderr));
   const exitCodeBefore = process.exitCode;
+  // What the command sets, and nothing an earlier test file of this jest worker left behind.
+  process.exitCode = undefined;
   try {
     await new Command('orders')
       .exitOverride()

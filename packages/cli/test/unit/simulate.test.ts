@@ -310,7 +310,7 @@ describe('orders simulate: the command', () => {
       stderr.mockRestore();
     }
     expect(process.exitCode).toBe(1);
-    process.exitCode = 0;
+    process.exitCode = undefined;
     const summary = JSON.parse(out.join('')) as Record<string, Record<string, unknown>>;
     expect(Object.keys(summary)).toEqual([
       'ok',
