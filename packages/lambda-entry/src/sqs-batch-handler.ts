@@ -91,7 +91,9 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
       };
       const result = await processOrderBatch.execute(
         messages,
-        isFifoSource(event.Records) ? fifoBatchContext(event.Records, batchContext) : batchContext,
+        isFifoSource(event.Records)
+          ? fifoBatchContext(event.Records, batchContext, dependencies.maxReceiveCount)
+          : batchContext,
       );
       await paceFailedRecords(event.Records, result.outcomes, {
         visibilityFor: dependencies.visibilityFor,

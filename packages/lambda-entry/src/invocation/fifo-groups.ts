@@ -40,7 +40,11 @@ const blocksItsGroup = (outcome: MessageOutcome): boolean => {
  * record they wait behind. A record without a MessageGroupId (no FIFO queue sends one; a local
  * event may) is put in one shared group: the strictest order, never a looser one.
  */
-export function fifoBatchContext(records: readonly SQSRecord[], base: BatchContext): BatchContext {
+export function fifoBatchContext(
+  records: readonly SQSRecord[],
+  base: BatchContext,
+  maxReceiveCount?: number,
+): BatchContext {
   const groupByMessageId = new Map(
     records.map((record) => [record.messageId, record.attributes?.MessageGroupId ?? '']),
   );
@@ -56,7 +60,12 @@ export function fifoBatchContext(records: readonly SQSRecord[], base: BatchConte
     },
     onOutcome: (message, outcome) => {
       const group = groupOf(message.messageId);
-      if (!blockerOf.has(group) && blocksItsGroup(outcome)) blockerOf.set(group, message.messageId);
+      // On its last receive a failed record goes to the DLQ whatever follows it: it will not be
+      // applied by this queue's consumer, so, like poison, it has nothing the rest of its group could
+      // overtake — holding them would only take them to the DLQ with it, untried.
+      const lastReceive =
+        maxReceiveCount !== undefined && message.receiveCount !== undefined && message.receiveCount >= maxReceiveCount;
+      if (!blockerOf.has(group) && !lastReceive && blocksItsGroup(outcome)) blockerOf.set(group, message.messageId);
       base.onOutcome?.(message, outcome);
     },
   };

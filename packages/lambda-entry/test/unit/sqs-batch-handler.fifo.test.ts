@@ -55,6 +55,30 @@ describe('OrderProcessor handler on a FIFO source', () => {
     expect(metrics.batches[0]).not.toHaveProperty('deferred');
   });
 
+  it("does not hold a group behind a retryable failure on its last receive: it goes to the DLQ whatever follows, so the group's later records are tried, not dead-lettered with it", async () => {
+    const store = storeFailing(['A1'], throttled);
+    const { handler, visibility } = handlerWith(store.repository, { ORDERS_MAX_RECEIVE_COUNT: '3' });
+    // A1 on its third receive of three: its next receive moves it to the DLQ.
+    const records = [fifoRecord('a1', order('A1'), 'A', 3), fifoRecord('a2', order('A2'), 'A', 3)];
+    await expect(handler(sqsEvent(records), lambdaContext())).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'a1' }],
+    });
+    expect(store.saved).toEqual(['A1', 'A2']);
+    await expect(store.memory.findById('A2')).resolves.toBeDefined();
+    // The last receive is made visible at once, to reach the DLQ and its alarm.
+    expect(visibility.delays()).toEqual({ AQEBa1: 0 });
+    // Before its last receive the same failure still holds the group back.
+    const earlier = storeFailing(['B1'], throttled);
+    const held = handlerWith(earlier.repository, { ORDERS_MAX_RECEIVE_COUNT: '3' });
+    await expect(
+      held.handler(
+        sqsEvent([fifoRecord('b1', order('B1'), 'B', 2), fifoRecord('b2', order('B2'), 'B', 2)]),
+        lambdaContext(),
+      ),
+    ).rejects.toBeInstanceOf(FullBatchFailureError);
+    expect(earlier.saved).toEqual(['B1']);
+  });
+
   it('answers when every record it tried was poison, in one group or several', async () => {
     const { handler, repository } = handlerWith();
     const records = [
