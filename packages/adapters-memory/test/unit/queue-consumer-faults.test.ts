@@ -114,6 +114,40 @@ describe('a batch that outlives the batch timeout', () => {
   });
 });
 
+describe('a batch given up on', () => {
+  it('cancels its saves still in flight, so none holds a slot of the process-wide write limit', async () => {
+    const memory = new InMemoryOrderRepository();
+    let hung = 0;
+    let cancelled = 0;
+    const hangsOnceUntilCancelled: OrderRepository = {
+      // The first save of the first order answers only when it is cancelled, as the SDK's abort does.
+      save: (event, options) =>
+        event.order.orderId.endsWith('000001') && hung++ === 0
+          ? new Promise((_resolve, reject) =>
+              options?.signal?.addEventListener('abort', () => {
+                cancelled++;
+                reject(new RepositoryUnavailableError('cancelled', { code: 'aborted' }));
+              }),
+            )
+          : memory.save(event),
+      findById: (id) => memory.findById(id),
+    };
+    const { pipeline, scheduler, consumer } = setUp(hangsOnceUntilCancelled, {
+      batchTimeoutMs: 5_000,
+      retryPacing: fixedRetryDelay(0),
+      batchSize: 5,
+    });
+    await publishOrders(pipeline, 20);
+
+    const report = await driveConsumer(consumer.run(), scheduler, 500);
+
+    expect(cancelled).toBe(1);
+    expect(report).toMatchObject({ stoppedBy: 'empty', timedOutBatches: 1, timedOut: 5, abandonedRunning: 0 });
+    expect(memory.size).toBe(20);
+    expect(pipeline.deadLetterQueue.size).toBe(0);
+  });
+});
+
 describe('heartbeats and retry delays', () => {
   it('sends a retry delay only after the heartbeat in flight has ended, so the heartbeat cannot undo it', async () => {
     const save = gate<never>();

@@ -467,7 +467,7 @@ export class QueueConsumer {
     else hardStop.addEventListener('abort', onHardStop);
     let settling: Promise<unknown>;
     try {
-      const execution = this.execute(messages, () => giveUp.aborted);
+      const execution = this.execute(messages, giveUp);
       const result = await unlessStopped(execution, giveUp);
       if (result === STOPPED) {
         this.abandoned.track(execution);
@@ -495,11 +495,17 @@ export class QueueConsumer {
   /** Why each failed message failed, by message id (absent: succeeded); never rejects (a throw fails the whole batch). */
   private async execute(
     messages: readonly ReceivedMessage[],
-    shouldStop: () => boolean,
+    giveUp: StopSignal,
   ): Promise<ReadonlyMap<string, FailureClass>> {
     const failed = new Map<string, FailureClass>();
     try {
-      const result = await this.processOrderBatch.execute(messages, { shouldStop });
+      // Given up on (timed out, or the stop timeout ran out): records not started are not started,
+      // saves waiting for a write permit leave the line, and saves in flight are cancelled, as in the
+      // Lambda — a batch given up on must not hold the process's write limit.
+      const result = await this.processOrderBatch.execute(messages, {
+        shouldStop: () => giveUp.aborted,
+        signal: giveUp,
+      });
       const classes = new Map<string, FailureClass>();
       for (const outcome of result.outcomes) {
         const failureClass = failureClassOf(outcome);
