@@ -88,8 +88,9 @@ export async function paceFailedRecords(
  *
  * What SQS FIFO still forces: no API lowers a message's receive count, and every receive of the
  * group raises the waiting records' counts in lockstep with the one they wait behind. If its failure
- * outlasts the paced window (DeadLetterTimeline), they reach the DLQ together with it, after that
- * same window, never tried — the only alternative, applying them, would break the group's order.
+ * outlasts the paced window (DeadLetterTimeline), they are tried only on its last receive (which
+ * defers nothing: fifoBatchContext), their own last too — tried once, not never; applying them any
+ * earlier would break the group's order.
  */
 async function releaseDeferred(
   visibility: MessageVisibility,
