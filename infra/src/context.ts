@@ -2,6 +2,7 @@ import { Duration, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NO_RESERVED_CONCURRENCY } from './stack/concurrency';
 import { LOG_LEVELS, type LogLevel, type OrderProcessingStackProps } from './stack/props';
+import type { OtlpProtocol, TracingProps } from './stack/tracing';
 
 /**
  * CDK context keys the app reads (`pnpm synth -- -c batchSize=20 -c maxBatchingWindowSeconds=2`,
@@ -30,6 +31,14 @@ export const CONTEXT_KEYS = {
   logLevel: 'string',
   sourceMaps: 'boolean',
   alarmTopicArn: 'string',
+  runbookUrl: 'string',
+  functionActiveTracing: 'boolean',
+  topicActiveTracing: 'boolean',
+  otlpEndpoint: 'string',
+  otlpProtocol: 'string',
+  otelServiceName: 'string',
+  otlpHeadersSecretArn: 'string',
+  otlpHeadersSecretField: 'string',
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_KEYS;
@@ -113,6 +122,8 @@ export function propsFromContext(get: (key: string) => unknown): ContextProps {
     logLevel: logLevel as LogLevel | undefined,
     sourceMaps: flag('sourceMaps'),
     alarmTopicArn,
+    runbookUrl: text('runbookUrl'),
+    tracing: tracingFromContext(text, flag),
   });
 }
 
@@ -157,6 +168,42 @@ function retryPacingFromContext(integer: (key: ContextKey) => number | undefined
     jitterRatio: jitterPercent === undefined ? undefined : jitterPercent / 100,
   });
   return Object.keys(pacing).length === 0 ? undefined : pacing;
+}
+
+/**
+ * The tracing keys, when any is set. The OTLP header values (an API key) never come from context:
+ * only the ARN of the Secrets Manager secret that holds them. Their values are checked by the stack.
+ */
+function tracingFromContext(
+  text: (key: ContextKey) => string | undefined,
+  flag: (key: ContextKey) => boolean | undefined,
+): TracingProps | undefined {
+  const endpoint = text('otlpEndpoint');
+  const secretArn = text('otlpHeadersSecretArn');
+  const jsonField = text('otlpHeadersSecretField');
+  const otlpOnly = ['otlpProtocol', 'otelServiceName', 'otlpHeadersSecretArn', 'otlpHeadersSecretField'] as const;
+  if (endpoint === undefined) {
+    const orphan = otlpOnly.find((key) => text(key) !== undefined);
+    if (orphan !== undefined)
+      throw new Error(`Context '${orphan}' needs 'otlpEndpoint' (OTLP export is off without it).`);
+  }
+  if (jsonField !== undefined && secretArn === undefined) {
+    throw new Error(`Context 'otlpHeadersSecretField' needs 'otlpHeadersSecretArn' (the secret it is a key of).`);
+  }
+  const tracing = dropUndefined<TracingProps>({
+    functionActiveTracing: flag('functionActiveTracing'),
+    topicActiveTracing: flag('topicActiveTracing'),
+    otlp:
+      endpoint === undefined
+        ? undefined
+        : dropUndefined({
+            endpoint,
+            protocol: text('otlpProtocol') as OtlpProtocol | undefined,
+            serviceName: text('otelServiceName'),
+            headersSecret: secretArn === undefined ? undefined : dropUndefined({ secretArn, jsonField }),
+          }),
+  });
+  return Object.keys(tracing).length === 0 ? undefined : tracing;
 }
 
 function dropUndefined<T extends object>(value: T): T {

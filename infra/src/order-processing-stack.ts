@@ -1,4 +1,5 @@
 import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +10,7 @@ import type { Construct } from 'constructs';
 import { type ResourceNames, resourceNames } from './naming';
 import { createAlarms, type OrderProcessingAlarms } from './stack/alarms';
 import { sharedConcurrencyWarning } from './stack/concurrency';
+import { createDashboard } from './stack/dashboard';
 import { createOrderProcessor } from './stack/order-processor';
 import { addOutputs } from './stack/outputs';
 import type { OrderProcessingStackProps } from './stack/props';
@@ -21,7 +23,8 @@ export type { OrderProcessingStackProps } from './stack/props';
 
 /**
  * The whole system in one stack: SNS OrderTopic → SQS OrderQueue (+ OrderDLQ) → Lambda
- * OrderProcessor → DynamoDB Orders, with the subscription's dead-letter queue, alarms and outputs.
+ * OrderProcessor → DynamoDB Orders, with the subscription's dead-letter queue, alarms, a dashboard
+ * and outputs.
  * The constructor validates the props first (nothing is created when one is wrong), then builds
  * one concern at a time; each step lives in `stack/`.
  */
@@ -40,6 +43,7 @@ export class OrderProcessingStack extends Stack {
   readonly retryPacing: RetryPacingOptions;
   readonly survivableOutage: Duration;
   readonly alarms: OrderProcessingAlarms;
+  readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: OrderProcessingStackProps = {}) {
     super(scope, id, props);
@@ -55,7 +59,10 @@ export class OrderProcessingStack extends Stack {
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
     this.subscriptionDeadLetterQueue = queues.subscriptionDeadLetterQueue;
-    this.topic = createOrderTopic(this, this.names, queues, settings.topicEncryptionKey);
+    this.topic = createOrderTopic(this, this.names, queues, {
+      encryptionKey: settings.topicEncryptionKey,
+      activeTracing: settings.tracing.topicActiveTracing,
+    });
     const processor = createOrderProcessor(this, { names: this.names, table: this.table, queue: this.queue }, settings);
     this.function = processor.function;
     this.logGroup = processor.logGroup;
@@ -73,6 +80,11 @@ export class OrderProcessingStack extends Stack {
         }),
       );
     }
+    this.dashboard = createDashboard(
+      this,
+      { names: this.names, ...queues, topic: this.topic, table: this.table, ...processor, alarms: this.alarms },
+      settings,
+    );
     addOutputs(this, { ...queues, table: this.table, topic: this.topic, ...processor });
   }
 }

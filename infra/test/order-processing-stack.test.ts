@@ -56,6 +56,7 @@ describe('the stack as a whole', () => {
       'AWS::Lambda::Function': 1,
       'AWS::Lambda::EventSourceMapping': 1,
       'AWS::CloudWatch::Alarm': 7,
+      'AWS::CloudWatch::Dashboard': 1,
     });
   });
 

@@ -16,6 +16,7 @@ describe('logical ids', () => {
   it('keeps the logical id of every resource and output', () => {
     const { json } = synth();
     expect(Object.keys(json.Resources).sort()).toEqual([
+      'Dashboard9E4231ED',
       'DeadLetterQueueMessagesVisibleD3C7847F',
       'FunctionErrors7EFC229D',
       'FunctionThrottles7956ED03',

@@ -4,9 +4,10 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import type { ResourceNames } from '../naming';
-import { METRICS } from './order-processor';
+import { BASE_NAMES, type ResourceNames } from '../naming';
+import { functionMetric } from './function-metrics';
 import type { OrderQueues } from './queues';
+import { alarmDescriptionWithRunbook } from './runbook';
 import type { StackSettings } from './settings';
 
 export interface OrderProcessingAlarms {
@@ -19,11 +20,15 @@ export interface OrderProcessingAlarms {
   readonly functionThrottles: cloudwatch.Alarm;
 }
 
+/** The resources an alarm is named after. */
+type AlarmedResource = 'deadLetterQueue' | 'subscriptionDeadLetterQueue' | 'queue' | 'function';
+
 /** What an alarm watches and when it fires; the rest is the same for every alarm of the stack. */
-type AlarmSpec = Pick<
-  cloudwatch.AlarmProps,
-  'alarmName' | 'alarmDescription' | 'metric' | 'threshold' | 'comparisonOperator'
-> & {
+type AlarmSpec = Pick<cloudwatch.AlarmProps, 'metric' | 'threshold' | 'comparisonOperator'> & {
+  /** Named `<resource's name>-<suffix>` (e.g. `OrderDLQ-MessagesVisible`). */
+  readonly name: readonly [AlarmedResource, string];
+  /** What it means; the link to its runbook section is appended. */
+  readonly description: string;
   /** Consecutive breaching periods before it fires. @default 1 */
   readonly periods?: number;
 };
@@ -54,17 +59,17 @@ export function createAlarms(
   const survivableSeconds = settings.retry.survivableOutageSeconds;
   const ageThresholdSeconds = settings.alarms.oldestMessageAgeThreshold.toSeconds();
   const transientThreshold = settings.alarms.transientFailureThreshold;
-  const alarm = alarmFactory(scope, settings.alarms.topicArn);
+  const alarm = alarmFactory(scope, names, settings.alarms);
   return {
     deadLetterQueueMessagesVisible: alarm('DeadLetterQueueMessagesVisible', {
-      alarmName: `${names.deadLetterQueue}-MessagesVisible`,
-      alarmDescription: `Messages in ${names.deadLetterQueue}: orders failed ${maxReceiveCount} times. Inspect, fix, redrive.`,
+      name: ['deadLetterQueue', 'MessagesVisible'],
+      description: `Messages in ${names.deadLetterQueue}: orders failed ${maxReceiveCount} times. Inspect, fix, redrive.`,
       metric: queues.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: MINUTE, statistic: 'Maximum' }),
       ...aboveZero,
     }),
     subscriptionDeadLetterQueueMessagesVisible: alarm('SubscriptionDeadLetterQueueMessagesVisible', {
-      alarmName: `${names.subscriptionDeadLetterQueue}-MessagesVisible`,
-      alarmDescription: `Orders SNS could not deliver to ${names.queue} (queue policy, key or queue broken). Fix, then send them to ${names.queue}.`,
+      name: ['subscriptionDeadLetterQueue', 'MessagesVisible'],
+      description: `Orders SNS could not deliver to ${names.queue} (queue policy, key or queue broken). Fix, then send them to ${names.queue}.`,
       metric: queues.subscriptionDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: MINUTE,
         statistic: 'Maximum',
@@ -72,28 +77,28 @@ export function createAlarms(
       ...aboveZero,
     }),
     oldestMessageAge: alarm('OldestMessageAge', {
-      alarmName: `${names.queue}-OldestMessageAge`,
-      alarmDescription: `The oldest message in ${names.queue} is at least ${ageThresholdSeconds} s old: backlog or stalled consumer.`,
+      name: ['queue', 'OldestMessageAge'],
+      description: `The oldest message in ${names.queue} is at least ${ageThresholdSeconds} s old: backlog or stalled consumer.`,
       metric: queues.queue.metricApproximateAgeOfOldestMessage({ period: MINUTE, statistic: 'Maximum' }),
       ...atLeast(ageThresholdSeconds),
     }),
     // The function's own metrics by failure class: they fire within minutes of an outage, long
     // before the pacing lets a valid message reach the DLQ (survivableOutage).
     systemicFailures: alarm('SystemicFailures', {
-      alarmName: `${names.function}-SystemicFailures`,
-      alarmDescription: `${names.function} records failing for a reason an operator must fix (access denied, missing table, misconfiguration). Valid messages reach ${names.deadLetterQueue} after ${survivableSeconds} s of this.`,
+      name: ['function', 'SystemicFailures'],
+      description: `${names.function} records failing for a reason an operator must fix (access denied, missing table, misconfiguration). Valid messages reach ${names.deadLetterQueue} after ${survivableSeconds} s of this.`,
       metric: failureMetric('systemic', MINUTE),
       ...atLeast(1),
     }),
     transientFailures: alarm('TransientFailures', {
-      alarmName: `${names.function}-TransientFailures`,
-      alarmDescription: `At least ${transientThreshold} ${names.function} records failed for a transient reason (throttling, timeouts, 5xx) in 5 minutes. Valid messages reach ${names.deadLetterQueue} after ${survivableSeconds} s of failures.`,
+      name: ['function', 'TransientFailures'],
+      description: `At least ${transientThreshold} ${names.function} records failed for a transient reason (throttling, timeouts, 5xx) in 5 minutes. Valid messages reach ${names.deadLetterQueue} after ${survivableSeconds} s of failures.`,
       metric: failureMetric('transient', Duration.minutes(5)),
       ...atLeast(transientThreshold),
     }),
     functionErrors: alarm('FunctionErrors', {
-      alarmName: `${names.function}-Errors`,
-      alarmDescription: `${names.function} failed invocations: a crash, timeout or out of memory, or a batch whose every record failed for a reason other than poison (an outage).`,
+      name: ['function', 'Errors'],
+      description: `${names.function} failed invocations: a crash, timeout or out of memory, or a batch whose every record failed for a reason other than poison (an outage).`,
       metric: fn.metricErrors({ period: MINUTE, statistic: 'Sum' }),
       ...atLeast(1),
     }),
@@ -102,8 +107,8 @@ export function createAlarms(
     // should throttle, so any throttle fires; without it, N consecutive throttled minutes, with
     // N x 60 s below the time to a throttled message's last receive (settings, concurrency.ts).
     functionThrottles: alarm('FunctionThrottles', {
-      alarmName: `${names.function}-Throttles`,
-      alarmDescription: throttlesDescription(names, settings),
+      name: ['function', 'Throttles'],
+      description: throttlesDescription(names, settings),
       metric: fn.metricThrottles({ period: MINUTE, statistic: 'Sum' }),
       ...atLeast(1),
       periods: settings.alarms.throttleMinutes,
@@ -111,15 +116,26 @@ export function createAlarms(
   };
 }
 
-/** Creates alarms that fire on one breaching period, and notify the alarm topic (if any) on firing and recovery. */
+/**
+ * Creates alarms that fire on one breaching period, notify the alarm topic (if any) on firing and
+ * recovery, and link to their runbook section: the heading named after the alarm with the stack's
+ * default names (`OrderDLQ-MessagesVisible`), whatever prefix or suffix this copy adds.
+ */
 function alarmFactory(
   scope: Construct,
-  topicArn: string | undefined,
+  names: ResourceNames,
+  settings: Pick<StackSettings['alarms'], 'topicArn' | 'runbookUrl'>,
 ): (id: string, spec: AlarmSpec) => cloudwatch.Alarm {
+  const { topicArn, runbookUrl } = settings;
   const topic = topicArn === undefined ? undefined : sns.Topic.fromTopicArn(scope, 'AlarmTopic', topicArn);
-  return (id, { periods = 1, ...spec }) => {
+  return (id, { periods = 1, name: [resource, suffix], description, ...spec }) => {
     const alarm = new cloudwatch.Alarm(scope, id, {
       ...spec,
+      alarmName: `${names[resource]}-${suffix}`,
+      alarmDescription: alarmDescriptionWithRunbook(description, {
+        url: runbookUrl,
+        section: `${BASE_NAMES[resource]}-${suffix}`,
+      }),
       evaluationPeriods: periods,
       // Every period of the window must breach (N out of N), not any N of a longer window.
       ...(periods > 1 ? { datapointsToAlarm: periods } : {}),
@@ -135,13 +151,7 @@ function alarmFactory(
 
 /** One of the function's failure-class counts (EMF, Powertools), summed per period. */
 function failureMetric(failureClass: 'systemic' | 'transient', period: Duration): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: METRICS.namespace,
-    metricName: failureClass,
-    dimensionsMap: { service: METRICS.service },
-    statistic: 'Sum',
-    period,
-  });
+  return functionMetric(failureClass, { statistic: 'Sum', period });
 }
 
 /** What a throttle means for this stack's settings, and how long the operator has. */

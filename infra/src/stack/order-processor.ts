@@ -8,10 +8,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HANDLER, orderProcessorCode } from '../bundle';
 import type { ResourceNames } from '../naming';
+import { METRICS } from './function-metrics';
 import type { StackSettings } from './settings';
-
-/** The namespace and service dimension of the function's EMF metrics (Powertools). */
-export const METRICS = { namespace: 'OrderProcessing', service: 'OrderProcessor' } as const;
+import { otlpEnvironment } from './tracing';
 
 export interface OrderProcessor {
   readonly function: lambda.Function;
@@ -25,7 +24,7 @@ export interface OrderProcessor {
 export function createOrderProcessor(
   scope: Construct,
   resources: { readonly names: ResourceNames; readonly table: dynamodb.Table; readonly queue: sqs.Queue },
-  settings: Pick<StackSettings, 'function' | 'eventSource' | 'queues' | 'retry'>,
+  settings: Pick<StackSettings, 'function' | 'eventSource' | 'queues' | 'retry' | 'tracing'>,
 ): OrderProcessor {
   const { names, table, queue } = resources;
   // An explicit log group: its retention is set, and the role's log permissions are scoped to it.
@@ -56,6 +55,9 @@ export function createOrderProcessor(
     systemLogLevelV2: lambda.SystemLogLevel.INFO,
     reservedConcurrentExecutions: settings.function.reservedConcurrency,
     environment: functionEnvironment(table, settings),
+    // X-Ray active tracing (off by default: no TracingConfig at all). CDK adds the two actions
+    // Lambda needs to send segments (xray:PutTraceSegments, PutTelemetryRecords) to the role.
+    ...(settings.tracing.functionActiveTracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
   });
   // Grants exactly sqs:ReceiveMessage, ChangeMessageVisibility, GetQueueUrl, DeleteMessage and
   // GetQueueAttributes on OrderQueue (no kms: statement: the queue uses SSE-SQS).
@@ -93,10 +95,10 @@ function executionRole(
   return role;
 }
 
-/** What the function reads at start-up (`readEntryConfig`). */
+/** What the function reads at start-up (`readEntryConfig`, and the OpenTelemetry SDK when set). */
 function functionEnvironment(
   table: dynamodb.Table,
-  settings: Pick<StackSettings, 'function' | 'queues' | 'retry'>,
+  settings: Pick<StackSettings, 'function' | 'queues' | 'retry' | 'tracing'>,
 ): Record<string, string> {
   const pacing = settings.retry.pacing;
   return {
@@ -111,5 +113,6 @@ function functionEnvironment(
     ORDERS_RETRY_MAX_DELAY_SECONDS: String(pacing.maxDelaySeconds),
     ORDERS_RETRY_JITTER: String(pacing.jitterRatio),
     ...(settings.function.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+    ...otlpEnvironment(settings.tracing.otlp),
   };
 }

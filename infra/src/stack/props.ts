@@ -3,6 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { RetryPacingOptions } from '@orders/core';
 import type { NamingOptions } from '../naming';
+import type { TracingProps } from './tracing';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -107,6 +108,17 @@ export interface OrderProcessingStackProps extends StackProps {
    * @default none (the alarms are visible in the console, nobody is notified)
    */
   readonly alarmTopicArn?: string;
+  /**
+   * Where the runbook is: each alarm's description ends with a link to its section
+   * (`<runbookUrl>#<anchor>`), e.g. the runbook's URL in the repository's web view.
+   * @default 'docs/runbook.md' (the path in this repository)
+   */
+  readonly runbookUrl?: string;
+  /**
+   * X-Ray active tracing (function, topic) and OTLP export settings for the function.
+   * @default all off: no TracingConfig, no OTEL_* variables
+   */
+  readonly tracing?: TracingProps;
   /**
    * Key that encrypts OrderTopic. @default the AWS managed key alias/aws/sns (see `stack/topic.ts`
    * for when a customer-managed key is needed instead).

@@ -3,7 +3,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_RETRY_PACING, deadLetterTimeline, type RetryPacingOptions, retryPacingProblems } from '@orders/core';
 import { resolveConcurrency } from './concurrency';
+import { METRICS } from './function-metrics';
 import { DEFAULTS, LOG_LEVELS, type LogLevel, type OrderProcessingStackProps } from './props';
+import { resolveRunbookUrl } from './runbook';
+import { resolveTracing, type TracingSettings } from './tracing';
 
 /** SQS's longest visibility timeout (12 h): a paced retry's delay must fit in it with the invocation. */
 const SQS_MAX_VISIBILITY_SECONDS = 43_200;
@@ -65,8 +68,11 @@ export interface StackSettings {
     readonly throttledLastReceiveSeconds: number;
     /** Notified when an alarm fires or recovers; none when undefined. */
     readonly topicArn: string | undefined;
+    /** Each alarm's description links to its section here (`<runbookUrl>#<anchor>`). */
+    readonly runbookUrl: string;
   };
   readonly topicEncryptionKey: kms.IKey | undefined;
+  readonly tracing: TracingSettings;
 }
 
 /**
@@ -109,6 +115,7 @@ export function resolveStackSettings(props: OrderProcessingStackProps): StackSet
       throttledLastReceiveSeconds: concurrency.throttledLastReceiveSeconds,
     },
     topicEncryptionKey: props.topicEncryptionKey,
+    tracing: resolveTracing(props.tracing, METRICS.service),
   };
 }
 
@@ -247,6 +254,7 @@ function alarmSettings(
     oldestMessageAgeThreshold: Duration.seconds(ageSeconds),
     transientFailureThreshold,
     topicArn: props.alarmTopicArn,
+    runbookUrl: resolveRunbookUrl(props.runbookUrl),
   };
 }
 

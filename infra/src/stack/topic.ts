@@ -4,6 +4,7 @@ import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { ResourceNames } from '../naming';
 import type { OrderQueues } from './queues';
+import { addTopicTracingPolicy } from './tracing';
 
 /**
  * OrderTopic, and OrderQueue's subscription to it (with the subscription's dead-letter queue).
@@ -16,18 +17,28 @@ import type { OrderQueues } from './queues';
  * accounts cannot publish to a topic encrypted with it. If such a producer is needed, pass a
  * customer-managed key (topicEncryptionKey) whose key policy grants that publisher
  * kms:GenerateDataKey* and kms:Decrypt.
+ *
+ * Tracing: SNS passes a publisher's trace header through by default; with `activeTracing` it also
+ * sends its own segments to X-Ray (TracingConfig Active), which needs the account's X-Ray resource
+ * policy for SNS (`tracing.ts`).
  */
 export function createOrderTopic(
   scope: Construct,
   names: ResourceNames,
   queues: OrderQueues,
-  encryptionKey: kms.IKey | undefined,
+  options: { readonly encryptionKey: kms.IKey | undefined; readonly activeTracing: boolean },
 ): sns.Topic {
+  const { encryptionKey, activeTracing } = options;
   const topic = new sns.Topic(scope, 'OrderTopic', {
     topicName: names.topic,
     masterKey: encryptionKey,
     enforceSSL: true,
+    ...(activeTracing ? { tracingConfig: sns.TracingConfig.ACTIVE } : {}),
   });
+  if (activeTracing) {
+    // In place before SNS starts sending segments for the topic.
+    topic.node.addDependency(addTopicTracingPolicy(scope, names));
+  }
   if (encryptionKey === undefined) {
     // The alias *name*, not the alias ARN that kms.Alias.fromAliasName would put here: SNS
     // creates the AWS managed key on first use only when it is given `alias/aws/sns`; an alias
