@@ -65,6 +65,23 @@ export {
 export { type SnsEnvelopeOptions, type SnsNotificationEnvelope, wrapInSnsNotification } from './messages/sns-envelope';
 export { type FailureTally, MESSAGE_STATUSES, type MessageStatus } from './messages/message-status';
 
+// Trace context: the producer's trace a record continues (W3C from SNS or SQS attributes, X-Ray's
+// AWSTraceHeader), parsed strictly, with no tracing library.
+export {
+  extractProducerTraceContext,
+  type IgnoredTraceContext,
+  isTraceId,
+  MAX_TRACESTATE_LENGTH,
+  parseAwsTraceHeader,
+  parseTraceparent,
+  type ProducerTraceContext,
+  TRACEPARENT,
+  TRACESTATE,
+  type TraceContextSource,
+  type TraceHeaderParse,
+  type W3cTraceFields,
+} from './messages/trace-context';
+
 // Ports: what the use case needs of the world, each an interface (the container's ones with a token).
 export { ORDER_REPOSITORY, type OrderRepository, type SaveOptions } from './ports/order-repository';
 export { type LogFields, type Logger, LOGGER, type LogLevel, type LogValue, silentLogger } from './ports/logger';
@@ -82,6 +99,13 @@ export type {
   VisibilityChangeFailure,
 } from './ports/message-queue';
 export type { Scheduler } from './ports/scheduler';
+export {
+  noRecordTracing,
+  type RecordTrace,
+  type RecordTraceEnd,
+  type RecordTraceStart,
+  type RecordTracing,
+} from './ports/record-tracing';
 export type { OrderEventPublisher, OutboundOrderMessage, PublishFailure } from './ports/order-event-publisher';
 
 // Errors: a stable code, a failure class (transient or systemic), a message that never echoes input.

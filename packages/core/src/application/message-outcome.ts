@@ -8,6 +8,10 @@ interface OutcomeBase {
   readonly messageId: string;
   readonly orderId?: string;
   readonly snsMessageId?: string;
+  /** The record's trace (`RecordTrace.traceId`): its log line's `trace_id`, and the stored item's. */
+  readonly traceId?: string;
+  /** The record's process span, when one was recorded: its log line's `span_id`. */
+  readonly spanId?: string;
 }
 
 export interface AcknowledgedOutcome extends OutcomeBase {

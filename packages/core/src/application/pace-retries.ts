@@ -11,6 +11,9 @@ export interface FailedDelivery {
   readonly receiptHandle: string;
   readonly receiveCount: number;
   readonly failureClass: FailureClass;
+  /** The record's trace and process span (its outcome's), for the line said when its pacing fails. */
+  readonly traceId?: string;
+  readonly spanId?: string;
 }
 
 export interface PacingReport {
@@ -64,8 +67,11 @@ export async function paceRetries(
     notApplied = changes.map(({ receiptHandle }) => ({ receiptHandle, code, message }));
   }
   for (const failure of notApplied) {
+    const delivery = byHandle.get(failure.receiptHandle);
     logger.warn('could not pace the retry of a failed message; it comes back after its current visibility', {
-      messageId: byHandle.get(failure.receiptHandle)?.messageId,
+      messageId: delivery?.messageId,
+      trace_id: delivery?.traceId,
+      span_id: delivery?.spanId,
       errorCode: failure.code,
       errorMessage: failure.message,
     });

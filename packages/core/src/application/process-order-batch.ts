@@ -1,4 +1,4 @@
-import { decodeOrderMessage } from '../messages/decode-message';
+import { type DecodeResult, decodeOrderMessage } from '../messages/decode-message';
 import type { InboundMessage } from '../messages/inbound-message';
 import { describeError, type ErrorDescription, isThrottled } from '../errors/infrastructure-error';
 import { systemClock, type Clock } from '../ports/clock';
@@ -7,6 +7,7 @@ import { noMetrics, type MetricsRecorder } from '../ports/metrics';
 import { SAVE_OUTCOMES, type SaveOutcome, type SaveResult } from '../domain/save-decision';
 import type { AbortSignalLike } from '../ports/abort-signal';
 import type { OrderRepository } from '../ports/order-repository';
+import { noRecordTracing, type RecordTrace, type RecordTracing } from '../ports/record-tracing';
 import { AdaptiveConcurrency, type ConcurrencyChange } from './adaptive-concurrency';
 import { mapWithConcurrency } from './map-with-concurrency';
 import {
@@ -19,6 +20,7 @@ import {
   outcomeErrorCode,
   tallyFailures,
 } from './message-outcome';
+import { endRecordTrace, startRecordTrace, type TraceIds, traceIdsOf, traceUntried } from './record-traces';
 import { type WriteEnd, WritePermits } from './write-permits';
 
 export interface ProcessOrderBatchDependencies {
@@ -26,6 +28,12 @@ export interface ProcessOrderBatchDependencies {
   readonly logger?: Logger;
   readonly metrics?: MetricsRecorder;
   readonly clock?: Clock;
+  /**
+   * Traces each record: one process span, continuing the trace its producer propagated (default:
+   * `noRecordTracing`, which records nothing; a record's log line and stored item still carry the
+   * producer's trace id).
+   */
+  readonly tracing?: RecordTracing;
 }
 
 export interface ProcessOrderBatchOptions {
@@ -154,6 +162,7 @@ export class ProcessOrderBatch {
   private readonly logger: Logger;
   private readonly metrics: MetricsRecorder;
   private readonly clock: Clock;
+  private readonly tracing: RecordTracing;
   private readonly concurrency: number;
   private readonly writes: WritePermits;
 
@@ -162,6 +171,7 @@ export class ProcessOrderBatch {
     this.logger = dependencies.logger ?? silentLogger;
     this.metrics = dependencies.metrics ?? noMetrics;
     this.clock = dependencies.clock ?? systemClock;
+    this.tracing = dependencies.tracing ?? noRecordTracing;
     this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
       throw new RangeError(`concurrency must be a positive integer, got ${String(options.concurrency)}`);
@@ -190,13 +200,17 @@ export class ProcessOrderBatch {
     const outcomes = await mapWithConcurrency(messages, context.concurrency ?? this.concurrency, async (message) => {
       const deferral = context.deferBehind?.(message);
       const handedBack = deferral ? undefined : context.handBack?.(message);
-      const outcome = deferral
+      const untried = deferral
         ? deferred(message, deferral)
         : context.shouldStop?.() || context.signal?.aborted
           ? deadlineExceeded(message)
           : handedBack
             ? failedUnprocessed(message, handedBack)
-            : await this.processOne(message, context, writes);
+            : undefined;
+      const outcome =
+        untried === undefined
+          ? await this.processOne(message, context, writes)
+          : traceUntried(this.tracing, message, untried, logger);
       context.onOutcome?.(message, outcome);
       return outcome;
     });
@@ -223,72 +237,93 @@ export class ProcessOrderBatch {
     };
   }
 
+  /** Decodes, validates and stores one record, inside its process span. Never throws. */
   private async processOne(
     message: InboundMessage,
     context: BatchContext,
     writes: BatchWrites,
   ): Promise<MessageOutcome> {
-    const { messageId } = message;
-    const { signal } = context;
+    let trace: RecordTrace | undefined;
+    let outcome: MessageOutcome;
     try {
       const decoded = decodeOrderMessage(message.body);
-      const sns = decoded.snsMessageId === undefined ? {} : { snsMessageId: decoded.snsMessageId };
-      if (!decoded.ok) {
-        const orderId = decoded.orderId === undefined ? {} : { orderId: decoded.orderId };
-        return { status: 'invalid', messageId, problems: decoded.problems, ...orderId, ...sns };
+      trace = startRecordTrace(this.tracing, message, decoded.traceContext, writes.logger);
+      outcome = await this.storeDecoded(message, decoded, trace, context, writes);
+    } catch (error) {
+      // Not expected (decoding never throws), but one message's bug must not sink its batch.
+      outcome = { status: 'failed', messageId: message.messageId, error: describeError(error), ...traceIdsOf(trace) };
+    }
+    if (trace !== undefined) endRecordTrace(trace, outcome);
+    return outcome;
+  }
+
+  private async storeDecoded(
+    message: InboundMessage,
+    decoded: DecodeResult,
+    trace: RecordTrace,
+    context: BatchContext,
+    writes: BatchWrites,
+  ): Promise<MessageOutcome> {
+    const { messageId } = message;
+    const { signal } = context;
+    const tags = outcomeTags(decoded.snsMessageId, traceIdsOf(trace));
+    if (!decoded.ok) {
+      const orderId = decoded.orderId === undefined ? {} : { orderId: decoded.orderId };
+      return { status: 'invalid', messageId, problems: decoded.problems, ...orderId, ...tags };
+    }
+    const { orderId } = decoded.value.order;
+    // The process's writes share one limit: this save may wait for others (of any batch) to end.
+    let permit = this.writes.tryAcquire();
+    if (permit === undefined) {
+      permit = await this.writes.acquire(signal);
+      // The wait may have outlasted the deadline: a record not started by then is handed back untried.
+      if (permit === undefined || context.shouldStop?.() || signal?.aborted) {
+        permit?.release('other');
+        return { ...deadlineExceeded(message), orderId, ...tags };
       }
-      const { orderId } = decoded.value.order;
-      // The process's writes share one limit: this save may wait for others (of any batch) to end.
-      let permit = this.writes.tryAcquire();
-      if (permit === undefined) {
-        permit = await this.writes.acquire(signal);
-        // The wait may have outlasted the deadline: a record not started by then is handed back untried.
-        if (permit === undefined || context.shouldStop?.() || signal?.aborted) {
-          permit?.release('other');
-          return { ...deadlineExceeded(message), orderId, ...sns };
-        }
-      }
-      const held = permit;
-      let throttledAttempts = 0;
-      let end: WriteEnd = 'other';
-      try {
-        const saved: unknown = await this.repository.save(decoded.value, {
+    }
+    const held = permit;
+    let throttledAttempts = 0;
+    let end: WriteEnd = 'other';
+    try {
+      const { traceId } = trace;
+      // Inside the record's span, so the store's own span (the DynamoDB PutItem) is its child.
+      const saved: unknown = await trace.run(() =>
+        this.repository.save(decoded.value, {
           ...(signal === undefined ? {} : { signal }),
+          ...(traceId === undefined ? {} : { traceId }),
           onThrottledAttempt: () => {
             throttledAttempts++;
             // The limit hears it now, while the writes that met the throttling are still in flight.
             this.announce(held.throttled(), writes);
           },
-        });
-        // A repository that answers something else has a bug; acknowledging would lose the message.
-        if (!isSaveResult(saved)) {
-          return {
-            status: 'failed',
-            messageId,
-            orderId,
-            error: {
-              name: 'InvalidSaveOutcome',
-              code: 'invalid_save_outcome',
-              message: 'the repository answered an unknown outcome',
-              failureClass: 'systemic',
-            },
-            ...sns,
-          };
-        }
-        // Acknowledged either way; a success the SDK had to retry past throttling is still pressure.
-        end = throttledAttempts > 0 ? 'throttled' : 'succeeded';
-        const differing = saved.differingFields === undefined ? {} : { differingFields: saved.differingFields };
-        return { status: saved.outcome, messageId, orderId, ...differing, ...sns };
-      } catch (error) {
-        const description = describeError(error);
-        if (throttledAttempts > 0 || isThrottled(description)) end = 'throttled';
-        return { status: 'failed', messageId, orderId, error: description, ...sns };
-      } finally {
-        this.endWrite(permit.release(end), end, writes);
+        }),
+      );
+      // A repository that answers something else has a bug; acknowledging would lose the message.
+      if (!isSaveResult(saved)) {
+        return {
+          status: 'failed',
+          messageId,
+          orderId,
+          error: {
+            name: 'InvalidSaveOutcome',
+            code: 'invalid_save_outcome',
+            message: 'the repository answered an unknown outcome',
+            failureClass: 'systemic',
+          },
+          ...tags,
+        };
       }
+      // Acknowledged either way; a success the SDK had to retry past throttling is still pressure.
+      end = throttledAttempts > 0 ? 'throttled' : 'succeeded';
+      const differing = saved.differingFields === undefined ? {} : { differingFields: saved.differingFields };
+      return { status: saved.outcome, messageId, orderId, ...differing, ...tags };
     } catch (error) {
-      // Not expected (decoding never throws), but one message's bug must not sink its batch.
-      return { status: 'failed', messageId, error: describeError(error) };
+      const description = describeError(error);
+      if (throttledAttempts > 0 || isThrottled(description)) end = 'throttled';
+      return { status: 'failed', messageId, orderId, error: description, ...tags };
+    } finally {
+      this.endWrite(permit.release(end), end, writes);
     }
   }
 
@@ -329,6 +364,11 @@ function deferred(message: InboundMessage, deferral: Deferral): MessageOutcome {
   return { status: 'failed', messageId: message.messageId, error: deferral.reason, deferredBehind: deferral.behind };
 }
 
+/** The fields every outcome of a decoded record carries: its SNS id and its trace ids, when known. */
+function outcomeTags(snsMessageId: string | undefined, ids: TraceIds): TraceIds & { readonly snsMessageId?: string } {
+  return snsMessageId === undefined ? ids : { snsMessageId, ...ids };
+}
+
 /** A record handed back without being tried: it comes back later, like any failure. */
 function failedUnprocessed(message: InboundMessage, error: ErrorDescription): FailedOutcome {
   return { status: 'failed', messageId: message.messageId, error };
@@ -340,6 +380,9 @@ function logOutcome(logger: Logger, outcome: MessageOutcome, receiveCount: numbe
     messageId: outcome.messageId,
     orderId: outcome.orderId,
     snsMessageId: outcome.snsMessageId,
+    // OpenTelemetry's log field names: a log line links to its record's trace and process span.
+    trace_id: outcome.traceId,
+    span_id: outcome.spanId,
     outcome: outcome.status,
     receiveCount,
     errorCode: outcomeErrorCode(outcome),

@@ -1,5 +1,6 @@
 import { errorLogFields, type FailureClass } from '../errors/infrastructure-error';
-import type { Logger } from '../ports/logger';
+import type { InboundMessage } from '../messages/inbound-message';
+import type { LogFields, Logger } from '../ports/logger';
 import { silentLogger } from '../ports/logger';
 import type { AbortSignalLike, MessageQueue, QueueDepth, ReceivedMessage } from '../ports/message-queue';
 import type { Scheduler } from '../ports/scheduler';
@@ -12,7 +13,7 @@ import { MessageHolds, type DeleteTally, type Hold, type HoldFailure } from './c
 import { type ReceiveFailing, ReceiveFailures } from './consumer/receive-failures';
 import { RunningCount } from './consumer/running-count';
 import { STOPPED, StopSignal, unlessStopped } from './consumer/stop-signal';
-import { failureClassOf } from './message-outcome';
+import { failureClassOf, type MessageOutcome } from './message-outcome';
 import type { ProcessOrderBatch } from './process-order-batch';
 import {
   DEFAULT_RETRY_PACING,
@@ -147,6 +148,11 @@ interface RunSignals {
   readonly hardStop: StopSignal;
 }
 
+/** A message's trace ids as its log lines carry them (none when its record had none). */
+function traceFields(outcome: MessageOutcome | undefined): LogFields {
+  return outcome?.traceId === undefined ? {} : { trace_id: outcome.traceId, span_id: outcome.spanId };
+}
+
 /** A failed message and why it failed, for pacing. */
 interface FailedHold {
   readonly hold: Hold;
@@ -205,6 +211,8 @@ export class QueueConsumer {
   /** Held messages whose delete or release is on its way. */
   private readonly leaving = new Set<Hold>();
   private readonly leftBehind = new Set<Hold>();
+  /** Each traced message's outcome, until the message is gone: what its later lines carry as trace ids. */
+  private readonly outcomes = new WeakMap<InboundMessage, MessageOutcome>();
   /** Batches in the use case right now; when none is, waiting deletes go out at once. */
   private processing = 0;
   private signals: RunSignals | undefined;
@@ -271,6 +279,7 @@ export class QueueConsumer {
         this.report.heartbeatFailures++;
         this.logger.warn('visibility heartbeat failed', {
           messageId: hold.message.messageId,
+          ...this.traceFieldsOf(hold),
           errorCode: failure.code,
           errorMessage: failure.message,
         });
@@ -505,6 +514,10 @@ export class QueueConsumer {
       const result = await this.processOrderBatch.execute(messages, {
         shouldStop: () => giveUp.aborted,
         signal: giveUp,
+        // Kept (only when it has a trace) for the lines about the message after processing: deletes, pacing.
+        onOutcome: (message, outcome) => {
+          if (outcome.traceId !== undefined) this.outcomes.set(message, outcome);
+        },
       });
       const classes = new Map<string, FailureClass>();
       for (const outcome of result.outcomes) {
@@ -588,6 +601,7 @@ export class QueueConsumer {
       // Not lost: the message comes back and is applied again, which the ordering rule makes harmless.
       this.logger.warn('delete failed; the message will be redelivered', {
         messageId: hold.message.messageId,
+        ...this.traceFieldsOf(hold),
         errorCode: code,
         errorMessage: message,
       });
@@ -595,6 +609,7 @@ export class QueueConsumer {
     for (const hold of tally.late) {
       this.logger.warn('delete confirmed after the visibility deadline; the message may be delivered again', {
         messageId: hold.message.messageId,
+        ...this.traceFieldsOf(hold),
       });
     }
     for (const hold of tally.acknowledged) this.settle(hold, true);
@@ -679,8 +694,18 @@ export class QueueConsumer {
 
   private logFailedReleases(failed: readonly HoldFailure[], text: string): void {
     for (const { hold, code, message } of failed) {
-      this.logger.warn(text, { messageId: hold.message.messageId, errorCode: code, errorMessage: message });
+      this.logger.warn(text, {
+        messageId: hold.message.messageId,
+        ...this.traceFieldsOf(hold),
+        errorCode: code,
+        errorMessage: message,
+      });
     }
+  }
+
+  /** The trace ids of the record a held message became (its outcome's), for a line about it. */
+  private traceFieldsOf(hold: Hold): LogFields {
+    return traceFields(this.outcomes.get(hold.message));
   }
 }
 

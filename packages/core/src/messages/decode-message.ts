@@ -3,6 +3,7 @@ import { isPlainObject, ownField } from '../domain/plain-object';
 import { codePointLength, hasControlCharacter, isWellFormedUnicode, utf8ByteLength } from '../domain/text';
 import { validateOrder } from '../domain/validate-order';
 import { problem, type ValidationProblem } from '../domain/validation-problem';
+import { TRACEPARENT, TRACESTATE, type W3cTraceFields } from './trace-context';
 
 /**
  * SNS's limit for a message payload: no order published through OrderTopic can be larger, so
@@ -20,15 +21,30 @@ export const MAX_BODY_BYTES = 2 * MAX_ORDER_BYTES + 8 * 1024;
 /** How the order reached the queue: inside an SNS notification envelope, or raw. */
 export type Delivery = 'sns-envelope' | 'raw';
 
+/**
+ * What decoding says of a body. An SNS envelope also gives its `snsMessageId` and, when its
+ * `MessageAttributes` hold a String `traceparent`, the W3C `traceContext` (with `tracestate`),
+ * unchecked: `extractProducerTraceContext` parses it.
+ */
 export type DecodeResult =
-  | { readonly ok: true; readonly value: TimedOrder; readonly delivery: Delivery; readonly snsMessageId?: string }
+  | {
+      readonly ok: true;
+      readonly value: TimedOrder;
+      readonly delivery: Delivery;
+      readonly snsMessageId?: string;
+      readonly traceContext?: W3cTraceFields;
+    }
   | {
       readonly ok: false;
       readonly problems: readonly ValidationProblem[];
       /** The order id, when the body got far enough to have a readable one: for logs and DLQ tools. */
       readonly orderId?: string;
       readonly snsMessageId?: string;
+      readonly traceContext?: W3cTraceFields;
     };
+
+/** What an SNS envelope says about the message beside the order. */
+type EnvelopeFields = Pick<DecodeResult, 'snsMessageId' | 'traceContext'>;
 
 function byteLengthExceeds(text: string, limit: number): boolean {
   // UTF-8 needs 1–3 bytes per UTF-16 unit: skip the count whenever the answer is certain.
@@ -83,14 +99,8 @@ function salvageOrderId(candidate: unknown): string | undefined {
     : undefined;
 }
 
-function decodeOrderJson(
-  text: string,
-  field: string,
-  delivery: Delivery,
-  snsMessageId: string | undefined,
-): DecodeResult {
+function decodeOrderJson(text: string, field: string, delivery: Delivery, idFields: EnvelopeFields): DecodeResult {
   const parsed = parseJson(text);
-  const idFields = snsMessageId === undefined ? {} : { snsMessageId };
   if (!parsed.ok) return { ok: false, problems: [problem(field, 'not_json', 'is not valid JSON')], ...idFields };
   const validated = validateOrder(parsed.value);
   if (validated.ok) return { ok: true, value: validated.value, delivery, ...idFields };
@@ -130,7 +140,15 @@ export function decodeOrderMessage(body: string): DecodeResult {
     return byteLengthExceeds(body, MAX_ORDER_BYTES) ? orderTooLarge('body') : decodeParsedRawOrder(outer);
 
   const snsMessageId = plausibleSnsMessageId(ownString(outer, 'MessageId'));
-  const idFields = snsMessageId === undefined ? {} : { snsMessageId };
+  const traceContext = envelopeTraceContext(outer);
+  const idFields: EnvelopeFields =
+    traceContext === undefined
+      ? snsMessageId === undefined
+        ? {}
+        : { snsMessageId }
+      : snsMessageId === undefined
+        ? { traceContext }
+        : { snsMessageId, traceContext };
   if (outer['Type'] !== 'Notification') {
     return {
       ok: false,
@@ -157,7 +175,7 @@ export function decodeOrderMessage(body: string): DecodeResult {
   }
   if (byteLengthExceeds(message, MAX_ORDER_BYTES))
     return { ...orderTooLarge('envelope.Message'), ...idFields } as DecodeResult;
-  return decodeOrderJson(message, 'envelope.Message', 'sns-envelope', snsMessageId);
+  return decodeOrderJson(message, 'envelope.Message', 'sns-envelope', idFields);
 }
 
 function decodeParsedRawOrder(candidate: Record<string, unknown>): DecodeResult {
@@ -165,4 +183,35 @@ function decodeParsedRawOrder(candidate: Record<string, unknown>): DecodeResult 
   if (validated.ok) return { ok: true, value: validated.value, delivery: 'raw' };
   const orderId = salvageOrderId(candidate);
   return { ok: false, problems: validated.problems, ...(orderId === undefined ? {} : { orderId }) };
+}
+
+/** A String attribute of an SNS envelope (`{"Type":"String","Value":…}`), or undefined. */
+function envelopeStringAttribute(attributes: Record<string, unknown>, name: string): string | undefined {
+  const attribute = ownField(attributes, name);
+  if (!isPlainObject(attribute) || ownField(attribute, 'Type') !== 'String') return undefined;
+  const value = ownField(attribute, 'Value');
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The W3C trace context among an envelope's `MessageAttributes`, when it has a `traceparent`. */
+function envelopeTraceContext(envelope: Record<string, unknown>): W3cTraceFields | undefined {
+  const attributes = ownField(envelope, 'MessageAttributes');
+  if (!isPlainObject(attributes)) return undefined;
+  const traceparent = envelopeStringAttribute(attributes, TRACEPARENT);
+  if (traceparent === undefined) return undefined;
+  const tracestate = envelopeStringAttribute(attributes, TRACESTATE);
+  return tracestate === undefined ? { traceparent } : { traceparent, tracestate };
+}
+
+/**
+ * The W3C trace context an SNS envelope body carries, without decoding the order: for a record
+ * handed back untried, whose log line and span still belong to its producer's trace. A body that
+ * does not mention `traceparent` is not parsed at all.
+ */
+export function envelopeTraceContextOf(body: string): W3cTraceFields | undefined {
+  if (typeof body !== 'string' || !body.includes(TRACEPARENT) || byteLengthExceeds(body, MAX_BODY_BYTES))
+    return undefined;
+  const parsed = parseJson(body);
+  if (!parsed.ok || !isPlainObject(parsed.value) || !isSnsEnvelope(parsed.value)) return undefined;
+  return envelopeTraceContext(parsed.value);
 }

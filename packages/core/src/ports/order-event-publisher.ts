@@ -3,6 +3,13 @@ export interface OutboundOrderMessage {
   readonly body: string;
   readonly orderId?: string;
   readonly status?: string;
+  /**
+   * More String message attributes (e.g. for subscription filter policies). They, `orderId` and
+   * `status` come first: a publisher adds the trace context (`traceparent`, `tracestate`) only in
+   * the room SNS's 10 attributes leave, and publishes without it, saying so, when there is none.
+   * A `traceparent` given here is the caller's own creation context, and is sent as it is.
+   */
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 export interface PublishFailure {

@@ -21,6 +21,13 @@ export interface SaveOptions {
    * cannot see its attempts need not call it; a save that fails as throttled says so by its error.
    */
   readonly onThrottledAttempt?: () => void;
+  /**
+   * The trace of the record being saved (32 lowercase hex), kept beside the order when this save
+   * writes it, so an operator goes from a row to the invocation that wrote it. Not part of the
+   * event: the ordering rule never reads it, so the same event under another trace is still a
+   * `duplicate` (and a save that writes nothing leaves the stored trace id as it was).
+   */
+  readonly traceId?: string;
 }
 
 export interface OrderRepository {
