@@ -24,3 +24,10 @@
  */
 export { createPowertoolsLogger, PowertoolsLoggerAdapter } from './powertools-logger';
 export { createPowertoolsMetrics, PowertoolsMetricsRecorder } from './powertools-metrics';
+export { startTracing, type StartTracingOptions, type TracingRuntime } from './tracing/start-tracing';
+export {
+  OtelRecordTracing,
+  RECORD_SPAN_ATTRIBUTES,
+  RECORD_TRACER_NAME,
+  recordTracingFor,
+} from './otel-record-tracing';

@@ -15,4 +15,20 @@ export {
   timed,
 } from './order-repository-contract';
 export { type LogCall, RecordingLogger } from './recording-logger';
+export { type SpanRecording, startSpanRecording } from './span-recording';
 export { deliveryPlan, expectedFinalTable, orderEventHistories, spellInstant } from './order-histories';
+export {
+  type OtlpCollector,
+  type OtlpCollectorOptions,
+  type OtlpExportRequest,
+  startOtlpCollector,
+} from './otlp/otlp-collector';
+export {
+  decodeTraceRequest,
+  type ExportedAttributes,
+  type ExportedLink,
+  type ExportedSpan,
+  type ExportedSpanKind,
+  type ExportedValue,
+  type OtlpEncoding,
+} from './otlp/exported-spans';
