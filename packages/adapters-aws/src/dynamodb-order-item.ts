@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type Instant,
   instantFromDecimalSeconds,
+  isTraceId,
   ORDER_FIELDS,
   ORDER_STATUSES,
   type Order,
@@ -14,10 +15,13 @@ import { MalformedStoredItemError } from './errors';
 /**
  * The stored shape of an order. The seed's six attributes keep their names and types
  * (`quantity` a number, `timestamp` the RFC 3339 text as published), so anything that read
- * the seed's table still reads ours. Two attributes are added:
+ * the seed's table still reads ours. Attributes are added:
  * - `instant` (N): the timestamp as exact decimal seconds, what the conditional write compares
  *   numerically (string comparison would get zones and fractions wrong);
- * - `updatedAt` (S): when this adapter last wrote the item, for operators.
+ * - `updatedAt` (S): when this adapter last wrote the item, for operators;
+ * - `traceId` (S, when known): the trace of the record whose save wrote the item (32 lowercase hex),
+ *   so an operator goes from the row to that invocation's trace and log lines. Not part of the
+ *   event: the ordering condition never reads it.
  *
  * Marshalled by hand with the low-level AttributeValue types rather than lib-dynamodb: six
  * attributes do not need a marshaller, and writing `instant` as an N string from
@@ -29,10 +33,16 @@ export type OrderItem = Record<string, AttributeValue>;
 export const ORDER_ATTRIBUTES = ORDER_FIELDS;
 export const INSTANT_ATTRIBUTE = 'instant';
 export const UPDATED_AT_ATTRIBUTE = 'updatedAt';
+export const TRACE_ID_ATTRIBUTE = 'traceId';
 
-export function toOrderItem(order: Order, instantDecimalSeconds: string, updatedAt: Date): OrderItem {
+export function toOrderItem(
+  order: Order,
+  instantDecimalSeconds: string,
+  updatedAt: Date,
+  traceId?: string | undefined,
+): OrderItem {
   // Field by field: an event object may carry more than the six fields, and none of it is stored.
-  return {
+  const item: OrderItem = {
     orderId: { S: order.orderId },
     userId: { S: order.userId },
     itemName: { S: order.itemName },
@@ -42,6 +52,9 @@ export function toOrderItem(order: Order, instantDecimalSeconds: string, updated
     [INSTANT_ATTRIBUTE]: { N: instantDecimalSeconds },
     [UPDATED_AT_ATTRIBUTE]: { S: updatedAt.toISOString() },
   };
+  // Only a W3C trace id: anything else a caller hands a save is not stored.
+  if (isTraceId(traceId)) item[TRACE_ID_ATTRIBUTE] = { S: traceId };
+  return item;
 }
 
 const STATUSES: ReadonlySet<string> = new Set(ORDER_STATUSES);
@@ -127,6 +140,8 @@ export interface StoredOrderRecord {
   readonly instant: string | undefined;
   /** When this adapter last wrote the item (`updatedAt`); absent on an item from before the rule. */
   readonly storedAt: string | undefined;
+  /** The trace of the record whose save wrote the item (`traceId`); absent when none was known. */
+  readonly traceId: string | undefined;
 }
 
 export function storedOrderRecord(item: OrderItem): StoredOrderRecord {
@@ -141,5 +156,6 @@ export function storedOrderRecord(item: OrderItem): StoredOrderRecord {
     order,
     instant: item[INSTANT_ATTRIBUTE]?.N,
     storedAt: item[UPDATED_AT_ATTRIBUTE]?.S,
+    traceId: item[TRACE_ID_ATTRIBUTE]?.S,
   };
 }

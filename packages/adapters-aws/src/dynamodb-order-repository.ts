@@ -23,9 +23,11 @@ import {
   type StoredOrderRecord,
   storedOrderRecord,
   storedOrderState,
+  TRACE_ID_ATTRIBUTE,
   UPDATED_AT_ATTRIBUTE,
   toOrderItem,
 } from './dynamodb-order-item';
+import { startPutItemSpan } from './dynamodb-write-span';
 import {
   legacyUnchangedCondition,
   storedComesBeforeCondition,
@@ -53,7 +55,7 @@ const MAX_SAVE_ROUNDS = 3;
 
 /** `status` and `timestamp` are DynamoDB reserved words: every read names attributes by placeholder. */
 const PROJECTION_NAMES: Record<string, string> = Object.fromEntries(
-  [...ORDER_ATTRIBUTES, INSTANT_ATTRIBUTE, UPDATED_AT_ATTRIBUTE].map((name, i) => [`#a${i}`, name]),
+  [...ORDER_ATTRIBUTES, INSTANT_ATTRIBUTE, UPDATED_AT_ATTRIBUTE, TRACE_ID_ATTRIBUTE].map((name, i) => [`#a${i}`, name]),
 );
 const PROJECTION = Object.keys(PROJECTION_NAMES).join(', ');
 
@@ -72,6 +74,11 @@ type PutResult =
  * An item from before the rule (no `instant`) never satisfies the condition; it is classified by its
  * own timestamp, and when the event wins it is replaced by a second put conditioned on it being
  * unchanged since it was read.
+ *
+ * The item keeps the trace id the save was given (`SaveOptions.traceId`, attribute `traceId`),
+ * which the condition never reads: the same event under another trace is still a duplicate, and a
+ * refused write leaves the stored trace id as it was. Inside a recorded span (the record's process
+ * span), each PutItem is a child span `PutItem <table>`.
  *
  * @example
  * ```ts
@@ -159,11 +166,11 @@ export class DynamoDbOrderRepository implements OrderRepository {
     event: TimedOrder,
     instantText: string,
     condition: WriteCondition,
-    { signal, onThrottledAttempt }: SaveOptions,
+    { signal, onThrottledAttempt, traceId }: SaveOptions,
   ): Promise<PutResult> {
     const command = new PutItemCommand({
       TableName: this.tableName,
-      Item: toOrderItem(event.order, instantText, new Date(this.clock.now())),
+      Item: toOrderItem(event.order, instantText, new Date(this.clock.now()), traceId),
       ConditionExpression: condition.expression,
       ExpressionAttributeNames: condition.names,
       ...(Object.keys(condition.values).length === 0 ? {} : { ExpressionAttributeValues: condition.values }),
@@ -172,13 +179,25 @@ export class DynamoDbOrderRepository implements OrderRepository {
       // On failure: the item that won, so the outcome needs no second read.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    if (onThrottledAttempt !== undefined) reportThrottledAttempts(command, onThrottledAttempt);
+    const span = startPutItemSpan(this.tableName);
+    if (onThrottledAttempt !== undefined || span.recording) {
+      reportThrottledAttempts(command, () => {
+        span.throttledAttempt();
+        onThrottledAttempt?.();
+      });
+    }
     try {
       const result = await this.client.send(command, sendOptions(signal));
+      span.end({ result: 'written' });
       const replaced = result.Attributes !== undefined && Object.keys(result.Attributes).length > 0;
       return { conditionFailed: false, replacedItem: replaced ? result.Attributes : undefined };
     } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw this.unavailable(error, 'PutItem');
+      if (!isConditionalCheckFailure(error)) {
+        const unavailable = this.unavailable(error, 'PutItem');
+        span.end({ result: 'failed', code: unavailable.code });
+        throw unavailable;
+      }
+      span.end({ result: 'condition_failed' });
       return { conditionFailed: true, storedItem: returnedItem(error) };
     }
   }

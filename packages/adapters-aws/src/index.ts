@@ -55,6 +55,12 @@ export { storedComesBeforeCondition, type WriteCondition } from './dynamodb-orde
 
 // SNS and SQS: the publisher and the queue behind core's ports.
 export { SnsOrderPublisher, type SnsOrderPublisherOptions } from './sns-order-publisher';
+export {
+  MAX_SNS_MESSAGE_ATTRIBUTES,
+  type SnsMessageAttributes,
+  snsMessageAttributes,
+  type TraceContextAttachment,
+} from './sns-message-attributes';
 export { queueUrlFromArn, SqsMessageQueue, type SqsMessageQueueOptions } from './sqs-message-queue';
 export { findQueueUrl } from './sqs-queue-lookup';
 export { type ConsumeQueue, lookUpConsumeQueue } from './consume-queue-lookup';

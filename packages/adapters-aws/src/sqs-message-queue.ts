@@ -12,17 +12,20 @@ import {
   type MessageSystemAttributeName,
   type QueueAttributeName,
 } from '@aws-sdk/client-sqs';
-import type {
-  AbortSignalLike,
-  DeleteFailure,
-  MessageQueue,
-  QueueDepth,
-  ReceivedMessage,
-  ReceiveOptions,
-  VisibilityChange,
-  VisibilityChangeFailure,
+import {
+  TRACEPARENT,
+  TRACESTATE,
+  type AbortSignalLike,
+  type DeleteFailure,
+  type MessageQueue,
+  type QueueDepth,
+  type ReceivedMessage,
+  type ReceiveOptions,
+  type VisibilityChange,
+  type VisibilityChangeFailure,
 } from '@orders/core';
 import {
+  ClientSettingError,
   createSqsClient,
   GENERAL_CLIENT_DEFAULTS,
   longPollRequestTimeoutMs,
@@ -36,11 +39,38 @@ export interface SqsMessageQueueOptions {
   readonly queueUrl: string;
   readonly client?: SQSClient;
   readonly clientOptions?: AwsClientOptions;
-  /** How long a receive may still finish after its signal aborts, before it is cut off. Default 300 ms. */
+  /**
+   * How long a receive may still finish after its signal aborts, before it is cut off.
+   * Default: ORDERS_SQS_RECEIVE_ABORT_GRACE_MS, else 300 ms.
+   */
   readonly abortGraceMs?: number;
 }
 
 export const DEFAULT_ABORT_GRACE_MS = 300;
+
+/**
+ * SQS answers a receive that has messages within tens of milliseconds, so 300 ms lets every answer
+ * already on its way arrive. An emulator can take far longer: moto walks its whole queue on each
+ * receive (1–2 s at a depth of 2,000), and a receive cut before its answer leaves the messages
+ * moto already handed out in flight for a visibility timeout — what a graceful stop must not do.
+ * This variable gives such an endpoint the grace it needs.
+ */
+const ABORT_GRACE_VARIABLE = 'ORDERS_SQS_RECEIVE_ABORT_GRACE_MS';
+/** A long poll's longest wait: a grace beyond it would only delay the cut of an idle poll. */
+const MAX_ABORT_GRACE_MS = 20_000;
+
+/** The grace a receive gets after its signal aborts, from the environment (or the default). */
+export function receiveAbortGraceMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[ABORT_GRACE_VARIABLE];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_ABORT_GRACE_MS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_ABORT_GRACE_MS) {
+    throw new ClientSettingError(
+      `${ABORT_GRACE_VARIABLE} must be a whole number of milliseconds from 0 to ${MAX_ABORT_GRACE_MS}, got "${raw}"`,
+    );
+  }
+  return value;
+}
 
 /**
  * `MessageSystemAttributeNames` is the current name; `AttributeNames` is deprecated for receive
@@ -52,6 +82,14 @@ export const RECEIVE_SYSTEM_ATTRIBUTES: MessageSystemAttributeName[] = [
   'ApproximateFirstReceiveTimestamp',
 ];
 
+/**
+ * What a consumer's receive asks for besides: the X-Ray context SQS keeps as a system attribute,
+ * and the W3C trace context that raw message delivery puts among the message attributes (only
+ * those two names: the others are no use to processing, and each costs bytes on every receive).
+ */
+export const CONSUME_SYSTEM_ATTRIBUTES: MessageSystemAttributeName[] = [...RECEIVE_SYSTEM_ATTRIBUTES, 'AWSTraceHeader'];
+export const CONSUME_MESSAGE_ATTRIBUTES: string[] = [TRACEPARENT, TRACESTATE];
+
 /** SQS's bounds for a receive, checked here so a caller's mistake is a clear RangeError. */
 const MAX_WAIT_SECONDS = 20;
 const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
@@ -59,6 +97,8 @@ const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 /** The MessageQueue port on an SQS queue, plus the few operations a CLI needs around it. */
 export class SqsMessageQueue implements MessageQueue {
   readonly queueUrl: string;
+  /** The queue's name, on every message it hands out (a process span's destination). */
+  readonly queueName: string;
   private readonly client: SQSClient;
   private readonly abortGraceMs: number;
   /** A long poll's own timeout is its wait plus this (the ordinary request timeout). */
@@ -66,8 +106,9 @@ export class SqsMessageQueue implements MessageQueue {
 
   constructor(options: SqsMessageQueueOptions) {
     this.queueUrl = options.queueUrl;
+    this.queueName = queueNameFromUrl(options.queueUrl);
     this.client = options.client ?? createSqsClient(options.clientOptions);
-    this.abortGraceMs = options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
+    this.abortGraceMs = options.abortGraceMs ?? receiveAbortGraceMs();
     this.answerTimeoutMs = resolveClientTimeouts(GENERAL_CLIENT_DEFAULTS, options.clientOptions).requestTimeoutMs;
   }
 
@@ -92,7 +133,8 @@ export class SqsMessageQueue implements MessageQueue {
           ...(options.visibilityTimeoutSeconds === undefined
             ? {}
             : { VisibilityTimeout: options.visibilityTimeoutSeconds }),
-          MessageSystemAttributeNames: RECEIVE_SYSTEM_ATTRIBUTES,
+          MessageSystemAttributeNames: CONSUME_SYSTEM_ATTRIBUTES,
+          MessageAttributeNames: CONSUME_MESSAGE_ATTRIBUTES,
         }),
         {
           // The client's request timeout is shorter than a long poll's legitimate silence.
@@ -101,7 +143,7 @@ export class SqsMessageQueue implements MessageQueue {
         },
       );
       return (result.Messages ?? []).flatMap((message) => {
-        const received = toReceivedMessage(message);
+        const received = toReceivedMessage(message, this.queueName);
         return received === undefined ? [] : [received];
       });
     } catch (error) {
@@ -364,7 +406,7 @@ function checkReceiveOptions(options: ReceiveOptions): void {
 }
 
 /** Maps an SQS message to the port's shape; one without id, handle or body cannot be processed. */
-export function toReceivedMessage(message: Message): ReceivedMessage | undefined {
+export function toReceivedMessage(message: Message, queueName?: string): ReceivedMessage | undefined {
   const { MessageId: messageId, ReceiptHandle: receiptHandle, Body: body } = message;
   if (messageId === undefined || receiptHandle === undefined || body === undefined) return undefined;
   const attributes = message.Attributes ?? {};
@@ -373,6 +415,8 @@ export function toReceivedMessage(message: Message): ReceivedMessage | undefined
     return Number.isFinite(parsed) ? parsed : undefined;
   };
   const firstReceive = number(attributes.ApproximateFirstReceiveTimestamp);
+  const messageAttributes = stringAttributes(message.MessageAttributes);
+  const awsTraceHeader = attributes.AWSTraceHeader;
   return {
     messageId,
     receiptHandle,
@@ -381,5 +425,22 @@ export function toReceivedMessage(message: Message): ReceivedMessage | undefined
     receiveCount: number(attributes.ApproximateReceiveCount) ?? 1,
     sentTimestamp: number(attributes.SentTimestamp) ?? 0,
     ...(firstReceive === undefined ? {} : { firstReceiveTimestamp: firstReceive }),
+    ...(queueName === undefined ? {} : { queueName }),
+    ...(messageAttributes === undefined ? {} : { messageAttributes }),
+    ...(awsTraceHeader === undefined ? {} : { awsTraceHeader }),
   };
+}
+
+/** The String-typed message attributes (`String` or `String.<custom>`), by name; undefined when there are none. */
+export function stringAttributes(
+  attributes: Record<string, { DataType?: string | undefined; StringValue?: string | undefined }> | undefined,
+): Record<string, string> | undefined {
+  if (attributes === undefined) return undefined;
+  let strings: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value.StringValue === undefined || !value.DataType?.startsWith('String')) continue;
+    strings ??= {};
+    strings[name] = value.StringValue;
+  }
+  return strings;
 }

@@ -1,10 +1,12 @@
 import {
   compareCodePoints,
   decideSave,
+  isTraceId,
   legacyOrderState,
   pickOrderFields,
   type Order,
   type OrderRepository,
+  type SaveOptions,
   type SaveResult,
   type StoredOrderState,
   type TimedOrder,
@@ -37,21 +39,34 @@ export class InMemoryOrderRepository implements OrderRepository {
   private readonly orders = new Map<string, StoredOrderState>();
   /** Legacy items' raw fields, as a pre-rule writer left them: what `findById` returns for them. */
   private readonly legacyItems = new Map<string, Order>();
+  /** The trace id of the save that wrote each order, as the DynamoDB item's `traceId` keeps it. */
+  private readonly traceIds = new Map<string, string>();
 
-  async save(event: TimedOrder): Promise<SaveResult> {
-    return this.saveNow(event);
+  async save(event: TimedOrder, options?: SaveOptions): Promise<SaveResult> {
+    return this.saveNow(event, options?.traceId);
   }
 
-  /** The synchronous core of `save`, for simulations that count millions of writes. */
-  saveNow(event: TimedOrder): SaveResult {
+  /**
+   * The synchronous core of `save`, for simulations that count millions of writes. The trace id is
+   * kept beside the order when the event is written, and never compared: like DynamoDB's item.
+   */
+  saveNow(event: TimedOrder, traceId?: string): SaveResult {
     const { order, instant } = event;
     const decision = decideSave(this.orders.get(order.orderId), event);
     if (decision.write) {
       // A copy of the order's fields: an event object may carry more, and callers may mutate theirs.
       this.orders.set(order.orderId, { kind: 'current', event: { order: pickOrderFields(order), instant } });
       this.legacyItems.delete(order.orderId);
+      // Only a W3C trace id, as the DynamoDB adapter keeps.
+      if (isTraceId(traceId)) this.traceIds.set(order.orderId, traceId);
+      else this.traceIds.delete(order.orderId);
     }
     return decision.result;
+  }
+
+  /** The trace id of the save that last wrote this order, if it was given one (`SaveOptions.traceId`). */
+  storedTraceId(orderId: string): string | undefined {
+    return this.traceIds.get(orderId);
   }
 
   /**
@@ -62,6 +77,7 @@ export class InMemoryOrderRepository implements OrderRepository {
   putLegacy(fields: Readonly<Record<string, unknown>> & { readonly orderId: string }): void {
     this.orders.set(fields.orderId, legacyOrderState({ ...fields }));
     this.legacyItems.set(fields.orderId, { ...fields } as unknown as Order);
+    this.traceIds.delete(fields.orderId);
   }
 
   async findById(orderId: string): Promise<Order | undefined> {
@@ -83,6 +99,7 @@ export class InMemoryOrderRepository implements OrderRepository {
   clear(): void {
     this.orders.clear();
     this.legacyItems.clear();
+    this.traceIds.clear();
   }
 
   private storedOrder(orderId: string): Order | undefined {

@@ -24,6 +24,11 @@ export interface RepositoryUnderTest {
    * check how such items are treated. (A store that never held them can write one plainly.)
    */
   readonly putLegacyItem: (item: LegacyOrderItem) => Promise<void>;
+  /**
+   * The trace id stored beside an order (`SaveOptions.traceId` of the save that last wrote it), read
+   * the adapter's own way (DynamoDB: `findStored(orderId).traceId`), or undefined.
+   */
+  readonly storedTraceId: (orderId: string) => Promise<string | undefined>;
 }
 
 /** Pairs an order with its instant, as decoding would. */
@@ -53,10 +58,13 @@ export function describeOrderRepositoryContract(name: string, setUp: () => Promi
   describe(`OrderRepository contract: ${name}`, () => {
     let repository: OrderRepository;
     let putLegacyItem: RepositoryUnderTest['putLegacyItem'];
+    let storedTraceId: RepositoryUnderTest['storedTraceId'];
     beforeEach(async () => {
-      ({ repository, putLegacyItem } = await setUp());
+      ({ repository, putLegacyItem, storedTraceId } = await setUp());
     });
     const outcomeOf = async (order: Order): Promise<SaveOutcome> => (await repository.save(timed(order))).outcome;
+    const outcomeOfTraced = async (order: Order, traceId: string): Promise<SaveOutcome> =>
+      (await repository.save(timed(order), { traceId })).outcome;
 
     it('creates an order it has never seen and returns it unchanged', async () => {
       const order = sampleOrder({ orderId: uniqueId('create'), itemName: 'Café ☕ — 𝄞' });
@@ -193,6 +201,57 @@ export function describeOrderRepositoryContract(name: string, setUp: () => Promi
       const withExtra = { ...order, coupon: 'SAVE10' } as Order;
       await repository.save(timed(withExtra));
       await expect(repository.findById(orderId)).resolves.toEqual(order);
+    });
+
+    describe('the trace id beside the order (not part of the event)', () => {
+      const TRACE_A = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const TRACE_B = '0af7651916cd43dd8448eb211c80319c';
+      const TRACE_C = '5759e988bd862e3fe1be46a994272793';
+
+      it('keeps the trace id of the save that wrote the order, and calls the same event under another trace a duplicate', async () => {
+        const orderId = uniqueId('trace');
+        const event = sampleOrder({ orderId, timestamp: '2025-05-03T12:00:00Z' });
+        await expect(repository.save(timed(event), { traceId: TRACE_A })).resolves.toEqual({ outcome: 'created' });
+        await expect(storedTraceId(orderId)).resolves.toBe(TRACE_A);
+        // Republished under another trace: the same event, so nothing is written, the first trace id included.
+        await expect(repository.save(timed({ ...event }), { traceId: TRACE_B })).resolves.toEqual({
+          outcome: 'duplicate',
+        });
+        await expect(storedTraceId(orderId)).resolves.toBe(TRACE_A);
+        await expect(repository.findById(orderId)).resolves.toEqual(event);
+      });
+
+      it('takes the trace id of each event that writes, and none from one that does not', async () => {
+        const orderId = uniqueId('trace-update');
+        await repository.save(timed(sampleOrder({ orderId, timestamp: '2025-05-03T12:00:00Z' })), { traceId: TRACE_A });
+        const newer = sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:01Z' });
+        await expect(outcomeOfTraced(newer, TRACE_B)).resolves.toBe('updated');
+        await expect(storedTraceId(orderId)).resolves.toBe(TRACE_B);
+        await expect(
+          outcomeOfTraced({ ...newer, status: 'new', timestamp: '2025-05-03T11:00:00Z' }, TRACE_C),
+        ).resolves.toBe('stale');
+        await expect(storedTraceId(orderId)).resolves.toBe(TRACE_B);
+        // A duplicate in the spelling the rule prefers is written (the stored text converges): it is the writer now.
+        await expect(outcomeOfTraced({ ...newer, timestamp: '2025-05-03T14:00:01+02:00' }, TRACE_C)).resolves.toBe(
+          'duplicate',
+        );
+        await expect(outcomeOfTraced(newer, TRACE_A)).resolves.toBe('duplicate');
+        await expect(storedTraceId(orderId)).resolves.toBe(TRACE_C);
+        await expect(repository.findById(orderId)).resolves.toEqual({
+          ...newer,
+          timestamp: '2025-05-03T14:00:01+02:00',
+        });
+      });
+
+      it('keeps none when the writing save had none, or something that is not a W3C trace id', async () => {
+        const orderId = uniqueId('trace-none');
+        await repository.save(timed(sampleOrder({ orderId, timestamp: '2025-05-03T12:00:00Z' })), { traceId: TRACE_A });
+        await repository.save(timed(sampleOrder({ orderId, status: 'paid', timestamp: '2025-05-03T12:00:01Z' })));
+        await expect(storedTraceId(orderId)).resolves.toBeUndefined();
+        const other = uniqueId('trace-bad');
+        await repository.save(timed(sampleOrder({ orderId: other })), { traceId: 'not-a-trace-id' });
+        await expect(storedTraceId(other)).resolves.toBeUndefined();
+      });
     });
 
     describe('items written before the ordering rule (no stored instant)', () => {

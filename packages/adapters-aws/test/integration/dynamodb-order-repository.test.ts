@@ -47,10 +47,14 @@ async function putAsTheSeedHandlerDid(item: LegacyOrderItem): Promise<void> {
   await client.send(new PutItemCommand({ TableName: names.tableName, Item: marshalled }));
 }
 
-describeOrderRepositoryContract('DynamoDB', async () => ({
-  repository: new DynamoDbOrderRepository({ client, tableName: names.tableName }),
-  putLegacyItem: putAsTheSeedHandlerDid,
-}));
+describeOrderRepositoryContract('DynamoDB', async () => {
+  const repository = new DynamoDbOrderRepository({ client, tableName: names.tableName });
+  return {
+    repository,
+    putLegacyItem: putAsTheSeedHandlerDid,
+    storedTraceId: async (orderId) => (await repository.findStored(orderId))?.traceId,
+  };
+});
 
 describe('DynamoDbOrderRepository on a real endpoint', () => {
   const repository = (): DynamoDbOrderRepository => new DynamoDbOrderRepository({ client, tableName: names.tableName });

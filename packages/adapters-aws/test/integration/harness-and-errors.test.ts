@@ -37,7 +37,7 @@ describe('the integration harness', () => {
   it('exported the chosen endpoint and test credentials to this worker', () => {
     const environment = integrationEnvironment();
     expect(environment.endpoint).toMatch(/^https?:\/\//);
-    expect(['moto', 'localstack', 'external']).toContain(environment.kind);
+    expect(['moto', 'moto-container', 'localstack', 'external']).toContain(environment.kind);
     expect(process.env['AWS_REGION']).toBeTruthy();
     expect(process.env['AWS_ACCESS_KEY_ID']).toBeTruthy();
   });
@@ -86,43 +86,26 @@ describe('the integration harness', () => {
     await expect(wipeAwsResources('https://dynamodb.us-east-1.amazonaws.com', 'us-east-1')).rejects.toThrow(/Refusing/);
   });
 
-  it('fails with a message that says what was tried and how to fix it when no endpoint works', async () => {
-    const inputs: SelectionInputs = {
-      python: 'python3-that-does-not-exist',
-      localstackImage: 'localstack/localstack:4.4',
-      startLocalStack: async () => {
-        throw new Error('Could not find a working container runtime strategy');
-      },
-      startMotoServer: async () => {
-        throw new Error('could not run python3-that-does-not-exist: spawn ENOENT');
-      },
-    };
-    const error = (await selectEndpoint(inputs).catch((e: unknown) => e)) as Error;
-    expect(error).toBeInstanceOf(Error);
-    expect(error.message.split('\n')).toEqual([
-      'No AWS endpoint for the integration tests. Tried:',
-      '  1. AWS_ENDPOINT_URL: not set.',
-      '  2. LocalStack via testcontainers (localstack/localstack:4.4): Could not find a working container runtime strategy',
-      '  3. moto server (python3-that-does-not-exist -m moto.server): could not run python3-that-does-not-exist: spawn ENOENT',
-      'Fix one of these:',
-      '  - point AWS_ENDPOINT_URL at a running LocalStack or moto (e.g. AWS_ENDPOINT_URL=http://127.0.0.1:4566);',
-      '  - start Docker (or another container runtime testcontainers supports) so the suite can run LocalStack;',
-      "  - pip install 'moto[server]' so the suite can start moto itself (ORDERS_IT_PYTHON picks the interpreter).",
-    ]);
-  });
-
   it('refuses an AWS_ENDPOINT_URL where nothing answers, instead of trying something else', async () => {
     const port = await closedPort();
     const never = async (): Promise<never> => {
       throw new Error('must not be tried');
     };
-    const error = (await selectEndpoint({
+    // The order of the other paths, and how each falls through, is unit-tested
+    // (packages/testkit/test/unit/endpoint-selection.test.ts); this one needs a real closed port.
+    const inputs: SelectionInputs = {
       awsEndpointUrl: `http://127.0.0.1:${port}`,
       python: 'python3',
       localstackImage: 'x',
+      motoImage: 'y',
+      pullTimeoutMs: 1_000,
+      connectEngine: never,
       startLocalStack: never,
+      startMotoContainer: never,
       startMotoServer: never,
-    }).catch((e: unknown) => e)) as Error;
+      log: () => undefined,
+    };
+    const error = (await selectEndpoint(inputs).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain(`AWS_ENDPOINT_URL is set to http://127.0.0.1:${port}, but nothing answers there.`);
   });
 });

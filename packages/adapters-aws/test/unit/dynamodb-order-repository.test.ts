@@ -311,7 +311,10 @@ describe('DynamoDbOrderRepository.findById', () => {
     const [get] = inputsOf('GetItemCommand');
     expect(get).toMatchObject({ TableName: 'OrdersTest', ConsistentRead: true, Key: { orderId: { S: 'O1234' } } });
     // status and timestamp are reserved words: the projection must use placeholders.
-    expect(Object.values(get?.['ExpressionAttributeNames'] as Record<string, string>).sort()).toEqual(ITEM_ATTRIBUTES);
+    // The projection reads the stored trace id too, for `findStored`.
+    expect(Object.values(get?.['ExpressionAttributeNames'] as Record<string, string>).sort()).toEqual(
+      [...ITEM_ATTRIBUTES, 'traceId'].sort(),
+    );
   });
 
   it('returns undefined when there is no item', async () => {

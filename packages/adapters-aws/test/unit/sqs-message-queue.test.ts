@@ -40,7 +40,14 @@ describe('SqsMessageQueue.receive', () => {
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: 20,
         VisibilityTimeout: 45,
-        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp', 'ApproximateFirstReceiveTimestamp'],
+        // With the trace context processing continues: X-Ray's system attribute, and the W3C attributes raw delivery carries.
+        MessageSystemAttributeNames: [
+          'ApproximateReceiveCount',
+          'SentTimestamp',
+          'ApproximateFirstReceiveTimestamp',
+          'AWSTraceHeader',
+        ],
+        MessageAttributeNames: ['traceparent', 'tracestate'],
       },
     ]);
     expect(received).toEqual([
@@ -51,6 +58,7 @@ describe('SqsMessageQueue.receive', () => {
         receiveCount: 2,
         sentTimestamp: 1746273601000,
         firstReceiveTimestamp: 1746273601500,
+        queueName: 'OrderQueue',
       },
     ]);
   });
@@ -228,6 +236,36 @@ describe('SqsMessageQueue helpers', () => {
 });
 
 describe('message mapping', () => {
+  it('carries the String message attributes and AWSTraceHeader, for the record to continue its trace', () => {
+    expect(
+      toReceivedMessage(
+        {
+          MessageId: 'm',
+          ReceiptHandle: 'r',
+          Body: 'b',
+          Attributes: { AWSTraceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1' },
+          MessageAttributes: {
+            traceparent: { DataType: 'String', StringValue: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+            custom: { DataType: 'String.note', StringValue: 'kept' },
+            count: { DataType: 'Number', StringValue: '3' },
+            blob: { DataType: 'Binary', BinaryValue: new Uint8Array([1]) },
+          },
+        },
+        'OrderQueue',
+      ),
+    ).toMatchObject({
+      queueName: 'OrderQueue',
+      messageAttributes: {
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+        custom: 'kept',
+      },
+      awsTraceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+    });
+    expect(
+      toReceivedMessage({ MessageId: 'm', ReceiptHandle: 'r', Body: 'b', MessageAttributes: {} }),
+    ).not.toHaveProperty('messageAttributes');
+  });
+
   it('counts a delivery without a receive count as the first', () => {
     expect(toReceivedMessage({ MessageId: 'm', ReceiptHandle: 'r', Body: 'b' })).toEqual({
       messageId: 'm',

@@ -55,7 +55,7 @@ export class InMemoryTopic implements OrderEventPublisher {
   /** Publishes synchronously; returns the SNS message id. */
   publishNow(message: OutboundOrderMessage): string {
     const messageId = this.ids.next();
-    const attributes: Record<string, string> = {};
+    const attributes: Record<string, string> = { ...message.attributes };
     if (message.orderId !== undefined) attributes['orderId'] = message.orderId;
     if (message.status !== undefined) attributes['status'] = message.status;
     let envelope: string | undefined;

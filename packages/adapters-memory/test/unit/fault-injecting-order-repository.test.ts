@@ -18,6 +18,7 @@ describeOrderRepositoryContract('fault-injecting (rates 0)', async () => {
   return {
     repository: new FaultInjectingOrderRepository(store, { random: seededRandom(1) }),
     putLegacyItem: async (item) => store.putLegacy(item),
+    storedTraceId: async (orderId) => store.storedTraceId(orderId),
   };
 });
 

@@ -3,7 +3,11 @@ import { describeOrderRepositoryContract, sampleOrder, timed } from '@orders/tes
 
 describeOrderRepositoryContract('in-memory', async () => {
   const repository = new InMemoryOrderRepository();
-  return { repository, putLegacyItem: async (item) => repository.putLegacy(item) };
+  return {
+    repository,
+    putLegacyItem: async (item) => repository.putLegacy(item),
+    storedTraceId: async (orderId) => repository.storedTraceId(orderId),
+  };
 });
 
 describe('InMemoryOrderRepository', () => {
