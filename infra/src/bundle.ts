@@ -4,12 +4,17 @@ import { IgnoreMode } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
 /**
- * The deployable artifact is the bundle `pnpm build` writes (esbuild, ESM, exports `handler`).
+ * The deployable artifact is the bundle `pnpm build` writes (esbuild, ESM, exports `handler`), and
+ * beside it the OpenTelemetry SDK that the bundle imports only when tracing is on (so that tracing
+ * can be turned on by the OTEL_* variables alone, while a cold start with it off never reads it).
  * The infrastructure never builds code itself: no NodejsFunction, no Docker, no second esbuild run.
  */
 export const DEFAULT_BUNDLE_DIR = path.resolve(__dirname, '..', '..', 'packages', 'lambda-entry', 'dist');
 export const BUNDLE_ENTRY_FILE = 'index.mjs';
 export const BUNDLE_SOURCE_MAP_FILE = 'index.mjs.map';
+/** packages/lambda-entry/scripts/lambda-bundle-settings.cjs's TRACING_SDK_FILE (bundle-asset.test.ts holds them equal). */
+export const TRACING_SDK_FILE = 'tracing-sdk.mjs';
+export const TRACING_SDK_SOURCE_MAP_FILE = 'tracing-sdk.mjs.map';
 /** `<file without extension>.<exported function>` of the entry file. */
 export const HANDLER = 'index.handler';
 
@@ -27,20 +32,23 @@ export class BundleNotFoundError extends Error {
 export interface BundleOptions {
   /** Directory that holds the bundle. @default packages/lambda-entry/dist */
   readonly directory?: string;
-  /** Ship `index.mjs.map` next to the bundle (see OrderProcessingStackProps.sourceMaps). @default false */
+  /** Ship the source maps next to the bundle (see OrderProcessingStackProps.sourceMaps). @default false */
   readonly includeSourceMap?: boolean;
 }
 
 /** The files that go into the Lambda asset, relative to the bundle directory. */
 export function bundleFiles(options: BundleOptions = {}): string[] {
-  return options.includeSourceMap ? [BUNDLE_ENTRY_FILE, BUNDLE_SOURCE_MAP_FILE] : [BUNDLE_ENTRY_FILE];
+  return options.includeSourceMap
+    ? [BUNDLE_ENTRY_FILE, TRACING_SDK_FILE, BUNDLE_SOURCE_MAP_FILE, TRACING_SDK_SOURCE_MAP_FILE]
+    : [BUNDLE_ENTRY_FILE, TRACING_SDK_FILE];
 }
 
 /**
  * Lambda code from the existing bundle. `dist/` also holds `tsc` output (index.js, *.d.ts,
  * .tsbuildinfo, ...), so the asset keeps exactly the deployable files: gitignore-style patterns
  * exclude every top-level entry (`/*`, which also drops whole sub-directories) and re-include only
- * the bundle (and, on request, its source map). The asset hash is the hash of those files only.
+ * the bundle and the tracing SDK (and, on request, their source maps). The asset hash is the hash of
+ * those files only.
  */
 export function orderProcessorCode(options: BundleOptions = {}): lambda.AssetCode {
   const directory = path.resolve(options.directory ?? DEFAULT_BUNDLE_DIR);

@@ -3,7 +3,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BundleNotFoundError, BUNDLE_SOURCE_MAP_FILE, DEFAULT_BUNDLE_DIR } from '../src/bundle';
+import { TRACING_SDK_FILE as BUILT_TRACING_SDK_FILE } from '@orders/lambda-entry/bundle-settings';
+import {
+  BundleNotFoundError,
+  BUNDLE_SOURCE_MAP_FILE,
+  DEFAULT_BUNDLE_DIR,
+  TRACING_SDK_FILE,
+  TRACING_SDK_SOURCE_MAP_FILE,
+} from '../src/bundle';
 import { BUNDLE_FILE, type Synthesized, cleanUpSynth, only, requireBundle, synth } from './support';
 
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -42,13 +49,16 @@ afterAll(() => {
 });
 
 describe('the deployed asset is the bundle `pnpm build` produced', () => {
-  it('contains exactly index.mjs, byte for byte the file in packages/lambda-entry/dist', () => {
+  it('contains exactly index.mjs and tracing-sdk.mjs, byte for byte the files in packages/lambda-entry/dist', () => {
     const synthesized = synth();
     const dir = functionAssetDir(synthesized);
-    // dist/ also holds tsc output (index.js, *.d.ts, .tsbuildinfo, the esbuild metafile ...):
-    // none of it is deployed, and neither is the source map by default.
-    expect(fs.readdirSync(dir).sort()).toEqual(['index.mjs']);
+    // dist/ also holds tsc output (index.js, *.d.ts, .tsbuildinfo, the esbuild metafiles ...):
+    // none of it is deployed, and neither are the source maps by default. The tracing SDK is, so
+    // that the OTEL_* variables alone can turn tracing on (the bundle imports it only then).
+    expect(BUILT_TRACING_SDK_FILE).toBe(TRACING_SDK_FILE);
+    expect(fs.readdirSync(dir).sort()).toEqual(['index.mjs', 'tracing-sdk.mjs']);
     expect(sha256(path.join(dir, 'index.mjs'))).toBe(sha256(BUNDLE_FILE));
+    expect(sha256(path.join(dir, 'tracing-sdk.mjs'))).toBe(sha256(path.join(DEFAULT_BUNDLE_DIR, TRACING_SDK_FILE)));
     // The handler the function is configured with is exported by that file.
     expect(only(synthesized.json, 'AWS::Lambda::Function').props.Handler).toBe('index.handler');
     expect(fs.readFileSync(BUNDLE_FILE, 'utf8')).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
@@ -63,9 +73,17 @@ describe('the deployed asset is the bundle `pnpm build` produced', () => {
     }
     const synthesized = synth({ sourceMaps: 'true' });
     const dir = functionAssetDir(synthesized);
-    expect(fs.readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      'index.mjs',
+      'index.mjs.map',
+      'tracing-sdk.mjs',
+      'tracing-sdk.mjs.map',
+    ]);
     expect(sha256(path.join(dir, 'index.mjs'))).toBe(sha256(BUNDLE_FILE));
     expect(sha256(path.join(dir, 'index.mjs.map'))).toBe(sha256(mapFile));
+    expect(sha256(path.join(dir, 'tracing-sdk.mjs.map'))).toBe(
+      sha256(path.join(DEFAULT_BUNDLE_DIR, TRACING_SDK_SOURCE_MAP_FILE)),
+    );
     expect(only(synthesized.json, 'AWS::Lambda::Function').props.Environment.Variables.NODE_OPTIONS).toBe(
       '--enable-source-maps',
     );
@@ -77,6 +95,7 @@ describe('the asset is cut from the bundle directory', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'index.mjs'), 'export const handler = async () => ({ batchItemFailures: [] });\n');
     fs.writeFileSync(path.join(dir, 'index.mjs.map'), '{"version":3,"sources":[],"mappings":""}\n');
+    fs.writeFileSync(path.join(dir, 'tracing-sdk.mjs'), 'export const createTracingSdk = () => undefined;\n');
     fs.writeFileSync(path.join(dir, 'index.js'), 'tsc output\n');
     fs.writeFileSync(path.join(dir, 'index.d.ts'), 'export {};\n');
     fs.writeFileSync(path.join(dir, '.tsbuildinfo'), '{}\n');
@@ -85,9 +104,9 @@ describe('the asset is cut from the bundle directory', () => {
     return dir;
   };
 
-  it('keeps only the top-level index.mjs, not nested files of the same name', () => {
+  it('keeps only the top-level index.mjs and tracing-sdk.mjs, not nested files of the same name', () => {
     const dir = functionAssetDir(synth({}, fakeDist()));
-    expect(fs.readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(['index.mjs']);
+    expect(fs.readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(['index.mjs', 'tracing-sdk.mjs']);
   });
 
   it('changes the asset (and so the deployed code) when, and only when, the bundle changes', () => {
@@ -106,9 +125,18 @@ describe('the asset is cut from the bundle directory', () => {
     expect(() => synth({}, empty)).toThrow(/index\.mjs does not exist .*Run `pnpm build` at the repository root first/);
   });
 
+  it('fails the synth when the tracing SDK is missing: tracing could not be turned on by its variables', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'index.mjs'), 'export const handler = async () => ({});\n');
+    expect(() => synth({}, dir)).toThrow(
+      /tracing-sdk\.mjs does not exist .*Run `pnpm build` at the repository root first/,
+    );
+  });
+
   it('fails when source maps are requested and the map is missing', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'index.mjs'), 'export const handler = async () => ({});\n');
+    fs.writeFileSync(path.join(dir, 'tracing-sdk.mjs'), 'export const createTracingSdk = () => undefined;\n');
     expect(() => synth({ sourceMaps: 'true' }, dir)).toThrow(/index\.mjs\.map does not exist/);
   });
 });

@@ -46,3 +46,29 @@ exports.lambdaCredentialsPlugin = Object.freeze({
     }));
   },
 });
+
+/** The OpenTelemetry SDK's own file, next to index.mjs in the deployed asset (infra/src/bundle.ts ships both). */
+exports.TRACING_SDK_FILE = 'tracing-sdk.mjs';
+/** Its entry point: the one module that imports the SDK packages (@orders/observability's tracing-sdk.ts). */
+exports.TRACING_SDK_ENTRY = join(packageDir, '..', 'observability', 'src', 'tracing', 'tracing-sdk.ts');
+
+/**
+ * Keeps the OpenTelemetry SDK out of index.mjs. start-tracing.ts loads the SDK with
+ * `import('./tracing-sdk.js')`, only when tracing is on; bundled as usual, esbuild would inline the
+ * SDK into index.mjs, where every cold start would read and parse it. This plugin leaves that import
+ * dynamic and points it at TRACING_SDK_FILE, built separately (scripts/bundle.mjs), so with tracing
+ * off the init reads only index.mjs (in which @opentelemetry/api is the only OpenTelemetry code) and
+ * turning tracing on needs no rebuild, only the OTEL_* variables. The SDK file bundles its own copy of
+ * @opentelemetry/api: the API keeps its registrations on a process-wide global, so both copies see
+ * the provider start-tracing registers.
+ */
+exports.tracingSdkChunkPlugin = Object.freeze({
+  name: 'tracing-sdk-chunk',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/tracing-sdk(\.js)?$/ }, (args) =>
+      args.kind === 'dynamic-import' && /[\\/]tracing[\\/]start-tracing\.ts$/.test(args.importer)
+        ? { path: `./${exports.TRACING_SDK_FILE}`, external: true }
+        : undefined,
+    );
+  },
+});

@@ -17,5 +17,5 @@ export {
   type EntryVariableName,
   LAMBDA_RUNTIME_VARIABLES,
 } from './composition/entry-environment';
-export { buildContainer, type ContainerOverrides } from './composition/container';
+export { buildContainer, type ContainerOverrides, startEntryTracing } from './composition/container';
 export { PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './composition/tokens';

@@ -9,6 +9,7 @@ import {
   type RetryPacingOptions,
 } from '@orders/core';
 import { fifoBatchContext, isFifoSource } from './invocation/fifo-groups';
+import { traceFlusher } from './invocation/flush-traces';
 import { FullBatchFailureError, fullBatchFailure } from './invocation/full-batch-failure';
 import { invocationDeadlines } from './invocation/invocation-deadline';
 import { invocationRetryPacings } from './invocation/invocation-retry-pacing';
@@ -39,6 +40,11 @@ export interface SqsBatchHandlerDependencies {
   readonly onInvocationEnd?: () => void;
   /** Called at the start of each invocation (e.g. to attach the request id to the logger). */
   readonly onInvocationStart?: (context: Context) => void;
+  /**
+   * The process's tracing: while it is enabled, each invocation exports its spans before it
+   * answers, after everything else, within the time it has left (`flush-traces.ts`).
+   */
+  readonly tracing?: { readonly enabled: boolean; forceFlush(): Promise<void> };
 }
 
 /** Thrown when the event is not an SQS event we can answer for record by record. */
@@ -54,12 +60,39 @@ function toInboundMessage(record: SQSRecord, index: number): InboundMessage {
     throw new MalformedEventError(`Records[${index}] has no messageId: the event is not an SQS event`);
   }
   const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
+  // What the record's trace continues from: raw delivery's message attributes, X-Ray's header.
+  const messageAttributes = stringAttributes(record.messageAttributes);
+  const awsTraceHeader = record.attributes?.AWSTraceHeader;
+  const queueName = queueNameOf(record.eventSourceARN);
   return {
     messageId: record.messageId,
     // A record without a string body is an invalid message, not a crash: decoding reports it.
     body: typeof record.body === 'string' ? record.body : '',
     ...(Number.isFinite(receiveCount) ? { receiveCount } : {}),
+    ...(queueName === undefined ? {} : { queueName }),
+    ...(messageAttributes === undefined ? {} : { messageAttributes }),
+    ...(typeof awsTraceHeader === 'string' ? { awsTraceHeader } : {}),
   };
+}
+
+/** A record's String-typed message attributes (`String`, `String.<custom>`) by name; undefined when none. */
+function stringAttributes(attributes: SQSRecord['messageAttributes'] | undefined): Record<string, string> | undefined {
+  if (typeof attributes !== 'object' || attributes === null) return undefined;
+  let strings: Record<string, string> | undefined;
+  for (const name of Object.keys(attributes)) {
+    const attribute = attributes[name];
+    if (typeof attribute?.stringValue !== 'string' || !String(attribute.dataType).startsWith('String')) continue;
+    strings ??= {};
+    strings[name] = attribute.stringValue;
+  }
+  return strings;
+}
+
+/** The queue's name from the record's `eventSourceARN` (`arn:aws:sqs:<region>:<account>:<name>`). */
+function queueNameOf(eventSourceArn: unknown): string | undefined {
+  if (typeof eventSourceArn !== 'string') return undefined;
+  const name = eventSourceArn.slice(eventSourceArn.lastIndexOf(':') + 1);
+  return name === '' ? undefined : name;
 }
 
 /**
@@ -77,6 +110,8 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
   // Built once per execution environment: each says once when a setting cannot be honoured.
   const deadlineFor = invocationDeadlines(dependencies.deadlineMarginMs);
   const retryPacingFor = invocationRetryPacings(dependencies.retryPacing);
+  const { tracing } = dependencies;
+  const flushTraces = tracing === undefined ? undefined : traceFlusher(() => tracing.forceFlush());
   return async (event, context) => {
     const invocationLogger = logger.child({ requestId: context?.awsRequestId });
     const deadline = deadlineFor(context, invocationLogger);
@@ -130,6 +165,7 @@ export function createSqsBatchHandler(dependencies: SqsBatchHandlerDependencies)
     } finally {
       deadline?.dispose();
       dependencies.onInvocationEnd?.();
+      if (tracing?.enabled) await flushTraces?.(context, invocationLogger);
     }
   };
 }

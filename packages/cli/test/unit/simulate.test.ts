@@ -37,6 +37,7 @@ describe('orders simulate: the stack defaults it falls back to', () => {
     const bundleDirectory = path.join(workDir, 'bundle');
     fs.mkdirSync(bundleDirectory, { recursive: true });
     fs.writeFileSync(path.join(bundleDirectory, 'index.mjs'), 'export const handler = async () => ({});\n');
+    fs.writeFileSync(path.join(bundleDirectory, 'tracing-sdk.mjs'), 'export {};\n');
     const cdkOut = path.join(workDir, 'cdk.out');
     createApp({ outdir: cdkOut, bundleDirectory }).app.synth();
     expect(settingsFromTemplate(cdkOut)).toEqual(STACK_DEFAULT_SETTINGS);

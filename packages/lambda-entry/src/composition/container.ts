@@ -15,12 +15,18 @@ import {
   type MetricsRecorder,
   type OrderRepository,
 } from '@orders/core';
-import { createPowertoolsLogger, type PowertoolsLoggerAdapter } from '@orders/observability';
-import { createPowertoolsMetrics } from '@orders/observability';
+import {
+  createPowertoolsLogger,
+  createPowertoolsMetrics,
+  type PowertoolsLoggerAdapter,
+  startTracing,
+  type TracingRuntime,
+} from '@orders/observability';
 import { createSqsBatchHandler, type SqsBatchHandler } from '../sqs-batch-handler';
 import type { EntryConfig } from './entry-config';
+import { EntryTracing } from './entry-tracing';
 import { createOrderRepository } from './repository-factory';
-import { POWERTOOLS_LOGGER, PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER } from './tokens';
+import { POWERTOOLS_LOGGER, PROCESS_ORDER_BATCH, SQS_BATCH_HANDLER, TRACING_RUNTIME } from './tokens';
 
 /** Replace any port's adapter, e.g. an in-memory repository in a test or a local run. */
 export interface ContainerOverrides {
@@ -32,6 +38,8 @@ export interface ContainerOverrides {
   readonly visibilityFor?: (queueArn: string) => MessageVisibility | undefined;
   /** Jitter for the pacing (default Math.random). */
   readonly random?: () => number;
+  /** A tracing runtime already started (default: off; the deployed handler starts it with `startEntryTracing`). */
+  readonly tracing?: TracingRuntime;
 }
 
 /**
@@ -65,6 +73,8 @@ export interface ContainerOverrides {
 export function buildContainer(config: EntryConfig, overrides: ContainerOverrides = {}): DependencyContainer {
   const container = rootContainer.createChildContainer();
   container.register(CLOCK, { useValue: overrides.clock ?? systemClock });
+  // Read at each record and invocation: `startEntryTracing` may switch it on after the handler is built.
+  container.register(TRACING_RUNTIME, { useValue: new EntryTracing(overrides.tracing) });
   container.register(POWERTOOLS_LOGGER, {
     useFactory: instanceCachingFactory(() =>
       createPowertoolsLogger({ serviceName: config.serviceName, logLevel: config.logLevel }),
@@ -94,6 +104,7 @@ export function buildContainer(config: EntryConfig, overrides: ContainerOverride
             logger: c.resolve<Logger>(LOGGER),
             metrics: c.resolve<MetricsRecorder>(METRICS_RECORDER),
             clock: c.resolve<Clock>(CLOCK),
+            tracing: c.resolve<EntryTracing>(TRACING_RUNTIME).recordTracing,
           },
           { concurrency: config.concurrency },
         ),
@@ -118,10 +129,34 @@ export function buildContainer(config: EntryConfig, overrides: ContainerOverride
           }
         },
         onInvocationEnd: () => flushMetrics(metrics, logger),
+        // Spans must leave before Lambda freezes the environment, so every traced invocation flushes them.
+        tracing: c.resolve<EntryTracing>(TRACING_RUNTIME),
       });
     }),
   });
   return container;
+}
+
+/**
+ * Starts tracing as OpenTelemetry's standard variables say (`startTracing`: on when an OTLP
+ * endpoint is set and OTEL_SDK_DISABLED is not true; off, nothing but @opentelemetry/api is
+ * loaded), and switches the container's use case and handler to it. Once per execution environment,
+ * at init; records processed before it settles are not traced (the deployed handler waits for it).
+ * Its one line goes through the container's logger. Never rejects: a setting it cannot use, or an
+ * SDK that fails to load, leaves tracing off.
+ */
+export async function startEntryTracing(
+  container: DependencyContainer,
+  config: EntryConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TracingRuntime> {
+  const runtime = await startTracing({
+    serviceName: config.serviceName,
+    env,
+    logger: container.resolve<Logger>(LOGGER),
+  });
+  container.resolve<EntryTracing>(TRACING_RUNTIME).use(runtime);
+  return runtime;
 }
 
 /**

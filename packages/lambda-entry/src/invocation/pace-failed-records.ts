@@ -24,10 +24,18 @@ export interface PaceFailedRecordsOptions {
   readonly signal?: AbortSignalLike;
 }
 
+/** A deferred record to release, with its trace ids for the line said if that fails. */
+interface DeferredDelivery {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly traceId?: string | undefined;
+  readonly spanId?: string | undefined;
+}
+
 /** One queue's records to hand back: failures paced by why they failed, deferred records released. */
 interface QueueHandBack {
   readonly failed: Map<string, FailedDelivery>;
-  readonly deferred: Map<string, { readonly messageId: string; readonly receiptHandle: string }>;
+  readonly deferred: Map<string, DeferredDelivery>;
 }
 
 /**
@@ -51,8 +59,14 @@ export async function paceFailedRecords(
     const queue = byQueue.get(record.eventSourceARN) ?? { failed: new Map(), deferred: new Map() };
     byQueue.set(record.eventSourceARN, queue);
     // By receipt handle: a batch that repeats a message hands it back once.
+    // The record's trace ids ride along, for the line said if its visibility cannot be changed.
+    const traceIds = { traceId: outcome.traceId, spanId: outcome.spanId };
     if (isDeferred(outcome)) {
-      queue.deferred.set(record.receiptHandle, { messageId: record.messageId, receiptHandle: record.receiptHandle });
+      queue.deferred.set(record.receiptHandle, {
+        messageId: record.messageId,
+        receiptHandle: record.receiptHandle,
+        ...traceIds,
+      });
       continue;
     }
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
@@ -61,6 +75,7 @@ export async function paceFailedRecords(
       receiptHandle: record.receiptHandle,
       receiveCount: Number.isFinite(receiveCount) && receiveCount >= 1 ? receiveCount : 1,
       failureClass,
+      ...traceIds,
     });
   }
   for (const [queueArn, { failed, deferred }] of byQueue) {
@@ -94,7 +109,7 @@ export async function paceFailedRecords(
  */
 async function releaseDeferred(
   visibility: MessageVisibility,
-  deferred: readonly { readonly messageId: string; readonly receiptHandle: string }[],
+  deferred: readonly DeferredDelivery[],
   options: Pick<PaceFailedRecordsOptions, 'logger' | 'signal'>,
 ): Promise<void> {
   if (deferred.length === 0) return;
@@ -110,10 +125,13 @@ async function releaseDeferred(
     const { code, message } = describeError(error);
     notApplied = changes.map(({ receiptHandle }) => ({ receiptHandle, code, message }));
   }
-  const messageIdOf = new Map(deferred.map(({ messageId, receiptHandle }) => [receiptHandle, messageId]));
+  const byHandle = new Map(deferred.map((delivery) => [delivery.receiptHandle, delivery]));
   for (const failure of notApplied) {
+    const delivery = byHandle.get(failure.receiptHandle);
     options.logger.warn('could not release a deferred message; its group waits until its current visibility ends', {
-      messageId: messageIdOf.get(failure.receiptHandle),
+      messageId: delivery?.messageId,
+      trace_id: delivery?.traceId,
+      span_id: delivery?.spanId,
       errorCode: failure.code,
       errorMessage: failure.message,
     });
