@@ -13,6 +13,7 @@ import { consumerClientOptions, consumerMaxInFlight } from '../consume/consumer-
 import { stopAnnouncement } from '../consume/stop-announcement';
 import { parseInteger } from '../output/parse-integer';
 import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
+import { startCommandTracing } from '../runtime/command-tracing';
 import { stopOnSignals } from '../runtime/stop-on-signals';
 import { systemScheduler } from '../runtime/system-scheduler';
 
@@ -125,6 +126,9 @@ async function consume(
         logLevel: 'info',
       })
     : silentLogger;
+  // Tracing as the Lambda has it, from OpenTelemetry's standard variables: a process span per
+  // record, in its producer's trace, with the DynamoDB write as its child; nothing at all when off.
+  const tracing = await startCommandTracing('orders-consumer', output.logs ? { logger } : {});
   const repository = new DynamoDbOrderRepository({
     tableName: names.tableName,
     clientOptions: serviceOptions.dynamodb,
@@ -133,7 +137,12 @@ async function consume(
     {
       queue,
       processOrderBatch: new ProcessOrderBatch(
-        { repository, logger, ...(output.progress ? { metrics: output.progress } : {}) },
+        {
+          repository,
+          logger,
+          tracing: tracing.recordTracing,
+          ...(output.progress ? { metrics: output.progress } : {}),
+        },
         { concurrency: options.concurrency },
       ),
       scheduler: systemScheduler,
@@ -159,6 +168,8 @@ async function consume(
     report = await consumer.run(signal);
   } finally {
     output.progress?.stop();
+    // The stop's last spans leave before the process does (bounded by the export timeout; never throws).
+    await tracing.shutdown();
   }
   await printReport(report, options.json);
   if (report.stoppedBy === 'failing') {

@@ -13,7 +13,7 @@ export function getCommand(): Command {
   return withAwsOptions(
     new Command('get')
       .description(
-        'Show stored orders: their fields, the instant the ordering rule compares, and when they were stored',
+        'Show stored orders: their fields, the instant the ordering rule compares, when they were stored, and the trace that wrote them',
       )
       .argument('<orderId...>', 'one or more order ids')
       .option('--json', 'one JSON object per order, one per line', false),
@@ -43,12 +43,16 @@ export function getCommand(): Command {
   });
 }
 
-/** The record as JSON: the order's fields, then the rule's bookkeeping. */
+/**
+ * The record as JSON: the order's fields, then the rule's bookkeeping, then the trace id of the
+ * record that wrote it (null when none was known): the id to search the traces and the log lines for.
+ */
 export function recordJson(record: StoredOrderRecord): Record<string, unknown> {
   return {
     ...(record.order ?? { orderId: record.orderId }),
     instant: record.instant ?? null,
     storedAt: record.storedAt ?? null,
+    traceId: record.traceId ?? null,
     ...(record.order ? {} : { readable: false }),
     ...(record.instant === undefined ? { writtenBeforeOrderingRule: true } : {}),
   };
@@ -56,7 +60,7 @@ export function recordJson(record: StoredOrderRecord): Record<string, unknown> {
 
 export function storedOrdersTable(records: readonly StoredOrderRecord[]): string {
   return formatTable(
-    ['orderId', 'status', 'quantity', 'timestamp', 'instant (UTC)', 'stored at'],
+    ['orderId', 'status', 'quantity', 'timestamp', 'instant (UTC)', 'stored at', 'trace id'],
     records.map((record) => [
       record.orderId,
       record.order?.status ?? '?',
@@ -64,6 +68,7 @@ export function storedOrdersTable(records: readonly StoredOrderRecord[]): string
       record.order?.timestamp ?? '?',
       instantText(record.instant),
       record.storedAt ?? '— (before the ordering rule)',
+      record.traceId ?? '—',
     ]),
   );
 }

@@ -7,6 +7,7 @@ import type { InvalidLine, PublishSummary } from '../publish/publish-orders';
 import { parseInteger } from '../output/parse-integer';
 import { resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
 import { announceTarget, awsTargetFrom, requireRealAwsConsent } from '../runtime/aws-target';
+import { startCommandTracing } from '../runtime/command-tracing';
 import { UsageError } from '../runtime/usage-error';
 
 interface PublishCommandOptions extends AwsCommandOptions {
@@ -60,34 +61,52 @@ export function publishCommand(openTopic: OpenOrderTopic = openSnsOrderTopic): C
     // Poison on purpose is for an emulator; in a real account it needs saying so.
     if (options.unchecked) requireRealAwsConsent('publish --unchecked', target, options.iKnowThisIsRealAws);
     await announceTarget('publish', target);
-    const { topicName, publisher } = await openTopic(resourceNamesFrom(options), target.clientOptions);
-    // Publishing's own modules (the sample generator, the progress bar, the refused-line report) load when it publishes.
-    const [{ publishFile, publishSample }, { terminalProgress }, { describeInvalidLine }] = await Promise.all([
-      import('../publish/publish-orders.js'),
-      import('../output/progress-bar.js'),
-      import('../publish/invalid-line-report.js'),
-    ]);
-    let summary: PublishSummary;
-    if (file !== undefined) {
-      summary = await publishFile(publisher, file.path, {
-        unchecked: options.unchecked,
-        totalBytes: file.bytes,
-        ...progressOption(terminalProgress('publishing', 64 * 1024, ' bytes')),
-      });
-    } else if (fromStdin) {
-      summary = await publishFile(publisher, process.stdin, { unchecked: options.unchecked, totalBytes: 0 });
-      if (summary.published + summary.invalid.length + summary.failed.length === 0) {
-        throw new UsageError('standard input (--file -) held no order; write one order (JSON) per line');
-      }
-    } else {
-      summary = await publishSample(publisher, options.sample ?? 0, {
-        seed: options.seed,
-        ...progressOption(terminalProgress('publishing', 500)),
-      });
+    // With OpenTelemetry's standard variables set, each message is published in a span of its own,
+    // whose W3C context it carries to the consumers (`SnsOrderPublisher`); nothing at all when off.
+    const tracing = await startCommandTracing('orders-publisher');
+    try {
+      await publishTo(openTopic, options, target.clientOptions, file, fromStdin);
+    } finally {
+      await tracing.shutdown();
     }
-    report(summary, topicName, options.json, describeInvalidLine);
-    if (summary.invalid.length > 0 || summary.failed.length > 0) process.exitCode = 1;
   });
+}
+
+/** Publishes the file, standard input or the samples to the topic, and reports what became of them. */
+async function publishTo(
+  openTopic: OpenOrderTopic,
+  options: PublishCommandOptions,
+  clientOptions: AwsClientOptions,
+  file: { path: string; bytes: number } | undefined,
+  fromStdin: boolean,
+): Promise<void> {
+  const { topicName, publisher } = await openTopic(resourceNamesFrom(options), clientOptions);
+  // Publishing's own modules (the sample generator, the progress bar, the refused-line report) load when it publishes.
+  const [{ publishFile, publishSample }, { terminalProgress }, { describeInvalidLine }] = await Promise.all([
+    import('../publish/publish-orders.js'),
+    import('../output/progress-bar.js'),
+    import('../publish/invalid-line-report.js'),
+  ]);
+  let summary: PublishSummary;
+  if (file !== undefined) {
+    summary = await publishFile(publisher, file.path, {
+      unchecked: options.unchecked,
+      totalBytes: file.bytes,
+      ...progressOption(terminalProgress('publishing', 64 * 1024, ' bytes')),
+    });
+  } else if (fromStdin) {
+    summary = await publishFile(publisher, process.stdin, { unchecked: options.unchecked, totalBytes: 0 });
+    if (summary.published + summary.invalid.length + summary.failed.length === 0) {
+      throw new UsageError('standard input (--file -) held no order; write one order (JSON) per line');
+    }
+  } else {
+    summary = await publishSample(publisher, options.sample ?? 0, {
+      seed: options.seed,
+      ...progressOption(terminalProgress('publishing', 500)),
+    });
+  }
+  report(summary, topicName, options.json, describeInvalidLine);
+  if (summary.invalid.length > 0 || summary.failed.length > 0) process.exitCode = 1;
 }
 
 /**

@@ -9,6 +9,7 @@ import { REPOSITORY_ROOT, emulatorShell } from '../support/cli-under-test';
 // `orders get` and `orders list` run as a user runs them: the built `./orders`, a child process.
 
 const environment = integrationEnvironment();
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const names = uniqueResourceNames('get');
 
 function orders(...args: string[]) {
@@ -33,11 +34,13 @@ describe('orders get / orders list', () => {
   beforeAll(async () => {
     await resetEmulator();
     await provisionResources({ names });
-    await repository().save(timed(sampleOrder({ orderId: 'G-1', timestamp: '2025-05-03T14:00:00.5+02:00' })));
+    await repository().save(timed(sampleOrder({ orderId: 'G-1', timestamp: '2025-05-03T14:00:00.5+02:00' })), {
+      traceId: TRACE_ID,
+    });
     await repository().save(timed(sampleOrder({ orderId: 'G-2', status: 'paid' })));
   });
 
-  it('shows a stored order with the instant the rule compares and when it was stored', () => {
+  it('shows a stored order with the instant the rule compares, when it was stored, and the trace that wrote it', () => {
     const run = orders('get', 'G-1', '--json');
     expect(run.status).toBe(0);
     const record = JSON.parse(run.stdout.trim()) as Record<string, unknown>;
@@ -47,9 +50,11 @@ describe('orders get / orders list', () => {
       timestamp: '2025-05-03T14:00:00.5+02:00',
       instant: '1746273600.5',
       storedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      traceId: TRACE_ID,
     });
     const table = orders('get', 'G-1');
     expect(table.stdout).toContain('2025-05-03T12:00:00.5Z');
+    expect(table.stdout).toContain(TRACE_ID);
   });
 
   it('says which ids are not stored, and exits 1', () => {
