@@ -8,7 +8,8 @@ export function handlerEnvironment(overrides: Readonly<Record<string, string>> =
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined) continue;
-    if (/^(AWS_|ORDERS_|POWERTOOLS_|LOG_LEVEL|NODE_OPTIONS|BENCH_)/.test(key)) continue;
+    // OTEL_ too: a shell with an OTLP endpoint set would otherwise turn tracing on in every handler measured.
+    if (/^(AWS_|ORDERS_|POWERTOOLS_|LOG_LEVEL|NODE_OPTIONS|BENCH_|OTEL_)/.test(key)) continue;
     env[key] = value;
   }
   return {

@@ -1,6 +1,7 @@
 /**
  * `pnpm bench` — ours against the seed-style, Powertools-style and floor reference handlers:
- * cold start, bundle contents, batch latency, per-record CPU and end-to-end throughput; and the
+ * cold start, bundle contents, batch latency, per-record CPU and end-to-end throughput; what
+ * tracing costs (off against on: bundle, cold start, per-record CPU); and the
  * long-running consumer (`orders consume`) against sqs-consumer and a bare loop on the SQS and
  * DynamoDB stand-ins, and scaled out to N processes on one queue; and how fast `orders simulate`
  * simulates.
@@ -31,6 +32,7 @@ import { measureRuntimeClient } from './stages/measure-runtime-client';
 import { measureScaleOut } from './stages/measure-scale-out';
 import { measureSimulation } from './stages/measure-simulation';
 import { measureThroughput } from './stages/measure-throughput';
+import { measureTracing } from './stages/measure-tracing';
 import { startHandlerStandins, type HandlerStandins } from './stages/start-standins';
 import { MotoOnDemand } from './standins/moto-on-demand';
 
@@ -53,6 +55,7 @@ async function main(plan: BenchPlan): Promise<void> {
     const latency = await measureLatency({ samples, bundles, ours, endpoint: standins.delayedUrl });
     const motoLatency = await measureMotoLatency(plan, latency.handlers, moto);
     const cpu = await measureCpu(samples, bundles);
+    const tracing = await measureTracing({ samples, bundles, ours, environment: coldStartEnv });
     const consumers = await measureConsumers({
       standins: standins.process,
       dynamodb: { url: standins.delayedUrl, putMs: STANDIN_DELAY_MS },
@@ -81,6 +84,7 @@ async function main(plan: BenchPlan): Promise<void> {
       latency,
       motoLatency,
       cpu,
+      tracing,
       consumers,
       scaleOut,
       simulation,

@@ -1,6 +1,7 @@
 import { summarizeScenario } from '../src/consumers/consumer-report';
 import { failuresOfOurs } from '../src/report/failures-of-ours';
-import { fabricatedResults } from './support/fabricated-results';
+import { TRACING_ON } from '../src/stages/measure-tracing';
+import { fabricatedResults, fabricatedTracing } from './support/fabricated-results';
 
 // pnpm bench (and CI's smoke run) exits 1 when ours could not be measured: an "n/a" where our own
 // figure should be is a defect in what we ship, not noise.
@@ -53,4 +54,22 @@ it('does not blame ours for a reference that failed', () => {
     },
   ]);
   expect(failuresOfOurs({ ...results, consumers: { ...results.consumers, drain: referenceFailed } })).toEqual([]);
+});
+
+it('names what tracing broke: an SDK package in index.mjs, failed records, an unreadable export, no span exported with tracing on', () => {
+  const tracing = fabricatedTracing();
+  expect(
+    failuresOfOurs({
+      tracing: fabricatedTracing({
+        sizes: { ...tracing.sizes, sdkPackagesInMain: ['@opentelemetry/sdk-trace'] },
+        cpu: { ...tracing.cpu, failedRecords: { ...tracing.cpu.failedRecords, [TRACING_ON]: 2 } },
+        exported: { requests: 1, failedRequests: 1, spans: 0, spanNames: [] },
+      }),
+    }),
+  ).toEqual([
+    'tracing: index.mjs holds OpenTelemetry SDK packages: @opentelemetry/sdk-trace',
+    'tracing: 2 record(s) failed with tracing on',
+    'tracing: the collector stand-in could not read 1 export(s)',
+    'tracing: with OTEL_EXPORTER_OTLP_ENDPOINT set, ours exported no span to the collector stand-in',
+  ]);
 });

@@ -11,7 +11,7 @@ import type { BenchResults } from './results';
  * time is ever one of these.
  */
 export function failuresOfOurs(
-  results: Partial<Pick<BenchResults, 'consumers' | 'throughput' | 'scaleOut' | 'simulation'>>,
+  results: Partial<Pick<BenchResults, 'consumers' | 'throughput' | 'scaleOut' | 'simulation' | 'tracing'>>,
 ): string[] {
   const failures: string[] = [];
   const consumers = results.consumers;
@@ -34,8 +34,32 @@ export function failuresOfOurs(
     if (!run.ok) failures.push(`${which}: ${run.note ?? 'did not run'}`);
     else if (run.verdictOk === false) failures.push(`${which}: ${(run.violations ?? []).join('; ')}`);
   }
+  failures.push(...tracingFailures(results.tracing));
   for (const result of results.throughput?.results ?? []) {
     if (!result.available) failures.push(`throughput (${result.mode}): ${result.note}`);
+  }
+  return failures;
+}
+
+/**
+ * Tracing, as shipped: index.mjs holds no SDK package (or every cold start would parse it), no
+ * record fails with tracing on or off, and tracing on does export spans, in requests a collector reads.
+ */
+function tracingFailures(tracing: BenchResults['tracing'] | undefined): string[] {
+  if (!tracing) return [];
+  const failures: string[] = [];
+  if (tracing.sizes.sdkPackagesInMain.length > 0) {
+    failures.push(`tracing: index.mjs holds OpenTelemetry SDK packages: ${tracing.sizes.sdkPackagesInMain.join(', ')}`);
+  }
+  for (const [variant, failed] of Object.entries(tracing.cpu.failedRecords)) {
+    if (failed > 0) failures.push(`tracing: ${failed} record(s) failed with ${variant}`);
+  }
+  if (tracing.exported.failedRequests > 0) {
+    failures.push(`tracing: the collector stand-in could not read ${tracing.exported.failedRequests} export(s)`);
+  }
+  const measuredOn = Object.values(tracing.cpu.usPerRecord).every((samples) => samples.length > 0);
+  if (measuredOn && tracing.exported.spans === 0) {
+    failures.push('tracing: with OTEL_EXPORTER_OTLP_ENDPOINT set, ours exported no span to the collector stand-in');
   }
   return failures;
 }

@@ -22,6 +22,7 @@ import type { BenchResults, RunEnd } from './results';
 import { scaleOutJson } from './scale-out-table';
 import { simulationJson } from './simulation-table';
 import type { Target } from './targets';
+import { tracingJson } from './tracing-table';
 
 export interface RatioJson {
   readonly median: number;
@@ -53,6 +54,7 @@ export interface BenchJson {
   readonly latency: LatencyJson;
   readonly latencyMoto: { readonly medianMs: Figures<Figures<number>> } | undefined;
   readonly cpu: { readonly usPerRecord: Figures<number>; readonly ratios: Figures<RatioJson | undefined> };
+  readonly tracing: ReturnType<typeof tracingJson>;
   readonly throughput: readonly ThroughputResult[];
   readonly consumers: ReturnType<typeof consumerJson>;
   readonly scaleOut: ReturnType<typeof scaleOutJson>;
@@ -131,6 +133,7 @@ export function reportJson(
       usPerRecord: mapValues(cpu.output.usPerRecord, (v) => round(median(v), 2)),
       ratios: mapValues(cpu.ratios, ratioJson),
     },
+    tracing: tracingJson(results.tracing),
     throughput: results.throughput.results,
     consumers: consumerJson(results.consumers),
     scaleOut: scaleOutJson(results.scaleOut),

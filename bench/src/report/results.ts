@@ -13,6 +13,7 @@ import type { RuntimeClientResult } from '../stages/measure-runtime-client';
 import type { ScaleOutResult } from '../stages/measure-scale-out';
 import type { SimulationResult } from '../stages/measure-simulation';
 import type { ThroughputStageResult } from '../stages/measure-throughput';
+import type { TracingResult } from '../stages/measure-tracing';
 
 export interface BenchResults {
   readonly plan: BenchPlan;
@@ -27,6 +28,8 @@ export interface BenchResults {
   /** Undefined when skipped (smoke runs, `--no-moto`). */
   readonly motoLatency: LatencyOutput | undefined;
   readonly cpu: CpuResult;
+  /** Ours with tracing off against on. */
+  readonly tracing: TracingResult;
   readonly consumers: ConsumerMeasurement;
   readonly scaleOut: ScaleOutResult;
   readonly simulation: SimulationResult;
@@ -49,6 +52,7 @@ export function runNotes(results: BenchResults): string[] {
     ...results.runtimeClient.notes,
     ...results.latency.notes,
     ...results.cpu.notes,
+    ...results.tracing.notes,
     ...results.consumers.notes,
     ...results.scaleOut.notes,
     ...results.simulation.notes,

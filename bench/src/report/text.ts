@@ -16,6 +16,7 @@ import { scaleOutTable } from './scale-out-table';
 import { simulationTable } from './simulation-table';
 import { targetsTable, type Target } from './targets';
 import { throughputTable } from './throughput-table';
+import { tracingTable } from './tracing-table';
 
 export function reportText(
   results: BenchResults,
@@ -39,6 +40,7 @@ export function reportText(
     ...(results.motoLatency ? [motoLatencyTable(results.motoLatency)] : []),
     inMemoryCpuTable(results.cpu, samples),
     sdkCpuTable(results.latency),
+    tracingTable(results.tracing),
     throughputTable(results.throughput),
     targetsTable(targets),
     ...consumerTables(results.consumers),
