@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { addConsumerService } from './consumer-service/consumer-service-app';
+import type { ConsumerServiceStack } from './consumer-service/consumer-service-stack';
 import { propsFromContext } from './context';
 import { FEATURE_FLAGS } from './feature-flags';
 import { resourceNames } from './naming';
@@ -24,7 +26,12 @@ export interface CreateAppOptions {
  * region of the credentials it runs with. Analytics reporting (the AWS::CDK::Metadata resource) is
  * off: nothing in the template phones home, and it is one resource less to review.
  */
-export function createApp(options: CreateAppOptions = {}): { app: App; stack: OrderProcessingStack } {
+export function createApp(options: CreateAppOptions = {}): {
+  app: App;
+  stack: OrderProcessingStack;
+  /** The optional consumer service (`-c consumerService=fargate`); undefined by default. */
+  consumerService: ConsumerServiceStack | undefined;
+} {
   const app = new App({
     outdir: options.outdir ?? process.env.CDK_OUTDIR ?? DEFAULT_OUTDIR,
     context: options.context,
@@ -33,11 +40,13 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Or
   });
   const props = propsFromContext((key) => app.node.tryGetContext(key));
   const names = resourceNames(props.naming);
-  const stack = new OrderProcessingStack(app, names.stack, {
+  const stackProps = {
     ...props,
     stackName: names.stack,
     description: `Order processing: SNS ${names.topic} -> SQS ${names.queue} (DLQ ${names.deadLetterQueue}) -> Lambda ${names.function} -> DynamoDB ${names.table}`,
     bundleDirectory: options.bundleDirectory,
-  });
-  return { app, stack };
+  };
+  const stack = new OrderProcessingStack(app, names.stack, stackProps);
+  const consumerService = addConsumerService(app, stack, stackProps);
+  return { app, stack, consumerService };
 }

@@ -2,6 +2,7 @@ import { Duration, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NO_RESERVED_CONCURRENCY } from './stack/concurrency';
 import { LOG_LEVELS, type LogLevel, type OrderProcessingStackProps } from './stack/props';
+import { CONSUMER_SERVICE_CONTEXT_KEYS } from './consumer-service/consumer-service-context';
 import type { OtlpProtocol, TracingProps } from './stack/tracing';
 
 /**
@@ -150,8 +151,9 @@ export function contextFromArgs(args: readonly string[]): Record<string, string>
       throw new Error(`Expected key=value after ${arg} (got ${JSON.stringify(pair)}).`);
     }
     const key = pair.slice(0, eq);
-    if (!Object.hasOwn(CONTEXT_KEYS, key)) {
-      throw new Error(`Unknown context key '${key}'. Known keys: ${Object.keys(CONTEXT_KEYS).join(', ')}.`);
+    if (!Object.hasOwn(CONTEXT_KEYS, key) && !Object.hasOwn(CONSUMER_SERVICE_CONTEXT_KEYS, key)) {
+      const known = [...Object.keys(CONTEXT_KEYS), ...Object.keys(CONSUMER_SERVICE_CONTEXT_KEYS)];
+      throw new Error(`Unknown context key '${key}'. Known keys: ${known.join(', ')}.`);
     }
     context[key] = pair.slice(eq + 1);
   }
