@@ -4,8 +4,9 @@ import { ENV, TEST_REGION } from './integration-environment';
 
 /**
  * Jest globalSetup for the `integration` project: picks the endpoint (AWS_ENDPOINT_URL, else
- * LocalStack, else moto), then publishes it to the test workers through process.env, which they
- * inherit. The started emulator is kept on globalThis, shared with globalTeardown (same process).
+ * LocalStack, else a moto container, else a moto process: endpoint-selection.ts), then publishes
+ * it to the test workers through process.env, which they inherit. The started emulator is kept on
+ * globalThis, shared with globalTeardown (same process).
  */
 export const SELECTED_ENDPOINT_KEY = Symbol.for('orders.integration.selectedEndpoint');
 

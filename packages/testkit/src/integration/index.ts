@@ -9,4 +9,7 @@ export * from './resource-wipe';
 export * from './endpoint-selection';
 export * from './moto-server';
 export * from './localstack';
+export * from './moto-container';
+export * from './moto-launcher';
+export * from './container-engine';
 export { baseUrl, isRealAws, probe } from './http-probe';

@@ -3,8 +3,11 @@
  * from Jest's globalSetup to its workers): the endpoint, and what kind of emulator answers there.
  */
 
-/** `moto` / `localstack`: the suite started it. `external`: AWS_ENDPOINT_URL was set by the user. */
-export type EmulatorKind = 'moto' | 'localstack' | 'external';
+/**
+ * What started the endpoint: `moto`, a moto process the suite started; `moto-container` and
+ * `localstack`, a container testcontainers started; `external`, AWS_ENDPOINT_URL set by the user.
+ */
+export type EmulatorKind = 'moto' | 'moto-container' | 'localstack' | 'external';
 
 /** What answers at an external endpoint, as probed: decides how state can be reset. */
 export type EmulatorFlavour = 'moto' | 'localstack' | 'unknown';
@@ -14,12 +17,17 @@ export const ENV = {
   region: 'AWS_REGION',
   kind: 'ORDERS_IT_EMULATOR_KIND',
   flavour: 'ORDERS_IT_EMULATOR_FLAVOUR',
-  /** Optional input: `moto` or `localstack` forces one path instead of trying them in order. */
+  /**
+   * Optional input: `localstack`, `moto-container` or `moto-process` forces that one path; `moto`
+   * either moto path. Unset, the paths are tried in order (see endpoint-selection.ts).
+   */
   prefer: 'ORDERS_IT_EMULATOR',
   /** Optional input: the Python interpreter that runs moto (default python3). */
   python: 'ORDERS_IT_PYTHON',
-  /** Optional input: the LocalStack image (default below). */
+  /** Optional input: the LocalStack image (default localstack.ts's pinned free tag). */
   localstackImage: 'LOCALSTACK_IMAGE',
+  /** Optional input: moto's image (default moto-container.ts's pinned motoserver/moto tag). */
+  motoImage: 'ORDERS_IT_MOTO_IMAGE',
 } as const;
 
 export const TEST_REGION = 'us-east-1';
@@ -31,7 +39,7 @@ export interface IntegrationEnvironment {
   readonly flavour: EmulatorFlavour;
 }
 
-const KINDS: readonly string[] = ['moto', 'localstack', 'external'];
+const KINDS: readonly string[] = ['moto', 'moto-container', 'localstack', 'external'];
 const FLAVOURS: readonly string[] = ['moto', 'localstack', 'unknown'];
 
 /**
@@ -51,7 +59,7 @@ export function integrationEnvironment(env: NodeJS.ProcessEnv = process.env): In
   ) {
     throw new Error(
       'No integration endpoint: this test must run in the jest "integration" project, whose global setup ' +
-        'chooses AWS_ENDPOINT_URL, LocalStack or moto (npx jest --selectProjects integration).',
+        'chooses AWS_ENDPOINT_URL, LocalStack, a moto container or a moto process (npx jest --selectProjects integration).',
     );
   }
   return {

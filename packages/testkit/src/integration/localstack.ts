@@ -1,37 +1,55 @@
+import { labelsForOneStart, loopbackPortBindings, portPlacement, removeStartedBy } from './container-engine';
+
 export interface StartedLocalStack {
   readonly endpoint: string;
+  /** The container's short id, for the log line and for `docker logs`. */
+  readonly containerId: string;
   stop(): Promise<void>;
 }
 
 /**
- * Pinned: LocalStack images from March 2026 on are one image that requires an auth token. A
- * token in LOCALSTACK_AUTH_TOKEN is passed through, and LOCALSTACK_IMAGE overrides the image.
+ * Pinned: LocalStack images from 2026-03-23 on are one image that requires an auth token; the
+ * free community image stays at 4.x. LOCALSTACK_IMAGE overrides it (with a token, e.g.
+ * `localstack/localstack:latest`), and LOCALSTACK_AUTH_TOKEN is passed through.
  */
 export const DEFAULT_LOCALSTACK_IMAGE = 'localstack/localstack:4.4';
 
-/**
- * Throws when no container runtime answers. testcontainers is imported here, lazily, so a
- * machine without Docker pays half a second for the check instead of loading it up front.
- */
-export async function assertContainerRuntime(): Promise<void> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
-  await getContainerRuntimeClient();
-}
+const LOCALSTACK_PORT = 4566;
 
+/**
+ * Starts LocalStack through `@testcontainers/localstack` (its wait strategy: the "Ready" log
+ * line), with its port published on 127.0.0.1 only (for an engine on this machine) and the
+ * labels `scripts/containers/engine.sh stop` cleans up by. The caller has checked the image is
+ * present (nothing is pulled here).
+ */
 export async function startLocalStack(
   image: string = DEFAULT_LOCALSTACK_IMAGE,
-  env: NodeJS.ProcessEnv = process.env,
+  authToken: string | undefined = undefined,
 ): Promise<StartedLocalStack> {
-  await assertContainerRuntime();
   const { LocalstackContainer } = await import('@testcontainers/localstack');
-  const token = env['LOCALSTACK_AUTH_TOKEN'];
-  const container = await new LocalstackContainer(image)
-    .withEnvironment({ SERVICES: 'dynamodb,sqs,sns', ...(token ? { LOCALSTACK_AUTH_TOKEN: token } : {}) })
-    .start();
+  const placement = await portPlacement();
+
+  class LoopbackLocalstack extends LocalstackContainer {
+    protected override async beforeContainerCreated(): Promise<void> {
+      await super.beforeContainerCreated();
+      if (placement.loopbackOnly) this.hostConfig.PortBindings = loopbackPortBindings(this.hostConfig.PortBindings);
+    }
+  }
+
+  const { labels, startId } = labelsForOneStart();
+  const container = await new LoopbackLocalstack(image)
+    .withEnvironment({ SERVICES: 'dynamodb,sqs,sns', ...(authToken ? { LOCALSTACK_AUTH_TOKEN: authToken } : {}) })
+    .withLabels(labels)
+    .start()
+    .catch(async (error: unknown) => {
+      await removeStartedBy(startId);
+      throw error;
+    });
   return {
-    endpoint: container.getConnectionUri(),
+    endpoint: `http://${placement.endpointHost}:${container.getMappedPort(LOCALSTACK_PORT)}`,
+    containerId: container.getId().slice(0, 12),
     stop: async () => {
-      await container.stop();
+      await container.stop({ timeout: 5_000 });
     },
   };
 }

@@ -4,6 +4,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { delay, probe } from './http-probe';
+import { motoLauncherProgram } from './moto-launcher';
 
 export interface StartedMoto {
   readonly endpoint: string;
@@ -14,35 +15,8 @@ export interface StartedMoto {
 const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 3_000;
 
-/**
- * Runs `python -m moto.server -H 127.0.0.1 -p PORT` with two additions:
- * - a thread that exits the server when its stdin closes. The parent holds stdin open, so if Jest
- *   dies without running global teardown, moto goes with it instead of lingering on the port;
- * - one lock around moto's DynamoDB writes. moto serves each request on its own thread and
- *   evaluates a write's condition, then stores the item, without a lock, so two concurrent
- *   conditional puts of one key can both pass (the later overwrites the earlier whatever the
- *   condition said). DynamoDB decides each conditional write atomically, and the system relies on
- *   that; with the lock moto does too. Reads, SQS long polls and everything else stay concurrent.
- */
-const LAUNCHER = [
-  'import os, runpy, sys, threading',
-  'def _exit_when_parent_goes():',
-  '    sys.stdin.read()',
-  '    os._exit(0)',
-  'threading.Thread(target=_exit_when_parent_goes, daemon=True).start()',
-  'from moto.dynamodb.models import DynamoDBBackend',
-  '_write_lock = threading.RLock()',
-  'def _atomic(write):',
-  '    def locked(self, *args, **kwargs):',
-  '        with _write_lock:',
-  '            return write(self, *args, **kwargs)',
-  '    return locked',
-  "for _name in ('put_item', 'update_item', 'delete_item', 'transact_write_items', 'batch_write_item'):",
-  '    if hasattr(DynamoDBBackend, _name):',
-  '        setattr(DynamoDBBackend, _name, _atomic(getattr(DynamoDBBackend, _name)))',
-  "sys.argv = ['moto.server', '-H', '127.0.0.1', '-p', sys.argv[1]]",
-  "runpy.run_module('moto.server', run_name='__main__', alter_sys=True)",
-].join('\n');
+/** Runs moto on loopback through the shared launcher (see moto-launcher.ts for what it adds). */
+const LAUNCHER = motoLauncherProgram({ host: '127.0.0.1', exitWhenStdinCloses: true });
 
 /** A TCP port free on loopback right now (moto binds it a moment later; a clash is retried). */
 export async function freeLoopbackPort(): Promise<number> {
