@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Two projects: `unit` (fast, no network) and `integration` (real AWS APIs through
- * AWS_ENDPOINT_URL, LocalStack or a moto server the suite starts itself).
+ * Three projects: `unit` (fast, no network), `integration` (real AWS APIs through
+ * AWS_ENDPOINT_URL, LocalStack or a moto server the suite starts itself) and `containers` (the
+ * consumer image on a container engine; `pnpm test:containers`, not part of `pnpm test`).
  * Workspace packages resolve to their TypeScript sources through the "source"
  * export condition, so tests never depend on a previous build.
  */
@@ -45,6 +46,16 @@ module.exports = {
       // Starts (or finds) the emulator once for all suites; suites run serially (--runInBand).
       globalSetup: '<rootDir>/packages/testkit/src/integration/global-setup.ts',
       globalTeardown: '<rootDir>/packages/testkit/src/integration/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/jest.integration.setup.js'],
+    },
+    {
+      ...common,
+      displayName: 'containers',
+      // The consumer image against the integration project's emulator (pnpm test:containers). Its
+      // global setup fails, naming what is missing, without a container engine or the image.
+      testMatch: ['<rootDir>/packages/*/test/containers/**/*.test.ts'],
+      globalSetup: '<rootDir>/packages/cli/test/containers/global-setup.ts',
+      globalTeardown: '<rootDir>/packages/cli/test/containers/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/jest.integration.setup.js'],
     },
   ],
