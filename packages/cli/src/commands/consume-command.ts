@@ -13,7 +13,7 @@ import { consumerClientOptions, consumerMaxInFlight } from '../consume/consumer-
 import { stopAnnouncement } from '../consume/stop-announcement';
 import { parseInteger } from '../output/parse-integer';
 import { openAwsTarget, resourceNamesFrom, withAwsOptions, type AwsCommandOptions } from '../runtime/aws-options';
-import { startCommandTracing } from '../runtime/command-tracing';
+import { shutdownWithin, startCommandTracing } from '../runtime/command-tracing';
 import { stopOnSignals } from '../runtime/stop-on-signals';
 import { systemScheduler } from '../runtime/system-scheduler';
 
@@ -99,6 +99,9 @@ export function consumeCommand(): Command {
   });
 }
 
+/** How long a stop a signal asked for waits for its last spans to export. */
+const STOPPING_TRACING_BUDGET_MS = 1_000;
+
 async function consume(
   options: ConsumeCommandOptions,
   signal: AbortSignal,
@@ -168,8 +171,10 @@ async function consume(
     report = await consumer.run(signal);
   } finally {
     output.progress?.stop();
-    // The stop's last spans leave before the process does (bounded by the export timeout; never throws).
-    await tracing.shutdown();
+    // The last spans leave before the process does (never throws). A stop a signal asked for has a
+    // grace period running (Docker's 10 s, up to 9 of them spent by the stop timeout and the
+    // hand-back): its spans get a second, not the export timeout, and the messages come first.
+    await (signal.aborted ? shutdownWithin(tracing, STOPPING_TRACING_BUDGET_MS) : tracing.shutdown());
   }
   await printReport(report, options.json);
   if (report.stoppedBy === 'failing') {

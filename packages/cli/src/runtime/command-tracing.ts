@@ -39,3 +39,21 @@ export async function startCommandTracing(
   if (!runtime.enabled) return OFF;
   return { enabled: true, recordTracing: recordTracingFor(runtime), shutdown: () => runtime.shutdown() };
 }
+
+/**
+ * Shuts tracing down, waiting for it at most `budgetMs`; spans still unsent then are dropped. For a
+ * process whose grace period is nearly spent: SIGKILL mid-export would lose them anyway.
+ */
+export async function shutdownWithin(tracing: CommandTracing, budgetMs: number): Promise<void> {
+  if (!tracing.enabled) return;
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, budgetMs);
+    timer.unref();
+  });
+  try {
+    await Promise.race([tracing.shutdown(), budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
