@@ -60,6 +60,7 @@ export {
   type SnsMessageAttributes,
   snsMessageAttributes,
   type TraceContextAttachment,
+  TooManyMessageAttributesError,
 } from './sns-message-attributes';
 export { queueUrlFromArn, SqsMessageQueue, type SqsMessageQueueOptions } from './sqs-message-queue';
 export { findQueueUrl } from './sqs-queue-lookup';

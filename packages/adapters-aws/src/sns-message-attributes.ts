@@ -2,8 +2,26 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import { type OutboundOrderMessage, TRACEPARENT, TRACESTATE, type W3cTraceFields } from '@orders/core';
 import { utf8Bytes } from './batching';
 
-/** SNS takes at most 10 message attributes on a message; more and it refuses the publish. */
+/**
+ * SNS takes at most 10 message attributes on a message. More is worse than refused: SNS accepts the
+ * Publish, then discards the message as a client-side error on its way to a raw-delivery SQS
+ * subscription. So a message whose own attributes exceed it is refused here, before it is sent.
+ */
 export const MAX_SNS_MESSAGE_ATTRIBUTES = 10;
+
+/** A message whose own attributes (`orderId`, `status` and the caller's) are more than SNS takes. */
+export class TooManyMessageAttributesError extends Error {
+  override readonly name = 'TooManyMessageAttributesError';
+  readonly code = 'too_many_message_attributes';
+  constructor(
+    readonly orderId: string,
+    readonly count: number,
+  ) {
+    super(
+      `Order ${orderId} has ${count} SNS message attributes (orderId, status and the caller's); SNS takes at most ${MAX_SNS_MESSAGE_ATTRIBUTES}, and would discard the message on its way to a raw-delivery queue. Send fewer attributes.`,
+    );
+  }
+}
 
 /**
  * What became of the producer's trace context on one message:
@@ -30,7 +48,8 @@ const STRING = 'String';
  * the trace context in the room SNS's limit leaves. `traceparent` needs one place; `tracestate`
  * a second and is left off without it (a trace continues without its vendor state, not without
  * its parent). No room at all: published untraced, and said so (`traceContext: 'no_room'`); never a
- * failed publish. Empty values are left out, as SNS refuses them.
+ * failed publish for the trace's sake. More than 10 of the message's own: `TooManyMessageAttributesError`.
+ * Empty values are left out, as SNS refuses them.
  */
 export function snsMessageAttributes(message: OutboundOrderMessage, trace: W3cTraceFields): SnsMessageAttributes {
   const attributes: Record<string, MessageAttributeValue> = {};
@@ -47,6 +66,8 @@ export function snsMessageAttributes(message: OutboundOrderMessage, trace: W3cTr
     for (const [name, value] of Object.entries(message.attributes)) add(name, value);
   add('orderId', message.orderId);
   add('status', message.status);
+  if (count > MAX_SNS_MESSAGE_ATTRIBUTES)
+    throw new TooManyMessageAttributesError(message.orderId ?? '(no orderId)', count);
   const traceContext = attachTraceContext(attributes, count, trace, add);
   return { attributes: count === 0 ? undefined : attributes, traceContext, bytes };
 }

@@ -15,7 +15,12 @@ import { toInfrastructureError, type AwsCallContext } from './aws-error-translat
 import { chunkForBatch, MAX_BATCH_ENTRIES } from './batching';
 import { AwsRequestError } from './errors';
 import { topicNameFromArn } from './resource-names';
-import { MAX_SNS_MESSAGE_ATTRIBUTES, type SnsMessageAttributes, snsMessageAttributes } from './sns-message-attributes';
+import {
+  MAX_SNS_MESSAGE_ATTRIBUTES,
+  type SnsMessageAttributes,
+  snsMessageAttributes,
+  TooManyMessageAttributesError,
+} from './sns-message-attributes';
 import {
   endFailed,
   type PublishDestination,
@@ -70,7 +75,13 @@ export class SnsOrderPublisher implements OrderEventPublisher {
 
   async publish(message: OutboundOrderMessage): Promise<{ readonly messageId: string }> {
     const { span, traceContext } = startProducerSpan(this.destination, 'publish', message.orderId);
-    const { attributes } = this.attributesOf(message, traceContext);
+    let attributes: SnsMessageAttributes['attributes'];
+    try {
+      ({ attributes } = this.attributesOf(message, traceContext));
+    } catch (error) {
+      endFailed(span, error instanceof TooManyMessageAttributesError ? error.code : 'unexpected');
+      throw error;
+    }
     let messageId: string | undefined;
     try {
       const result = await withSpan(span, () =>
@@ -115,9 +126,20 @@ export class SnsOrderPublisher implements OrderEventPublisher {
     const failures: PublishFailure[] = [];
     let published = 0;
     let fatal: InfrastructureError | undefined;
-    const prepared = messages.map((message) => this.prepareForBatch(message));
-    const sizeOf = (item: PreparedMessage): number => item.attributes.bytes;
-    for (const batch of chunkForBatch(prepared, MAX_BATCH_ENTRIES, MAX_PUBLISH_BATCH_BYTES, sizeOf)) {
+    const prepared: { readonly index: number; readonly item: PreparedMessage }[] = [];
+    messages.forEach((message, index) => {
+      try {
+        prepared.push({ index, item: this.prepareForBatch(message) });
+      } catch (error) {
+        // Not sent: SNS would take it and then discard it. Sending it again cannot help.
+        if (!(error instanceof TooManyMessageAttributesError)) throw error;
+        failures.push({ index, code: error.code, message: error.message, retryable: false });
+      }
+    });
+    const sizeOf = ({ item }: { readonly item: PreparedMessage }): number => item.attributes.bytes;
+    for (const chunk of chunkForBatch(prepared, MAX_BATCH_ENTRIES, MAX_PUBLISH_BATCH_BYTES, sizeOf)) {
+      // Each entry keeps the caller's index: a refused message left a gap in `prepared`.
+      const batch = chunk.map(({ item }) => item);
       if (fatal !== undefined) {
         for (const { index } of batch)
           failures.push({ index, code: fatal.code, message: fatal.message, retryable: fatal.retryable });

@@ -11,7 +11,11 @@ import {
 import { parseTraceparent } from '@orders/core';
 import { RecordingLogger, type SpanRecording, startSpanRecording } from '@orders/testkit';
 import { SnsOrderPublisher } from '../../src';
-import { MAX_SNS_MESSAGE_ATTRIBUTES, snsMessageAttributes } from '../../src/sns-message-attributes';
+import {
+  MAX_SNS_MESSAGE_ATTRIBUTES,
+  snsMessageAttributes,
+  TooManyMessageAttributesError,
+} from '../../src/sns-message-attributes';
 import { fakeClient, type FakeHandler, TEST_CLIENT_CONFIG } from './support/fake-client';
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:OrderTopic';
@@ -191,6 +195,23 @@ describe('SnsOrderPublisher with tracing on', () => {
     expect(Object.keys(inputsOf('PublishCommand')[0]?.['MessageAttributes'] as Attributes)).toHaveLength(10);
     expect(inputsOf('PublishCommand')[0]?.['MessageAttributes']).not.toHaveProperty('traceparent');
     expect(logger.calls.map((call) => [call.level, call.fields['maxMessageAttributes']])).toEqual([['warn', 10]]);
+  });
+
+  it("refuses a message whose own attributes are more than SNS's 10, sends nothing for it, and publishes the rest", async () => {
+    const { publisher, inputsOf } = publisherWith();
+    const crowded = { body: '{}', orderId: 'O9', status: 'new', attributes: callerAttributes(9) };
+    await expect(publisher.publish(crowded)).rejects.toThrow(TooManyMessageAttributesError);
+    await expect(publisher.publish(crowded)).rejects.toThrow('Order O9 has 11 SNS message attributes');
+    expect(inputsOf('PublishCommand')).toHaveLength(0);
+
+    const ok = { body: '{}', orderId: 'O1', status: 'new' };
+    const result = await publisher.publishBatch([ok, crowded, ok]);
+    expect(result.published).toBe(2);
+    expect(result.failures).toEqual([
+      expect.objectContaining({ index: 1, code: 'too_many_message_attributes', retryable: false }),
+    ]);
+    const entries = inputsOf('PublishBatchCommand')[0]?.['PublishBatchRequestEntries'] as Entry[];
+    expect(entries.map((entry) => entry.Id)).toEqual(['0', '2']);
   });
 
   it('marks the span failed with the error code when SNS refuses the call', async () => {
