@@ -62,7 +62,13 @@ export {
   type TraceContextAttachment,
   TooManyMessageAttributesError,
 } from './sns-message-attributes';
-export { queueUrlFromArn, SqsMessageQueue, type SqsMessageQueueOptions } from './sqs-message-queue';
+export {
+  DEFAULT_ABORT_GRACE_MS,
+  queueUrlFromArn,
+  receiveAbortGraceMs,
+  SqsMessageQueue,
+  type SqsMessageQueueOptions,
+} from './sqs-message-queue';
 export { findQueueUrl } from './sqs-queue-lookup';
 export { type ConsumeQueue, lookUpConsumeQueue } from './consume-queue-lookup';
 export { findTopicArn } from './sns-topic-lookup';

@@ -46,6 +46,7 @@ export interface SqsMessageQueueOptions {
   readonly abortGraceMs?: number;
 }
 
+/** How long a receive cut by a stop may still answer, by default (see below). */
 export const DEFAULT_ABORT_GRACE_MS = 300;
 
 /**

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createSqsClient, queueUrlFromArn, SqsMessageQueue } from '@orders/adapters-aws';
+import { createSqsClient, DEFAULT_ABORT_GRACE_MS, queueUrlFromArn, SqsMessageQueue } from '@orders/adapters-aws';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import {
   CLOCK,
@@ -177,7 +177,10 @@ function sqsVisibilityByArn(config: EntryConfig): (queueArn: string) => MessageV
       ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
       requestTimeoutMs: PACING_REQUEST_TIMEOUT_MS,
     });
-    const queue = queues.get(queueUrl) ?? new SqsMessageQueue({ queueUrl, client });
+    // It never receives, so no receive abort grace applies: the default, not the consumer's
+    // ORDERS_SQS_RECEIVE_ABORT_GRACE_MS (a bad value there must not fail a batch's pacing).
+    const queue =
+      queues.get(queueUrl) ?? new SqsMessageQueue({ queueUrl, client, abortGraceMs: DEFAULT_ABORT_GRACE_MS });
     queues.set(queueUrl, queue);
     return queue;
   };
