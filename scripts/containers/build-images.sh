@@ -40,7 +40,13 @@ moto_version() {
     die "moto is not installed for $PYTHON (pip install 'moto[server]>=5,<6', or set ORDERS_IT_PYTHON)"
   echo "$MOTO_VERSION"
 }
-moto_image() { echo "$PREFIX/moto:$(moto_version)"; }
+moto_image() {
+  # Not "$(moto_version)" inside the echo: its die would end only the substitution, and the name
+  # would print without a version, exit status 0.
+  local version
+  version=$(moto_version) || exit 1
+  echo "$PREFIX/moto:$version"
+}
 
 if [[ ${1:-} == --name ]]; then
   case ${2:-} in

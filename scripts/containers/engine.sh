@@ -2,11 +2,11 @@
 # A container engine for CI and for a developer's machine that has none.
 #   engine.sh start    when no engine answers (docker info): install Debian's docker.io if it is
 #                      missing, start dockerd, and record that this script started it (pid file)
-#   engine.sh stop     remove this project's containers (label org.orders.local); if this script
-#                      started the engine, also every testcontainers container in it, then stop it
+#   engine.sh stop     if this script started the engine: remove its containers (this project's
+#                      and testcontainers'), then stop it
 #   engine.sh status   what answers, and whether this script started it
-# An engine someone else started is used and left alone: `stop` never stops it, and removes only
-# containers this project labelled. Waits are bounded; a failure names the log to read.
+# An engine someone else started is used and left alone: `stop` neither stops it nor removes any of
+# its containers (another run may be using them). Waits are bounded; a failure names the log to read.
 # Environment: ORDERS_ENGINE_DIR (pid file and dockerd log, default /var/tmp/orders-engine),
 # ORDERS_ENGINE_START_SECONDS (how long dockerd may take to answer, default 60), ORDERS_DOCKERD_FLAGS
 # (more dockerd flags, split on spaces: e.g. a second daemon's -H, --data-root, --exec-root,
@@ -94,16 +94,18 @@ remove_labelled() {
 stop() {
   local pid
   pid=$(our_dockerd)
+  if [[ -z $pid ]]; then
+    # Someone else's engine: its containers, this project's included (the images carry the label,
+    # so every container started from them does), may belong to a run still going on beside this
+    # one. Each run's own teardown stops what it started; nothing is removed here.
+    rm -f "$PID_FILE"
+    say "no dockerd of this script's to stop; containers in the engine that answers are left to the runs that started them"
+    return 0
+  fi
+  # In an engine this script started, every container is this run's.
   if engine_answers; then
     remove_labelled "$ORDERS_LABEL=true"
-    # In an engine this script started, every testcontainers container is this run's; in someone
-    # else's, they may belong to other projects, so they stay.
-    [[ -n $pid ]] && remove_labelled "$TESTCONTAINERS_LABEL=true"
-  fi
-  if [[ -z $pid ]]; then
-    rm -f "$PID_FILE"
-    say "no dockerd of this script's to stop"
-    return 0
+    remove_labelled "$TESTCONTAINERS_LABEL=true"
   fi
   kill -TERM "$pid"
   if ! wait_until "$STOP_SECONDS" eval "! running $pid"; then
