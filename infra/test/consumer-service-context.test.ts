@@ -10,13 +10,10 @@ describe('the consumer service context', () => {
     expect(from({})).toBeUndefined();
   });
 
-  it('takes the image and applies the defaults', () => {
+  it('takes the image and applies the defaults, the function still consuming', () => {
     expect(from({ consumerService: 'fargate', consumerImage: ECR_IMAGE })).toEqual({
-      image: ECR_IMAGE,
-      minTasks: 1,
-      maxTasks: 10,
-      cpu: 512,
-      memoryMiB: 1024,
+      service: { image: ECR_IMAGE, minTasks: 1, maxTasks: 10, cpu: 512, memoryMiB: 1024 },
+      lambdaConsumer: 'on',
     });
     expect(
       from({
@@ -26,7 +23,16 @@ describe('the consumer service context', () => {
         consumerMaxTasks: 4,
         consumerCpu: '1024',
       }),
-    ).toMatchObject({ minTasks: 0, maxTasks: 4, cpu: 1024, memoryMiB: 2048 });
+    ).toMatchObject({ service: { minTasks: 0, maxTasks: 4, cpu: 1024, memoryMiB: 2048 } });
+  });
+
+  it('turns the function off beside the service only when lambdaConsumer=off says so', () => {
+    expect(from({ consumerService: 'fargate', consumerImage: ECR_IMAGE, lambdaConsumer: 'off' })).toMatchObject({
+      lambdaConsumer: 'off',
+    });
+    expect(from({ consumerService: 'fargate', consumerImage: ECR_IMAGE, lambdaConsumer: ' on ' })).toMatchObject({
+      lambdaConsumer: 'on',
+    });
   });
 
   it.each<[string, Record<string, unknown>, string]>([
@@ -34,6 +40,21 @@ describe('the consumer service context', () => {
       'a service key without the service',
       { consumerImage: ECR_IMAGE },
       "'consumerImage' configure(s) the consumer service, which is off",
+    ],
+    [
+      'the function turned off without the service (nothing would consume OrderQueue)',
+      { lambdaConsumer: 'off' },
+      "Context 'lambdaConsumer=off' would leave OrderQueue with no consumer",
+    ],
+    [
+      'the function said on without the service',
+      { lambdaConsumer: 'on' },
+      "'lambdaConsumer' configure(s) the consumer service, which is off",
+    ],
+    [
+      'another word for the function',
+      { consumerService: 'fargate', consumerImage: ECR_IMAGE, lambdaConsumer: 'false' },
+      "Context 'lambdaConsumer' must be 'on' or 'off' (got 'false')",
     ],
     ['another kind of service', { consumerService: 'ec2', consumerImage: ECR_IMAGE }, "must be 'fargate' (got 'ec2')"],
     ['no image', { consumerService: 'fargate' }, "Context 'consumerImage' is required with consumerService=fargate"],
@@ -78,10 +99,20 @@ describe('the consumer service context', () => {
 
   it('is accepted on the command line of pnpm synth, beside the main stack’s keys', () => {
     expect(
-      contextFromArgs(['-c', 'consumerService=fargate', '-c', `consumerImage=${ECR_IMAGE}`, '-c', 'batchSize=5']),
+      contextFromArgs([
+        '-c',
+        'consumerService=fargate',
+        '-c',
+        `consumerImage=${ECR_IMAGE}`,
+        '-c',
+        'lambdaConsumer=off',
+        '-c',
+        'batchSize=5',
+      ]),
     ).toEqual({
       consumerService: 'fargate',
       consumerImage: ECR_IMAGE,
+      lambdaConsumer: 'off',
       batchSize: '5',
     });
     expect(() => contextFromArgs(['-c', 'consumerServices=fargate'])).toThrow(

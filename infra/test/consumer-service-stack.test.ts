@@ -75,15 +75,26 @@ describe('with -c consumerService=fargate', () => {
     expect(on.imageAssets).toBe(0);
   });
 
-  it('hands OrderQueue to the service: the function’s event source mapping is created disabled', () => {
+  it('leaves the function consuming beside the service, so a service stack that rolls back leaves OrderQueue consumed', () => {
+    // `cdk deploy --all` deploys the main stack first: the same deploy must not stop the function.
+    expect(on.templates['OrderProcessing']).toEqual(off.templates['OrderProcessing']);
     const [, mapping] = one(on.templates['OrderProcessing']!, 'AWS::Lambda::EventSourceMapping');
+    expect(mapping.Enabled).toBeUndefined();
+  });
+
+  it('hands OrderQueue to the service with -c lambdaConsumer=off: the function’s mapping disabled, nothing else changed', () => {
+    const handedOver = synthApp({ ...SERVICE_ON, lambdaConsumer: 'off' });
+    const [, mapping] = one(handedOver.templates['OrderProcessing']!, 'AWS::Lambda::EventSourceMapping');
     expect(mapping.Enabled).toBe(false);
-    // The rest of the main stack is as it would be without the service.
+    // The rest of the main stack, and the service's stack, are as they are with the function on.
     const withoutMapping = (template: CfnTemplate) =>
       Object.fromEntries(
         Object.entries(template.Resources).filter(([, r]) => r.Type !== 'AWS::Lambda::EventSourceMapping'),
       );
-    expect(withoutMapping(on.templates['OrderProcessing']!)).toEqual(withoutMapping(off.templates['OrderProcessing']!));
+    expect(withoutMapping(handedOver.templates['OrderProcessing']!)).toEqual(
+      withoutMapping(off.templates['OrderProcessing']!),
+    );
+    expect(handedOver.templates['OrderConsumerService']).toEqual(service);
   });
 
   it('runs the image as `orders consume` on the main stack’s queue and table, with a stop timeout inside ECS’s', () => {
@@ -111,8 +122,9 @@ describe('with -c consumerService=fargate', () => {
       '25',
     ]);
     expect(container.StopTimeout).toBe(30);
-    // The graceful stop (plus its 2 s hand-back bound and the exit) fits in what ECS waits.
-    expect(CONSUMER_STOP_TIMEOUT_SECONDS + 2).toBeLessThan(TASK_STOP_TIMEOUT.toSeconds());
+    // The graceful stop (plus its 2 s hand-back bound, 1 s for the last spans and the exit) fits
+    // in what ECS waits.
+    expect(CONSUMER_STOP_TIMEOUT_SECONDS + 2 + 1).toBeLessThan(TASK_STOP_TIMEOUT.toSeconds());
     expect(container.ReadonlyRootFilesystem).toBe(true);
     expect(container.Environment).toEqual(
       expect.arrayContaining([

@@ -10,30 +10,34 @@ import { ConsumerServiceStack } from './consumer-service-stack';
  * Adds the consumer service's stack to the app when the context asks for it (`-c
  * consumerService=fargate`); otherwise nothing, and the app is exactly the OrderProcessing stack.
  *
- * With the service on, the function's event source mapping is created disabled: the service is
- * then OrderQueue's one consumer, scaled on the queue's depth, rather than racing the function for
- * its messages (both would store every order correctly, but the service's depth-based scaling
- * would rarely see a queue the function drains). The function stays deployed: turning the service
- * off (and redeploying) hands the queue back to it.
+ * The function keeps consuming beside the service unless `-c lambdaConsumer=off` says otherwise.
+ * `cdk deploy --all` deploys the main stack first: disabling the mapping in the same deploy would
+ * leave OrderQueue with no consumer at all if the service's stack then failed and rolled back (a
+ * bad image URI, the circuit breaker, a quota). Two consumers are harmless (SQS hands a message to
+ * one at a time, and the ordering rule's conditional write leaves the same item whichever stores
+ * it), so the service is deployed beside the function, and a later deploy, once the service runs,
+ * turns the mapping off: the service is then the queue's one consumer, and its depth-based scaling
+ * sees a queue the function no longer drains. The mapping is kept, only disabled: deploying without
+ * `lambdaConsumer=off` hands the queue back to it.
  */
 export function addConsumerService(
   app: App,
   main: OrderProcessingStack,
   mainProps: OrderProcessingStackProps,
 ): ConsumerServiceStack | undefined {
-  const options = consumerServiceFromContext((key) => app.node.tryGetContext(key));
-  if (options === undefined) return undefined;
+  const context = consumerServiceFromContext((key) => app.node.tryGetContext(key));
+  if (context === undefined) return undefined;
   const names = consumerServiceNames(mainProps.naming);
   const consumer = new ConsumerServiceStack(app, names.stack, {
     stackName: names.stack,
     description: `Order processing: ${names.service} on ECS Fargate (orders consume) -> ${main.names.queue} -> DynamoDB ${main.names.table}, scaled on queue depth and age`,
     ...(mainProps.naming === undefined ? {} : { naming: mainProps.naming }),
-    service: options,
+    service: context.service,
     settings: resolveStackSettings(mainProps),
   });
   // Deploy order only (`cdk deploy --all`): no reference, so no export between the stacks.
   consumer.addStackDependency(main, 'the service consumes the queue and writes the table the main stack creates');
-  disableFunctionEventSource(main);
+  if (context.lambdaConsumer === 'off') disableFunctionEventSource(main);
   return consumer;
 }
 

@@ -10,9 +10,24 @@ export const CONSUMER_SERVICE_CONTEXT_KEYS = {
   consumerMaxTasks: 'integer',
   consumerCpu: 'integer (Fargate CPU units)',
   consumerMemoryMiB: 'integer',
+  lambdaConsumer: "'on' (default) or 'off': whether the function's event source mapping consumes beside the service",
 } as const;
 
 export type ConsumerServiceContextKey = keyof typeof CONSUMER_SERVICE_CONTEXT_KEYS;
+
+/**
+ * Whether the function's SQS event source mapping stays enabled beside the service. 'on' by
+ * default: the service is deployed while the function still consumes (harmless: the ordering
+ * rule's conditional write leaves the same item whichever stores it), so a service stack that fails
+ * and rolls back leaves the queue consumed. 'off' is for a later deploy, once the service runs.
+ */
+export type LambdaConsumer = 'on' | 'off';
+
+/** The consumer service's context, read and checked: the service, and what the function keeps. */
+export interface ConsumerServiceContext {
+  readonly service: ConsumerServiceOptions;
+  readonly lambdaConsumer: LambdaConsumer;
+}
 
 /** What the context asks of the service; the stack adds the main stack's settings to it. */
 export interface ConsumerServiceOptions {
@@ -49,7 +64,7 @@ const MAX_TASKS = 100;
  * Reads and validates the consumer service's context. Undefined when `consumerService` is unset
  * (the default: no service); throws an Error naming the key, the value and the rule otherwise.
  */
-export function consumerServiceFromContext(get: (key: string) => unknown): ConsumerServiceOptions | undefined {
+export function consumerServiceFromContext(get: (key: string) => unknown): ConsumerServiceContext | undefined {
   const text = (key: ConsumerServiceContextKey): string | undefined => {
     const raw = get(key);
     if (raw === undefined || raw === null || raw === '') return undefined;
@@ -67,8 +82,23 @@ export function consumerServiceFromContext(get: (key: string) => unknown): Consu
     return value;
   };
 
+  const lambdaConsumer = text('lambdaConsumer') ?? 'on';
+  if (lambdaConsumer !== 'on' && lambdaConsumer !== 'off') {
+    throw new Error(
+      `Context 'lambdaConsumer' must be 'on' or 'off' (got '${lambdaConsumer}'); leave it unset for 'on'.`,
+    );
+  }
+
   const service = text('consumerService');
   if (service === undefined) {
+    if (lambdaConsumer === 'off') {
+      throw new Error(
+        "Context 'lambdaConsumer=off' would leave OrderQueue with no consumer: it disables the function's " +
+          'event source mapping so that the consumer service consumes instead, and the service is off (no ' +
+          '-c consumerService=fargate). Drop it; or deploy the service first (-c consumerService=fargate ' +
+          '-c consumerImage=URI) and add lambdaConsumer=off in a later deploy, once the service runs.',
+      );
+    }
     const stray = (Object.keys(CONSUMER_SERVICE_CONTEXT_KEYS) as ConsumerServiceContextKey[]).filter(
       (key) => key !== 'consumerService' && get(key) !== undefined,
     );
@@ -118,5 +148,5 @@ export function consumerServiceFromContext(get: (key: string) => unknown): Consu
   if (!fits(memoryMiB)) {
     throw new Error(`Context 'consumerMemoryMiB' ${memoryMiB} is not a Fargate size for ${cpu} CPU units.`);
   }
-  return { image, minTasks, maxTasks, cpu, memoryMiB };
+  return { service: { image, minTasks, maxTasks, cpu, memoryMiB }, lambdaConsumer };
 }

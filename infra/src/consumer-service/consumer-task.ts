@@ -12,7 +12,8 @@ import type { ConsumerServiceNames } from './consumer-service-names';
 /**
  * How long ECS waits after SIGTERM before SIGKILL (Fargate allows up to 120 s; 30 s is ECS's own
  * default, spelled out). The consumer's graceful stop is given 25 s of it (`--stop-timeout 25`),
- * plus its hand-back's own 2 s bound, plus room to print its report and exit.
+ * plus its hand-back's own 2 s bound, plus 1 s for its last spans with tracing on, plus room to
+ * print its report and exit.
  */
 export const TASK_STOP_TIMEOUT = Duration.seconds(30);
 export const CONSUMER_STOP_TIMEOUT_SECONDS = 25;
@@ -59,7 +60,7 @@ export function createConsumerTask(
   taskDefinition.addContainer('Consumer', {
     containerName: 'consumer',
     image: containerImage(scope, options.image),
-    // The image's entrypoint is `orders consume --stop-timeout 7`: these follow it (the later
+    // The image's entrypoint is `orders consume --stop-timeout 6`: these follow it (the later
     // --stop-timeout wins). The queue and table by name, as the main stack names them.
     command: [
       '--queue',
