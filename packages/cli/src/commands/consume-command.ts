@@ -172,7 +172,7 @@ async function consume(
   } finally {
     output.progress?.stop();
     // The last spans leave before the process does (never throws). A stop a signal asked for has a
-    // grace period running (Docker's 10 s, up to 9 of them spent by the stop timeout and the
+    // grace period running (Docker's 10 s, up to 8 of them spent by the image's stop timeout and the
     // hand-back): its spans get a second, not the export timeout, and the messages come first.
     await (signal.aborted ? shutdownWithin(tracing, STOPPING_TRACING_BUDGET_MS) : tracing.shutdown());
   }

@@ -138,7 +138,7 @@ describe('the consumer image', () => {
     ];
     expect(config.Config.User).toBe('10001:10001');
     expect(config.Config.StopSignal).toBe('SIGTERM');
-    expect(config.Config.Entrypoint).toEqual(['node', '/opt/orders/orders.cjs', 'consume', '--stop-timeout', '7']);
+    expect(config.Config.Entrypoint).toEqual(['node', '/opt/orders/orders.cjs', 'consume', '--stop-timeout', '6']);
 
     const help = await docker(['run', '--rm', CONSUMER_IMAGE, '--help']);
     expect(help.code).toBe(0);

@@ -17,6 +17,8 @@ const DOCKER_STOP_GRACE_SECONDS = 10;
 const BASE = '$' + '{BASE_IMAGE}';
 /** queue-consumer.ts bounds the hand-back after the stop timeout at 2 s. */
 const HAND_BACK_SECONDS = 2;
+/** consume-command.ts gives a stop a signal asked for 1 s to export its last spans (tracing on). */
+const LAST_SPANS_SECONDS = 1;
 
 describe('the consumer image’s Dockerfile', () => {
   it('builds from BASE_IMAGE (the public Node 24 image by default) in two stages, with no frontend to pull', () => {
@@ -39,12 +41,12 @@ describe('the consumer image’s Dockerfile', () => {
     expect(final).toContain('STOPSIGNAL SIGTERM');
   });
 
-  it('stops within Docker’s grace period by default: its stop timeout plus the hand-back', () => {
+  it('stops within Docker’s grace period by default: its stop timeout, the hand-back and the last spans', () => {
     const entrypoint = instructions.find((line) => line.startsWith('ENTRYPOINT '));
     const args = JSON.parse(entrypoint!.slice('ENTRYPOINT '.length)) as string[];
     expect(args.slice(0, 3)).toEqual(['node', '/opt/orders/orders.cjs', 'consume']);
     const stopTimeout = Number(args[args.indexOf('--stop-timeout') + 1]);
-    expect(stopTimeout + HAND_BACK_SECONDS).toBeLessThan(DOCKER_STOP_GRACE_SECONDS);
+    expect(stopTimeout + HAND_BACK_SECONDS + LAST_SPANS_SECONDS).toBeLessThan(DOCKER_STOP_GRACE_SECONDS);
   });
 
   it('sends the bundle alone as the build context', () => {

@@ -77,10 +77,10 @@ describe('examples/kubernetes', () => {
     expect(deployment.spec.replicas).toBeUndefined();
   });
 
-  it('finishes the graceful stop (its stop timeout, then at most 2 s of hand-back) inside the grace period', () => {
+  it('finishes the graceful stop (its stop timeout, at most 2 s of hand-back, 1 s for the last spans) inside the grace period', () => {
     const stopTimeout = Number(optionAfter(container.args, '--stop-timeout'));
     expect(stopTimeout).toBeGreaterThan(0);
-    expect(stopTimeout + 2).toBeLessThan(deployment.spec.template.spec.terminationGracePeriodSeconds);
+    expect(stopTimeout + 2 + 1).toBeLessThan(deployment.spec.template.spec.terminationGracePeriodSeconds);
     expect(optionAfter(container.args, '--queue')).toBe('OrderQueue');
     expect(optionAfter(container.args, '--table')).toBe('Orders');
   });
