@@ -1,13 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { ResourceNames } from '../naming';
-import { alarmDescriptionWithRunbook } from '../stack/runbook';
+import { runbookAlarm } from '../stack/runbook-alarm';
 import { messagesWaitingWithNoTask } from './consumer-metrics';
 import { CONSUMER_BASE_NAMES, type ConsumerServiceNames } from './consumer-service-names';
 
@@ -99,24 +98,13 @@ function alarmFactory(
 ): (id: string, spec: AlarmSpec) => cloudwatch.Alarm {
   const topic =
     settings.topicArn === undefined ? undefined : sns.Topic.fromTopicArn(scope, 'AlarmTopic', settings.topicArn);
-  return (id, { suffix, description, periods = 1, ...spec }) => {
-    const alarm = new cloudwatch.Alarm(scope, id, {
+  return (id, { suffix, ...spec }) =>
+    runbookAlarm(scope, id, {
       ...spec,
       alarmName: `${consumerNames.service}-${suffix}`,
-      alarmDescription: alarmDescriptionWithRunbook(description, {
-        url: settings.runbookUrl,
-        section: `${CONSUMER_BASE_NAMES.service}-${suffix}`,
-      }),
-      evaluationPeriods: periods,
-      ...(periods > 1 ? { datapointsToAlarm: periods } : {}),
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      runbook: { url: settings.runbookUrl, section: `${CONSUMER_BASE_NAMES.service}-${suffix}` },
+      ...(topic === undefined ? {} : { topic }),
     });
-    if (topic) {
-      alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-      alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
-    }
-    return alarm;
-  };
 }
 
 /** A count of the consumer's `order message failed` lines of one failure class (a metric filter on its log group). */

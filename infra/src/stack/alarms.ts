@@ -1,13 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { BASE_NAMES, type ResourceNames } from '../naming';
 import { functionMetric } from './function-metrics';
 import type { OrderQueues } from './queues';
-import { alarmDescriptionWithRunbook } from './runbook';
+import { runbookAlarm } from './runbook-alarm';
 import type { StackSettings } from './settings';
 
 export interface OrderProcessingAlarms {
@@ -128,25 +127,13 @@ function alarmFactory(
 ): (id: string, spec: AlarmSpec) => cloudwatch.Alarm {
   const { topicArn, runbookUrl } = settings;
   const topic = topicArn === undefined ? undefined : sns.Topic.fromTopicArn(scope, 'AlarmTopic', topicArn);
-  return (id, { periods = 1, name: [resource, suffix], description, ...spec }) => {
-    const alarm = new cloudwatch.Alarm(scope, id, {
+  return (id, { name: [resource, suffix], ...spec }) =>
+    runbookAlarm(scope, id, {
       ...spec,
       alarmName: `${names[resource]}-${suffix}`,
-      alarmDescription: alarmDescriptionWithRunbook(description, {
-        url: runbookUrl,
-        section: `${BASE_NAMES[resource]}-${suffix}`,
-      }),
-      evaluationPeriods: periods,
-      // Every period of the window must breach (N out of N), not any N of a longer window.
-      ...(periods > 1 ? { datapointsToAlarm: periods } : {}),
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      runbook: { url: runbookUrl, section: `${BASE_NAMES[resource]}-${suffix}` },
+      ...(topic === undefined ? {} : { topic }),
     });
-    if (topic) {
-      alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-      alarm.addOkAction(new cloudwatchActions.SnsAction(topic));
-    }
-    return alarm;
-  };
 }
 
 /** One of the function's failure-class counts (EMF, Powertools), summed per period. */
