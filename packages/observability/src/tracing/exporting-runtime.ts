@@ -70,13 +70,16 @@ class ExportingTracingRuntime implements TracingRuntime {
 
   async forceFlush(): Promise<void> {
     if (this.stopped) return;
-    let error: unknown;
-    try {
-      await this.sdk.forceFlush(this.timeoutMillis);
-    } catch (flushError) {
-      error = flushError;
-    }
-    this.noteExports(error);
+    const flushed = this.sdk.forceFlush(this.timeoutMillis).then(
+      () => this.noteExports(undefined),
+      (error: unknown) => this.noteExports(error),
+    );
+    // While exports fail (a collector away or hanging), a flush does not hold its caller for the
+    // whole export timeout: on Lambda that is every invocation, billed and not answering, at the
+    // rate orders arrive. It waits a moment (a collector back again answers within it) and the
+    // export goes on, its outcome noted when it ends: the first success ends the failing state.
+    if (this.failing) await settledWithin(flushed, FAILING_FLUSH_WAIT_MS);
+    else await flushed;
   }
 
   shutdown(): Promise<void> {
@@ -129,6 +132,19 @@ const DIAG_LEVELS: Readonly<Record<Exclude<DiagnosticsLevel, 'none'>, DiagLogLev
   info: DiagLogLevel.INFO,
   debug: DiagLogLevel.DEBUG,
 };
+
+/** How long a flush waits while exports are failing (see forceFlush). */
+export const FAILING_FLUSH_WAIT_MS = 200;
+
+/** Waits for `work`, or `ms`, whichever comes first (the timer does not hold the process open). */
+function settledWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cut = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([work, cut]).finally(() => clearTimeout(timer));
+}
 
 /** `promise`, or a rejection after `timeoutMillis` (the timer does not hold the process open). */
 function bounded<T>(promise: Promise<T>, timeoutMillis: number): Promise<T> {

@@ -20,11 +20,18 @@ const ENDPOINT = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
 class ControlledExporter implements SpanExporter {
   readonly exported: ReadableSpan[] = [];
   answer: 'success' | 'failure' | 'never' = 'success';
+  /** Exports asked while the answer was 'never': `answerHeld` ends them. */
+  readonly held: ((result: ExportResult) => void)[] = [];
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     if (this.answer === 'failure') done({ code: ExportResultCode.FAILED, error: new Error('503 from collector') });
+    if (this.answer === 'never') this.held.push(done);
     if (this.answer !== 'success') return;
     this.exported.push(...spans);
     done({ code: ExportResultCode.SUCCESS });
+  }
+  /** The collector answers the exports it held, at last. */
+  answerHeld(): void {
+    for (const done of this.held.splice(0)) done({ code: ExportResultCode.SUCCESS });
   }
   shutdown(): Promise<void> {
     return Promise.resolve();
@@ -250,6 +257,33 @@ describe('startTracing when exports fail', () => {
         message: 'tracing: spans are exported again',
         fields: { endpoint: 'http://127.0.0.1:4318/v1/traces' },
       },
+    ]);
+  });
+
+  it('while exports fail, a flush does not hold its caller for the export timeout; the export goes on, and its success ends the failing state', async () => {
+    const logger = new RecordingLogger();
+    runtime = await startTracingWith(
+      // Ten minutes: a flush that waited for it would outlast the test's own timeout and fail it.
+      { serviceName: 'orders', env: { ...ENDPOINT, OTEL_EXPORTER_OTLP_TIMEOUT: '600000' }, logger },
+      inMemorySdk,
+    );
+    exporter.answer = 'failure';
+    trace.getTracer('t').startSpan('lost').end();
+    await runtime.forceFlush(); // exports are failing now
+
+    exporter.answer = 'never';
+    trace.getTracer('t').startSpan('held').end();
+    await expect(runtime.forceFlush()).resolves.toBeUndefined();
+    expect(exporter.held).toHaveLength(1); // asked, and still going on
+
+    exporter.answer = 'success';
+    exporter.answerHeld();
+    trace.getTracer('t').startSpan('kept').end();
+    await runtime.forceFlush();
+    expect(exporter.exported.map((span) => span.name)).toEqual(['kept']);
+    expect(logger.calls.filter((call) => call.message !== 'tracing on').map((call) => call.level)).toEqual([
+      'warn',
+      'info',
     ]);
   });
 
