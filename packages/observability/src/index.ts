@@ -24,7 +24,8 @@
  */
 export { createPowertoolsLogger, PowertoolsLoggerAdapter } from './powertools-logger';
 export { createPowertoolsMetrics, PowertoolsMetricsRecorder } from './powertools-metrics';
-export { startTracing, type StartTracingOptions, type TracingRuntime } from './tracing/start-tracing';
+export { settledWithin } from './settled-within';
+export { startTracing, type StartTracingOptions, TRACING_OFF, type TracingRuntime } from './tracing/start-tracing';
 export {
   OtelRecordTracing,
   RECORD_SPAN_ATTRIBUTES,

@@ -46,14 +46,8 @@ export async function startCommandTracing(
  */
 export async function shutdownWithin(tracing: CommandTracing, budgetMs: number): Promise<void> {
   if (!tracing.enabled) return;
-  let timer: NodeJS.Timeout | undefined;
-  const budget = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, budgetMs);
-    timer.unref();
-  });
-  try {
-    await Promise.race([tracing.shutdown(), budget]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const shutdown = tracing.shutdown();
+  // Loaded already: tracing is on only once startCommandTracing has imported it.
+  const { settledWithin } = await import('@orders/observability');
+  await settledWithin(shutdown, budgetMs);
 }

@@ -1,12 +1,5 @@
 import type { RecordTrace, RecordTraceStart, RecordTracing } from '@orders/core';
-import { recordTracingFor, type TracingRuntime } from '@orders/observability';
-
-/** Tracing off: no span is recorded and there is nothing to flush. */
-export const TRACING_OFF: TracingRuntime = Object.freeze({
-  enabled: false,
-  forceFlush: () => Promise.resolve(),
-  shutdown: () => Promise.resolve(),
-});
+import { recordTracingFor, TRACING_OFF, type TracingRuntime } from '@orders/observability';
 
 /**
  * The process's tracing as the composition root holds it: off until `use` is given the runtime

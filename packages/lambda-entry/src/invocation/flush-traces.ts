@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { Logger } from '@orders/core';
+import { settledWithin } from '@orders/observability';
 
 /**
  * Kept back from the invocation's remaining time: the flush must end, and the handler answer,
@@ -24,7 +25,7 @@ export function traceFlusher(
     const remaining =
       typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
     const budgetMs = remaining === undefined ? FLUSH_DEFAULT_BUDGET_MS : remaining - FLUSH_RESERVE_MS;
-    const finished = budgetMs > 0 && (await within(flush(), budgetMs));
+    const finished = budgetMs > 0 && (await settledWithin(flush(), budgetMs));
     if (!finished && !saidCut) {
       saidCut = true;
       logger.warn('spans not exported before the invocation had to answer; they wait for a later flush', {
@@ -32,20 +33,4 @@ export function traceFlusher(
       });
     }
   };
-}
-
-/** Whether `work` settled within `ms` (a rejection counts as settled: the runtime says why itself). */
-function within(work: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const cut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref?.();
-  });
-  return Promise.race([
-    work.then(
-      () => true,
-      () => true,
-    ),
-    cut,
-  ]).finally(() => clearTimeout(timer));
 }

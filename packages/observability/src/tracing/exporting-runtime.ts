@@ -1,5 +1,6 @@
 import { DiagLogLevel, type context, type diag, type propagation, type trace } from '@opentelemetry/api';
 import type { Logger } from '@orders/core';
+import { settledWithin } from '../settled-within';
 import { describe, diagnosticsLogger } from './diagnostics-logger';
 import type { ExportTally, TracingSdk } from './tracing-provider';
 import { TRACING_OFF, type TracingRuntime } from './tracing-runtime';
@@ -135,16 +136,6 @@ const DIAG_LEVELS: Readonly<Record<Exclude<DiagnosticsLevel, 'none'>, DiagLogLev
 
 /** How long a flush waits while exports are failing (see forceFlush). */
 export const FAILING_FLUSH_WAIT_MS = 200;
-
-/** Waits for `work`, or `ms`, whichever comes first (the timer does not hold the process open). */
-function settledWithin(work: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const cut = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
-  });
-  return Promise.race([work, cut]).finally(() => clearTimeout(timer));
-}
 
 /** `promise`, or a rejection after `timeoutMillis` (the timer does not hold the process open). */
 function bounded<T>(promise: Promise<T>, timeoutMillis: number): Promise<T> {
