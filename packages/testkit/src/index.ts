@@ -15,6 +15,7 @@ export {
   timed,
 } from './order-repository-contract';
 export { type LogCall, RecordingLogger } from './recording-logger';
+export { acceptingDynamoDb, type RecordedDynamoDbItem } from './accepting-dynamodb';
 export { type SpanRecording, startSpanRecording } from './span-recording';
 export { deliveryPlan, expectedFinalTable, orderEventHistories, spellInstant } from './order-histories';
 export {

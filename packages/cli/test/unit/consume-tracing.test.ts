@@ -1,8 +1,14 @@
-import { DynamoDbOrderRepository, SqsMessageQueue } from '@orders/adapters-aws';
+import { SqsMessageQueue } from '@orders/adapters-aws';
 import { ManualClock, ManualScheduler } from '@orders/adapters-memory';
 import { ProcessOrderBatch, QueueConsumer, serializeOrder } from '@orders/core';
 import { OtelRecordTracing } from '@orders/observability';
-import { RecordingLogger, sampleOrder, type SpanRecording, startSpanRecording } from '@orders/testkit';
+import {
+  acceptingDynamoDb,
+  RecordingLogger,
+  sampleOrder,
+  type SpanRecording,
+  startSpanRecording,
+} from '@orders/testkit';
 import { fakeClient } from '../../../adapters-aws/test/unit/support/fake-client';
 import { startCommandTracing } from '../../src/runtime/command-tracing';
 
@@ -50,18 +56,6 @@ function fakeQueue() {
     return { $metadata: {} };
   });
   return { ...fake, pendingCount: () => pending.length };
-}
-
-/** A DynamoDB repository whose client accepts every write, keeping the items. */
-function acceptingDynamoDb() {
-  const items: Record<string, { S?: string }>[] = [];
-  const client = {
-    send: async (command: { input: { Item?: Record<string, { S?: string }> } }) => {
-      if (command.input.Item) items.push(command.input.Item);
-      return { $metadata: {} };
-    },
-  };
-  return { items, repository: new DynamoDbOrderRepository({ client: client as never, tableName: 'Orders' }) };
 }
 
 describe('the consumer as `orders consume` composes it, with tracing on', () => {

@@ -1,9 +1,9 @@
-import { DynamoDbOrderRepository } from '@orders/adapters-aws';
 import { InMemoryOrderRepository } from '@orders/adapters-memory';
 import { type OrderRepository, RepositoryUnavailableError } from '@orders/core';
 import { buildContainer, readEntryConfig, SQS_BATCH_HANDLER, type SqsBatchHandler } from '@orders/lambda-entry';
 import { lambdaContext } from '@orders/lambda-local';
 import {
+  acceptingDynamoDb,
   RecordingLogger,
   rawBody,
   sampleOrder,
@@ -19,18 +19,6 @@ const PRODUCER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PRODUCER_SPAN = '00f067aa0ba902b7';
 const TRACEPARENT = `00-${PRODUCER_TRACE}-${PRODUCER_SPAN}-01`;
 const XRAY = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
-
-/** A DynamoDB repository whose client accepts every write, keeping what it was asked to put. */
-function acceptingDynamoDb() {
-  const items: Record<string, { S?: string }>[] = [];
-  const client = {
-    send: async (command: { input: { Item?: Record<string, { S?: string }> } }) => {
-      if (command.input.Item) items.push(command.input.Item);
-      return { $metadata: {} };
-    },
-  };
-  return { items, repository: new DynamoDbOrderRepository({ client: client as never, tableName: 'Orders' }) };
-}
 
 /** The handler from the real composition root, with tracing on or off as the entry would have started it. */
 function handlerWith(repository: OrderRepository, tracingEnabled: boolean) {
