@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
 import { withDeadline } from './deadline';
 
 /**
@@ -33,20 +35,94 @@ export function labelsForOneStart(): { readonly labels: Record<string, string>; 
   return { labels: { ...ORDERS_CONTAINER_LABELS, [START_ID_LABEL]: startId }, startId };
 }
 
-const START_ID_LABEL = 'org.orders.start-id';
-
-/** Removes (forcibly) the containers one failed start left behind. Best effort: a failure here is not the one to report. */
-export async function removeStartedBy(startId: string): Promise<void> {
+/**
+ * Removes (forcibly) the container one failed start left behind, and says what it saw first: its
+ * state, where its ports were published and its last log lines, so that "not accessible after
+ * 60000ms" comes with the reason (an emulator that exited, a port on an address nobody probed).
+ * Best effort: a failure here is not the one to report, so it gives undefined instead.
+ */
+export async function removeStartedBy(startId: string): Promise<string | undefined> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     const client = await withDeadline(getContainerRuntimeClient(), CONNECT_TIMEOUT_MS, 'no engine');
     // One start makes at most one container; a created-but-never-started one counts too.
     const statuses = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'] as const;
     const leftover = await client.container.fetchByLabel(START_ID_LABEL, startId, { status: [...statuses] });
-    if (leftover !== undefined) await leftover.remove({ force: true, v: true });
+    if (leftover === undefined) return undefined;
+    const seen = await withDeadline(
+      Promise.all([leftover.inspect(), leftover.logs({ stdout: true, stderr: true, tail: LOG_LINES })]),
+      CONNECT_TIMEOUT_MS,
+      'no answer',
+    ).then(
+      ([inspected, logs]) =>
+        describeLeftover(inspected, Buffer.isBuffer(logs) ? logs : Buffer.alloc(0), client.info.containerRuntime.host),
+      () => undefined,
+    );
+    await leftover.remove({ force: true, v: true });
+    return seen;
   } catch {
     // `scripts/containers/engine.sh stop` removes it by the shared labels.
+    return undefined;
   }
+}
+
+const START_ID_LABEL = 'org.orders.start-id';
+
+/** A failed start's error with what was seen of its container on the same (first) line, the one the selection log prints. */
+export function withLeftover(error: unknown, seen: string | undefined): unknown {
+  if (seen === undefined) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const [first = '', ...rest] = message.split('\n');
+  return new Error([`${first}; ${seen}`, ...rest].join('\n'), { cause: error });
+}
+/** How many of a failed container's last log lines its description carries. */
+const LOG_LINES = 5;
+
+/** What `docker inspect` says of a container, as far as a failed start's description reads it. */
+export interface InspectedContainer {
+  readonly Id: string;
+  readonly State?: { readonly Status?: string; readonly ExitCode?: number };
+  readonly NetworkSettings?: { readonly Ports?: Readonly<Record<string, readonly PortBinding[] | null>> };
+}
+
+/**
+ * One line: `container 6ded1b70fd35 running, 5000/tcp published on 127.0.0.1:32781 (testcontainers
+ * probed 172.17.0.1), last log lines: ...`. LOGS is the engine's log stream for a container
+ * without a terminal (8-byte frame headers) or plain text.
+ */
+export function describeLeftover(inspected: InspectedContainer, logs: Buffer, probedHost: string): string {
+  const status = inspected.State?.Status ?? 'in an unknown state';
+  const exit = status === 'exited' ? ` (exit code ${inspected.State?.ExitCode ?? '?'})` : '';
+  const published = Object.entries(inspected.NetworkSettings?.Ports ?? {})
+    .flatMap(([port, bindings]) =>
+      (bindings ?? []).map((binding) => `${port} on ${binding.HostIp}:${binding.HostPort}`),
+    )
+    .join(', ');
+  const lines = logText(logs)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  return (
+    `container ${inspected.Id.slice(0, 12)} ${status}${exit}, ` +
+    `${published === '' ? 'no port published' : `published ${published}`} (testcontainers probed ${probedHost}), ` +
+    `${lines.length === 0 ? 'no log lines' : `last log lines: ${lines.slice(-LOG_LINES).join(' | ')}`}`
+  );
+}
+
+/** The text of a Docker log stream: frames of [stream, 0, 0, 0, length (4 bytes, big-endian), payload], or plain text. */
+function logText(logs: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= logs.length) {
+    const stream = logs[offset];
+    const length = logs.readUInt32BE(offset + 4);
+    const framed =
+      (stream === 0 || stream === 1 || stream === 2) && logs.readUInt16BE(offset + 1) === 0 && logs[offset + 3] === 0;
+    if (!framed || offset + 8 + length > logs.length) return logs.toString('utf8');
+    parts.push(logs.subarray(offset + 8, offset + 8 + length));
+    offset += 8 + length;
+  }
+  return offset === logs.length ? Buffer.concat(parts).toString('utf8') : logs.toString('utf8');
 }
 
 /** Connects to the engine testcontainers finds (DOCKER_HOST, the default socket, ...). Throws when none answers. */
@@ -119,40 +195,75 @@ export async function decideReaper(
 
 /** Where a container's published port goes, and the address the tests use to reach it. */
 export interface PortPlacement {
-  /** Publish on 127.0.0.1 only (the engine runs on this machine). */
-  readonly loopbackOnly: boolean;
+  /**
+   * The one address of this machine the port is published on; undefined for a remote engine,
+   * whose own default binding is kept (this process cannot bind anything on that machine).
+   */
+  readonly bindAddress: string | undefined;
   /** The host in the endpoint URL. */
   readonly endpointHost: string;
 }
 
 /**
- * For an engine on this machine (testcontainers' host is `localhost`): loopback only, reached at
- * 127.0.0.1 (not `localhost`, which may resolve to ::1 first). For a remote engine (DOCKER_HOST
- * on another machine): its default binding, reached at that machine's address.
+ * Publishes on the address testcontainers will look at (its wait strategies probe
+ * `containerRuntime.host`), and only there when that is this machine:
+ * - `localhost` (an engine on this machine): 127.0.0.1, reached there (not `localhost`, which may
+ *   resolve to ::1 first);
+ * - an address of this machine (this network namespace): what testcontainers resolves when it
+ *   runs inside a container (`/.dockerenv`) next to an engine in the same network namespace, e.g.
+ *   in a sandbox that is itself a container: the engine's bridge gateway (172.17.0.1). A port
+ *   published on 127.0.0.1 is not reachable there, and dockerd's `--ip=127.0.0.1` puts it there
+ *   (docs/containers.md); the bridge address is reached over this machine's loopback route and is
+ *   on no outside network;
+ * - anything else (DOCKER_HOST on another machine, or the host of a container this one runs in):
+ *   the engine's default binding, reached at that address.
  */
-export function portPlacementFor(engineHost: string): PortPlacement {
-  const local = ['localhost', '127.0.0.1', '::1'].includes(engineHost);
-  if (local) return { loopbackOnly: true, endpointHost: '127.0.0.1' };
-  return { loopbackOnly: false, endpointHost: engineHost.includes(':') ? `[${engineHost}]` : engineHost };
+export function portPlacementFor(engineHost: string, hostIsThisMachine: boolean): PortPlacement {
+  if (['localhost', '127.0.0.1', '::1'].includes(engineHost))
+    return { bindAddress: '127.0.0.1', endpointHost: '127.0.0.1' };
+  const endpointHost = engineHost.includes(':') ? `[${engineHost}]` : engineHost;
+  return { bindAddress: hostIsThisMachine ? engineHost : undefined, endpointHost };
+}
+
+/**
+ * Whether ADDRESS is one of this machine's (this network namespace's): a socket can be bound to
+ * it. Not `os.networkInterfaces()`: it leaves out an interface without carrier, which the
+ * engine's bridge is until a container is attached to it.
+ */
+export async function isAddressOfThisMachine(address: string): Promise<boolean> {
+  const family = isIP(address);
+  if (family === 0) return false;
+  const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
+  return new Promise((resolve) => {
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(0, address, () => {
+      socket.close();
+      resolve(true);
+    });
+  });
 }
 
 /** The placement for the engine testcontainers connects to. */
 export async function portPlacement(): Promise<PortPlacement> {
   const { getContainerRuntimeClient } = await import('testcontainers');
   const client = await withDeadline(getContainerRuntimeClient(), CONNECT_TIMEOUT_MS, 'no container engine answered');
-  return portPlacementFor(client.info.containerRuntime.host);
+  const host = client.info.containerRuntime.host;
+  return portPlacementFor(host, await isAddressOfThisMachine(host));
 }
 
 /**
- * Publishes every exposed port on 127.0.0.1 only. testcontainers asks for `HostPort: "0"` on every
+ * Publishes every exposed port on ADDRESS only. testcontainers asks for `HostPort: "0"` on every
  * interface; an emulator that accepts any credentials has no business on the machine's network.
  */
-export function loopbackPortBindings(bindings: unknown): PortBindings {
+export function portBindingsOn(address: string, bindings: unknown): PortBindings {
   const result: Record<string, PortBinding[]> = {};
   if (typeof bindings !== 'object' || bindings === null) return result;
   for (const [port, hostPorts] of Object.entries(bindings)) {
     const list: unknown[] = Array.isArray(hostPorts) && hostPorts.length > 0 ? hostPorts : [{}];
-    result[port] = list.map((binding) => ({ HostIp: '127.0.0.1', HostPort: hostPortOf(binding) }));
+    result[port] = list.map((binding) => ({ HostIp: address, HostPort: hostPortOf(binding) }));
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import { labelsForOneStart, loopbackPortBindings, portPlacement, removeStartedBy } from './container-engine';
+import { labelsForOneStart, portBindingsOn, portPlacement, removeStartedBy, withLeftover } from './container-engine';
 
 export interface StartedLocalStack {
   readonly endpoint: string;
@@ -18,9 +18,9 @@ const LOCALSTACK_PORT = 4566;
 
 /**
  * Starts LocalStack through `@testcontainers/localstack` (its wait strategy: the "Ready" log
- * line), with its port published on 127.0.0.1 only (for an engine on this machine) and the
- * labels `scripts/containers/engine.sh stop` cleans up by. The caller has checked the image is
- * present (nothing is pulled here).
+ * line), with its port published only on the address testcontainers probes when that is this
+ * machine (`portPlacementFor`), and the labels `scripts/containers/engine.sh stop` cleans up by.
+ * The caller has checked the image is present (nothing is pulled here).
  */
 export async function startLocalStack(
   image: string = DEFAULT_LOCALSTACK_IMAGE,
@@ -29,21 +29,21 @@ export async function startLocalStack(
   const { LocalstackContainer } = await import('@testcontainers/localstack');
   const placement = await portPlacement();
 
-  class LoopbackLocalstack extends LocalstackContainer {
+  class OneAddressLocalstack extends LocalstackContainer {
     protected override async beforeContainerCreated(): Promise<void> {
       await super.beforeContainerCreated();
-      if (placement.loopbackOnly) this.hostConfig.PortBindings = loopbackPortBindings(this.hostConfig.PortBindings);
+      if (placement.bindAddress !== undefined)
+        this.hostConfig.PortBindings = portBindingsOn(placement.bindAddress, this.hostConfig.PortBindings);
     }
   }
 
   const { labels, startId } = labelsForOneStart();
-  const container = await new LoopbackLocalstack(image)
+  const container = await new OneAddressLocalstack(image)
     .withEnvironment({ SERVICES: 'dynamodb,sqs,sns', ...(authToken ? { LOCALSTACK_AUTH_TOKEN: authToken } : {}) })
     .withLabels(labels)
     .start()
     .catch(async (error: unknown) => {
-      await removeStartedBy(startId);
-      throw error;
+      throw withLeftover(error, await removeStartedBy(startId));
     });
   return {
     endpoint: `http://${placement.endpointHost}:${container.getMappedPort(LOCALSTACK_PORT)}`,

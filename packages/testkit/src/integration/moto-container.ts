@@ -1,4 +1,4 @@
-import { labelsForOneStart, loopbackPortBindings, portPlacement, removeStartedBy } from './container-engine';
+import { labelsForOneStart, portBindingsOn, portPlacement, removeStartedBy, withLeftover } from './container-engine';
 import { motoLauncherProgram } from './moto-launcher';
 
 /**
@@ -22,23 +22,25 @@ export interface StartedMotoContainer {
 
 /**
  * Starts moto in a container through testcontainers: the launcher the moto process uses (same
- * DynamoDB write lock), moto's port published on 127.0.0.1 only (for an engine on this
- * machine), an HTTP wait on moto's own state endpoint, and labels that let
- * `scripts/containers/engine.sh stop` find a container a killed run left behind. The caller has
- * checked the image is present (nothing is pulled here).
+ * DynamoDB write lock), moto's port published only on the address testcontainers probes when
+ * that is this machine (127.0.0.1, or the engine's bridge address: `portPlacementFor`), an HTTP
+ * wait on moto's own state endpoint, and labels that let `scripts/containers/engine.sh stop`
+ * find a container a killed run left behind. The caller has checked the image is present
+ * (nothing is pulled here).
  */
 export async function startMotoContainer(image: string = DEFAULT_MOTO_IMAGE): Promise<StartedMotoContainer> {
   const { GenericContainer, PullPolicy, Wait } = await import('testcontainers');
   const placement = await portPlacement();
 
-  class LoopbackContainer extends GenericContainer {
+  class OneAddressContainer extends GenericContainer {
     protected override async beforeContainerCreated(): Promise<void> {
-      if (placement.loopbackOnly) this.hostConfig.PortBindings = loopbackPortBindings(this.hostConfig.PortBindings);
+      if (placement.bindAddress !== undefined)
+        this.hostConfig.PortBindings = portBindingsOn(placement.bindAddress, this.hostConfig.PortBindings);
     }
   }
 
   const { labels, startId } = labelsForOneStart();
-  const container = await new LoopbackContainer(image)
+  const container = await new OneAddressContainer(image)
     // `python3 -c <launcher> 5000`: works on this project's image and on motoserver/moto, whose
     // entrypoint would start moto without the write lock.
     .withEntrypoint([
@@ -55,8 +57,7 @@ export async function startMotoContainer(image: string = DEFAULT_MOTO_IMAGE): Pr
     .withStartupTimeout(STARTUP_TIMEOUT_MS)
     .start()
     .catch(async (error: unknown) => {
-      await removeStartedBy(startId);
-      throw error;
+      throw withLeftover(error, await removeStartedBy(startId));
     });
   const endpoint = `http://${placement.endpointHost}:${container.getMappedPort(MOTO_PORT)}`;
   return {

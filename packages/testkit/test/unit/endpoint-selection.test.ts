@@ -1,9 +1,12 @@
 import {
   DEFAULT_PULL_TIMEOUT_MS,
   decideReaper,
-  loopbackPortBindings,
   motoLauncherProgram,
+  isAddressOfThisMachine,
+  portBindingsOn,
   portPlacementFor,
+  describeLeftover,
+  withLeftover,
   selectEndpoint,
   selectionInputsFrom,
   type ContainerEngine,
@@ -342,18 +345,89 @@ describe("testcontainers' reaper", () => {
 });
 
 describe('published ports', () => {
-  it('of an engine on this machine are bound to 127.0.0.1 and reached there; a remote engine keeps its own', () => {
-    expect(portPlacementFor('localhost')).toEqual({ loopbackOnly: true, endpointHost: '127.0.0.1' });
-    expect(portPlacementFor('10.0.0.5')).toEqual({ loopbackOnly: false, endpointHost: '10.0.0.5' });
-    expect(portPlacementFor('fd00::5')).toEqual({ loopbackOnly: false, endpointHost: '[fd00::5]' });
+  it('of an engine on this machine are bound to 127.0.0.1 and reached there', () => {
+    for (const host of ['localhost', '127.0.0.1', '::1'])
+      expect(portPlacementFor(host, true)).toEqual({ bindAddress: '127.0.0.1', endpointHost: '127.0.0.1' });
   });
 
-  it('are bound to 127.0.0.1, keeping the host port testcontainers asked for', () => {
-    expect(loopbackPortBindings({ '5000/tcp': [{ HostPort: '0' }], '4566/tcp': [{ HostPort: '4566' }] })).toEqual({
+  it("are bound to the engine bridge address testcontainers probes from inside a container, when it is this machine's", () => {
+    // A sandbox that is itself a container (/.dockerenv) with dockerd in its own network
+    // namespace: testcontainers resolves the bridge gateway, where a port on 127.0.0.1 is not.
+    expect(portPlacementFor('172.17.0.1', true)).toEqual({ bindAddress: '172.17.0.1', endpointHost: '172.17.0.1' });
+    expect(portPlacementFor('fd00::1', true)).toEqual({ bindAddress: 'fd00::1', endpointHost: '[fd00::1]' });
+  });
+
+  it('of a remote engine keep its own binding and are reached at its address', () => {
+    expect(portPlacementFor('10.0.0.5', false)).toEqual({ bindAddress: undefined, endpointHost: '10.0.0.5' });
+    expect(portPlacementFor('fd00::5', false)).toEqual({ bindAddress: undefined, endpointHost: '[fd00::5]' });
+  });
+
+  it('go to an address of this machine only when a socket can be bound to it', async () => {
+    await expect(isAddressOfThisMachine('127.0.0.1')).resolves.toBe(true);
+    // TEST-NET-2 (RFC 5737): documentation only, never a machine's address.
+    await expect(isAddressOfThisMachine('198.51.100.7')).resolves.toBe(false);
+    await expect(isAddressOfThisMachine('docker-host.example')).resolves.toBe(false);
+  });
+
+  it('are bound to one address, keeping the host port testcontainers asked for', () => {
+    expect(
+      portBindingsOn('127.0.0.1', { '5000/tcp': [{ HostPort: '0' }], '4566/tcp': [{ HostPort: '4566' }] }),
+    ).toEqual({
       '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '0' }],
       '4566/tcp': [{ HostIp: '127.0.0.1', HostPort: '4566' }],
     });
-    expect(loopbackPortBindings(undefined)).toEqual({});
+    expect(portBindingsOn('172.17.0.1', { '5000/tcp': [] })).toEqual({
+      '5000/tcp': [{ HostIp: '172.17.0.1', HostPort: '0' }],
+    });
+    expect(portBindingsOn('127.0.0.1', undefined)).toEqual({});
+  });
+});
+
+describe('a container that failed to start', () => {
+  const frame = (stream: number, text: string): Buffer => {
+    const header = Buffer.alloc(8);
+    header[0] = stream;
+    header.writeUInt32BE(Buffer.byteLength(text), 4);
+    return Buffer.concat([header, Buffer.from(text)]);
+  };
+  const running = {
+    Id: '6ded1b70fd35aaaaaaaa',
+    State: { Status: 'running', ExitCode: 0 },
+    NetworkSettings: { Ports: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '32781' }] } },
+  };
+
+  it('is described by its state, where its port went, the address probed and its last log lines', () => {
+    const logs = Buffer.concat([
+      frame(2, 'WARNING: development server\n * Running on all addresses\n'),
+      frame(1, 'ready\n'),
+    ]);
+    expect(describeLeftover(running, logs, '172.17.0.1')).toBe(
+      'container 6ded1b70fd35 running, published 5000/tcp on 127.0.0.1:32781 (testcontainers probed 172.17.0.1), ' +
+        'last log lines: WARNING: development server | * Running on all addresses | ready',
+    );
+  });
+
+  it('that exited says so with its exit code; plain-text logs are read as they are', () => {
+    const exited = { Id: 'abcdef1234567890', State: { Status: 'exited', ExitCode: 1 }, NetworkSettings: { Ports: {} } };
+    expect(describeLeftover(exited, Buffer.from('ModuleNotFoundError: No module named moto\n'), 'localhost')).toBe(
+      'container abcdef123456 exited (exit code 1), no port published (testcontainers probed localhost), ' +
+        'last log lines: ModuleNotFoundError: No module named moto',
+    );
+    expect(describeLeftover({ Id: 'abcdef1234567890' }, Buffer.alloc(0), 'localhost')).toBe(
+      'container abcdef123456 in an unknown state, no port published (testcontainers probed localhost), no log lines',
+    );
+  });
+
+  it('puts what was seen on the first line of the error, the one the selection log prints', () => {
+    const error = withLeftover(
+      new Error('URL /moto-api/data.json not accessible after 60000ms\nat ...'),
+      'container x running',
+    );
+    expect((error as Error).message).toBe(
+      'URL /moto-api/data.json not accessible after 60000ms; container x running\nat ...',
+    );
+    const original = new Error('no engine');
+    expect(withLeftover(original, undefined)).toBe(original);
   });
 });
 
