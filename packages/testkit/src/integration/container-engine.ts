@@ -67,6 +67,8 @@ export async function removeStartedBy(startId: string): Promise<string | undefin
 }
 
 const START_ID_LABEL = 'org.orders.start-id';
+/** How many of a failed container's last log lines its description carries. */
+const LOG_LINES = 5;
 
 /** A failed start's error with what was seen of its container on the same (first) line, the one the selection log prints. */
 export function withLeftover(error: unknown, seen: string | undefined): unknown {
@@ -75,8 +77,6 @@ export function withLeftover(error: unknown, seen: string | undefined): unknown 
   const [first = '', ...rest] = message.split('\n');
   return new Error([`${first}; ${seen}`, ...rest].join('\n'), { cause: error });
 }
-/** How many of a failed container's last log lines its description carries. */
-const LOG_LINES = 5;
 
 /** What `docker inspect` says of a container, as far as a failed start's description reads it. */
 export interface InspectedContainer {
