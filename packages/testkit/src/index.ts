@@ -17,6 +17,7 @@ export {
 export { type LogCall, RecordingLogger } from './recording-logger';
 export { acceptingDynamoDb, type RecordedDynamoDbItem } from './accepting-dynamodb';
 export { type SpanRecording, startSpanRecording } from './span-recording';
+export { type ChildRun, type ChildRunOptions, runToExit } from './child-process';
 export { deliveryPlan, expectedFinalTable, orderEventHistories, spellInstant } from './order-histories';
 export {
   type OtlpCollector,

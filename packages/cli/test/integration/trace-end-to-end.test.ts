@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { SnsOrderPublisher, SqsMessageQueue, provisionResources, type ProvisionResult } from '@orders/adapters-aws';
 import { serializeOrder, type Order } from '@orders/core';
 import {
@@ -16,6 +16,7 @@ import {
   type OtlpCollector,
   type SpanRecording,
   startOtlpCollector,
+  runToExit,
   startSpanRecording,
 } from '@orders/testkit';
 import { integrationEnvironment, resetEmulator, uniqueResourceNames } from '../../../testkit/src/integration';
@@ -145,24 +146,14 @@ async function processWithConsume(resources: ProvisionResult): Promise<string[]>
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.tracesUrl,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
   };
-  const child = spawn(
+  // A hang guard, not a speed bound: the drain takes a few seconds.
+  const run = await runToExit(
     process.execPath,
     [...CLI_FROM_SOURCES, 'consume', '--until-empty', '--logs', ...nameFlags(resources.names)],
-    { cwd: REPOSITORY_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPOSITORY_ROOT, env, hangGuardMs: 90_000 },
   );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  // A hang guard, not a speed bound: the drain takes a few seconds.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(guard);
-  if (code !== 0) throw new Error(`orders consume exited ${code}:\n${output}`);
-  return output.split('\n');
+  if (run.code !== 0) throw new Error(`orders consume exited ${run.code}:\n${run.output}`);
+  return run.output.split('\n');
 }
 
 /** `orders get ORDER_ID --json`: the stored item, with the trace id of the record that wrote it. */

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseTraceparent } from '@orders/core';
-import { type OtlpCollector, startOtlpCollector } from '@orders/testkit';
+import { type OtlpCollector, runToExit, startOtlpCollector } from '@orders/testkit';
 import { REPOSITORY_ROOT } from '../support/cli-under-test';
 
 // `orders publish` with OpenTelemetry's standard variables set, as a producer runs it: each message
@@ -10,30 +9,16 @@ import { REPOSITORY_ROOT } from '../support/cli-under-test';
 
 type Entry = { Id: string; MessageAttributes?: Record<string, { StringValue: string }> };
 
-function publishInChild(args: readonly string[], env: Record<string, string>): Promise<Entry[]> {
+async function publishInChild(args: readonly string[], env: Record<string, string>): Promise<Entry[]> {
   const script = join(__dirname, '..', 'support', 'publish-to-fake-sns.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script, ...args], {
+  const run = await runToExit(process.execPath, ['--import', 'tsx', '--conditions=source', script, ...args], {
     cwd: REPOSITORY_ROOT,
     env: { PATH: process.env['PATH'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    hangGuardMs: 60_000,
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  // A hang guard, not a speed bound.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => {
-      clearTimeout(guard);
-      const line = output.split('\n').find((l) => l.startsWith('ENTRIES '));
-      if (code !== 0 || line === undefined) reject(new Error(`publish exited ${code}:\n${output}`));
-      else resolve(JSON.parse(line.slice('ENTRIES '.length)) as Entry[]);
-    });
-  });
+  const line = run.output.split('\n').find((l) => l.startsWith('ENTRIES '));
+  if (run.code !== 0 || line === undefined) throw new Error(`publish exited ${run.code}:\n${run.output}`);
+  return JSON.parse(line.slice('ENTRIES '.length)) as Entry[];
 }
 
 describe('orders publish with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {

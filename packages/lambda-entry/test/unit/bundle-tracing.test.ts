@@ -1,10 +1,16 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TRACING_SDK_FILE } from '@orders/lambda-entry/bundle-settings';
 import { SEED_DUMMY_ORDER } from '@orders/simulation';
-import { type OtlpCollector, snsEnvelopeBody, sqsEvent, sqsRecord, startOtlpCollector } from '@orders/testkit';
+import {
+  type OtlpCollector,
+  runToExit,
+  snsEnvelopeBody,
+  sqsEvent,
+  sqsRecord,
+  startOtlpCollector,
+} from '@orders/testkit';
 
 // The bundle's tracing split: index.mjs holds @opentelemetry/api and nothing else of OpenTelemetry,
 // dist/tracing-sdk.mjs holds the SDK, and index.mjs imports it only when the OTEL_* variables turn
@@ -25,7 +31,10 @@ const openTelemetryPackagesIn = (metafile: string): string[] => {
 };
 
 /** Imports a bundle in a fresh Node process (asynchronously: the collector answers from this one) and invokes it once. */
-function invokeBundle(file: string, env: Record<string, string>): Promise<{ response: unknown; lines: string[] }> {
+async function invokeBundle(
+  file: string,
+  env: Record<string, string>,
+): Promise<{ response: unknown; lines: string[] }> {
   const script = `
     const { handler } = await import(${JSON.stringify(file)});
     const context = { awsRequestId: 'tracing-test', functionName: 'OrderProcessor', getRemainingTimeInMillis: () => 30000 };
@@ -35,33 +44,20 @@ function invokeBundle(file: string, env: Record<string, string>): Promise<{ resp
   const event = sqsEvent([
     sqsRecord(snsEnvelopeBody(SEED_DUMMY_ORDER, { traceparent: TRACEPARENT }), { messageId: 'traced-1' }),
   ]);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        EVENT: JSON.stringify(event),
-        ORDERS_REPOSITORY: 'memory',
-        AWS_REGION: 'us-east-1',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000); // a hang guard, not a speed bound
-    child.on('exit', (code) => {
-      clearTimeout(guard);
-      const lines = output.split('\n');
-      const response = lines.find((line) => line.startsWith('RESPONSE '));
-      if (code !== 0 || !response) return reject(new Error(`the bundle exited ${code}:\n${output}`));
-      resolve({ response: JSON.parse(response.slice('RESPONSE '.length)), lines });
-    });
+  const run = await runToExit(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      EVENT: JSON.stringify(event),
+      ORDERS_REPOSITORY: 'memory',
+      AWS_REGION: 'us-east-1',
+      ...env,
+    },
+    hangGuardMs: 60_000,
   });
+  const lines = run.output.split('\n');
+  const response = lines.find((line) => line.startsWith('RESPONSE '));
+  if (run.code !== 0 || !response) throw new Error(`the bundle exited ${run.code}:\n${run.output}`);
+  return { response: JSON.parse(response.slice('RESPONSE '.length)), lines };
 }
 
 const jsonLines = (lines: readonly string[]): Record<string, unknown>[] =>

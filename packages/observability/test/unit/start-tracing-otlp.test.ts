@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type OtlpCollector, startOtlpCollector } from '@orders/testkit';
+import { type OtlpCollector, runToExit, startOtlpCollector } from '@orders/testkit';
 
 // startTracing in a process of its own (Jest's module sandbox refuses the dynamic `import('http')`
 // inside the OTLP exporters), configured by the OTEL_* variables alone, exporting to the collector
@@ -21,29 +20,14 @@ interface TracedProcessReport {
 }
 
 /** Runs the traced process with `env` (and nothing else of ours) and reads its report. */
-function runTracedProcess(env: Record<string, string>): Promise<TracedProcessReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', SCRIPT], {
-      cwd: PACKAGE_DIR,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    // A hang guard, not a speed bound: the process takes about a second.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (code !== 0) return reject(new Error(`traced process exited ${code ?? signal}: ${stderr.trim()}`));
-      resolve(JSON.parse(stdout.trim().split('\n').pop() ?? 'null') as TracedProcessReport);
-    });
+async function runTracedProcess(env: Record<string, string>): Promise<TracedProcessReport> {
+  const run = await runToExit(process.execPath, ['--import', 'tsx', '--conditions=source', SCRIPT], {
+    cwd: PACKAGE_DIR,
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    hangGuardMs: 60_000,
   });
+  if (run.code !== 0) throw new Error(`traced process exited ${run.code ?? run.signal}: ${run.stderr.trim()}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop() ?? 'null') as TracedProcessReport;
 }
 
 let collector: OtlpCollector;
