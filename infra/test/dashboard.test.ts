@@ -8,7 +8,7 @@ import {
   graphedSeries,
 } from './dashboard-body';
 import { type EmittedMetric, emittedMetrics } from './emitted-metrics';
-import { type CfnTemplate, cleanUpSynth, logicalId, only, requireBundle, synth } from './support';
+import { type CfnTemplate, cleanUpSynth, only, requireBundle, stackResourceIds, synth } from './support';
 
 let json: CfnTemplate;
 let body: DashboardBody;
@@ -30,15 +30,7 @@ beforeAll(() => {
 });
 afterAll(cleanUpSynth);
 
-const ids = () => ({
-  topic: only(json, 'AWS::SNS::Topic').id,
-  queue: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderQueue'),
-  dlq: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderDLQ'),
-  subscriptionDlq: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderSubscriptionDLQ'),
-  fn: only(json, 'AWS::Lambda::Function').id,
-  table: only(json, 'AWS::DynamoDB::Table').id,
-  logGroup: only(json, 'AWS::Logs::LogGroup').id,
-});
+const ids = () => stackResourceIds(json);
 
 const drawn = (namespace: string, metricName: string, dimensions: Record<string, string>, stat?: string) =>
   series.metrics.filter(

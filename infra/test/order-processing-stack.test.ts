@@ -3,33 +3,27 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { FEATURE_FLAGS } from '../src/feature-flags';
 import { OrderProcessingStack } from '../src/order-processing-stack';
-import { type CfnTemplate, type Synthesized, cleanUpSynth, logicalId, only, requireBundle, synth } from './support';
+import {
+  type CfnTemplate,
+  cleanUpSynth,
+  logicalId,
+  only,
+  requireBundle,
+  type StackResourceIds,
+  type Synthesized,
+  stackResourceIds,
+  synth,
+} from './support';
 
 let synthesized: Synthesized;
 let json: CfnTemplate;
-let ids: {
-  table: string;
-  topic: string;
-  queue: string;
-  dlq: string;
-  subscriptionDlq: string;
-  fn: string;
-  logGroup: string;
-};
+let ids: StackResourceIds;
 
 beforeAll(() => {
   requireBundle();
   synthesized = synth();
   json = synthesized.json;
-  ids = {
-    table: only(json, 'AWS::DynamoDB::Table').id,
-    topic: only(json, 'AWS::SNS::Topic').id,
-    queue: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderQueue'),
-    dlq: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderDLQ'),
-    subscriptionDlq: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderSubscriptionDLQ'),
-    fn: only(json, 'AWS::Lambda::Function').id,
-    logGroup: only(json, 'AWS::Logs::LogGroup').id,
-  };
+  ids = stackResourceIds(json);
 });
 afterAll(cleanUpSynth);
 

@@ -91,6 +91,30 @@ export function logicalId(json: CfnTemplate, type: string, key: string, value: u
   return found[0]![0];
 }
 
+/** The logical ids of the stack's core resources, which the assertions refer to as `{ Ref: id }`, `${id}`. */
+export interface StackResourceIds {
+  readonly table: string;
+  readonly topic: string;
+  readonly queue: string;
+  readonly dlq: string;
+  readonly subscriptionDlq: string;
+  readonly fn: string;
+  readonly logGroup: string;
+}
+
+/** Finds each of the stack's core resources in a synthesized template; fails when one is missing or doubled. */
+export function stackResourceIds(json: CfnTemplate): StackResourceIds {
+  return {
+    table: only(json, 'AWS::DynamoDB::Table').id,
+    topic: only(json, 'AWS::SNS::Topic').id,
+    queue: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderQueue'),
+    dlq: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderDLQ'),
+    subscriptionDlq: logicalId(json, 'AWS::SQS::Queue', 'QueueName', 'OrderSubscriptionDLQ'),
+    fn: only(json, 'AWS::Lambda::Function').id,
+    logGroup: only(json, 'AWS::Logs::LogGroup').id,
+  };
+}
+
 export interface Statement {
   readonly Sid?: string;
   readonly Effect: 'Allow' | 'Deny';
