@@ -16,7 +16,7 @@ export {
 } from './order-repository-contract';
 export { type LogCall, RecordingLogger } from './recording-logger';
 export { acceptingDynamoDb, type RecordedDynamoDbItem } from './accepting-dynamodb';
-export { type SpanRecording, startSpanRecording } from './span-recording';
+export { recordSpansPerTest, type SpanRecording, startSpanRecording } from './span-recording';
 export { type ChildRun, type ChildRunOptions, runToExit } from './child-process';
 export { deliveryPlan, expectedFinalTable, orderEventHistories, spellInstant } from './order-histories';
 export {

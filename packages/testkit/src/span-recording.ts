@@ -39,3 +39,24 @@ export async function startSpanRecording(): Promise<SpanRecording> {
     },
   };
 }
+
+/**
+ * A span recording for the tests of the enclosing `describe` block: started before them, emptied
+ * before each, so a test reads only its own spans, and stopped after them. Call it at the top of
+ * the block; what it returns reads the recording those hooks manage.
+ */
+export function recordSpansPerTest(): Pick<SpanRecording, 'spans'> {
+  let recording: SpanRecording | undefined;
+  beforeAll(async () => {
+    recording = await startSpanRecording();
+  });
+  afterAll(() => recording?.stop());
+  beforeEach(() => recording?.reset());
+  return {
+    spans: () => {
+      if (recording === undefined)
+        throw new Error('recordSpansPerTest: spans() read outside a test of its describe block');
+      return recording.spans();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { sampleOrder, type SpanRecording, startSpanRecording, timed } from '@orders/testkit';
+import { sampleOrder, recordSpansPerTest, timed } from '@orders/testkit';
 import { DynamoDbOrderRepository } from '../../src';
 import { fakeClient, type FakeHandler, TEST_CLIENT_CONFIG } from './support/fake-client';
 
@@ -54,12 +54,7 @@ describe('DynamoDbOrderRepository: the trace id beside the order', () => {
 });
 
 describe('DynamoDbOrderRepository: the PutItem span', () => {
-  let recording: SpanRecording;
-  beforeAll(async () => {
-    recording = await startSpanRecording();
-  });
-  afterAll(() => recording.stop());
-  beforeEach(() => recording.reset());
+  const recording = recordSpansPerTest();
 
   /** Runs `work` inside a recorded parent span (a record's process span) and returns that span's id. */
   async function insideParent(work: () => Promise<unknown>): Promise<string> {

@@ -9,7 +9,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { parseTraceparent } from '@orders/core';
-import { RecordingLogger, type SpanRecording, startSpanRecording } from '@orders/testkit';
+import { RecordingLogger, recordSpansPerTest } from '@orders/testkit';
 import { SnsOrderPublisher } from '../../src';
 import {
   MAX_SNS_MESSAGE_ATTRIBUTES,
@@ -113,12 +113,7 @@ describe('SnsOrderPublisher with tracing off', () => {
 });
 
 describe('SnsOrderPublisher with tracing on', () => {
-  let recording: SpanRecording;
-  beforeAll(async () => {
-    recording = await startSpanRecording();
-  });
-  afterAll(() => recording.stop());
-  beforeEach(() => recording.reset());
+  const recording = recordSpansPerTest();
 
   it('publishes one message under a PRODUCER span whose context it carries as traceparent', async () => {
     const { publisher, inputsOf } = publisherWith();

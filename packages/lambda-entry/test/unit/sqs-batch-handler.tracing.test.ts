@@ -5,6 +5,7 @@ import { lambdaContext } from '@orders/lambda-local';
 import {
   acceptingDynamoDb,
   RecordingLogger,
+  recordSpansPerTest,
   rawBody,
   sampleOrder,
   snsEnvelopeBody,
@@ -64,12 +65,7 @@ const deliveries = () => [
 ];
 
 describe('OrderProcessor handler with tracing on', () => {
-  let recording: SpanRecording;
-  beforeAll(async () => {
-    recording = await startSpanRecording();
-  });
-  afterAll(() => recording.stop());
-  beforeEach(() => recording.reset());
+  const recording = recordSpansPerTest();
 
   it("makes one process span per record, in its producer's trace and linked to it, with the PutItem as its child", async () => {
     const { items, repository } = acceptingDynamoDb();

@@ -1,6 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { noRecordTracing, type ProducerTraceContext } from '@orders/core';
-import { type SpanRecording, startSpanRecording } from '@orders/testkit';
+import { recordSpansPerTest } from '@orders/testkit';
 import { OtelRecordTracing, recordTracingFor } from '../../src';
 
 const PRODUCER: ProducerTraceContext = {
@@ -12,12 +12,7 @@ const PRODUCER: ProducerTraceContext = {
 };
 
 describe('OtelRecordTracing', () => {
-  let recording: SpanRecording;
-  beforeAll(async () => {
-    recording = await startSpanRecording();
-  });
-  afterAll(() => recording.stop());
-  beforeEach(() => recording.reset());
+  const recording = recordSpansPerTest();
 
   it("makes one CONSUMER span per record, child of the producer's context and linked to it, with the messaging attributes", () => {
     const record = new OtelRecordTracing().startRecord({
